@@ -1,0 +1,1 @@
+"""Discord extensions: thin adapters from interactions to the core in ``bot``."""
