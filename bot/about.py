@@ -1,0 +1,45 @@
+"""The facts ``/about`` shows, shared with the shell. Never includes the token or any secret."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from bot import __version__
+from bot.services import Services
+
+
+@dataclass(frozen=True)
+class AboutInfo:
+    title: str
+    description: str
+    fields: list[tuple[str, str]]
+
+
+def format_duration(delta: dt.timedelta) -> str:
+    seconds = int(delta.total_seconds())
+    days, seconds = divmod(seconds, 86400)
+    hours, seconds = divmod(seconds, 3600)
+    minutes, seconds = divmod(seconds, 60)
+    parts = [f"{days}d"] if days else []
+    if days or hours:
+        parts.append(f"{hours}h")
+    parts.append(f"{minutes}m" if days or hours or minutes else f"{seconds}s")
+    return " ".join(parts)
+
+
+def about_lines(services: Services) -> AboutInfo:
+    knowledge = services.knowledge.current
+    sizes = ", ".join(f"{len(items)} {label}" for label, items in knowledge.diff_items().items())
+    return AboutInfo(
+        title="PM-or-PO bot",
+        description=(
+            "Is that Product Owner job really a Product Manager job? Ask me with `/ask`, "
+            "run the three-question `/check`, practise with `/quiz` and the daily interview drill."
+        ),
+        fields=[
+            ("Version", __version__),
+            ("Knowledge", f"{sizes} in {len(knowledge.files)} files"),
+            ("Uptime", format_duration(services.clock() - services.started_at)),
+        ],
+    )

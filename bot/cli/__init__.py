@@ -1,0 +1,58 @@
+"""``pmpo-bot``: the bot, the local shell and the moderators' tools behind one command.
+
+Each feature adds its sub-commands in a module of this package with ``register(subparsers)``; errors a
+user can fix are printed as one line and exit with status 2, never as a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from collections.abc import Sequence
+
+from bot import __version__
+from bot.cli import kb, run
+from bot.cli.common import EXIT_USAGE, CommandError
+from bot.config import ConfigError, load_config
+from bot.knowledge.loader import KnowledgeError
+from bot.storage import StorageError
+
+FEATURES = (run, kb)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="pmpo-bot",
+        description="PM-or-PO: a Discord bot (and local shell) that tells Product Managers and Product Owners apart.",
+    )
+    parser.add_argument("--version", action="version", version=f"pmpo-bot {__version__}")
+    parser.add_argument("--config", metavar="FILE", help="configuration file (default: ./config.yaml if present)")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for feature in FEATURES:
+        feature.register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        args = parser.parse_args([*(argv if argv is not None else sys.argv[1:]), "start"])
+    try:
+        config = load_config(args.config)
+        result: int = asyncio.run(args.handler(args, config))
+        return result
+    except (ConfigError, StorageError, CommandError) as exc:
+        print(f"pmpo-bot: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KnowledgeError as exc:
+        print(
+            f"pmpo-bot: the knowledge base has {len(exc.problems)} problem(s); fix them and start again:",
+            file=sys.stderr,
+        )
+        for problem in exc.problems:
+            print(f"  {problem}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        return 130

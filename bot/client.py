@@ -1,0 +1,111 @@
+"""The Discord side's entry point: a ``commands.Bot`` that wires the core into discord.py.
+
+This module and ``cogs/`` are the only code that imports discord; everything they call lives in the
+Discord-free core so the shell and the tests can use it directly.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import pkgutil
+
+import discord
+import yarl
+from discord.ext import commands
+
+import cogs
+from bot.config import Config
+from bot.services import Services
+from cogs._errors import ErrorReportingTree
+
+log = logging.getLogger(__name__)
+
+TREE_HASH_KEY = "command_tree_hash"
+
+
+def configure_logging(config: Config) -> None:
+    discord.utils.setup_logging(level=logging.getLevelName(config.logging.level.upper()), root=True)
+
+
+def apply_endpoints(config: Config) -> None:
+    """Point discord.py at the configured REST and gateway URLs (rate-limit proxies, the loopback server).
+
+    discord.py reads both from class attributes, so this is process-wide: one bot per process.
+    """
+    discord.http.Route.BASE = config.discord.api_base_url.rstrip("/")
+    discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(config.discord.gateway_url)
+
+
+def extension_names() -> list[str]:
+    """Every module in ``cogs/`` is an extension, except private helpers whose names start with '_'."""
+    return sorted(f"cogs.{m.name}" for m in pkgutil.iter_modules(cogs.__path__) if not m.name.startswith("_"))
+
+
+def intents() -> discord.Intents:
+    """Only the guilds intent: channels, roles and permissions for drills. Nothing privileged."""
+    return discord.Intents(guilds=True)
+
+
+class PmPoBot(commands.AutoShardedBot):
+    def __init__(self, config: Config, services: Services | None = None, *, sync_on_start: bool = True) -> None:
+        apply_endpoints(config)
+        super().__init__(
+            command_prefix=commands.when_mentioned,
+            help_command=None,
+            intents=intents(),
+            allowed_mentions=discord.AllowedMentions.none(),
+            tree_cls=ErrorReportingTree,
+            shard_count=config.discord.shard_count,
+            shard_ids=config.discord.shard_ids,  # type: ignore[arg-type]  # None means "all", as at runtime
+        )
+        self.config = config
+        self._services = services
+        self._sync_on_start = sync_on_start and config.discord.sync_commands
+
+    @property
+    def services(self) -> Services:
+        if self._services is None:
+            raise RuntimeError("services are opened in setup_hook; nothing should need them before")
+        return self._services
+
+    async def setup_hook(self) -> None:
+        if self._services is None:
+            self._services = await Services.open(self.config)
+        for name in extension_names():
+            await self.load_extension(name)
+        if self._sync_on_start:
+            await self.sync_if_changed()
+
+    async def close(self) -> None:
+        await super().close()
+        if self._services is not None:
+            await self._services.close()
+            self._services = None
+
+    def command_tree_hash(self) -> str:
+        payload = sorted((c.to_dict(self.tree) for c in self.tree.get_commands()), key=lambda c: str(c["name"]))
+        return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
+
+    async def sync_if_changed(self) -> None:
+        """Upload the global commands only when they differ from the last upload (Discord rate-limits sync)."""
+        current = self.command_tree_hash()
+        row = await self.services.db.fetchone("SELECT value FROM meta WHERE key = ?", (TREE_HASH_KEY,))
+        if row is not None and row["value"] == current:
+            log.info("Command tree unchanged since the last sync; not re-uploading")
+            return
+        await self.sync_commands()
+
+    async def sync_commands(self, guild_id: int | None = None) -> int:
+        guild = discord.Object(id=guild_id) if guild_id is not None else None
+        if guild is not None:
+            self.tree.copy_global_to(guild=guild)
+        synced = await self.tree.sync(guild=guild)
+        if guild is None:
+            await self.services.db.execute(
+                "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                (TREE_HASH_KEY, self.command_tree_hash()),
+            )
+        log.info("Synced %d command(s)%s", len(synced), f" to guild {guild_id}" if guild_id else "")
+        return len(synced)

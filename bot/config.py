@@ -1,0 +1,258 @@
+"""Configuration: ``config.yaml`` on top of defaults that work, the token from the environment only.
+
+Every problem is reported as one sentence naming the key and what was expected, because the person
+reading it is a moderator editing YAML, not a Python developer reading a traceback.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import types
+import typing
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+TOKEN_ENV = "DISCORD_TOKEN"
+
+
+class ConfigError(Exception):
+    """A configuration problem the user can fix; the message is shown as-is, without a traceback."""
+
+
+@dataclass(frozen=True)
+class DatabaseConfig:
+    path: str = "data/pmpo.sqlite3"
+
+
+@dataclass(frozen=True)
+class KnowledgeConfig:
+    path: str = "knowledge"
+
+
+@dataclass(frozen=True)
+class LoggingConfig:
+    level: str = "INFO"
+
+
+@dataclass(frozen=True)
+class DiscordConfig:
+    api_base_url: str = "https://discord.com/api/v10"
+    gateway_url: str = "wss://gateway.discord.gg/"
+    shard_count: int | None = None
+    shard_ids: list[int] | None = None
+    sync_commands: bool = True
+
+
+@dataclass(frozen=True)
+class ModerationConfig:
+    owner_ids: list[int] = field(default_factory=list)
+    moderator_role_ids: list[int] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class AskConfig:
+    cooldown_seconds: float = 15.0
+    max_question_length: int = 300
+    unanswered_retention_days: int = 90
+
+
+@dataclass(frozen=True)
+class CheckConfig:
+    session_ttl_hours: float = 24.0
+
+
+@dataclass(frozen=True)
+class QuizConfig:
+    session_ttl_minutes: float = 60.0
+
+
+@dataclass(frozen=True)
+class DrillsConfig:
+    grace_hours: float = 6.0
+    poll_seconds: float = 30.0
+    max_answer_length: int = 1500
+
+
+@dataclass(frozen=True)
+class Config:
+    database: DatabaseConfig = field(default_factory=DatabaseConfig)
+    knowledge: KnowledgeConfig = field(default_factory=KnowledgeConfig)
+    logging: LoggingConfig = field(default_factory=LoggingConfig)
+    discord: DiscordConfig = field(default_factory=DiscordConfig)
+    moderation: ModerationConfig = field(default_factory=ModerationConfig)
+    ask: AskConfig = field(default_factory=AskConfig)
+    check: CheckConfig = field(default_factory=CheckConfig)
+    quiz: QuizConfig = field(default_factory=QuizConfig)
+    drills: DrillsConfig = field(default_factory=DrillsConfig)
+
+    @property
+    def database_path(self) -> Path:
+        return Path(self.database.path)
+
+    @property
+    def knowledge_path(self) -> Path:
+        return Path(self.knowledge.path)
+
+
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+
+
+def load_config(path: str | Path | None = None, *, overrides: Mapping[str, Any] | None = None) -> Config:
+    """Build the configuration from defaults, an optional YAML file and in-code overrides (tests).
+
+    Without ``path`` a ``config.yaml`` in the working directory is used when present, so running the
+    bot needs no file at all; a path named explicitly must exist.
+    """
+    data: dict[str, Any] = {}
+    if path is not None:
+        file = Path(path)
+        if not file.is_file():
+            raise ConfigError(f"config file {file} does not exist (copy config.example.yaml to start one)")
+        data = _read_yaml(file)
+    elif Path("config.yaml").is_file():
+        data = _read_yaml(Path("config.yaml"))
+    if overrides:
+        data = _merge(data, overrides)
+    config = _build(Config, data, "")
+    _check_values(config)
+    return config
+
+
+def discord_token() -> str | None:
+    """The bot token, from the environment only, so it never lands in a file under git."""
+    token = os.environ.get(TOKEN_ENV, "").strip()
+    return token or None
+
+
+def _read_yaml(file: Path) -> dict[str, Any]:
+    try:
+        data = yaml.safe_load(file.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"{file}:{mark.line + 1}:{mark.column + 1}" if mark else str(file)
+        problem = getattr(exc, "problem", None) or "invalid YAML"
+        raise ConfigError(f"{where}: {problem}") from None
+    except OSError as exc:
+        raise ConfigError(f"cannot read config file {file}: {exc.strerror}") from None
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise ConfigError(f"{file}: the top level must be a mapping of sections (database:, discord:, ...)")
+    if "token" in data or any(isinstance(v, dict) and "token" in v for v in data.values()):
+        raise ConfigError(f"{file}: 'token' must not be in the config file; set the {TOKEN_ENV} environment variable")
+    return data
+
+
+def _merge(base: Mapping[str, Any], extra: Mapping[str, Any]) -> dict[str, Any]:
+    merged = dict(base)
+    for key, value in extra.items():
+        if isinstance(value, Mapping) and isinstance(merged.get(key), Mapping):
+            merged[key] = _merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def _build(cls: type[Any], data: Any, prefix: str) -> Any:
+    where = prefix.rstrip(".") or "the top level"
+    if not isinstance(data, Mapping):
+        raise ConfigError(f"{where}: expected a mapping of keys, got {_describe(data)}")
+    fields = {f.name: f for f in dataclasses.fields(cls)}
+    hints = typing.get_type_hints(cls)
+    for key in data:
+        if key not in fields:
+            allowed = ", ".join(sorted(fields))
+            raise ConfigError(f"unknown config key '{prefix}{key}' (allowed here: {allowed})")
+    values: dict[str, Any] = {}
+    for name, value in data.items():
+        hint = hints[name]
+        if dataclasses.is_dataclass(hint):
+            values[name] = _build(typing.cast(type[Any], hint), value, f"{prefix}{name}.")
+        else:
+            values[name] = _coerce(value, hint, f"{prefix}{name}")
+    return cls(**values)
+
+
+def _coerce(value: Any, hint: Any, key: str) -> Any:
+    origin = typing.get_origin(hint)
+    args = typing.get_args(hint)
+    if origin in (typing.Union, types.UnionType):
+        if value is None and type(None) in args:
+            return None
+        inner = [a for a in args if a is not type(None)]
+        return _coerce(value, inner[0], key)
+    if origin is list:
+        if not isinstance(value, list):
+            raise ConfigError(f"config key '{key}': expected a list, got {_describe(value)}")
+        return [_coerce(item, args[0], f"{key}[{i}]") for i, item in enumerate(value)]
+    if hint is bool:
+        if not isinstance(value, bool):
+            raise ConfigError(f"config key '{key}': expected true or false, got {_describe(value)}")
+        return value
+    if hint is int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ConfigError(f"config key '{key}': expected a whole number, got {_describe(value)}")
+        return value
+    if hint is float:
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise ConfigError(f"config key '{key}': expected a number, got {_describe(value)}")
+        return float(value)
+    if hint is str:
+        if not isinstance(value, str):
+            raise ConfigError(f"config key '{key}': expected text, got {_describe(value)}")
+        return value
+    raise TypeError(f"unsupported config type {hint!r} for {key}")
+
+
+def _check_values(config: Config) -> None:
+    level = config.logging.level.upper()
+    if level not in LOG_LEVELS:
+        raise ConfigError(f"config key 'logging.level': expected one of {', '.join(LOG_LEVELS)}, got '{level}'")
+    for key, url, schemes in (
+        ("discord.api_base_url", config.discord.api_base_url, ("http://", "https://")),
+        ("discord.gateway_url", config.discord.gateway_url, ("ws://", "wss://")),
+    ):
+        if not url.startswith(schemes):
+            raise ConfigError(f"config key '{key}': expected a URL starting with {' or '.join(schemes)}, got '{url}'")
+    discord = config.discord
+    if discord.shard_ids is not None and discord.shard_count is None:
+        raise ConfigError("config key 'discord.shard_ids': needs 'discord.shard_count' to be set as well")
+    if discord.shard_count is not None:
+        if discord.shard_count < 1:
+            raise ConfigError("config key 'discord.shard_count': expected a whole number of at least 1")
+        bad = [i for i in discord.shard_ids or [] if not 0 <= i < discord.shard_count]
+        if bad:
+            raise ConfigError(
+                f"config key 'discord.shard_ids': ids must be between 0 and {discord.shard_count - 1}, got {bad}"
+            )
+    positive = {
+        "ask.cooldown_seconds": config.ask.cooldown_seconds,
+        "ask.max_question_length": config.ask.max_question_length,
+        "ask.unanswered_retention_days": config.ask.unanswered_retention_days,
+        "check.session_ttl_hours": config.check.session_ttl_hours,
+        "quiz.session_ttl_minutes": config.quiz.session_ttl_minutes,
+        "drills.poll_seconds": config.drills.poll_seconds,
+        "drills.max_answer_length": config.drills.max_answer_length,
+    }
+    for key, number in positive.items():
+        if number <= 0:
+            raise ConfigError(f"config key '{key}': expected a number above 0, got {number}")
+    if config.drills.grace_hours < 0:
+        raise ConfigError(f"config key 'drills.grace_hours': expected 0 or more, got {config.drills.grace_hours}")
+
+
+def _describe(value: Any) -> str:
+    if value is None:
+        return "nothing (null)"
+    if isinstance(value, bool):
+        return f"'{str(value).lower()}' (true/false)"
+    if isinstance(value, Mapping):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    return f"'{value}' ({type(value).__name__})"

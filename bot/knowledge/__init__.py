@@ -1,0 +1,1 @@
+"""Knowledge loading and validation: YAML files that moderators edit in git."""

@@ -1,0 +1,134 @@
+"""YAML documents that remember where every value came from.
+
+Moderators fix what they can find: every problem the validator reports carries ``file:line:col``, so
+the loader keeps a map from each value's path (``("entries", 3, "title")``) to its position.
+Loading is always safe loading: only plain YAML types are ever constructed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Hashable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+PathKey = tuple[str | int, ...]
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong with the knowledge base, printed as ``file:line:col: message``."""
+
+    file: str
+    line: int
+    col: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}:{self.col}: {self.message}"
+
+
+@dataclass
+class Document:
+    """A parsed YAML file: the plain data plus the position of every value and key in it."""
+
+    file: str
+    data: Any
+    positions: dict[PathKey, tuple[int, int]] = field(default_factory=dict)
+    key_positions: dict[PathKey, tuple[int, int]] = field(default_factory=dict)
+
+    def position(self, path: PathKey, *, key: bool = False) -> tuple[int, int]:
+        """Line and column (1-based) of the value at ``path``, or of its key; nearest parent if unknown."""
+        table = self.key_positions if key else self.positions
+        probe = path
+        while probe:
+            if probe in table:
+                return table[probe]
+            if probe in self.positions:
+                return self.positions[probe]
+            probe = probe[:-1]
+        return self.positions.get((), (1, 1))
+
+    def problem(self, path: PathKey, message: str, *, key: bool = False) -> Problem:
+        line, col = self.position(path, key=key)
+        return Problem(self.file, line, col, message)
+
+
+class DocumentError(Exception):
+    """The file is not YAML we can read; carries the located problem."""
+
+    def __init__(self, problem: Problem) -> None:
+        super().__init__(str(problem))
+        self.problem = problem
+
+
+def display_name(path: Path) -> str:
+    """The path as the moderator would type it: relative to the working directory when possible."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def parse_document(text: str, file: str) -> Document:
+    """Parse one YAML document, raising :class:`DocumentError` with the position of a syntax error."""
+    loader = yaml.SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+        document = Document(file=file, data=None)
+        if node is not None:
+            document.data = _convert(node, (), document, loader)
+        return document
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        what = exc.problem or exc.context or "invalid YAML"
+        raise DocumentError(Problem(file, line, col, f"YAML syntax error: {what}")) from None
+    except yaml.YAMLError as exc:
+        raise DocumentError(Problem(file, 1, 1, f"YAML error: {exc}")) from None
+    finally:
+        loader.dispose()
+
+
+def load_document(path: Path) -> Document:
+    file = display_name(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise DocumentError(Problem(file, 1, 1, f"file is not UTF-8 text ({exc.reason})")) from None
+    except OSError as exc:
+        raise DocumentError(Problem(file, 1, 1, f"cannot read file: {exc.strerror}")) from None
+    return parse_document(text, file)
+
+
+def _convert(node: yaml.Node, path: PathKey, doc: Document, loader: yaml.SafeLoader) -> Any:
+    doc.positions[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
+    if isinstance(node, yaml.MappingNode):
+        result: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            key = loader.construct_object(key_node, deep=True)
+            where = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+            if key == "<<":
+                raise _marked(key_node, "merge keys (<<) are not supported; write the keys out")
+            if not isinstance(key, str):
+                raise _marked(key_node, f"keys must be text, got {key!r}")
+            if key in result:
+                raise _marked(key_node, f"duplicate key '{key}' in the same mapping")
+            doc.key_positions[(*path, key)] = where
+            result[key] = _convert(value_node, (*path, key), doc, loader)
+        return result
+    if isinstance(node, yaml.SequenceNode):
+        return [_convert(item, (*path, i), doc, loader) for i, item in enumerate(node.value)]
+    value = loader.construct_object(node, deep=True)
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    if not isinstance(value, Hashable):
+        raise _marked(node, "unsupported YAML value")
+    return value
+
+
+def _marked(node: yaml.Node, problem: str) -> yaml.MarkedYAMLError:
+    return yaml.MarkedYAMLError(problem=problem, problem_mark=node.start_mark)

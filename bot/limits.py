@@ -1,0 +1,27 @@
+"""Discord's size limits, shared by the validator (content must fit) and the renderers (trim to fit)."""
+
+MESSAGE_CONTENT = 2000
+EMBED_TITLE = 256
+EMBED_DESCRIPTION = 4096
+EMBED_FIELDS = 25
+EMBED_FIELD_NAME = 256
+EMBED_FIELD_VALUE = 1024
+EMBED_FOOTER = 2048
+EMBED_TOTAL = 6000
+ACTION_ROWS = 5
+BUTTONS_PER_ROW = 5
+BUTTON_LABEL = 80
+CUSTOM_ID = 100
+SELECT_OPTIONS = 25
+SELECT_OPTION_LABEL = 100
+MODAL_TITLE = 45
+TEXT_INPUT_LABEL = 45
+AUTOCOMPLETE_CHOICES = 25
+AUTOCOMPLETE_NAME = 100
+
+
+def trim(text: str, limit: int, marker: str = "…") -> str:
+    """Cut ``text`` to ``limit`` characters, marking the cut, so a long value never gets a 400 from Discord."""
+    if len(text) <= limit:
+        return text
+    return text[: max(0, limit - len(marker))].rstrip() + marker

@@ -1,0 +1,50 @@
+"""The local shell: the bot's commands in a terminal, over the same core, database and knowledge.
+
+For trying the bot without a Discord token, and for moderators previewing YAML edits. Where Discord
+shows buttons, the shell shows numbered choices. It reads plain lines, so it also runs from a pipe
+(``printf '/ask who owns the roadmap\\n' | pmpo-bot shell``), which is how the tests drive it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import TextIO
+
+from bot.services import Services
+from bot.shell import general
+from bot.shell.session import Session, ShellCommand
+
+MODULES = (general,)
+
+BANNER = "PM-or-PO shell. Type /help for commands, /quit to leave."
+
+
+def commands() -> dict[str, ShellCommand]:
+    table: dict[str, ShellCommand] = {}
+    for module in MODULES:
+        for command in module.COMMANDS:
+            table[command.name] = command
+    return table
+
+
+async def run_shell(services: Services, stdin: TextIO, stdout: TextIO) -> None:
+    session = Session(services, stdin, stdout, commands())
+    session.say(BANNER)
+    while True:
+        line = await session.read("pmpo> ")
+        if line is None:
+            break
+        line = line.strip()
+        if not line:
+            continue
+        if not line.startswith("/"):
+            line = "/ask " + line
+        name, _, rest = line[1:].partition(" ")
+        command = session.commands.get(name.lower())
+        if command is None:
+            session.say(f"Unknown command '/{name}'. Type /help to see what I can do.")
+            continue
+        if command.name == "quit":
+            break
+        await command.run(session, rest.strip())
+        await asyncio.sleep(0)

@@ -1,0 +1,29 @@
+"""Shell commands that are not a feature of their own: /help, /about, /quit."""
+
+from __future__ import annotations
+
+from bot.about import about_lines
+from bot.shell.session import Session, ShellCommand
+
+
+async def help_command(session: Session, _: str) -> None:
+    session.say("Commands:")
+    for command in session.commands.values():
+        session.say(f"  {command.usage:<28} {command.help}")
+    session.say("A line without a leading / is asked as a question.")
+
+
+async def about_command(session: Session, _: str) -> None:
+    info = about_lines(session.services)
+    session.card(info.title, info.description, info.fields)
+
+
+async def quit_command(session: Session, _: str) -> None:
+    """Handled by the loop itself; listed so /help shows it."""
+
+
+COMMANDS = [
+    ShellCommand("help", "/help", "this list", help_command),
+    ShellCommand("about", "/about", "version, knowledge size and uptime", about_command),
+    ShellCommand("quit", "/quit", "leave the shell", quit_command),
+]

@@ -1,0 +1,54 @@
+"""The server-side moderator check: hiding a command from members is not enough, so every call is checked."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import discord
+from discord import app_commands
+
+from bot.moderation import is_moderator
+from cogs._ui import services_of
+
+T = TypeVar("T")
+
+NOT_A_MODERATOR = (
+    "This command is for moderators: you need the Manage Server permission or one of this server's moderator roles."
+)
+
+
+async def member_is_moderator(interaction: discord.Interaction) -> bool:
+    member = interaction.user
+    roles = [r.id for r in getattr(member, "roles", [])]
+    manage = isinstance(member, discord.Member) and member.guild_permissions.manage_guild
+    return await is_moderator(
+        services_of(interaction),
+        user_id=member.id,
+        guild_id=interaction.guild_id,
+        manage_guild=manage,
+        role_ids=roles,
+    )
+
+
+def moderator_only() -> Callable[[T], T]:
+    async def predicate(interaction: discord.Interaction) -> bool:
+        if interaction.guild_id is None:
+            raise app_commands.NoPrivateMessage()
+        if not await member_is_moderator(interaction):
+            raise app_commands.CheckFailure(NOT_A_MODERATOR)
+        return True
+
+    check: Callable[[T], T] = app_commands.check(predicate)
+    return check
+
+
+def moderator_group(name: str, description: str, **kwargs: Any) -> app_commands.Group:
+    """A command group hidden from members by default (Manage Server) and checked server-side."""
+    return app_commands.Group(
+        name=name,
+        description=description,
+        guild_only=True,
+        default_permissions=discord.Permissions(manage_guild=True),
+        **kwargs,
+    )
