@@ -18,6 +18,7 @@ from typing import Any
 import yaml
 
 TOKEN_ENV = "DISCORD_TOKEN"
+DEFAULT_CONFIG_FILE = "config.yaml"
 
 
 class ConfigError(Exception):
@@ -103,24 +104,25 @@ LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
 
 def load_config(path: str | Path | None = None, *, overrides: Mapping[str, Any] | None = None) -> Config:
-    """Build the configuration from defaults, an optional YAML file and in-code overrides (tests).
-
-    Without ``path`` a ``config.yaml`` in the working directory is used when present, so running the
-    bot needs no file at all; a path named explicitly must exist.
-    """
+    """Build the configuration from defaults, an optional YAML file and in-code overrides (tests)."""
     data: dict[str, Any] = {}
     if path is not None:
         file = Path(path)
         if not file.is_file():
             raise ConfigError(f"config file {file} does not exist (copy config.example.yaml to start one)")
         data = _read_yaml(file)
-    elif Path("config.yaml").is_file():
-        data = _read_yaml(Path("config.yaml"))
     if overrides:
         data = _merge(data, overrides)
     config = _build(Config, data, "")
     _check_values(config)
     return config
+
+
+def default_config_path(explicit: str | None) -> str | None:
+    """The file named with ``--config``, else ``./config.yaml`` when present: running needs no file at all."""
+    if explicit is not None:
+        return explicit
+    return DEFAULT_CONFIG_FILE if Path(DEFAULT_CONFIG_FILE).is_file() else None
 
 
 def discord_token() -> str | None:
@@ -159,8 +161,8 @@ def _merge(base: Mapping[str, Any], extra: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _build(cls: type[Any], data: Any, prefix: str) -> Any:
-    where = prefix.rstrip(".") or "the top level"
     if not isinstance(data, Mapping):
+        where = f"config key '{prefix.rstrip('.')}'" if prefix else "the top level"
         raise ConfigError(f"{where}: expected a mapping of keys, got {_describe(data)}")
     fields = {f.name: f for f in dataclasses.fields(cls)}
     hints = typing.get_type_hints(cls)

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from bot import __version__
 from bot.cli import kb, run
 from bot.cli.common import EXIT_USAGE, CommandError
-from bot.config import ConfigError, load_config
+from bot.config import ConfigError, default_config_path, load_config
 from bot.knowledge.loader import KnowledgeError
 from bot.storage import StorageError
 
@@ -40,7 +40,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         args = parser.parse_args([*(argv if argv is not None else sys.argv[1:]), "start"])
     try:
-        config = load_config(args.config)
+        config = load_config(default_config_path(args.config))
         result: int = asyncio.run(args.handler(args, config))
         return result
     except (ConfigError, StorageError, CommandError) as exc:
