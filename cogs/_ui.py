@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import logging
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Callable, Coroutine, Sequence
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
 import discord
@@ -62,8 +62,8 @@ def make_embed(
 def guarded(
     what: str,
 ) -> Callable[
-    [Callable[Concatenate[S, discord.Interaction, P], Awaitable[None]]],
-    Callable[Concatenate[S, discord.Interaction, P], Awaitable[None]],
+    [Callable[Concatenate[S, discord.Interaction, P], Coroutine[Any, Any, None]]],
+    Callable[Concatenate[S, discord.Interaction, P], Coroutine[Any, Any, None]],
 ]:
     """Route a component callback's failures to :func:`report_error`.
 
@@ -72,8 +72,8 @@ def guarded(
     """
 
     def decorate(
-        func: Callable[Concatenate[S, discord.Interaction, P], Awaitable[None]],
-    ) -> Callable[Concatenate[S, discord.Interaction, P], Awaitable[None]]:
+        func: Callable[Concatenate[S, discord.Interaction, P], Coroutine[Any, Any, None]],
+    ) -> Callable[Concatenate[S, discord.Interaction, P], Coroutine[Any, Any, None]]:
         @functools.wraps(func)
         async def wrapper(self: S, interaction: discord.Interaction, *args: P.args, **kwargs: P.kwargs) -> None:
             try:

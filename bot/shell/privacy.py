@@ -1,0 +1,20 @@
+"""/privacy in the shell: what is stored under the local shell user, and deleting it."""
+
+from __future__ import annotations
+
+from bot.privacy import forget, stored_about
+from bot.shell.session import Session, ShellCommand
+
+
+async def privacy_command(session: Session, _: str) -> None:
+    data = await stored_about(session.services, session.user_id)
+    if not data.total:
+        session.say("Nothing is stored about the shell user.")
+        return
+    session.card("What I store about you", "\n".join(data.lines()))
+    if await session.choose("Delete all of it?", ["Yes, delete", "No, keep it"]) == 0:
+        deleted = await forget(session.services, session.user_id)
+        session.say(f"Deleted {deleted.total} record(s).")
+
+
+COMMANDS = [ShellCommand("privacy", "/privacy", "see or delete what is stored about you", privacy_command)]

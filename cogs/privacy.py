@@ -1,0 +1,85 @@
+"""/privacy show and /privacy forget: members see and delete what the bot keeps about them."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.privacy import forget, stored_about
+from cogs._ui import GOOD, WARN, guarded, make_embed, services_of
+
+NOTHING = "I don't store anything about you."
+
+
+class ForgetButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"privacy:forget:(?P<user>\d+)"):
+    """Confirm button; the member id in the custom_id keeps anyone else from pressing it for them."""
+
+    def __init__(self, user_id: int) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label="Yes, delete all of it", style=discord.ButtonStyle.danger, custom_id=f"privacy:forget:{user_id}"
+            )
+        )
+        self.user_id = user_id
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Button[Any], match: re.Match[str], /
+    ) -> ForgetButton:
+        return cls(int(match["user"]))
+
+    @guarded("privacy forget")
+    async def callback(self, interaction: discord.Interaction) -> None:
+        if interaction.user.id != self.user_id:
+            await interaction.response.send_message("This button is for someone else.", ephemeral=True)
+            return
+        deleted = await forget(services_of(interaction), interaction.user.id)
+        summary = "\n".join(deleted.lines()) or "There was nothing left to delete."
+        await interaction.response.edit_message(
+            embed=make_embed("Deleted", summary, colour=GOOD, footer="Unanswered questions never had your id."),
+            view=None,
+        )
+
+
+class Privacy(commands.Cog):
+    privacy = app_commands.Group(name="privacy", description="See or delete what this bot stores about you")
+
+    @privacy.command(name="show", description="List what this bot stores about you")
+    async def show(self, interaction: discord.Interaction) -> None:
+        data = await stored_about(services_of(interaction), interaction.user.id)
+        body = "\n".join(data.lines()) or NOTHING
+        await interaction.response.send_message(
+            embed=make_embed(
+                "What I store about you",
+                body,
+                footer="Questions nobody could answer are kept without your id. /privacy forget deletes the rest.",
+            ),
+            ephemeral=True,
+        )
+
+    @privacy.command(name="forget", description="Delete everything this bot stores about you")
+    async def forget_command(self, interaction: discord.Interaction) -> None:
+        data = await stored_about(services_of(interaction), interaction.user.id)
+        if not data.total:
+            await interaction.response.send_message(NOTHING, ephemeral=True)
+            return
+        view = discord.ui.View(timeout=None)
+        view.add_item(ForgetButton(interaction.user.id))
+        await interaction.response.send_message(
+            embed=make_embed(
+                "Delete everything about you?",
+                "\n".join(data.lines()) + "\n\nThis cannot be undone.",
+                colour=WARN,
+            ),
+            view=view,
+            ephemeral=True,
+        )
+
+
+async def setup(bot: commands.Bot) -> None:
+    bot.add_dynamic_items(ForgetButton)
+    await bot.add_cog(Privacy())
