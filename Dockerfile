@@ -1,0 +1,21 @@
+# Slim, non-root image. Data lives in the /data volume; the knowledge base is baked in at
+# /app/knowledge and can be replaced by mounting a folder over it (-v ./knowledge:/app/knowledge:ro).
+FROM python:3.11-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_NO_CACHE_DIR=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1
+
+WORKDIR /app
+COPY pyproject.toml README.md ./
+COPY bot ./bot
+COPY cogs ./cogs
+RUN pip install . && useradd --system --uid 10001 --no-create-home pmpo && mkdir /data && chown pmpo /data
+COPY knowledge ./knowledge
+COPY deploy/config.docker.yaml ./config.yaml
+
+USER pmpo
+VOLUME ["/data"]
+# The token comes only from the environment: docker run -e DISCORD_TOKEN=... pmpo-bot
+CMD ["pmpo-bot", "--config", "/app/config.yaml", "run"]
