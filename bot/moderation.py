@@ -10,7 +10,7 @@ from bot.services import Services
 
 async def moderator_role_ids(services: Services, guild_id: int) -> set[int]:
     row = await services.db.fetchone("SELECT moderator_role_ids FROM guild_settings WHERE guild_id = ?", (guild_id,))
-    stored = set(json.loads(row["moderator_role_ids"])) if row else set()
+    stored: set[int] = set(json.loads(row["moderator_role_ids"])) if row else set()
     return stored | set(services.config.moderation.moderator_role_ids)
 
 

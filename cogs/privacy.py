@@ -28,7 +28,7 @@ class ForgetButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"pr
 
     @classmethod
     async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Button[Any], match: re.Match[str], /
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
     ) -> ForgetButton:
         return cls(int(match["user"]))
 

@@ -1,0 +1,65 @@
+"""/moderators: which roles count as moderators in this server (besides Manage Server).
+
+Changing who moderates is itself reserved to members with Manage Server, so a moderator role cannot
+grant itself to others.
+"""
+
+from __future__ import annotations
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.moderation import moderator_role_ids, set_moderator_role_ids
+from cogs._ui import make_embed, services_of
+
+
+class ServerSettings(commands.Cog):
+    moderators = app_commands.Group(
+        name="moderators",
+        description="Choose which roles may run the bot's moderator commands here",
+        guild_only=True,
+        default_permissions=discord.Permissions(manage_guild=True),
+    )
+
+    @moderators.command(name="add", description="Let members with this role use moderator commands")
+    @app_commands.checks.has_permissions(manage_guild=True)
+    async def add(self, interaction: discord.Interaction, role: discord.Role) -> None:
+        assert interaction.guild_id is not None  # guild_only group
+        services = services_of(interaction)
+        roles = await moderator_role_ids(services, interaction.guild_id) | {role.id}
+        await set_moderator_role_ids(services, interaction.guild_id, roles)
+        await interaction.response.send_message(f"{role.mention} now counts as a moderator role.", ephemeral=True)
+
+    @moderators.command(name="remove", description="Stop this role from using moderator commands")
+    @app_commands.checks.has_permissions(manage_guild=True)
+    async def remove(self, interaction: discord.Interaction, role: discord.Role) -> None:
+        assert interaction.guild_id is not None
+        services = services_of(interaction)
+        roles = await moderator_role_ids(services, interaction.guild_id)
+        if role.id in services.config.moderation.moderator_role_ids:
+            await interaction.response.send_message(
+                f"{role.mention} is a moderator role in the bot's config file; ask the bot's owner to change it.",
+                ephemeral=True,
+            )
+            return
+        await set_moderator_role_ids(
+            services, interaction.guild_id, roles - {role.id} - set(services.config.moderation.moderator_role_ids)
+        )
+        await interaction.response.send_message(f"{role.mention} is no longer a moderator role.", ephemeral=True)
+
+    @moderators.command(name="list", description="Show which roles count as moderators here")
+    async def list_roles(self, interaction: discord.Interaction) -> None:
+        assert interaction.guild_id is not None
+        roles = sorted(await moderator_role_ids(services_of(interaction), interaction.guild_id))
+        listed = "\n".join(f"<@&{role_id}>" for role_id in roles) or "No extra roles."
+        await interaction.response.send_message(
+            embed=make_embed(
+                "Moderators", f"Members with **Manage Server**, plus these roles:\n{listed}", footer="/moderators add"
+            ),
+            ephemeral=True,
+        )
+
+
+async def setup(bot: commands.Bot) -> None:
+    await bot.add_cog(ServerSettings())
