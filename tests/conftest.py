@@ -9,6 +9,8 @@ from bot.config import Config
 from bot.services import Services
 from tests.helpers import FakeClock, make_config
 
+pytest_plugins = ["tests.loopback.pytest_plugin"]
+
 
 @pytest.fixture
 def clock() -> FakeClock:
