@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import AsyncIterator
+from typing import Any
 
 import aiohttp
 import discord
@@ -370,7 +371,7 @@ def test_fixture_fails_tests_that_hit_unknown_routes(pytester: pytest.Pytester) 
 async def test_raw_gateway_identify_resume_replay_and_refusals(loopback: LoopbackDiscord) -> None:
     guild = loopback.add_guild("Raw")
     url = loopback.gateway_url + "?v=10&encoding=json"  # no compress: plain JSON text frames
-    identify = {"op": 2, "d": {"token": loopback.token, "intents": 1, "properties": {}}}
+    identify: dict[str, Any] = {"op": 2, "d": {"token": loopback.token, "intents": 1, "properties": {}}}
     async with aiohttp.ClientSession() as session:
         async with session.ws_connect(url) as ws:
             assert (await ws.receive_json())["op"] == 10

@@ -495,11 +495,11 @@ class _Options:
             return str(value.id)
         user = _user(value)
         self.resolved.setdefault("users", {})[str(user.id)] = user.payload()
-        member = world.member(self._guild_id, user.id) if self._guild_id is not None else None
-        if member is not None and self._channel is not None:
-            permissions = channel_permissions(world.guilds[member.guild_id], member, self._channel)
+        resolved_member = world.member(self._guild_id, user.id) if self._guild_id is not None else None
+        if resolved_member is not None and self._channel is not None:
+            permissions = channel_permissions(world.guilds[resolved_member.guild_id], resolved_member, self._channel)
             self.resolved.setdefault("members", {})[str(user.id)] = {
-                **member.payload(with_user=False),
+                **resolved_member.payload(with_user=False),
                 "permissions": str(permissions),
             }
         return str(user.id)

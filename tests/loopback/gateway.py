@@ -218,7 +218,8 @@ class Gateway:
         return ws
 
     async def _receive(self, connection: Connection, payload: Json) -> None:
-        op, data = payload.get("op"), payload.get("d")
+        op = payload.get("op")
+        data: Json = payload.get("d") or {}
         if op == HEARTBEAT:
             connection.outbox.put_nowait({"op": HEARTBEAT_ACK, "s": None, "t": None, "d": None})
         elif op == IDENTIFY:

@@ -81,7 +81,7 @@ def channel_permissions(guild: Guild, member: Member, channel: Channel) -> int:
     bits = base_permissions(guild, member)
     if bits & ADMINISTRATOR:
         return ALL
-    overwrite_source = guild.channels.get(channel.parent_id) if channel.is_thread else channel
+    overwrite_source = guild.channels.get(channel.parent_id or 0) if channel.is_thread else channel
     overwrites = overwrite_source.overwrites if overwrite_source is not None else {}
 
     everyone = overwrites.get(guild.id)

@@ -17,6 +17,7 @@ from collections.abc import Mapping
 from types import TracebackType
 from typing import Self
 
+import discord
 from aiohttp import web
 
 from tests.loopback import permissions
@@ -55,7 +56,7 @@ class LoopbackDiscord(MemberActions):
         bot_name: str = "pmpo-bot",
         heartbeat_interval: float = 41.25,
         interaction_deadline: float = 3.0,
-        privileged_intents: PermissionsLike = PRIVILEGED,
+        privileged_intents: int | discord.Intents = PRIVILEGED,
         global_rate_limit: int | None = None,
     ) -> None:
         """``privileged_intents``: which of GUILD_MEMBERS/PRESENCES/MESSAGE_CONTENT the app may use
@@ -68,7 +69,7 @@ class LoopbackDiscord(MemberActions):
             self.world,
             url=lambda: self.gateway_url,
             heartbeat_interval=heartbeat_interval,
-            privileged_intents=int(privileged_intents),
+            privileged_intents=privileged_intents if isinstance(privileged_intents, int) else privileged_intents.value,
         )
         self._messages = Messages(self.world, self.gateway)
         self._ratelimiter = RateLimiter(global_rate_limit)
