@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import io
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -40,6 +41,37 @@ class Feedback(discord.ui.Modal, title="Feedback"):
 
     async def on_submit(self, interaction: discord.Interaction) -> None:
         await interaction.response.send_message(f"thanks for: {self.text.value}", ephemeral=True)
+
+
+class Survey(discord.ui.Modal, title="Survey"):
+    role: discord.ui.Label[Survey] = discord.ui.Label(
+        text="Your role",
+        component=discord.ui.Select(
+            custom_id="survey:role",
+            options=[discord.SelectOption(label="PM", value="pm"), discord.SelectOption(label="PO", value="po")],
+        ),
+    )
+    why: discord.ui.Label[Survey] = discord.ui.Label(
+        text="Why?",
+        component=discord.ui.TextInput(custom_id="survey:why", style=discord.TextStyle.paragraph, max_length=200),
+    )
+
+    async def on_submit(self, interaction: discord.Interaction) -> None:
+        assert isinstance(self.role.component, discord.ui.Select)
+        assert isinstance(self.why.component, discord.ui.TextInput)
+        await interaction.response.send_message(f"{self.role.component.values[0]}: {self.why.component.value}")
+
+
+class Picker(discord.ui.View):
+    @discord.ui.select(
+        custom_id="pick",
+        options=[
+            discord.SelectOption(label="Roadmap", value="roadmap"),
+            discord.SelectOption(label="Roles", value="roles"),
+        ],
+    )
+    async def pick(self, interaction: discord.Interaction, select: discord.ui.Select[Picker]) -> None:
+        await interaction.response.edit_message(content=f"picked {select.values[0]}", view=None)
 
 
 class TinyBot(commands.Bot):
@@ -77,6 +109,10 @@ class TinyBot(commands.Bot):
         async def topic(interaction: discord.Interaction, name: str) -> None:
             await interaction.response.defer(ephemeral=True, thinking=True)
             await interaction.followup.send(f"topic {name}")
+
+        @tree.command(description="Take a survey")
+        async def survey(interaction: discord.Interaction) -> None:
+            await interaction.response.send_modal(Survey())
 
         @tree.command(description="Answer too late")
         async def slow(interaction: discord.Interaction) -> None:
@@ -159,7 +195,7 @@ async def test_connect_ready_and_guild_create(
 async def test_sync_uploads_the_command_tree_once(loopback: LoopbackDiscord, bot: TinyBot) -> None:
     assert len(loopback.calls("PUT", "/applications/{application_id}/commands")) == 1
     synced = {c["name"]: c for c in loopback.synced_commands()}
-    assert set(synced) == {"ask", "feedback", "topic", "slow", "long", "kb"}
+    assert set(synced) == {"ask", "feedback", "survey", "topic", "slow", "long", "kb"}
     question = synced["ask"]["options"][0]
     assert (question["name"], question["type"], question["required"]) == ("question", 3, True)
     assert synced["kb"]["default_member_permissions"] == str(discord.Permissions(manage_guild=True).value)
@@ -211,6 +247,77 @@ async def test_autocomplete_and_deferred_followup(
     # The first followup after a deferral replaces the "thinking..." message and stays ephemeral.
     assert final.content == "topic roles" and final.ephemeral and not final.loading
     assert inter.record.followup_ids == []
+
+
+async def test_rich_messages_selects_layouts_uploads_and_label_modals(
+    loopback: LoopbackDiscord, world: tuple[Guild, Channel, Member], bot: TinyBot
+) -> None:
+    _guild, general, alice = world
+    channel = bot.get_channel(general.id)
+    assert isinstance(channel, discord.TextChannel)
+    embed = discord.Embed(title="PM vs PO", description="Two roles").add_field(name="PM", value="market")
+    embed.set_footer(text="knowledge base").set_author(name="pmpo")
+    picker = Picker()
+    picker.add_item(discord.ui.Button(label="docs", url="https://example.com/docs"))
+    await channel.send(embed=embed, view=picker, file=discord.File(io.BytesIO(b"notes"), filename="notes.txt"))
+    posted = loopback.messages_in(general)[-1]
+    assert posted.embeds[0]["fields"] == [{"name": "PM", "value": "market", "inline": True}]
+    assert [a["filename"] for a in posted.attachments] == ["notes.txt"]
+    assert loopback.requests[-1].files == ["notes.txt"]
+    picked = await loopback.select(alice, posted, "pick", ["roles"])
+    assert (await picked.response()).type == 7
+    assert posted.content == "picked roles" and posted.components == []
+
+    layout = discord.ui.LayoutView()
+    layout.add_item(discord.ui.Container(discord.ui.TextDisplay("components v2")))
+    await channel.send(view=layout)
+    v2 = loopback.messages_in(general)[-1]
+    assert v2.flags & (1 << 15) and v2.components[0]["type"] == 17
+
+    opened = await loopback.slash(alice, "survey", channel=general)
+    await opened.response()
+    answered = await loopback.submit_modal(alice, opened, {"survey:role": ["po"], "survey:why": "owns the backlog"})
+    reply = await answered.response()
+    assert reply.message is not None and reply.message.content == "po: owns the backlog"
+
+
+async def test_guilds_added_later_reach_the_bot(loopback: LoopbackDiscord, bot: TinyBot) -> None:
+    joined = asyncio.create_task(bot.wait_for("guild_join", timeout=2))
+    await asyncio.sleep(0)  # let wait_for register before the event can arrive
+    later = loopback.add_guild("Later")
+    assert (await joined).id == later.id
+
+
+async def test_followups_need_a_response_and_a_live_token(
+    loopback: LoopbackDiscord, world: tuple[Guild, Channel, Member], bot: TinyBot
+) -> None:
+    _guild, general, alice = world
+    inter = await loopback.slash(alice, "slow", channel=general)
+    followup_url = f"{loopback.api_base_url}/webhooks/{loopback.application_id}/{inter.record.token}"
+    async with aiohttp.ClientSession() as session:
+        async with session.post(followup_url, json={"content": "too early"}) as early:
+            assert (early.status, (await early.json())["code"]) == (404, 10015)
+        await inter.response()
+        async with session.post(followup_url + "?wait=true", json={"content": "after"}) as ok:
+            assert ok.status == 200
+        assert [m.content for m in await inter.followups(1)] == ["after"]
+        loopback.deadlines.token = 0.0
+        async with session.post(followup_url, json={"content": "expired"}) as expired:
+            assert (expired.status, (await expired.json())["code"]) == (401, 50027)
+
+
+async def test_global_rate_limit_is_waited_out(
+    world: tuple[Guild, Channel, Member], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async with LoopbackDiscord(global_rate_limit=3) as server:
+        guild = server.add_guild("Busy")
+        async with connected(server, monkeypatch) as running:
+            channel = running.get_channel(guild.system_channel.id)
+            assert isinstance(channel, discord.TextChannel)
+            await asyncio.gather(*(channel.send(f"message {i}") for i in range(4)))
+        assert sorted(m.content for m in server.messages_in(guild.system_channel)) == [f"message {i}" for i in range(4)]
+        assert server.rate_limited and all(path.startswith("/channels/") for _method, path in server.rate_limited)
+        assert server.problems == []
 
 
 async def test_default_member_permissions_hide_commands(

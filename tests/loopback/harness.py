@@ -58,17 +58,19 @@ class BotHarness:
         bot = PmPoBot(self.config)
         bot._connection.guild_ready_timeout = GUILD_READY_TIMEOUT
         self._bot = bot
-        await asyncio.wait_for(bot.login(self._server.token), self._startup_timeout)
-        self._connection = asyncio.create_task(bot.connect(), name="pmpo-bot gateway")
-        ready = asyncio.create_task(bot.wait_until_ready())
-        await asyncio.wait(
-            {ready, self._connection}, timeout=self._startup_timeout, return_when=asyncio.FIRST_COMPLETED
-        )
-        if not ready.done():
-            ready.cancel()
-            if self._connection.done():
-                self._connection.result()  # re-raise why the bot could not connect
-            raise TimeoutError(f"PmPoBot was not ready within {self._startup_timeout}s")
+        try:
+            await asyncio.wait_for(bot.login(self._server.token), self._startup_timeout)
+            self._connection = connection = asyncio.create_task(bot.connect(), name="pmpo-bot gateway")
+            ready = asyncio.create_task(bot.wait_until_ready())
+            await asyncio.wait({ready, connection}, timeout=self._startup_timeout, return_when=asyncio.FIRST_COMPLETED)
+            if not ready.done():
+                ready.cancel()
+                if connection.done():
+                    connection.result()  # re-raise why the bot could not connect
+                raise TimeoutError(f"PmPoBot was not ready within {self._startup_timeout}s")
+        except BaseException:
+            await self.stop()  # a half-started bot still holds an HTTP session and maybe a socket
+            raise
         return bot
 
     async def stop(self) -> None:

@@ -188,8 +188,8 @@ def _modal_input(path: Path, component: Json) -> list[Violation]:
     found: list[Violation] = []
     found += length_between((*path, "custom_id"), component.get("custom_id") or "", 1, 100)
     if component.get("type") == TEXT_INPUT:
-        if "label" in component:
-            found += length_between((*path, "label"), component.get("label") or "", 1, 45)
+        if component.get("label") is not None:  # inside a Label component the input has none
+            found += length_between((*path, "label"), component["label"], 1, 45)
         found += _max_length((*path, "placeholder"), component.get("placeholder"), 100)
         found += _max_length((*path, "value"), component.get("value"), 4000)
     return found

@@ -161,11 +161,11 @@ class LoopbackDiscord(MemberActions):
         guild.members[world.owner.id] = Member(world.owner, guild.id)
         guild.members[world.bot_user.id] = Member(world.bot_user, guild.id, [bot_role.id])
         world.guilds[guild.id] = guild
-        guild.system_channel_id = self.add_text_channel(guild, "system").id
+        guild.system_channel_id = self._new_text_channel(guild, "system").id
         self.gateway.dispatch(
             "GUILD_CREATE",
             lambda intents: guild.create_payload(
-                bot_id=world.bot_user.id, include_all_members=bool(intents & GUILD_MEMBERS)
+                bot_id=world.bot_user.id, include_all_members=bool(intents & GUILD_MEMBERS), joined=True
             ),
             guild_id=guild.id,
             intent=GUILDS,
@@ -181,6 +181,18 @@ class LoopbackDiscord(MemberActions):
         overwrites: Mapping[Role | Actor, tuple[PermissionsLike, PermissionsLike]] | None = None,
     ) -> Channel:
         """``overwrites`` maps a role or member to ``(allow, deny)``."""
+        channel = self._new_text_channel(guild, name, topic=topic, overwrites=overwrites)
+        self.gateway.dispatch("CHANNEL_CREATE", channel.payload(), guild_id=guild.id, intent=GUILDS)
+        return channel
+
+    def _new_text_channel(
+        self,
+        guild: Guild,
+        name: str,
+        *,
+        topic: str | None = None,
+        overwrites: Mapping[Role | Actor, tuple[PermissionsLike, PermissionsLike]] | None = None,
+    ) -> Channel:
         channel = Channel(
             self.world.snowflakes.next(),
             TEXT_CHANNEL,
@@ -194,7 +206,6 @@ class LoopbackDiscord(MemberActions):
             channel.overwrites[overwrite.target_id] = overwrite
         guild.channels[channel.id] = channel
         self.world.channels[channel.id] = channel
-        self.gateway.dispatch("CHANNEL_CREATE", channel.payload(), guild_id=guild.id, intent=GUILDS)
         return channel
 
     def add_role(self, guild: Guild, name: str, permissions: PermissionsLike = 0) -> Role:

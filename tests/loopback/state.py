@@ -302,17 +302,18 @@ class Guild:
             "premium_progress_bar_enabled": False,
         }
 
-    def create_payload(self, *, bot_id: int, include_all_members: bool) -> Json:
+    def create_payload(self, *, bot_id: int, include_all_members: bool, joined: bool = False) -> Json:
         """GUILD_CREATE: the REST object plus the gateway-only fields.
 
-        Without the GUILD_MEMBERS intent Discord only includes the bot's own member.
+        Without the GUILD_MEMBERS intent Discord only includes the bot's own member. ``unavailable``
+        is false for guilds announced in READY and absent when the bot just joined (discord.py
+        tells on_guild_available from on_guild_join by exactly that).
         """
         members = [m for m in self.members.values() if include_all_members or m.user.id == bot_id]
         payload = self.payload()
         payload.update(
             joined_at=iso(self.members[bot_id].joined_at),
             large=False,
-            unavailable=False,
             member_count=len(self.members),
             voice_states=[],
             members=[m.payload() for m in members],
@@ -323,6 +324,8 @@ class Guild:
             guild_scheduled_events=[],
             soundboard_sounds=[],
         )
+        if not joined:
+            payload["unavailable"] = False
         return payload
 
 
