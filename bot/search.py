@@ -1,0 +1,445 @@
+"""Ranking knowledge entries against a member's free-text question.
+
+Why it is built this way:
+
+* **Ranking is SQLite FTS5's ``bm25()``** with the ``porter`` tokenizer, in an in-memory database built
+  once per knowledge-base version. FTS5 ships inside Python's ``sqlite3``, is maintained by the SQLite
+  team, stems ("stories" finds "story") and weights each column separately, so an entry's example
+  questions and aliases count for more than a word buried in its answer. No hand-written scoring.
+* **Typos are corrected with rapidfuzz** against the words the index actually contains ("roadmpa" →
+  "roadmap"), and titles/aliases are fuzzy-matched for ``/topic`` autocomplete.
+* **PM/PO vocabulary is folded to one token per concept** before indexing and before searching
+  ("PO", "product owner", "p.o.", "scrum PO" all become ``productowner``), so members' many spellings
+  hit the same entries without each entry having to list them all.
+* **Confidence is coverage, not rank**: bm25 always ranks *something* first, even for "how do I boil
+  an egg". An answer is given only when the best entry contains most of the question's meaningful
+  words, weighted by how rare each word is; words the knowledge base has never seen weigh the most, so
+  a question about cooking or Python packaging scores low however well one stray word matches.
+
+This module is Discord-free and synchronous: a search is a few dozen microseconds.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import sqlite3
+import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA, Levenshtein
+
+from bot.knowledge.base import KnowledgeBase
+from bot.knowledge.entries import Entry, EntryLibrary
+
+#: Words that carry no topic. Chat fillers ("lol", "pls") are here because members type them.
+_STOPWORD_TEXT = """
+    a about above after again against all am an and any are arent as at be because been before being below
+    between both but by can cant could couldnt did didnt do does doesnt doing dont down during each either
+    else even ever every few for from further get gets getting got had hadnt has hasnt have havent having he
+    her here hers herself him himself his how hows however i id if im in into is isnt it its itself ive just
+    let lets like ll m many me mine more most much must my myself no nor not now of off on once one only or other
+    ought our ours ourselves out over per please pls plz pretty quite rather re really right s
+    say says shall she should shouldnt so some such t than that thats the their theirs them themselves then
+    there theres these they theyre thing things this those though through thus to too u under until up upon
+    ur us ve very via vs versus was wasnt we well were werent what whats when whens where wheres whether
+    which while who whos whom whose why whys will with within without wont would wouldnt ya yeah yes yet you
+    youd youll youre youve your yours yourself yourselves
+    hi hello hey guys folks lol lmao haha thx thanks thank anyone anybody someone somebody ok okay
+    exactly basically actually literally kinda sorta gonna wanna tho though
+    mean means meaning meant define defined definition explain explained
+"""
+STOPWORDS = frozenset(_STOPWORD_TEXT.split())
+
+#: Concepts members spell many ways. Each concept becomes one token in the index and in the query;
+#: phrases are matched on whole words, longest first. Domain vocabulary only: no entry's wording.
+CONCEPTS: Mapping[str, tuple[str, ...]] = {
+    "productowner": (
+        "product owner",
+        "product owners",
+        "product ownership",
+        "prod owner",
+        "po",
+        "pos",
+        "p o",
+        "p o s",
+    ),
+    "productmanager": (
+        "product manager",
+        "product managers",
+        "product management",
+        "product mgr",
+        "product mgmt",
+        "prod manager",
+        "prod mgr",
+        "pm",
+        "pms",
+        "pdm",
+        "pdms",
+        "p m",
+        "p m s",
+    ),
+    "projectmanager": ("project manager", "project managers", "project mgr", "project management", "project mgmt"),
+    "engineeringmanager": (
+        "engineering manager",
+        "engineering managers",
+        "eng manager",
+        "eng mgr",
+        "em",
+        "ems",
+        "dev manager",
+        "development manager",
+    ),
+    "businessanalyst": ("business analyst", "business analysts", "ba", "bas"),
+    "subjectexpert": ("subject matter expert", "subject matter experts", "sme", "smes"),
+    "ai": ("ai", "artificial intelligence", "genai", "llm", "llms", "chatgpt", "gpt", "copilot", "claude", "gemini"),
+    "resume": ("resume", "resumes", "cv", "cvs", "curriculum vitae"),
+    "salary": ("salary", "salaries", "pay", "paid", "compensation", "comp", "wage", "wages", "earnings", "tc"),
+    "certification": ("certification", "certifications", "certificate", "certificates", "cert", "certs", "certified"),
+    "metrics": ("metrics", "metric", "kpi", "kpis", "okr", "okrs"),
+    "bigtech": ("big tech", "faang", "maang", "manga", "big 5", "big five"),
+    "startup": ("startup", "startups", "start up", "start ups", "scaleup", "scale up"),
+    "gap": ("gap", "gaps", "difference", "differences", "diff", "spread"),
+    "owns": ("owns", "in charge", "responsible for", "accountable for", "decides on"),
+    "people": ("people", "ppl", "persons", "employees", "staff", "headcount"),
+    "experience": ("experience", "exp", "xp"),
+}
+
+#: Weight of each FTS5 column in bm25(), in column order. Example questions and aliases are what members
+#: type, so they count most; the answer is long prose and counts least.
+COLUMNS: tuple[tuple[str, float], ...] = (
+    ("title", 4.0),
+    ("questions", 5.0),
+    ("aliases", 6.0),
+    ("answer", 0.5),
+    ("theme", 2.0),
+)
+
+#: An answer is given when the best entry covers at least this share of the question's weighted words.
+CONFIDENCE_THRESHOLD = 0.5
+#: ...or this share when the question names the domain itself (PO, PM, PSPO, Scrum): members add words
+#: the entries never use ("tiny startup, like 15 ppl"), and the risk this guards against, a confident
+#: answer to a question about cooking or Python, does not arise for a question about product owners.
+DOMAIN_THRESHOLD = 0.25
+DOMAIN_TERMS = frozenset(
+    {"productowner", "productmanager", "pspo", "scrum", "safe", "backlog", "roadmap", "sprint", "stories", "story"}
+)
+#: A typo-corrected word counts for this much of a word typed right: the correction may be wrong.
+CORRECTED_WEIGHT = 0.8
+#: Entries bm25 ranks before confidence is computed; coverage re-ranks among them.
+CANDIDATES = 10
+#: How much a close rapidfuzz match between the question and an entry's title or alias adds to its bm25
+#: score (tuned by leave-one-out on the entries' own example questions, not on the evaluation set).
+TITLE_BONUS = 4.0
+#: Shortest word worth correcting (swapped letters only): "pm" → "em" would be a guess, not a typo fix.
+MIN_CORRECTABLE = 4
+#: Shortest word in which a missing or extra letter is corrected ("succes"), and one letter typed for
+#: another ("salery"); from LONG_WORD letters on, two edits of any kind.
+MIN_INDEL_TYPO = 5
+MIN_SUBSTITUTION_TYPO = 6
+LONG_WORD = 9
+#: ``/topic`` autocomplete and lookups accept a fuzzy title/alias match from this rapidfuzz score up.
+TOPIC_CUTOFF = 60.0
+
+#: Letters and digits are separate words, so "catch22" meets "catch-22" and "$46K" meets "46k".
+_TOKEN = re.compile(r"[^\W\d_]+|\d+")
+
+
+def words(text: str) -> list[str]:
+    """Lower-case words with accents and compatibility forms folded ("Résumé", "ＰＯ" → "resume", "po")."""
+    folded = unicodedata.normalize("NFKD", text.casefold())
+    return _TOKEN.findall("".join(c for c in folded if not unicodedata.combining(c)))
+
+
+class Thesaurus:
+    """Folds multi-spelling concepts to one token, matching whole-word phrases longest first."""
+
+    def __init__(self, concepts: Mapping[str, Iterable[str]]) -> None:
+        self._phrases: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+        self.vocabulary: set[str] = set()
+        for concept, phrases in concepts.items():
+            for phrase in phrases:
+                parts = tuple(words(phrase))
+                self._phrases.setdefault(parts[0], []).append((parts, concept))
+                self.vocabulary.update(parts)
+        for options in self._phrases.values():
+            options.sort(key=lambda option: -len(option[0]))
+
+    def fold(self, tokens: Sequence[str]) -> list[str]:
+        folded: list[str] = []
+        i = 0
+        while i < len(tokens):
+            for phrase, concept in self._phrases.get(tokens[i], ()):
+                if tuple(tokens[i : i + len(phrase)]) == phrase:
+                    folded.append(concept)
+                    i += len(phrase)
+                    break
+            else:
+                folded.append(tokens[i])
+                i += 1
+        return folded
+
+
+THESAURUS = Thesaurus(CONCEPTS)
+
+
+def content_words(text: str) -> list[str]:
+    """The words search looks at: folded concepts, without stopwords and single letters."""
+    return [w for w in THESAURUS.fold(words(text)) if w not in STOPWORDS and len(w) > 1]
+
+
+def normalise(text: str) -> str:
+    """A question's identity for the unanswered queue: 'Who owns the PO roadmap??' == 'who owns the po roadmap'."""
+    return " ".join(words(text))
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One ranked entry; ``confidence`` is the weighted share of the question's words it contains (0–1)."""
+
+    entry: Entry
+    confidence: float
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    question: str
+    hits: tuple[Hit, ...]
+    #: The question's words as searched (after folding, stopwords and typo correction), for debugging.
+    terms: tuple[str, ...]
+    #: The confidence the top hit needs to count as an answer (lower for questions inside the domain).
+    threshold: float
+
+    @property
+    def best(self) -> Hit | None:
+        """The answer, when the top hit is confident enough; None means "no curated answer"."""
+        if self.hits and self.hits[0].confidence >= self.threshold:
+            return self.hits[0]
+        return None
+
+
+@dataclass(frozen=True)
+class _Term:
+    word: str
+    stem: str | None  # None: the index has never seen this word (it still weighs in the confidence)
+    weight: float
+
+
+class SearchIndex:
+    """An FTS5 index of one knowledge-base version. Immutable once built; build a new one on reload."""
+
+    def __init__(self, entries: Iterable[Entry]) -> None:
+        self.entries: tuple[Entry, ...] = tuple(entries)
+        self._conn = sqlite3.connect(":memory:", check_same_thread=False)
+        columns = ", ".join(name for name, _ in COLUMNS)
+        self._conn.executescript(
+            f"""
+            CREATE VIRTUAL TABLE entries USING fts5({columns}, tokenize = 'porter unicode61 remove_diacritics 2');
+            CREATE VIRTUAL TABLE entry_terms USING fts5vocab(entries, 'row');
+            CREATE VIRTUAL TABLE probe USING fts5(word, tokenize = 'porter unicode61 remove_diacritics 2');
+            CREATE VIRTUAL TABLE probe_terms USING fts5vocab(probe, 'instance');
+            """
+        )
+        weights = ", ".join(str(weight) for _, weight in COLUMNS)
+        self._conn.execute("INSERT INTO entries(entries, rank) VALUES ('rank', ?)", (f"bm25({weights})",))
+        documents = [self._document(entry) for entry in self.entries]
+        self._conn.executemany(
+            f"INSERT INTO entries(rowid, {columns}) VALUES (?, {', '.join('?' * len(COLUMNS))})",
+            ((rowid, *doc) for rowid, doc in enumerate(documents)),
+        )
+        self._doc_words = [frozenset(" ".join(doc).split()) for doc in documents]
+        self._doc_stems: dict[int, frozenset[str]] = {}
+        raw_vocabulary = set().union(*self._doc_words) | THESAURUS.vocabulary
+        self._stems = self._stem_all(raw_vocabulary)
+        self._df = {str(term): int(count) for term, count in self._conn.execute("SELECT term, doc FROM entry_terms")}
+        self._by_length: dict[int, list[str]] = {}
+        for word in sorted(raw_vocabulary):
+            if len(word) >= MIN_CORRECTABLE and word.isalpha() and word not in STOPWORDS:
+                self._by_length.setdefault(len(word), []).append(word)
+        self._aliases = self._alias_table()
+        self._rowids = {entry.id: rowid for rowid, entry in enumerate(self.entries)}
+        self._name_words = [[" ".join(content_words(n)) for n in (e.title, *e.aliases)] for e in self.entries]
+        self._alias_words = [[frozenset(content_words(a)) for a in e.aliases] for e in self.entries]
+        self._names = [(entry, name) for entry in self.entries for name in (entry.title, *entry.aliases)]
+        self._correct = lru_cache(maxsize=4096)(self._correct_uncached)
+        self._probe_stem = lru_cache(maxsize=4096)(self._probe_stem_uncached)
+
+    @classmethod
+    def from_knowledge(cls, knowledge: KnowledgeBase) -> SearchIndex:
+        return cls(knowledge.part(EntryLibrary).entries.values())
+
+    def search(self, question: str, limit: int = 3) -> SearchResult:
+        """The best ``limit`` entries for ``question``, most likely first, each with its confidence."""
+        terms = self._terms(question)
+        searched = tuple(t.word for t in terms)
+        known = [t for t in terms if t.stem is not None]
+        if not known:
+            return SearchResult(question, (), searched, CONFIDENCE_THRESHOLD)
+        text = " ".join(searched)
+        query = " OR ".join(f'"{t.word}"' for t in known)
+        rows = self._conn.execute(
+            "SELECT rowid, -rank FROM entries WHERE entries MATCH ? ORDER BY rank LIMIT ?", (query, CANDIDATES)
+        ).fetchall()
+        rows.sort(key=lambda row: -(row[1] + TITLE_BONUS * self._title_similarity(text, row[0])))
+        total = sum(t.weight * self._idf(t.stem) for t in terms)
+        hits = [Hit(self.entries[rowid], self._covered(known, rowid) / total) for rowid, _ in rows]
+        exact = self._aliases.get(text)
+        if exact is not None:
+            hits = [Hit(exact, 1.0), *(hit for hit in hits if hit.entry.id != exact.id)]
+        threshold = DOMAIN_THRESHOLD if self._in_domain(set(searched), hits) else CONFIDENCE_THRESHOLD
+        return SearchResult(question, tuple(hits[:limit]), searched, threshold)
+
+    def lookup(self, name: str) -> Entry | None:
+        """The entry a member means by ``name``: an id, a title or alias, or the closest fuzzy match."""
+        text = name.strip()
+        for entry in self.entries:
+            if entry.id == text:
+                return entry
+        matches = self.titles_matching(text, limit=1)
+        return matches[0] if matches else None
+
+    def titles_matching(self, text: str, limit: int = 25) -> list[Entry]:
+        """Entries whose title or an alias matches ``text`` (for autocomplete); all entries when empty."""
+        if not text.strip():
+            return list(self.entries[:limit])
+        found = process.extract(
+            normalise(text),
+            [normalise(name) for _, name in self._names],
+            scorer=fuzz.WRatio,
+            score_cutoff=TOPIC_CUTOFF,
+            limit=None,
+        )
+        result: list[Entry] = []
+        for _, _, index in found:
+            entry = self._names[index][0]
+            if entry not in result:
+                result.append(entry)
+            if len(result) == limit:
+                break
+        return result
+
+    # -- building -----------------------------------------------------------------------------------
+
+    @staticmethod
+    def _document(entry: Entry) -> tuple[str, ...]:
+        texts = (entry.title, "\n".join(entry.questions), "\n".join(entry.aliases), entry.answer, entry.theme)
+        return tuple(" ".join(content_words(text)) for text in texts)
+
+    def _stem_all(self, vocabulary: set[str]) -> dict[str, str]:
+        """Each word's porter stem, from FTS5 itself, so Python and the index never disagree on a stem."""
+        ordered = sorted(vocabulary)
+        with self._conn:
+            self._conn.executemany("INSERT INTO probe(rowid, word) VALUES (?, ?)", enumerate(ordered))
+            stems = {ordered[doc]: str(term) for term, doc in self._conn.execute("SELECT term, doc FROM probe_terms")}
+            self._conn.execute("DELETE FROM probe")
+        return stems
+
+    def _alias_table(self) -> dict[str, Entry]:
+        """Folded alias/title → entry, for questions that are just a topic name ("PSPO", "what is a PO")."""
+        table: dict[str, Entry] = {}
+        ambiguous: set[str] = set()
+        for entry in self.entries:
+            for name in (entry.title, *entry.aliases):
+                key = " ".join(content_words(name))
+                if not key:
+                    continue
+                if key in table and table[key] is not entry:
+                    ambiguous.add(key)
+                table.setdefault(key, entry)
+        return {key: entry for key, entry in table.items() if key not in ambiguous}
+
+    # -- querying -----------------------------------------------------------------------------------
+
+    def _terms(self, question: str) -> list[_Term]:
+        seen: set[str] = set()
+        terms: list[_Term] = []
+        raw = words(question)
+        corrected = [self._correct(w) or w for w in raw]
+        for word in content_words(" ".join(corrected)):
+            stem = self._stem(word)
+            key = stem or word
+            if key in seen:
+                continue
+            seen.add(key)
+            if stem is None and word.isdigit():
+                continue  # "15 people", "40 hours": an unknown number is detail, not topic
+            was_typo = word not in raw and word not in CONCEPTS
+            terms.append(_Term(word, stem, CORRECTED_WEIGHT if was_typo else 1.0))
+        return terms
+
+    def _stem(self, word: str) -> str | None:
+        """The index term for ``word``, or None when no entry contains it."""
+        stem = self._stems.get(word) or self._probe_stem(word)
+        return stem if stem in self._df else None
+
+    def _probe_stem_uncached(self, word: str) -> str:
+        """Stem a word the entries never used ("storys"): its stem may still be in the index."""
+        with self._conn:
+            self._conn.execute("INSERT INTO probe(rowid, word) VALUES (0, ?)", (word,))
+            row = self._conn.execute("SELECT term FROM probe_terms").fetchone()
+            self._conn.execute("DELETE FROM probe")
+        return str(row[0]) if row else word
+
+    def _correct_uncached(self, word: str) -> str | None:
+        """The index word ``word`` is a typo of, or None.
+
+        Swapping one letter for another turns many real words into other real words ("care" → "case",
+        "normal" → "formal"), so substitutions are corrected only in long words; swapped neighbours
+        ("roadmpa") and a missing or extra letter ("succes") are typos far more often than real words.
+        """
+        if word in self._stems or word in STOPWORDS or len(word) < MIN_CORRECTABLE or not word.isalpha():
+            return None
+        if self._probe_stem(word) in self._df:
+            return None
+        limit = 2 if len(word) >= LONG_WORD else 1
+        candidates: list[tuple[int, int, str]] = []
+        for length in range(len(word) - limit, len(word) + limit + 1):
+            for candidate, distance, _ in process.extract(
+                word, self._by_length.get(length, ()), scorer=OSA.distance, score_cutoff=limit, limit=None
+            ):
+                if self._plausible_typo(word, candidate):
+                    candidates.append((int(distance), -self._df.get(self._stems[candidate], 0), candidate))
+        return min(candidates)[2] if candidates else None
+
+    @staticmethod
+    def _plausible_typo(word: str, candidate: str) -> bool:
+        if len(word) >= LONG_WORD:
+            return True
+        if len(word) != len(candidate):
+            return len(word) >= MIN_INDEL_TYPO
+        if Levenshtein.distance(word, candidate) == 2:  # OSA 1 and Levenshtein 2: two letters swapped
+            return True
+        return len(word) >= MIN_SUBSTITUTION_TYPO
+
+    def _covered(self, terms: Iterable[_Term], rowid: int) -> float:
+        stems = self._stems_of(rowid)
+        return sum(t.weight * self._idf(t.stem) for t in terms if t.stem in stems)
+
+    def _title_similarity(self, text: str, rowid: int) -> float:
+        """How closely the question reads like the entry's title or an alias (0–1), via rapidfuzz."""
+        return max(fuzz.token_set_ratio(text, name) for name in self._name_words[rowid]) / 100
+
+    def _in_domain(self, searched: set[str], hits: Sequence[Hit]) -> bool:
+        """The question names the domain, or every word of one of the top entry's aliases ("lovable")."""
+        if not DOMAIN_TERMS.isdisjoint(searched):
+            return True
+        if not hits:
+            return False
+        rowid = self._rowids[hits[0].entry.id]
+        return any(alias and alias <= searched for alias in self._alias_words[rowid])
+
+    def _stems_of(self, rowid: int) -> frozenset[str]:
+        stems = self._doc_stems.get(rowid)
+        if stems is None:
+            stems = frozenset(self._stems[w] for w in self._doc_words[rowid])
+            self._doc_stems[rowid] = stems
+        return stems
+
+    def _idf(self, stem: str | None) -> float:
+        """Rarer words say more about the topic; unseen words (df 0) weigh the most."""
+        df = self._df.get(stem, 0) if stem is not None else 0
+        n = len(self.entries)
+        return math.log(1 + (n - df + 0.5) / (df + 0.5))
