@@ -130,7 +130,7 @@ class TinyBot(commands.Bot):
 
         @kb.command(description="Reload the knowledge base")
         async def reload(interaction: discord.Interaction) -> None:
-            await interaction.response.send_message("reloaded", ephemeral=True)
+            await interaction.response.send_message("reloaded", ephemeral=True, view=Counter())
 
         tree.add_command(kb)
 
@@ -156,11 +156,18 @@ async def connected(server: LoopbackDiscord, monkeypatch: pytest.MonkeyPatch) ->
     await bot.login(server.token)
     task = asyncio.create_task(bot.connect())
     try:
-        await asyncio.wait_for(bot.wait_until_ready(), 5)
+        ready = asyncio.create_task(bot.wait_until_ready())
+        await asyncio.wait({ready, task}, timeout=5, return_when=asyncio.FIRST_COMPLETED)
+        if not ready.done():
+            ready.cancel()
+            if task.done():
+                task.result()  # why the bot could not connect
+            raise TimeoutError("the bot was not ready within 5 s")
         yield bot
     finally:
         await bot.close()
-        await asyncio.wait_for(task, 5)
+        if not task.done() or not task.exception():
+            await asyncio.wait_for(task, 5)
 
 
 @pytest.fixture
@@ -328,7 +335,12 @@ async def test_default_member_permissions_hide_commands(
         await loopback.slash(alice, "kb reload", channel=general)
     mod = loopback.add_member(guild, "mod", permissions=discord.Permissions(manage_guild=True))
     reply = await (await loopback.slash(mod, ("kb", "reload"), channel=general)).response()
-    assert reply.message is not None and reply.message.content == "reloaded"
+    assert reply.message is not None and reply.message.content == "reloaded" and reply.message.flags == 64
+    # Ephemeral messages take clicks too, but only from the member who sees them.
+    assert (await (await loopback.click(mod, reply.message, "counter:add")).response()).type == 7
+    assert reply.message.content == "count: 1"
+    with pytest.raises(PermissionError, match="ephemeral"):
+        await loopback.click(alice, reply.message, "counter:add")
 
 
 async def test_dm_roundtrip_and_closed_dms(
@@ -506,3 +518,35 @@ async def test_raw_gateway_identify_resume_replay_and_refusals(loopback: Loopbac
             await ws.send_json({"op": 6, "d": {"token": loopback.token, "session_id": "gone", "seq": 1}})
             assert await ws.receive_json() == {"op": 9, "s": None, "t": None, "d": False}
     assert (loopback.identify_count, loopback.resume_count) == (1, 1)
+
+
+async def test_privileged_intents_off_in_the_portal_close_with_4014(monkeypatch: pytest.MonkeyPatch) -> None:
+    async with LoopbackDiscord(privileged_intents=0) as server:
+        with pytest.raises(discord.PrivilegedIntentsRequired):
+            async with connected(server, monkeypatch):
+                pass
+        assert server.identify_count == 0
+
+
+async def test_message_content_is_hidden_without_the_intent(loopback: LoopbackDiscord) -> None:
+    guild = loopback.add_guild("Quiet")
+    alice = loopback.add_member(guild, "alice")
+    guild_messages = 1 << 9
+    identify = {"op": 2, "d": {"token": loopback.token, "intents": guild_messages, "properties": {}}}
+    async with aiohttp.ClientSession() as session, session.ws_connect(loopback.gateway_url + "?v=10") as ws:
+        await ws.receive_json()
+        await ws.send_json(identify)
+        assert (await ws.receive_json())["t"] == "READY"
+        await loopback.say(alice, guild.system_channel, "secret roadmap")
+        await loopback.say(alice, guild.system_channel, f"{loopback.bot_user.mention} hello")
+        plain, mention = [event async for event in _dispatches(ws, "MESSAGE_CREATE", 2)]
+    assert (plain["t"], plain["d"]["content"]) == ("MESSAGE_CREATE", "")
+    assert mention["d"]["content"] == f"{loopback.bot_user.mention} hello"
+
+
+async def _dispatches(ws: aiohttp.ClientWebSocketResponse, name: str, count: int) -> AsyncIterator[dict[str, Any]]:
+    while count:
+        event = await ws.receive_json()
+        if event.get("t") == name:
+            count -= 1
+            yield event

@@ -378,15 +378,16 @@ class MemberActions:
         after: Message | None = None,
         timeout: float = 5.0,
     ) -> Message:
-        """The oldest live bot message in ``target`` (newer than ``after``) whose current state matches.
+        """The oldest visible bot message in ``target`` (newer than ``after``) whose current state matches.
 
         Matching the current state means edits count: waiting for "done" finds a message that
-        was posted as "working..." and edited later.
+        was posted as "working..." and edited later. Ephemeral replies are left out: only one
+        member sees them, and ``InteractionHandle`` is the way to reach them.
         """
 
         def probe() -> Message | None:
             for message in self.messages_in(target):
-                if message.author.id != self.world.bot_user.id or message.deleted:
+                if message.author.id != self.world.bot_user.id or message.deleted or message.ephemeral:
                     continue
                 if after is not None and message.id <= after.id:
                     continue
