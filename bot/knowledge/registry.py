@@ -4,9 +4,11 @@ from typing import Any
 
 from bot.knowledge.base import Kind
 from bot.knowledge.entries import ComparisonKind, EntriesKind, SourcesKind
+from bot.quiz.content import QuizKind
 
 KINDS: tuple[Kind[Any], ...] = (
     SourcesKind(),
     EntriesKind(),
     ComparisonKind(),
+    QuizKind(),
 )

@@ -1,0 +1,176 @@
+"""The question bank: the ``quiz`` kind of knowledge file, its typed form and its validator rules.
+
+The JSON Schema covers shapes and sizes (2 to 5 options, 80-character button labels); the rules here are
+the ones a schema cannot say well: exactly one correct option, ids unique across files, what a question
+renders to in Discord, and links to knowledge entries that must exist.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Literal
+
+from bot.knowledge.base import Kind, KnowledgeBase, Origin, did_you_mean
+from bot.knowledge.documents import Document, Problem
+from bot.knowledge.entries import EntryLibrary
+from bot.limits import EMBED_DESCRIPTION
+from bot.quiz.cards import longest_description
+
+Difficulty = Literal["easy", "medium", "hard"]
+
+#: Harder questions are worth more, so a quiz of hard questions can beat a lucky run of easy ones.
+POINTS: Mapping[str, int] = {"easy": 1, "medium": 2, "hard": 3}
+
+
+@dataclass(frozen=True)
+class QuizOption:
+    text: str
+    correct: bool
+
+
+@dataclass(frozen=True)
+class QuizQuestion:
+    id: str
+    theme: str
+    difficulty: Difficulty
+    question: str
+    options: tuple[QuizOption, ...]
+    explanation: str
+    entry: str | None
+    origin: Origin = field(compare=False, repr=False)
+
+    @property
+    def correct_index(self) -> int:
+        return next(i for i, option in enumerate(self.options) if option.correct)
+
+    @property
+    def points(self) -> int:
+        return POINTS[self.difficulty]
+
+
+def theme_key(name: str) -> str:
+    """Case, spacing and punctuation do not make two theme names different ("in-practice-by-company")."""
+    return "-".join(re.sub(r"[^\w\s]", " ", name.lower()).split())
+
+
+@dataclass
+class QuestionBank:
+    """All questions by id, in file order."""
+
+    questions: dict[str, QuizQuestion] = field(default_factory=dict)
+
+    def themes(self) -> list[str]:
+        return sorted({q.theme for q in self.questions.values()}, key=str.lower)
+
+    def find_theme(self, text: str) -> str | None:
+        """The theme a member meant: its name in any case, or a part only one theme has ("theory")."""
+        wanted = theme_key(text)
+        if not wanted:
+            return None
+        exact = [theme for theme in self.themes() if theme_key(theme) == wanted]
+        partial = [theme for theme in self.themes() if wanted in theme_key(theme)]
+        found = exact or partial
+        return found[0] if len(found) == 1 else None
+
+    def in_theme(self, theme: str | None) -> list[QuizQuestion]:
+        return [q for q in self.questions.values() if theme is None or q.theme == theme]
+
+    def diff_items(self) -> Mapping[str, Mapping[str, object]]:
+        return {"quiz questions": self.questions}
+
+
+class QuizKind(Kind[QuestionBank]):
+    name = "quiz"
+    schema_file = "quiz.schema.json"
+    part_type = QuestionBank
+    #: Other features' tests build small knowledge folders without quiz files; the quiz then says it has
+    #: no questions instead of the whole knowledge base being refused.
+    required = False
+
+    def new_part(self) -> QuestionBank:
+        return QuestionBank()
+
+    def add(self, part: QuestionBank, document: Document, problems: list[Problem]) -> None:
+        theme = document.data["theme"].strip()
+        for index, raw in enumerate(document.data["questions"]):
+            origin = Origin(document, ("questions", index))
+            question = QuizQuestion(
+                id=raw["id"],
+                theme=theme,
+                difficulty=raw["difficulty"],
+                question=raw["question"].strip(),
+                options=tuple(QuizOption(o["text"].strip(), bool(o.get("correct", False))) for o in raw["options"]),
+                explanation=raw["explanation"].strip(),
+                entry=raw.get("entry"),
+                origin=origin,
+            )
+            problems.extend(_question_problems(question))
+            if question.id in part.questions:
+                first = part.questions[question.id].origin
+                problems.append(
+                    origin.problem(
+                        ("id",), f"duplicate question id '{question.id}' (first defined at {first.file}:{first.line})"
+                    )
+                )
+                continue
+            part.questions[question.id] = question
+
+    def check(self, knowledge: KnowledgeBase, problems: list[Problem]) -> None:
+        entries = knowledge.part(EntryLibrary).entries
+        for question in knowledge.part(QuestionBank).questions.values():
+            if question.entry is not None and question.entry not in entries:
+                problems.append(
+                    question.origin.problem(
+                        ("entry",),
+                        f"question '{question.id}' links to entry '{question.entry}', which does not exist"
+                        f"{did_you_mean(question.entry, entries)}",
+                    )
+                )
+
+
+def _question_problems(question: QuizQuestion) -> list[Problem]:
+    origin = question.origin
+    problems: list[Problem] = []
+    for name in ("question", "explanation"):
+        if not getattr(question, name):
+            problems.append(origin.problem((name,), f"question '{question.id}' has an empty {name}"))
+    correct = [i for i, option in enumerate(question.options) if option.correct]
+    if not correct:
+        problems.append(
+            origin.problem(
+                ("options",), f"question '{question.id}' has no correct option; mark one with 'correct: true'"
+            )
+        )
+    for extra in correct[1:]:
+        first_line = origin.document.position((*origin.path, "options", correct[0]))[0]
+        problems.append(
+            origin.problem(
+                ("options", extra, "correct"),
+                f"question '{question.id}' has more than one correct option (the first is on line {first_line}); "
+                "exactly one may be correct",
+            )
+        )
+    seen: dict[str, int] = {}
+    for i, option in enumerate(question.options):
+        key = option.text.casefold()
+        if key in seen:
+            problems.append(
+                origin.problem(
+                    ("options", i, "text"),
+                    f"question '{question.id}' has the option '{option.text}' twice; buttons must differ",
+                )
+            )
+        seen.setdefault(key, i)
+    if not problems:
+        size = longest_description(question)
+        if size > EMBED_DESCRIPTION:
+            problems.append(
+                origin.problem(
+                    ("explanation",),
+                    f"question '{question.id}' renders to {size} characters after an answer (question, answer and "
+                    f"explanation), over Discord's embed description limit of {EMBED_DESCRIPTION}; shorten it",
+                )
+            )
+    return problems
