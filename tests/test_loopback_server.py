@@ -110,6 +110,12 @@ class TinyBot(commands.Bot):
             await interaction.response.defer(ephemeral=True, thinking=True)
             await interaction.followup.send(f"topic {name}")
 
+        @tree.command(description="Introduce someone")
+        async def introduce(
+            interaction: discord.Interaction, member: discord.Member, where: discord.TextChannel, role: discord.Role
+        ) -> None:
+            await interaction.response.send_message(f"{member.display_name} in #{where.name} as {role.name}")
+
         @tree.command(description="Take a survey")
         async def survey(interaction: discord.Interaction) -> None:
             await interaction.response.send_modal(Survey())
@@ -202,7 +208,7 @@ async def test_connect_ready_and_guild_create(
 async def test_sync_uploads_the_command_tree_once(loopback: LoopbackDiscord, bot: TinyBot) -> None:
     assert len(loopback.calls("PUT", "/applications/{application_id}/commands")) == 1
     synced = {c["name"]: c for c in loopback.synced_commands()}
-    assert set(synced) == {"ask", "feedback", "survey", "topic", "slow", "long", "kb"}
+    assert set(synced) == {"ask", "introduce", "feedback", "survey", "topic", "slow", "long", "kb"}
     question = synced["ask"]["options"][0]
     assert (question["name"], question["type"], question["required"]) == ("question", 3, True)
     assert synced["kb"]["default_member_permissions"] == str(discord.Permissions(manage_guild=True).value)
@@ -286,6 +292,24 @@ async def test_rich_messages_selects_layouts_uploads_and_label_modals(
     answered = await loopback.submit_modal(alice, opened, {"survey:role": ["po"], "survey:why": "owns the backlog"})
     reply = await answered.response()
     assert reply.message is not None and reply.message.content == "po: owns the backlog"
+
+
+async def test_resolved_options_and_guild_commands(
+    loopback: LoopbackDiscord, world: tuple[Guild, Channel, Member], bot: TinyBot
+) -> None:
+    guild, general, alice = world
+    reviewers = loopback.add_role(guild, "reviewers")
+    bob = loopback.add_member(guild, "bob", roles=[reviewers])
+    options = {"member": bob, "where": general, "role": reviewers}
+    reply = await (await loopback.slash(alice, "introduce", options, channel=general)).response()
+    assert reply.message is not None and reply.message.content == "bob in #general as reviewers"
+
+    bot.tree.copy_global_to(guild=discord.Object(guild.id))
+    await bot.tree.sync(guild=discord.Object(guild.id))
+    assert "ask" in {c["name"] for c in loopback.synced_commands(guild)}
+    inter = await loopback.slash(alice, "ask", {"question": "guild?"}, channel=general)
+    assert inter.payload["data"]["guild_id"] == str(guild.id)
+    assert (await inter.response()).message.content == "you asked: guild?"  # type: ignore[union-attr]
 
 
 async def test_guilds_added_later_reach_the_bot(loopback: LoopbackDiscord, bot: TinyBot) -> None:
@@ -517,7 +541,7 @@ async def test_raw_gateway_identify_resume_replay_and_refusals(loopback: Loopbac
             await ws.receive_json()
             await ws.send_json({"op": 6, "d": {"token": loopback.token, "session_id": "gone", "seq": 1}})
             assert await ws.receive_json() == {"op": 9, "s": None, "t": None, "d": False}
-    assert (loopback.identify_count, loopback.resume_count) == (1, 1)
+    assert (loopback.identify_count, loopback.resume_count, loopback.gateway.invalid_session_count) == (1, 1, 1)
 
 
 async def test_privileged_intents_off_in_the_portal_close_with_4014(monkeypatch: pytest.MonkeyPatch) -> None:

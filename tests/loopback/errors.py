@@ -58,10 +58,6 @@ def unknown_webhook() -> ApiError:
     return ApiError(404, 10015, "Unknown Webhook")
 
 
-def unknown_command() -> ApiError:
-    return ApiError(404, 10063, "Unknown application command")
-
-
 def unknown_interaction() -> ApiError:
     return ApiError(404, 10062, "Unknown interaction")
 

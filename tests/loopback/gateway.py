@@ -157,6 +157,10 @@ class Gateway:
         self.resume_count = 0
         self.invalid_session_count = 0
 
+    def allows(self, intent: int) -> bool:
+        """Whether the application may use a privileged intent (the developer portal switches)."""
+        return bool(self._privileged_allowed & intent)
+
     @property
     def application_flags(self) -> int:
         flags = 0

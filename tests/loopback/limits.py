@@ -16,7 +16,7 @@ from tests.loopback.errors import Violation
 from tests.loopback.state import walk_components
 
 Json = dict[str, Any]
-Path = tuple[str | int, ...]
+FieldPath = tuple[str | int, ...]
 
 IS_COMPONENTS_V2 = 1 << 15
 ACTION_ROW, BUTTON, STRING_SELECT, TEXT_INPUT = 1, 2, 3, 4
@@ -29,12 +29,12 @@ COMMAND_NAME = re.compile(r"^[-_'\w\u0900-\u097F\u0E00-\u0E7F]{1,32}$")
 SUBCOMMAND_TYPES = (1, 2)
 
 
-def _max_length(path: Path, value: Any, limit: int) -> Iterable[Violation]:
+def _max_length(path: FieldPath, value: Any, limit: int) -> Iterable[Violation]:
     if isinstance(value, str) and len(value) > limit:
         yield path, "BASE_TYPE_MAX_LENGTH", f"Must be {limit} or fewer in length."
 
 
-def length_between(path: Path, value: Any, low: int, high: int) -> Iterable[Violation]:
+def length_between(path: FieldPath, value: Any, low: int, high: int) -> Iterable[Violation]:
     if isinstance(value, str | list) and not low <= len(value) <= high:
         yield path, "BASE_TYPE_BAD_LENGTH", f"Must be between {low} and {high} in length."
 
@@ -69,7 +69,7 @@ def message_violations(body: Json) -> list[Violation]:
     return found
 
 
-def _embed(path: Path, embed: Json) -> tuple[list[Violation], int]:
+def _embed(path: FieldPath, embed: Json) -> tuple[list[Violation], int]:
     found: list[Violation] = []
     size = 0
     for key, limit in EMBED_TEXT_LIMITS.items():
@@ -106,7 +106,7 @@ def _message_components(components: list[Json], *, v2: bool) -> list[Violation]:
     return found
 
 
-def _component(path: Path, component: Json) -> list[Violation]:
+def _component(path: FieldPath, component: Json) -> list[Violation]:
     found: list[Violation] = []
     kind = component.get("type")
     found += _max_length((*path, "custom_id"), component.get("custom_id"), 100)
@@ -172,7 +172,7 @@ def modal_violations(data: Json) -> list[Violation]:
     components = data.get("components") or []
     found += length_between(("components",), components, 1, 5)
     for index, top in enumerate(components):
-        path: Path = ("components", index)
+        path: FieldPath = ("components", index)
         if top.get("type") == LABEL:
             found += length_between((*path, "label"), top.get("label") or "", 1, 45)
             found += _max_length((*path, "description"), top.get("description"), 100)
@@ -184,7 +184,7 @@ def modal_violations(data: Json) -> list[Violation]:
     return found
 
 
-def _modal_input(path: Path, component: Json) -> list[Violation]:
+def _modal_input(path: FieldPath, component: Json) -> list[Violation]:
     found: list[Violation] = []
     found += length_between((*path, "custom_id"), component.get("custom_id") or "", 1, 100)
     if component.get("type") == TEXT_INPUT:
@@ -219,7 +219,7 @@ def command_violations(command: Json) -> list[Violation]:
     return found
 
 
-def _options(path: Path, options: list[Json]) -> list[Violation]:
+def _options(path: FieldPath, options: list[Json]) -> list[Violation]:
     found: list[Violation] = []
     found += length_between(path, options, 0, 25)
     names = [o.get("name") for o in options]
@@ -260,6 +260,6 @@ def check_new_message(body: Json, filenames: list[str]) -> None:
     check(message_violations(body))
 
 
-def check(violations: list[Violation], *, prefix: Path = ()) -> None:
+def check(violations: list[Violation], *, prefix: FieldPath = ()) -> None:
     if violations:
         raise errors.invalid_form_body([((*prefix, *path), code, message) for path, code, message in violations])

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from typing import Any
 
 from tests.loopback import errors, limits
-from tests.loopback.gateway import GUILDS, Gateway
+from tests.loopback.gateway import GUILDS, MESSAGE_CONTENT, Gateway
 from tests.loopback.messages import Messages
 from tests.loopback.permissions import (
     CREATE_PRIVATE_THREADS,
@@ -261,7 +261,8 @@ class Resources:
         return [self._messages.payload(m, content_intent=self._content_allowed()) for m in found[:limit]]
 
     def _content_allowed(self) -> bool:
-        return bool(self._gateway.application_flags & (1 << 19))
+        """REST hides message content too when the app lacks the MESSAGE_CONTENT intent."""
+        return self._gateway.allows(MESSAGE_CONTENT)
 
     def get_message(self, call: Call) -> Reply:
         channel = self._channel(call)

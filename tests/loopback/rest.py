@@ -102,12 +102,12 @@ class RestApi:
         if route is None:
             detail = f"{method} {self._base_path}{path} is not served by loopback (body: {record.body!r:.200})"
             self._world.report("unknown route", detail)
-            return _json(404, {"message": f"404: Not Found ({detail})", "code": 0})
+            return json_response(404, {"message": f"404: Not Found ({detail})", "code": 0})
         if route.needs_auth and request.headers.get("Authorization") != f"Bot {self._world.token}":
-            return _json(401, errors.unauthorized().body())
+            return json_response(401, errors.unauthorized().body())
         limited = self._ratelimiter.check(method, path, exempt_from_global=not route.needs_auth)
         if limited is not None:
-            return _json(429, limited.body, headers=limited.headers)
+            return json_response(429, limited.body, headers=limited.headers)
         if method in ("POST", "PUT", "PATCH"):
             for problem in self._spec.validate(method, path, record.body):
                 self._world.report("spec", f"{method} {path}: {problem}")
@@ -116,18 +116,18 @@ class RestApi:
             reply = route.handler(call)
         except ApiError as error:
             _log.info("loopback %s %s -> %s %s", method, path, error.status, error.body())
-            return _json(error.status, error.body())
+            return json_response(error.status, error.body())
         except (TypeError, ValueError, KeyError, AttributeError) as error:
             # A body malformed enough to trip a handler. Discord would answer 400 50035; a 500 would
             # make discord.py retry for seconds. The spec check has normally reported it already.
             self._world.report("malformed request", f"{method} {path}: {error!r} for body {record.body!r:.300}")
-            return _json(400, errors.invalid_form_body([((), "MALFORMED", str(error))]).body())
+            return json_response(400, errors.invalid_form_body([((), "MALFORMED", str(error))]).body())
         if reply is None:
             return web.Response(status=204)
-        return _json(200, reply)
+        return json_response(200, reply)
 
 
-def _json(status: int, body: Any, *, headers: Mapping[str, str] | None = None) -> web.Response:
+def json_response(status: int, body: Any, *, headers: Mapping[str, str] | None = None) -> web.Response:
     # discord.py only parses bodies whose content type is exactly "application/json", without
     # the "; charset=utf-8" that aiohttp's json_response would add.
     response = web.Response(status=status, body=json.dumps(body).encode(), headers=headers)

@@ -8,7 +8,6 @@ parameter could both match, as with ``.../messages/@original`` versus ``.../mess
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
@@ -79,7 +78,3 @@ class RouteTable(Generic[T]):
             if best is None or template.specificity > best[0]:
                 best = (template.specificity, RouteMatch(template.template, value, params))
         return None if best is None else best[1]
-
-    def __iter__(self) -> Iterator[tuple[str, str, T]]:
-        for method, template, value in self._routes:
-            yield method, template.template, value

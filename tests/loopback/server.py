@@ -27,7 +27,7 @@ from tests.loopback.messages import Messages
 from tests.loopback.permissions import PermissionsLike, as_bits
 from tests.loopback.ratelimits import RateLimiter
 from tests.loopback.resources import Resources
-from tests.loopback.rest import RecordedRequest, RestApi
+from tests.loopback.rest import RecordedRequest, RestApi, json_response
 from tests.loopback.spec import load_spec
 from tests.loopback.state import (
     TEXT_CHANNEL,
@@ -112,7 +112,7 @@ class LoopbackDiscord(MemberActions):
     async def _outside_api(self, request: web.Request) -> web.Response:
         detail = f"{request.method} {request.path} is outside {API_PREFIX} and /gateway"
         self.world.report("unknown route", detail)
-        return web.json_response({"message": f"404: Not Found ({detail})", "code": 0}, status=404)
+        return json_response(404, {"message": f"404: Not Found ({detail})", "code": 0})
 
     # -- identity --------------------------------------------------------------------------------
 
