@@ -11,5 +11,6 @@ KINDS: tuple[Kind[Any], ...] = (
     SourcesKind(),
     EntriesKind(),
     ComparisonKind(),
+    CheckKind(),
     QuizKind(),
 )
