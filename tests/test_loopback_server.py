@@ -19,8 +19,8 @@ import yarl
 from discord import app_commands
 from discord.ext import commands
 
-from tests.loopback import CommandUnavailable, Guild, LoopbackDiscord, Member
-from tests.loopback.state import Channel
+from tests.loopback import Channel, CommandUnavailable, Guild, LoopbackDiscord, Member
+from tests.loopback.driver import OptionValue
 
 pytest_plugins = ["pytester"]
 
@@ -300,7 +300,7 @@ async def test_resolved_options_and_guild_commands(
     guild, general, alice = world
     reviewers = loopback.add_role(guild, "reviewers")
     bob = loopback.add_member(guild, "bob", roles=[reviewers])
-    options = {"member": bob, "where": general, "role": reviewers}
+    options: dict[str, OptionValue] = {"member": bob, "where": general, "role": reviewers}
     reply = await (await loopback.slash(alice, "introduce", options, channel=general)).response()
     assert reply.message is not None and reply.message.content == "bob in #general as reviewers"
 
