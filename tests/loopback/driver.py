@@ -265,7 +265,8 @@ class MemberActions:
         current = self.world.messages.get(message.id)
         if current is None or current.deleted:
             raise LookupError(f"message {message.id} does not exist (any more)")
-        if current.ephemeral and (current.interaction_metadata or {}).get("user", {}).get("id") != str(_user(actor).id):
+        shown_to = (current.interaction_metadata or {}).get("user", {}).get("id")
+        if current.ephemeral and shown_to != str(user_of(actor).id):
             raise PermissionError("only the member an ephemeral message was shown to can use its components")
         component = current.component(custom_id)
         if component is None:
@@ -282,7 +283,7 @@ class MemberActions:
 
     async def send_dm(self, actor: Actor, content: str) -> Message:
         """``actor`` writes to the bot in their DM channel (MESSAGE_CREATE, DIRECT_MESSAGES intent)."""
-        user = _user(actor)
+        user = user_of(actor)
         return self._messages.create(self.world.dm_channel(user), user, {"content": content})
 
     async def say(self, actor: Actor, channel: Channel, content: str) -> Message:
@@ -304,7 +305,7 @@ class MemberActions:
         timeout: float,
     ) -> InteractionHandle:
         world = self.world
-        user = _user(actor)
+        user = user_of(actor)
         resolved_channel = channel if channel is not None else world.dm_channel(user)
         guild_id = resolved_channel.guild_id
         await world.wait_for(
@@ -367,7 +368,7 @@ class MemberActions:
 
     def messages_in(self, target: Channel | Actor) -> list[Message]:
         """Every message in a channel, or in the bot's DM with a member, oldest first."""
-        channel = target if isinstance(target, Channel) else self.world.dm_channel(_user(target))
+        channel = target if isinstance(target, Channel) else self.world.dm_channel(user_of(target))
         return sorted((m for m in self.world.messages.values() if m.channel_id == channel.id), key=lambda m: m.id)
 
     async def wait_for_message(
@@ -401,17 +402,17 @@ class MemberActions:
 def _describe(target: Channel | Actor) -> str:
     if isinstance(target, Channel):
         return f"#{target.name or target.id}"
-    return f"the DM with {_user(target).username}"
+    return f"the DM with {user_of(target).username}"
 
 
-def _user(actor: Actor) -> User:
+def user_of(actor: Actor) -> User:
     return actor.user if isinstance(actor, Member) else actor
 
 
 def _member(world: World, actor: Actor, guild_id: int) -> Member:
-    member = world.member(guild_id, _user(actor).id)
+    member = world.member(guild_id, user_of(actor).id)
     if member is None:
-        raise LookupError(f"{_user(actor).username} is not a member of guild {guild_id}")
+        raise LookupError(f"{user_of(actor).username} is not a member of guild {guild_id}")
     return member
 
 
@@ -494,7 +495,7 @@ class _Options:
                 payload["permissions"] = str(channel_permissions(guild, member, value))
             self.resolved.setdefault("channels", {})[str(value.id)] = payload
             return str(value.id)
-        user = _user(value)
+        user = user_of(value)
         self.resolved.setdefault("users", {})[str(user.id)] = user.payload()
         resolved_member = world.member(self._guild_id, user.id) if self._guild_id is not None else None
         if resolved_member is not None and self._channel is not None:

@@ -21,7 +21,7 @@ import discord
 from aiohttp import web
 
 from tests.loopback import permissions
-from tests.loopback.driver import Actor, MemberActions, _user
+from tests.loopback.driver import Actor, MemberActions, user_of
 from tests.loopback.gateway import GUILD_MEMBERS, GUILDS, PRIVILEGED, Gateway
 from tests.loopback.messages import Messages
 from tests.loopback.permissions import PermissionsLike, as_bits
@@ -283,10 +283,10 @@ class LoopbackDiscord(MemberActions):
 
     def close_dms(self, actor: Actor) -> None:
         """The member turned off DMs from server members: the bot's DMs now fail with 50007."""
-        _user(actor).dms_open = False
+        user_of(actor).dms_open = False
 
     def open_dms(self, actor: Actor) -> None:
-        _user(actor).dms_open = True
+        user_of(actor).dms_open = True
 
     def delete_channel(self, channel: Channel) -> None:
         """Delete a channel or thread: REST calls on it now get 404 10003."""
@@ -366,4 +366,4 @@ class LoopbackDiscord(MemberActions):
 def _overwrite(target: Role | Actor, allow: PermissionsLike, deny: PermissionsLike) -> Overwrite:
     if isinstance(target, Role):
         return Overwrite(target.id, 0, as_bits(allow), as_bits(deny))
-    return Overwrite(_user(target).id, 1, as_bits(allow), as_bits(deny))
+    return Overwrite(user_of(target).id, 1, as_bits(allow), as_bits(deny))
