@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.check.content import CheckKind
+from bot.check.content import CheckContent, CheckKind
 from bot.cli import main
 from bot.knowledge.documents import load_document
 from tests.test_check_support import SHIPPED_CHECK, check_folder, load_check
@@ -212,3 +212,12 @@ def test_kb_validate_prints_check_problems_and_fails(tmp_path: Path, capsys: pyt
     out = capsys.readouterr().out
     assert status == 1
     assert f"{FILE}:40:14: rule 2: verdict 'po-jobs' is not defined (did you mean 'po-job'?)" in out
+
+
+def test_a_folder_without_a_check_file_still_loads(tmp_path: Path) -> None:
+    """Other features keep working; the check's front ends say it isn't set up (see the session tests)."""
+    root = check_folder(tmp_path)
+    (root / "check.yaml").unlink()
+    result = load_check(root)
+    assert result.problems == ()
+    assert result.knowledge is not None and not result.knowledge.part(CheckContent).loaded

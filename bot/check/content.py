@@ -96,6 +96,10 @@ class CheckContent:
     rules: tuple[Rule, ...] = ()
     origin: Origin | None = None
 
+    @property
+    def loaded(self) -> bool:
+        return self.origin is not None
+
     def question(self, question_id: str) -> Question | None:
         return next((q for q in self.questions if q.id == question_id), None)
 
@@ -110,6 +114,8 @@ class CheckKind(Kind[CheckContent]):
     name = "check"
     schema_file = "check.schema.json"
     part_type = CheckContent
+    #: A folder without a check file still loads (other features work); /check then says it isn't set up.
+    required = False
 
     def new_part(self) -> CheckContent:
         return CheckContent()
