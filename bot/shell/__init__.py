@@ -11,10 +11,10 @@ import asyncio
 from typing import TextIO
 
 from bot.services import Services
-from bot.shell import general, privacy
+from bot.shell import ask, general, privacy
 from bot.shell.session import Session, ShellCommand
 
-MODULES = (general, privacy)
+MODULES = (general, ask, privacy)
 
 BANNER = "PM-or-PO shell. Type /help for commands, /quit to leave."
 

@@ -1,0 +1,57 @@
+"""``pmpo-bot ask "QUESTION" [--json]``: what /ask would answer, from the terminal.
+
+Reads only the knowledge folder (no database, no Discord, nothing recorded), so moderators can check
+how an edit changes answers, and scripts can use ``--json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from bot.ask import Answer, answer_question, clean_question, entry_card, no_answer_card
+from bot.cli.common import EXIT_OK, CommandError, SubParsers, add_command, print_json
+from bot.config import Config
+from bot.errors import UserFacingError
+from bot.knowledge.base import KnowledgeBase
+from bot.knowledge.loader import require_knowledge
+from bot.search import SearchIndex
+
+
+def register(subparsers: SubParsers) -> None:
+    parser = add_command(
+        subparsers,
+        "ask",
+        ask_command,
+        help="answer a question from the knowledge base, as /ask would (records nothing)",
+        description="Print the curated answer /ask gives, or the closest entries when there is none. "
+        "With --json: one object {entry_id, title, answer, score, suggestions}; entry_id is null "
+        "when there is no confident answer. Exit status 0 either way.",
+    )
+    parser.add_argument("question", help="the question, in quotes")
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.add_argument("--knowledge", metavar="DIR", help="knowledge folder (default: the configured one)")
+
+
+async def ask_command(args: argparse.Namespace, config: Config) -> int:
+    knowledge = require_knowledge(Path(args.knowledge) if args.knowledge else config.knowledge_path)
+    try:
+        question = clean_question(args.question, config.ask.max_question_length)
+    except UserFacingError as exc:
+        raise CommandError(str(exc)) from None
+    answer = answer_question(SearchIndex.from_knowledge(knowledge), knowledge, question)
+    if args.json:
+        print_json(answer.to_json())
+    else:
+        print(as_text(answer, knowledge))
+    return EXIT_OK
+
+
+def as_text(answer: Answer, knowledge: KnowledgeBase) -> str:
+    """The answer as plain text: title, underline, body, fields, related entries."""
+    card = entry_card(knowledge, answer.entry) if answer.entry else no_answer_card(answer, recorded=False)
+    lines = [card.title, "=" * min(len(card.title), 80), card.body]
+    lines.extend(f"\n{name}: {value}" for name, value in card.fields)
+    if answer.related:
+        lines.append("\nRelated: " + "; ".join(entry.title for entry in answer.related))
+    return "\n".join(lines)

@@ -1,0 +1,73 @@
+"""/ask, /topic, /topics and /compare in the shell, over the same core as Discord.
+
+Where Discord shows related-entry buttons, the shell offers them as numbered choices; picking one shows
+that entry and its own related entries, until the member types q (or the input ends).
+"""
+
+from __future__ import annotations
+
+from bot.ask import AskService, Card, comparison_card, entry_card, no_answer_card, related_entries, topic_pages
+from bot.errors import UserFacingError
+from bot.knowledge.entries import Entry
+from bot.shell.session import Session, ShellCommand
+
+
+def show(session: Session, card: Card) -> None:
+    session.card(card.title, card.body, card.fields, card.footer)
+
+
+async def browse(session: Session, service: AskService, entry: Entry) -> None:
+    """Show an entry, then offer its related entries as numbered choices, following the member's picks."""
+    while True:
+        show(session, entry_card(service.knowledge, entry))
+        related = related_entries(service.knowledge, entry)
+        if not related:
+            return
+        picked = await session.choose("Related (number to open, q to stop):", [e.title for e in related])
+        if picked is None:
+            return
+        entry = related[picked]
+
+
+async def ask_command(session: Session, rest: str) -> None:
+    service = session.services.feature(AskService)
+    try:
+        answer = await service.ask(rest, session.guild_id)
+    except UserFacingError as exc:
+        session.say(str(exc))
+        return
+    if answer.entry is None:
+        show(session, no_answer_card(answer))
+        return
+    await browse(session, service, answer.entry)
+
+
+async def topic_command(session: Session, rest: str) -> None:
+    if not rest.strip():
+        session.say("Usage: /topic NAME (a title, an alias or an id; /topics lists them)")
+        return
+    service = session.services.feature(AskService)
+    try:
+        entry = service.topic(rest)
+    except UserFacingError as exc:
+        session.say(str(exc))
+        return
+    await browse(session, service, entry)
+
+
+async def topics_command(session: Session, _: str) -> None:
+    service = session.services.feature(AskService)
+    for page in topic_pages(service.knowledge):
+        show(session, page.card)
+
+
+async def compare_command(session: Session, _: str) -> None:
+    show(session, comparison_card(session.services.feature(AskService).knowledge))
+
+
+COMMANDS = [
+    ShellCommand("ask", "/ask QUESTION", "answer a question from the knowledge base", ask_command),
+    ShellCommand("topic", "/topic NAME", "show one entry by title, alias or id", topic_command),
+    ShellCommand("topics", "/topics", "every entry, by theme", topics_command),
+    ShellCommand("compare", "/compare", "the PM vs PO comparison table", compare_command),
+]
