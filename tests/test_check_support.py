@@ -26,7 +26,7 @@ SHIPPED_CHECK = SHIPPED_KNOWLEDGE / "check.yaml"
 def check_folder(tmp_path: Path, check_text: str | None = None) -> Path:
     """A knowledge folder with the shipped sources and entries and ``check_text`` (default: shipped)."""
     root = tmp_path / "knowledge"
-    root.mkdir(exist_ok=True)
+    root.mkdir(parents=True, exist_ok=True)
     shutil.copy(SHIPPED_KNOWLEDGE / "sources.yaml", root / "sources.yaml")
     shutil.copytree(SHIPPED_KNOWLEDGE / "entries", root / "entries", dirs_exist_ok=True)
     (root / "check.yaml").write_text(
