@@ -385,10 +385,11 @@ async def test_permissions_come_from_roles_and_overwrites(
     loopback: LoopbackDiscord, world: tuple[Guild, Channel, Member], bot: TinyBot
 ) -> None:
     guild, general, _alice = world
+    updated = asyncio.create_task(bot.wait_for("guild_channel_update", timeout=2))
+    await asyncio.sleep(0)  # let wait_for register before the event can arrive
     loopback.set_bot_permissions(general, deny=discord.Permissions(send_messages=True))
-    cached = bot.get_channel(general.id)
+    _before, cached = await updated
     assert isinstance(cached, discord.TextChannel)
-    await asyncio.sleep(0.05)  # let CHANNEL_UPDATE arrive
     assert not cached.permissions_for(cached.guild.me).send_messages
     with pytest.raises(discord.Forbidden) as raised:
         await cached.send("hi")
