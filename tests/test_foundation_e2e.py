@@ -176,3 +176,31 @@ def test_corrupt_knowledge_at_start_refuses_with_locations(tmp_path: Path) -> No
     assert re.search(r"theory\.yaml:\d+:\d+: YAML syntax error", done.stderr), done.stderr
     assert re.search(r"compare\.yaml:1:1: missing required key 'rows'", done.stderr), done.stderr
     assert not (tmp_path / "db.sqlite3").exists()
+
+
+async def test_sync_command_uploads_to_one_guild(loopback: LoopbackDiscord, tmp_path: Path) -> None:
+    guild = loopback.add_guild("Product People")
+    config = tmp_path / "config.yaml"
+    config.write_text(
+        f"database:\n  path: {tmp_path / 'db.sqlite3'}\nknowledge:\n  path: {SHIPPED_KNOWLEDGE}\n"
+        f"discord:\n  api_base_url: {loopback.api_base_url}\n  gateway_url: {loopback.gateway_url}\n"
+    )
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        "--config",
+        str(config),
+        "sync",
+        "--guild",
+        str(guild.id),
+        env=process_env(loopback.token),
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    stdout, stderr = await asyncio.wait_for(process.communicate(), 30)
+    assert process.returncode == 0, stderr.decode()
+    assert re.search(rf"Synced \d+ command\(s\) to server {guild.id}", stdout.decode())
+    names = {c["name"] for c in loopback.synced_commands(guild)}
+    assert {"about", "privacy", "moderators"} <= names
+    assert loopback.identify_count == 0  # syncing needs no gateway connection
