@@ -11,10 +11,10 @@ import asyncio
 from typing import TextIO
 
 from bot.services import Services
-from bot.shell import ask, general, privacy, quiz
+from bot.shell import ask, check, general, privacy, quiz
 from bot.shell.session import Session, ShellCommand
 
-MODULES = (general, ask, privacy, quiz)
+MODULES = (general, ask, privacy, check, quiz)
 
 BANNER = "PM-or-PO shell. Type /help for commands, /quit to leave."
 

@@ -1,0 +1,102 @@
+"""``pmpo-bot check``: the verdict for a given set of answers, for moderators trying a rule change.
+
+Reads only the knowledge folder (no database, no Discord), so it answers instantly and can run in CI
+or in tests: ``pmpo-bot check --answers roadmap=role,customers=pm,metrics=shared --context size=5000+ --json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from bot.check.cards import recap
+from bot.check.content import CONTEXT, QUESTIONS, CheckContent
+from bot.check.engine import AnswerError, CheckResult, evaluate, parse_pairs, resolve_answers
+from bot.cli.common import EXIT_OK, CommandError, SubParsers, add_command, print_json
+from bot.config import Config
+from bot.knowledge.loader import require_knowledge
+
+OPTIONS = {QUESTIONS: "--answers", CONTEXT: "--context"}
+
+
+def register(subparsers: SubParsers) -> None:
+    parser = add_command(
+        subparsers,
+        "check",
+        check_command,
+        help="the three-question check's verdict for given answers (to try a change to check.yaml)",
+        description="Print the verdict the check gives for these answers. Context questions with a default "
+        "in check.yaml may be left out; the output says which defaults were assumed.",
+    )
+    parser.add_argument(
+        "--answers",
+        metavar="Q=A,...",
+        default="",
+        help="the three questions, e.g. roadmap=role,customers=pm,metrics=shared",
+    )
+    parser.add_argument(
+        "--context",
+        metavar="Q=A,...",
+        default="",
+        help="the context, e.g. size=5000+,model=safe,kind=enterprise (also subject=..., title=...)",
+    )
+    parser.add_argument("--json", action="store_true", help="print the verdict as JSON")
+    parser.add_argument("--knowledge", metavar="DIR", help="knowledge folder (default: the configured one)")
+
+
+async def check_command(args: argparse.Namespace, config: Config) -> int:
+    knowledge = require_knowledge(Path(args.knowledge) if args.knowledge else config.knowledge_path)
+    content = knowledge.part(CheckContent)
+    if not content.loaded:
+        raise CommandError(f"{knowledge.root} has no check file (a YAML file with 'kind: check')")
+    try:
+        given = {
+            QUESTIONS: parse_pairs(args.answers, "--answers") if args.answers.strip() else {},
+            CONTEXT: parse_pairs(args.context, "--context") if args.context.strip() else {},
+        }
+        answers, assumed = resolve_answers(content, given, OPTIONS)
+        result = evaluate(content, answers)
+    except AnswerError as exc:
+        raise CommandError(str(exc)) from None
+    if args.json:
+        print_json(as_json(result, assumed))
+    else:
+        print(as_text(content, result, assumed))
+    return EXIT_OK
+
+
+def as_json(result: CheckResult, assumed: list[str]) -> dict[str, Any]:
+    verdict = result.verdict
+    return {
+        "verdict_id": verdict.id,
+        "title": verdict.title,
+        "summary": verdict.summary,
+        "reasons": list(result.reasons),
+        "context_notes": [{"id": note.id, "text": note.text} for note in result.notes],
+        "salary": result.salary,
+        "next_steps": list(verdict.next_steps),
+        "entries": list(result.entries),
+        "answers": result.answers,
+        "assumed": assumed,
+        "rule": {"number": result.rule.number, "at": result.rule.where} if result.rule else None,
+    }
+
+
+def as_text(content: CheckContent, result: CheckResult, assumed: list[str]) -> str:
+    verdict = result.verdict
+    lines = [f"Verdict: {verdict.title} ({verdict.id})", "", verdict.summary, "", "Why:"]
+    lines += [f"  - {reason}" for reason in result.reasons]
+    if result.notes:
+        lines += ["", "What the context changes:", *(f"  - {note.text}" for note in result.notes)]
+    if result.salary:
+        lines += ["", f"Salary context: {result.salary}"]
+    lines += ["", "Next steps:", *(f"  {i}. {step}" for i, step in enumerate(verdict.next_steps, 1))]
+    if result.entries:
+        lines += ["", f"Entries: {', '.join(result.entries)}"]
+    lines += ["", f"Answers: {recap(content, result.answers)}"]
+    if assumed:
+        lines.append(f"Assumed (defaults): {', '.join(f'{q}={result.answers[q]}' for q in assumed)}")
+    if result.rule:
+        lines.append(f"Decided by rule {result.rule.number} at {result.rule.where}")
+    return "\n".join(lines)
