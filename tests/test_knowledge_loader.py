@@ -72,9 +72,7 @@ def test_missing_or_unknown_kind_is_reported(tmp_path: Path) -> None:
     (root / "x.yaml").write_text("hello: 1\n")
     (root / "y.yaml").write_text("kind: recipes\n")
     messages = [str(p) for p in load_knowledge(root).problems]
-    assert any(
-        m.endswith("x.yaml:1:1: missing top-level 'kind:' (one of: comparison, entries, sources)") for m in messages
-    )
+    assert any("x.yaml:1:1: missing top-level 'kind:' (one of: " in m and "entries" in m for m in messages)
     assert any("y.yaml:1:7: unknown kind 'recipes'" in m for m in messages)
 
 
