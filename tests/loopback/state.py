@@ -471,6 +471,8 @@ class Interaction:
     payload: Json
     source_message_id: int | None = None
     dispatched_at: float | None = None
+    #: Loop time when the bot's callback arrived; with ``dispatched_at`` it gives the bot-side latency.
+    responded_at: float | None = None
     response_type: int | None = None
     response_data: Json | None = None
     original_message_id: int | None = None
