@@ -1,0 +1,282 @@
+"""The ask core against a real database: what gets recorded (and what never does), votes, gaps, stats,
+pruning, reloads; plus `pmpo-bot ask`, `pmpo-bot kb validate` and the shell, which use the same core."""
+
+from __future__ import annotations
+
+import io
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.ask import AskService, describe_gaps, describe_reload, describe_stats
+from bot.cli import main
+from bot.errors import UserFacingError
+from bot.services import Services
+from bot.shell import run_shell
+from tests.helpers import REPO, SHIPPED_KNOWLEDGE, FakeClock, make_config
+
+GUILD = 111
+
+
+async def test_answered_question_is_logged_by_entry_without_the_member(services: Services) -> None:
+    service = services.feature(AskService)
+    answer = await service.ask("who owns the roadmap, PM or PO?", GUILD)
+    assert answer.entry is not None and answer.entry.id == "who-owns-the-roadmap"
+    assert [e.id for e in answer.related] == list(answer.entry.related)
+    rows = await services.db.fetchall("SELECT * FROM ask_log")
+    assert [(r["entry_id"], r["guild_id"]) for r in rows] == [("who-owns-the-roadmap", GUILD)]
+    assert "user_id" not in dict(rows[0])
+
+
+async def test_unanswered_question_is_queued_with_text_server_and_time_but_no_user(
+    services: Services, clock: FakeClock
+) -> None:
+    answer = await services.feature(AskService).ask("How long should I boil an EGG??", GUILD)
+    assert answer.entry is None
+    rows = await services.db.fetchall("SELECT * FROM unanswered_questions")
+    assert len(rows) == 1
+    assert dict(rows[0]) == {
+        "id": rows[0]["id"],
+        "normalised": "how long should i boil an egg",
+        "question": "How long should I boil an EGG??",
+        "guild_id": GUILD,
+        "asked_at": clock().isoformat(),
+    }
+    assert "unanswered_questions" not in await services.db.user_tables()
+    assert "ask_log" not in await services.db.user_tables()
+
+
+@pytest.mark.parametrize(
+    ("question", "message"),
+    [
+        ("", "Ask me a question"),
+        ("   \u200b\n", "Ask me a question"),
+        ("x" * 301, "301 characters long; please keep it to 300"),
+        ("?!… 🙃", "couldn't find any words"),
+    ],
+)
+async def test_bad_questions_get_a_clear_message_and_record_nothing(
+    services: Services, question: str, message: str
+) -> None:
+    with pytest.raises(UserFacingError, match=message):
+        await services.feature(AskService).ask(question, GUILD)
+    assert await services.db.fetchall("SELECT * FROM unanswered_questions") == []
+
+
+async def test_a_vote_is_one_per_member_entry_and_message_and_can_be_changed(services: Services) -> None:
+    service = services.feature(AskService)
+    vote = {"user_id": 7, "entry_id": "salary-figures", "guild_id": GUILD}
+    assert await service.vote(**vote, message_id=1, helpful=True) is False
+    assert await service.vote(**vote, message_id=1, helpful=True) is False  # same vote again: no change
+    assert await service.vote(**vote, message_id=1, helpful=False) is True  # changed
+    assert await service.vote(**vote, message_id=2, helpful=True) is False  # another answer message
+    rows = await services.db.fetchall("SELECT message_id, helpful FROM helpful_votes ORDER BY message_id")
+    assert [tuple(r) for r in rows] == [(1, 0), (2, 1)]
+    assert "helpful_votes" in await services.db.user_tables()  # so /privacy forget deletes votes
+
+
+async def test_gaps_counts_rewordings_together_per_server(services: Services) -> None:
+    service = services.feature(AskService)
+    for question in ("how do I boil an egg", "How do I boil an egg?!", "best banana bread recipe"):
+        await service.ask(question, GUILD)
+    await service.ask("how do I boil an egg", 999)  # another server
+    gaps = await service.gaps(GUILD)
+    assert [n for _, n in gaps] == [2, 1]
+    assert gaps[0][0].lower().startswith("how do i boil an egg")
+    assert "2× " in describe_gaps(gaps).body
+
+
+async def test_stats_show_most_asked_and_helpful_ratio(services: Services) -> None:
+    service = services.feature(AskService)
+    for _ in range(2):
+        await service.ask("pspo exam cost", GUILD)
+    await service.ask("who owns the roadmap", GUILD)
+    await service.vote(user_id=1, entry_id="pspo-cost-and-prep", message_id=5, guild_id=GUILD, helpful=True)
+    await service.vote(user_id=2, entry_id="pspo-cost-and-prep", message_id=5, guild_id=GUILD, helpful=False)
+    await service.vote(user_id=3, entry_id="pspo-cost-and-prep", message_id=5, guild_id=GUILD, helpful=True)
+    stats = await service.stats(GUILD)
+    assert [(s.entry_id, s.asked) for s in stats.most_asked] == [("pspo-cost-and-prep", 2), ("who-owns-the-roadmap", 1)]
+    assert stats.helpful_ratio == pytest.approx(2 / 3)
+    card = describe_stats(stats)
+    assert "67%" in card.body and "asked 2×" in card.fields[0][1]
+
+
+async def test_unanswered_questions_are_pruned_after_the_retention_period(services: Services, clock: FakeClock) -> None:
+    service = services.feature(AskService)
+    await service.ask("how do I boil an egg", GUILD)
+    clock.advance(days=89)
+    await service.ask("best banana bread recipe", GUILD)
+    clock.advance(days=2)  # the first is now 91 days old, the second 2
+    assert await service.prune_unanswered() == 1
+    assert [q for q, _ in await service.gaps(GUILD)] == ["best banana bread recipe"]
+
+
+def copy_knowledge(tmp_path: Path) -> Path:
+    root = tmp_path / "knowledge"
+    shutil.copytree(SHIPPED_KNOWLEDGE, root)
+    return root
+
+
+NEW_ENTRY = """
+  - id: negotiating-pay
+    title: "How do I negotiate a raise?"
+    answer: "Bring evidence of the scope you own."
+    questions: ["how should i negotiate my salary"]
+    sources: [title-tells]
+    last_reviewed: "2026-11-23"
+"""
+
+
+async def test_reload_rebuilds_the_index_and_reports_changes(tmp_path: Path, clock: FakeClock) -> None:
+    root = copy_knowledge(tmp_path)
+    config = make_config(tmp_path, knowledge={"path": str(root)})
+    services = await Services.open(config, clock=clock)
+    try:
+        service = services.feature(AskService)
+        assert service.answer("who owns the roadmap").entry is not None
+        salary = root / "entries" / "salary.yaml"
+        text = salary.read_text().replace("**Scope.**", "**Scope, mostly.**")
+        salary.write_text(text + NEW_ENTRY)
+        assert service.answer("how do I negotiate a raise").entry is None
+        outcome = services.knowledge.reload()
+        assert outcome.accepted, outcome.problems
+        assert service.answer("how do I negotiate a raise").entry.id == "negotiating-pay"  # type: ignore[union-attr]
+        card = describe_reload(outcome)
+        assert ("Entries", "added: negotiating-pay\nedited: salary-gap-scope") in card.fields
+    finally:
+        await services.close()
+
+
+async def test_broken_reload_is_refused_and_the_last_good_knowledge_keeps_answering(
+    tmp_path: Path, clock: FakeClock
+) -> None:
+    root = copy_knowledge(tmp_path)
+    config = make_config(tmp_path, knowledge={"path": str(root)})
+    services = await Services.open(config, clock=clock)
+    try:
+        service = services.feature(AskService)
+        before = service.knowledge
+        (root / "entries" / "salary.yaml").write_text("kind: entries\ntheme: [broken\n")
+        outcome = services.knowledge.reload()
+        assert not outcome.accepted
+        assert service.knowledge is before
+        assert service.answer("PO salary 2026").entry.id == "salary-figures"  # type: ignore[union-attr]
+        card = describe_reload(outcome)
+        assert card.title == "Knowledge reload refused"
+        assert "salary.yaml:3:1: YAML syntax error" in card.body and "last good version" in card.body
+    finally:
+        await services.close()
+
+
+def test_reload_report_trims_many_problems_to_fit_an_embed() -> None:
+    from bot.knowledge.documents import Problem
+    from bot.services import ReloadOutcome
+
+    outcome = ReloadOutcome(problems=tuple(Problem(f"f{i}.yaml", i + 1, 1, "x" * 200) for i in range(100)))
+    body = describe_reload(outcome).body
+    assert len(body) <= 4096
+    assert "more: run `pmpo-bot kb validate`" in body
+
+
+# -- command line ------------------------------------------------------------------------------------
+
+
+def test_cli_ask_json_answer(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["ask", "who owns the roadmpa, PO or PM?", "--json", "--knowledge", str(SHIPPED_KNOWLEDGE)]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert set(result) == {"entry_id", "title", "answer", "score", "suggestions"}
+    assert result["entry_id"] == "who-owns-the-roadmap"
+    assert result["answer"].startswith("In the textbook split")
+    assert 0 < result["score"] <= 1
+
+
+def test_cli_ask_json_without_a_confident_answer(capsys: pytest.CaptureFixture[str]) -> None:
+    question = "what's a good python project manager library"
+    assert main(["ask", question, "--json", "--knowledge", str(SHIPPED_KNOWLEDGE)]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["entry_id"] is None and result["answer"] is None
+    assert result["suggestions"][0]["entry_id"] == "pm-vs-project-manager"
+
+
+def test_cli_ask_text_and_bad_input(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["ask", "pspo exam cost", "--knowledge", str(SHIPPED_KNOWLEDGE)]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("How much does the PSPO cost") and "Last reviewed:" in out and "Related:" in out
+    assert main(["ask", "   ", "--knowledge", str(SHIPPED_KNOWLEDGE)]) == 2
+    assert "Ask me a question" in capsys.readouterr().err
+
+
+def run_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args], cwd=cwd, capture_output=True, text=True, timeout=60, check=False
+    )
+
+
+def test_kb_validate_exit_codes(tmp_path: Path) -> None:
+    ok = run_cli("kb", "validate", str(SHIPPED_KNOWLEDGE), cwd=REPO)
+    assert ok.returncode == 0, ok.stdout + ok.stderr
+    assert ok.stdout == "" and ok.stderr.startswith("OK:")
+    root = copy_knowledge(tmp_path)
+    (root / "entries" / "salary.yaml").write_text("kind: entries\ntheme: T\nentries:\n  - id: x\n    colour: red\n")
+    broken = run_cli("kb", "validate", "knowledge", cwd=tmp_path)
+    assert broken.returncode == 1
+    assert "knowledge/entries/salary.yaml:5:5: unknown key 'colour'" in broken.stdout
+    missing = run_cli("kb", "validate", "no-such-folder", cwd=tmp_path)
+    assert missing.returncode == 1 and "knowledge folder does not exist" in missing.stdout
+
+
+def test_pre_commit_hook_validates_the_staged_knowledge(tmp_path: Path) -> None:
+    """The shipped hook, in a scratch git repo: a broken staged file blocks the commit, a fixed one passes."""
+    repo = tmp_path / "repo"
+    shutil.copytree(SHIPPED_KNOWLEDGE, repo / "knowledge")
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.invalid"]
+
+    def sh(*cmd: str) -> subprocess.CompletedProcess[str]:
+        env = {"PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin", "PMPO_PYTHON": sys.executable}
+        return subprocess.run(cmd, cwd=repo, capture_output=True, text=True, timeout=60, env=env, check=False)
+
+    sh("git", "init", "-q")
+    shutil.copy(REPO / "scripts" / "pre-commit", repo / ".git" / "hooks" / "pre-commit")
+    sh("git", "add", "knowledge")
+    assert sh(*git, "commit", "-qm", "good").returncode == 0
+    salary = repo / "knowledge" / "entries" / "salary.yaml"
+    salary.write_text(salary.read_text().replace("id: salary-gap-scope", "id: Salary Gap"))
+    sh("git", "add", "knowledge")
+    refused = sh(*git, "commit", "-qm", "broken")
+    assert refused.returncode != 0
+    assert "knowledge/entries/salary.yaml:" in refused.stdout + refused.stderr
+
+
+# -- shell -------------------------------------------------------------------------------------------
+
+
+async def shell(services: Services, text: str) -> str:
+    out = io.StringIO()
+    await run_shell(services, io.StringIO(text), out)
+    return out.getvalue()
+
+
+async def test_shell_ask_offers_related_entries_as_numbered_choices(services: Services) -> None:
+    out = await shell(services, "/ask who owns the roadmap?\n1\nq\n")
+    assert "== Who owns the roadmap: the PM or the PO? ==" in out
+    assert "  1. What are the three questions that show whether a PO job is really a PM job?" in out
+    assert "== What are the three questions that show whether a PO job is really a PM job? ==" in out
+
+
+async def test_shell_plain_line_is_a_question_and_no_answer_is_said_plainly(services: Services) -> None:
+    out = await shell(services, "how long should i boil an egg\n")
+    assert "== No curated answer yet ==" in out and "I've noted the question" in out
+    assert len(await services.db.fetchall("SELECT * FROM unanswered_questions")) == 1
+
+
+async def test_shell_topic_topics_and_compare(services: Services) -> None:
+    out = await shell(services, "/topic pspo exam\nq\n/topics\n/compare\n/topic\n/topic zzzzqqq\n")
+    assert "== How much does the PSPO cost, and how long does it take to prepare? ==" in out
+    assert "== Topics: Salary ==" in out
+    assert "== Product Manager vs Product Owner at a glance ==" in out and "-- Roadmap" in out
+    assert "Usage: /topic NAME" in out
+    assert "I have no topic called 'zzzzqqq'" in out
