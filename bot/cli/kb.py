@@ -19,6 +19,10 @@ def register(subparsers: SubParsers) -> None:
         "validate",
         validate_command,
         help="check every knowledge file; prints file:line:col: message per problem, exit 1 if any",
+        description="Check every knowledge file the way /kb reload does. Problems go to standard output, "
+        "one 'file:line:col: message' per line (editors and CI can jump to them); the summary goes to "
+        "standard error. Exit status: 0 valid, 1 problems found, 2 usage or configuration error. "
+        "To run it before every commit, install scripts/pre-commit as a git hook (see the README).",
     )
     validate.add_argument("path", nargs="?", help="knowledge folder (default: the configured one)")
 
