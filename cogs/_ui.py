@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import functools
 import logging
+import re
 from collections.abc import Callable, Coroutine, Sequence
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
 import discord
 
 from bot import limits
+from bot.knowledge.entries import Entry, EntryLibrary
 from bot.services import Services
 from cogs._errors import report_error
 
@@ -91,6 +93,60 @@ class BaseView(discord.ui.View):
 
     async def on_error(self, interaction: discord.Interaction, error: Exception, item: discord.ui.Item[Any]) -> None:
         await report_error(interaction, error, what=f"{type(self).__name__} button")
+
+
+def dynamic_view(*items: discord.ui.Item[Any]) -> BaseView:
+    """A view holding ``DynamicItem`` buttons, with no timeout.
+
+    The state lives in the custom_ids, so the view object itself is never needed again. It must not time
+    out or be stopped: discord.py 2.7 then removes the templates of the DynamicItems it holds from the
+    bot-wide registry (``ViewStore.remove_view``), and every such button, on any message, stops working.
+    """
+    view = BaseView(timeout=None)
+    for item in items:
+        view.add_item(item)
+    return view
+
+
+def entry_embed(entry: Entry) -> discord.Embed:
+    """A knowledge entry on its own, as any feature shows it."""
+    return make_embed(entry.title, entry.answer, footer=f"Last reviewed {entry.last_reviewed}")
+
+
+async def open_entry_privately(interaction: discord.Interaction, entry_id: str) -> None:
+    """Show an entry only to the member who asked, e.g. from a "read more" button under a verdict or answer."""
+    entry = services_of(interaction).knowledge.current.part(EntryLibrary).entries.get(entry_id)
+    if entry is None:
+        await interaction.response.send_message("That entry is no longer in the knowledge base.", ephemeral=True)
+        return
+    await interaction.response.send_message(embed=entry_embed(entry), ephemeral=True)
+
+
+class EntryButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"entry:(?P<entry>[a-z0-9]+(?:-[a-z0-9]+)*)"
+):
+    """Opens a knowledge entry privately. Register with ``bot.add_dynamic_items(EntryButton)`` (idempotent)."""
+
+    def __init__(self, entry_id: str, label: str = "Read more", *, row: int | None = None) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label=limits.trim(label, limits.BUTTON_LABEL),
+                style=discord.ButtonStyle.secondary,
+                custom_id=f"entry:{entry_id}",
+            ),
+            row=row,
+        )
+        self.entry_id = entry_id
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
+    ) -> EntryButton:
+        return cls(match["entry"])
+
+    @guarded("open entry")
+    async def callback(self, interaction: discord.Interaction) -> None:
+        await open_entry_privately(interaction, self.entry_id)
 
 
 class BaseModal(discord.ui.Modal):
