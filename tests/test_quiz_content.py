@@ -202,3 +202,18 @@ def test_shipped_files_name_their_schema() -> None:
     for path in sorted((SHIPPED_KNOWLEDGE / "quiz").glob("*.yaml")):
         first = path.read_text(encoding="utf-8").splitlines()[0]
         assert first == "# yaml-language-server: $schema=../../bot/knowledge/schemas/quiz.schema.json", path
+
+
+def test_blank_option_and_blank_theme(tmp_path: Path) -> None:
+    text = GOOD.replace('text: "The PO"', 'text: "   "').replace('theme: "In theory"', 'theme: " ?! "')
+    assert problems(tmp_path, text) == [
+        "a.yaml:2:8: the theme needs letters or digits; members type it",
+        "a.yaml:10:15: question 'roadmap' has an empty option",
+    ]
+
+
+def test_one_theme_spelled_two_ways(tmp_path: Path) -> None:
+    other = GOOD.replace("id: roadmap", "id: roadmap-2").replace('theme: "In theory"', 'theme: "in  THEORY"')
+    assert problems(tmp_path, GOOD, extra={"b.yaml": other}) == [
+        "b.yaml:2:8: theme 'in  THEORY' is spelled 'In theory' in a.yaml; use one spelling for one theme"
+    ]

@@ -183,7 +183,7 @@ async def test_a_full_quiz_asks_distinct_questions_and_scores_it(quiz: QuizServi
     assert (summary.right, summary.wrong, summary.score, summary.max_score) == (2, 2, 6, 12)
     assert summary.duration == dt.timedelta(seconds=80)
     assert summary.new_best and summary.personal_best == 6
-    assert await quiz.in_progress(ALICE) is None
+    assert not (await quiz.stats(ALICE)).in_progress
 
 
 async def test_the_next_quiz_brings_unseen_then_missed_questions_first(quiz: QuizService) -> None:
@@ -249,9 +249,9 @@ async def test_an_idle_quiz_expires_and_counts_as_unfinished(
     clock.advance(seconds=30)
     await quiz.answer(screen.session_id, ALICE, 0, right_option(screen))
     clock.advance(minutes=quiz_services.config.quiz.session_ttl_minutes - 1)
-    assert await quiz.in_progress(ALICE) is not None
+    assert (await quiz.stats(ALICE)).in_progress
     clock.advance(minutes=2)
-    assert await quiz.in_progress(ALICE) is None
+    assert not (await quiz.stats(ALICE)).in_progress  # expired on the next read
 
     late = await quiz.next(screen.session_id, ALICE, 0)
     assert isinstance(late, SummaryScreen)

@@ -60,6 +60,8 @@ class QuestionBank:
     """All questions by id, in file order."""
 
     questions: dict[str, QuizQuestion] = field(default_factory=dict)
+    #: Where each theme (by :func:`theme_key`) was first named, so two spellings of one theme are caught.
+    theme_origins: dict[str, tuple[str, Origin]] = field(default_factory=dict)
 
     def themes(self) -> list[str]:
         return sorted({q.theme for q in self.questions.values()}, key=str.lower)
@@ -94,6 +96,18 @@ class QuizKind(Kind[QuestionBank]):
 
     def add(self, part: QuestionBank, document: Document, problems: list[Problem]) -> None:
         theme = document.data["theme"].strip()
+        key, where = theme_key(theme), Origin(document, ())
+        if not key:
+            problems.append(where.problem(("theme",), "the theme needs letters or digits; members type it"))
+        elif key in part.theme_origins and part.theme_origins[key][0] != theme:
+            spelled, named_at = part.theme_origins[key]
+            problems.append(
+                where.problem(
+                    ("theme",),
+                    f"theme '{theme}' is spelled '{spelled}' in {named_at.file}; use one spelling for one theme",
+                )
+            )
+        part.theme_origins.setdefault(key, (theme, where))
         for index, raw in enumerate(document.data["questions"]):
             origin = Origin(document, ("questions", index))
             question = QuizQuestion(
@@ -136,6 +150,9 @@ def _question_problems(question: QuizQuestion) -> list[Problem]:
     for name in ("question", "explanation"):
         if not getattr(question, name):
             problems.append(origin.problem((name,), f"question '{question.id}' has an empty {name}"))
+    for i, option in enumerate(question.options):
+        if not option.text:
+            problems.append(origin.problem(("options", i, "text"), f"question '{question.id}' has an empty option"))
     correct = [i for i, option in enumerate(question.options) if option.correct]
     if not correct:
         problems.append(

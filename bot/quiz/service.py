@@ -76,10 +76,9 @@ class QuizService:
         return theme
 
     @staticmethod
-    def check_length(length: int) -> int:
+    def check_length(length: int) -> None:
         if length not in LENGTHS:
             raise UserFacingError(f"A quiz has {', '.join(map(str, LENGTHS[:-1]))} or {LENGTHS[-1]} questions.")
-        return length
 
     async def start(
         self,
@@ -121,11 +120,6 @@ class QuizService:
                 raise
             raise QuizInProgress(self._progress(racing)) from None
         return await self.screen(session_id, user_id)
-
-    async def in_progress(self, user_id: int) -> Progress | None:
-        await self._expire()
-        active = await self.store.active_for(user_id)
-        return self._progress(active) if active else None
 
     async def screen(self, session_id: int, user_id: int) -> Screen:
         """What the quiz shows right now (to continue it, or after a restart)."""
@@ -198,7 +192,9 @@ class QuizService:
         await self._expire()
         return engine.rank(await self.store.guild_players(guild_id))
 
-    async def summary(self, session: SessionRecord) -> QuizSummary:
+    # -- internals -------------------------------------------------------------------------------
+
+    async def _summary(self, session: SessionRecord) -> QuizSummary:
         answers = await self.store.answers(session.id)
         end = session.ended_at or self.services.clock()
         return engine.summarise(
@@ -210,8 +206,6 @@ class QuizService:
             duration=max(end - session.started_at, dt.timedelta(0)),
             best_before=await self.store.best_score(session.user_id, before_session=session.id),
         )
-
-    # -- internals -------------------------------------------------------------------------------
 
     async def _expire(self) -> dt.datetime:
         """Close quizzes idle for longer than the configured time; returns now."""
@@ -295,4 +289,4 @@ class QuizService:
                 question=question,
                 order=engine.fit_order(item.order, len(question.options)),
             )
-        return SummaryScreen(await self.summary(session))
+        return SummaryScreen(await self._summary(session))
