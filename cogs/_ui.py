@@ -175,3 +175,70 @@ async def start_private_flow(
         return await interaction.followup.send(DM_CLOSED, embed=embed, view=view, ephemeral=True, wait=True)
     await interaction.followup.send(DM_SENT, ephemeral=True)
     return message
+
+
+PageRenderer = Callable[[discord.Interaction, int], tuple[discord.Embed, int]]
+_PAGERS: dict[str, PageRenderer] = {}
+
+
+def register_pager(name: str, render: PageRenderer) -> None:
+    """Make ``name`` pageable: ``render(interaction, page)`` returns that page's embed and the page count.
+
+    Call it from the cog's ``setup`` (with ``bot.add_dynamic_items(PageButton)``); the page number lives
+    in the buttons' custom_ids, so paging keeps working on messages sent before a restart.
+    """
+    _PAGERS[name] = render
+
+
+def page_view(name: str, page: int, count: int) -> BaseView:
+    """Previous / next buttons for page ``page`` (0-based) of ``count``."""
+    return dynamic_view(
+        PageButton(name, page, "prev", count),
+        PageButton(name, page, "next", count),
+    )
+
+
+async def send_pages(interaction: discord.Interaction, name: str, *, ephemeral: bool = True) -> None:
+    """Send the first page of a registered pager, with its buttons when there is more than one page."""
+    embed, count = _PAGERS[name](interaction, 0)
+    if count > 1:
+        await interaction.response.send_message(embed=embed, view=page_view(name, 0, count), ephemeral=ephemeral)
+    else:
+        await interaction.response.send_message(embed=embed, ephemeral=ephemeral)
+
+
+class PageButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=r"page:(?P<name>[a-z_]+):(?P<page>\d+):(?P<direction>prev|next)",
+):
+    """One of the two paging buttons. The custom_id holds the page the message shows now."""
+
+    def __init__(self, name: str, page: int, direction: str, count: int | None = None) -> None:
+        target = page - 1 if direction == "prev" else page + 1
+        disabled = count is not None and not 0 <= target < count
+        super().__init__(
+            discord.ui.Button(
+                label="◀ Previous" if direction == "prev" else "Next ▶",
+                style=discord.ButtonStyle.secondary,
+                custom_id=f"page:{name}:{page}:{direction}",
+                disabled=disabled,
+            )
+        )
+        self.name, self.page, self.target = name, page, target
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
+    ) -> PageButton:
+        return cls(match["name"], int(match["page"]), match["direction"])
+
+    @guarded("page button")
+    async def callback(self, interaction: discord.Interaction) -> None:
+        render = _PAGERS.get(self.name)
+        if render is None:
+            await interaction.response.send_message("This list is no longer available.", ephemeral=True)
+            return
+        _, count = render(interaction, 0)
+        page = min(max(self.target, 0), count - 1)  # the list may have shrunk since the message was sent
+        embed, count = render(interaction, page)
+        await interaction.response.edit_message(embed=embed, view=page_view(self.name, page, count))

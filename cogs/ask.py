@@ -1,0 +1,213 @@
+"""/ask, the "Answer this with PM-or-PO" message menu, /topic, /topics and /compare.
+
+A thin adapter over :mod:`bot.ask`: it parses the interaction, calls the core and draws its cards as
+embeds. Buttons are ``DynamicItem`` s with the entry id in the custom_id, so they keep working after a
+restart: related entries reuse the shared :class:`~cogs._ui.EntryButton`, votes are :class:`VoteButton`.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import TYPE_CHECKING, Any, cast
+
+import discord
+from discord import app_commands
+from discord.ext import commands, tasks
+
+from bot import limits
+from bot.ask import (
+    Answer,
+    AskService,
+    Card,
+    comparison_card,
+    entry_card,
+    no_answer_card,
+    related_entries,
+    topic_pages,
+)
+from bot.errors import UserFacingError
+from bot.knowledge.entries import Entry
+from cogs._ui import (
+    BaseView,
+    EntryButton,
+    PageButton,
+    dynamic_view,
+    guarded,
+    make_embed,
+    register_pager,
+    send_pages,
+    services_of,
+)
+
+if TYPE_CHECKING:
+    from bot.client import PmPoBot
+
+log = logging.getLogger(__name__)
+
+MENU_NAME = "Answer this with PM-or-PO"
+TOPICS_PAGER = "topics"
+
+
+def card_embed(card: Card) -> discord.Embed:
+    return make_embed(card.title, card.body, fields=card.fields, footer=card.footer)
+
+
+def ask_service(interaction: discord.Interaction) -> AskService:
+    return services_of(interaction).feature(AskService)
+
+
+def ask_cooldown(interaction: discord.Interaction) -> app_commands.Cooldown:
+    """One answer per member per ``ask.cooldown_seconds``, so nobody can flood a channel with answers."""
+    return app_commands.Cooldown(1, services_of(interaction).config.ask.cooldown_seconds)
+
+
+class VoteButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=r"vote:(?P<entry>[a-z0-9]+(?:-[a-z0-9]+)*):(?P<helpful>[yn])",
+):
+    """ "Helpful? yes / no" under an answer. The vote is keyed by member, entry and answer message."""
+
+    def __init__(self, entry_id: str, helpful: bool) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label="Helpful? Yes" if helpful else "No",
+                style=discord.ButtonStyle.success if helpful else discord.ButtonStyle.secondary,
+                custom_id=f"vote:{entry_id}:{'y' if helpful else 'n'}",
+                row=4,
+            )
+        )
+        self.entry_id = entry_id
+        self.helpful = helpful
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
+    ) -> VoteButton:
+        return cls(match["entry"], match["helpful"] == "y")
+
+    @guarded("helpful vote")
+    async def callback(self, interaction: discord.Interaction) -> None:
+        message_id = interaction.message.id if interaction.message is not None else 0
+        changed = await ask_service(interaction).vote(
+            user_id=interaction.user.id,
+            entry_id=self.entry_id,
+            message_id=message_id,
+            guild_id=interaction.guild_id,
+            helpful=self.helpful,
+        )
+        verdict = "helpful" if self.helpful else "not helpful"
+        text = f"Changed your vote to {verdict}." if changed else f"Thanks! Noted as {verdict}."
+        await interaction.response.send_message(text, ephemeral=True)
+
+
+def entry_view(entries: tuple[Entry, ...], vote_on: Entry | None) -> BaseView | None:
+    """Buttons for entries to open privately (related or suggested), plus the vote buttons for an answer."""
+    items: list[discord.ui.Item[Any]] = [EntryButton(e.id, e.title, row=0) for e in entries[: limits.BUTTONS_PER_ROW]]
+    if vote_on is not None:
+        items += [VoteButton(vote_on.id, True), VoteButton(vote_on.id, False)]
+    return dynamic_view(*items) if items else None
+
+
+def answer_message(interaction: discord.Interaction, answer: Answer) -> tuple[discord.Embed, BaseView | None]:
+    service = ask_service(interaction)
+    if answer.entry is None:
+        embed = card_embed(no_answer_card(answer))
+        view = entry_view(answer.suggestions, None)
+    else:
+        embed = card_embed(entry_card(service.knowledge, answer.entry))
+        view = entry_view(answer.related, answer.entry)
+    embed.set_author(name=limits.trim(f"Q: {answer.question}", limits.EMBED_TITLE))
+    return embed, view
+
+
+async def send(
+    interaction: discord.Interaction, embed: discord.Embed, view: BaseView | None, *, ephemeral: bool
+) -> None:
+    if view is None:
+        await interaction.response.send_message(embed=embed, ephemeral=ephemeral)
+    else:
+        await interaction.response.send_message(embed=embed, view=view, ephemeral=ephemeral)
+
+
+def render_topics(interaction: discord.Interaction, page: int) -> tuple[discord.Embed, int]:
+    pages = topic_pages(ask_service(interaction).knowledge)
+    return card_embed(pages[page].card), len(pages)
+
+
+class Ask(commands.Cog):
+    def __init__(self, bot: commands.Bot) -> None:
+        self.bot = cast("PmPoBot", bot)
+        self.menu = app_commands.ContextMenu(name=MENU_NAME, callback=self.answer_message_menu)
+        app_commands.checks.dynamic_cooldown(ask_cooldown)(self.menu)
+
+    async def cog_load(self) -> None:
+        """Build the search index now (not on the first question) so it follows every reload from the start."""
+        self.bot.services.feature(AskService)
+        self.bot.tree.add_command(self.menu)
+        self.prune.start()
+
+    async def cog_unload(self) -> None:
+        self.prune.cancel()
+        self.bot.tree.remove_command(self.menu.name, type=self.menu.type)
+
+    @tasks.loop(hours=24)
+    async def prune(self) -> None:
+        """At start and daily: forget unanswered questions older than ``ask.unanswered_retention_days``."""
+        try:
+            removed = await self.bot.services.feature(AskService).prune_unanswered()
+        except Exception:
+            log.exception("Pruning unanswered questions failed; will try again tomorrow")
+            return
+        if removed:
+            log.info("Pruned %d old unanswered question(s)", removed)
+
+    @app_commands.command(name="ask", description="Ask a PM-vs-PO question; answers come from a curated knowledge base")
+    @app_commands.describe(question="Your question, e.g. who owns the roadmap?", private="Only you see the answer")
+    @app_commands.checks.dynamic_cooldown(ask_cooldown)
+    async def ask(self, interaction: discord.Interaction, question: str, private: bool = False) -> None:
+        answer = await ask_service(interaction).ask(question, interaction.guild_id)
+        embed, view = answer_message(interaction, answer)
+        await send(interaction, embed, view, ephemeral=private)
+
+    async def answer_message_menu(self, interaction: discord.Interaction, message: discord.Message) -> None:
+        """Answer the question in someone else's message, publicly, pointing at that message."""
+        if not message.content.strip():
+            raise UserFacingError("That message has no text for me to answer (only attachments or embeds).")
+        answer = await ask_service(interaction).ask(message.content, interaction.guild_id)
+        embed, view = answer_message(interaction, answer)
+        embed.description = limits.trim(
+            f"Answering [this message]({message.jump_url}).\n\n{embed.description or ''}", limits.EMBED_DESCRIPTION
+        )
+        await send(interaction, embed, view, ephemeral=False)
+
+    @app_commands.command(name="topic", description="Show one knowledge entry by title or alias")
+    @app_commands.describe(name="Start typing a title or alias", private="Only you see it")
+    async def topic(self, interaction: discord.Interaction, name: str, private: bool = False) -> None:
+        service = ask_service(interaction)
+        entry = service.topic(name)
+        card = entry_card(service.knowledge, entry)
+        view = entry_view(related_entries(service.knowledge, entry), entry)
+        await send(interaction, card_embed(card), view, ephemeral=private)
+
+    @topic.autocomplete("name")
+    async def topic_autocomplete(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        return [app_commands.Choice(name=n, value=v) for n, v in ask_service(interaction).autocomplete(current)]
+
+    @app_commands.command(name="topics", description="Browse every knowledge entry, by theme")
+    async def topics(self, interaction: discord.Interaction) -> None:
+        await send_pages(interaction, TOPICS_PAGER, ephemeral=True)
+
+    @app_commands.command(name="compare", description="The PM vs PO comparison table")
+    @app_commands.describe(private="Only you see it")
+    async def compare(self, interaction: discord.Interaction, private: bool = False) -> None:
+        card = comparison_card(ask_service(interaction).knowledge)
+        await send(interaction, card_embed(card), None, ephemeral=private)
+
+
+async def setup(bot: commands.Bot) -> None:
+    register_pager(TOPICS_PAGER, render_topics)
+    bot.add_dynamic_items(EntryButton, VoteButton, PageButton)
+    await bot.add_cog(Ask(bot))

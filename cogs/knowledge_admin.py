@@ -1,0 +1,48 @@
+"""/kb reload, /kb gaps and /kb stats: the moderators' knowledge base tools.
+
+Hidden from members (Manage Server by default) and checked again on every call with
+:func:`~cogs._permissions.moderator_only`, because hiding a command is not a permission.
+"""
+
+from __future__ import annotations
+
+import discord
+from discord.ext import commands
+
+from bot.ask import AskService, describe_gaps, describe_reload, describe_stats
+from cogs._permissions import moderator_group, moderator_only
+from cogs._ui import GOOD, WARN, make_embed, services_of
+
+
+class KnowledgeAdmin(commands.Cog):
+    kb = moderator_group("kb", "Knowledge base tools for moderators")
+
+    @kb.command(name="reload", description="Re-read the knowledge files; refused (old version kept) if any is broken")
+    @moderator_only()
+    async def reload(self, interaction: discord.Interaction) -> None:
+        services = services_of(interaction)
+        services.feature(AskService)  # the index must be listening before the swap
+        outcome = services.knowledge.reload()
+        card = describe_reload(outcome)
+        embed = make_embed(
+            card.title, card.body, fields=card.fields, colour=GOOD if outcome.accepted else WARN, footer=card.footer
+        )
+        await interaction.response.send_message(embed=embed, ephemeral=True)
+
+    @kb.command(name="gaps", description="The most frequent questions members asked that had no curated answer")
+    @moderator_only()
+    async def gaps(self, interaction: discord.Interaction) -> None:
+        card = describe_gaps(await services_of(interaction).feature(AskService).gaps(interaction.guild_id))
+        await interaction.response.send_message(embed=make_embed(card.title, card.body), ephemeral=True)
+
+    @kb.command(name="stats", description="Most asked entries and how helpful members found the answers")
+    @moderator_only()
+    async def stats(self, interaction: discord.Interaction) -> None:
+        card = describe_stats(await services_of(interaction).feature(AskService).stats(interaction.guild_id))
+        await interaction.response.send_message(
+            embed=make_embed(card.title, card.body, fields=card.fields), ephemeral=True
+        )
+
+
+async def setup(bot: commands.Bot) -> None:
+    await bot.add_cog(KnowledgeAdmin())

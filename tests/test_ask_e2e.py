@@ -1,0 +1,270 @@
+"""/ask and the knowledge commands end to end: the real bot against the loopback Discord.
+
+Every assertion is on what the bot actually sent (embeds, components, flags, mentions) or stored.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+import discord
+import pytest
+
+from cogs.ask import MENU_NAME
+from tests.helpers import SHIPPED_KNOWLEDGE
+from tests.loopback import LoopbackDiscord
+from tests.loopback.driver import Actor, CommandUnavailable, InteractionHandle
+from tests.loopback.harness import BotHarness
+from tests.loopback.state import Channel, Guild, Message
+
+CHANNEL_MESSAGE = 4
+UPDATE_MESSAGE = 7
+APPLICATION_COMMAND = 2
+MESSAGE_COMMAND = 3
+MODERATOR = discord.Permissions(manage_guild=True)
+FAST = {"cooldown_seconds": 0.001}  # tests that ask twice as one member are not about the cooldown
+
+
+@pytest.fixture
+def guild(loopback: LoopbackDiscord) -> Guild:
+    return loopback.add_guild("Product People")
+
+
+@pytest.fixture
+def general(loopback: LoopbackDiscord, guild: Guild) -> Channel:
+    return loopback.add_text_channel(guild, "general")
+
+
+def embed(message: Message) -> dict[str, Any]:
+    assert message.embeds, f"message {message.id} has no embed: {message.content!r}"
+    return message.embeds[0]
+
+
+def buttons(message: Message) -> dict[str, str]:
+    """custom_id -> label of every button on the message."""
+    return {c["custom_id"]: c.get("label", "") for row in message.components for c in row["components"]}
+
+
+async def reply(handle: InteractionHandle) -> Message:
+    callback = await handle.response()
+    assert callback.type == CHANNEL_MESSAGE, callback
+    assert callback.message is not None
+    assert not callback.message.pings
+    return callback.message
+
+
+async def ask(loopback: LoopbackDiscord, actor: Actor, channel: Channel, question: str, **options: Any) -> Message:
+    return await reply(await loopback.slash(actor, "ask", {"question": question, **options}, channel=channel))
+
+
+async def test_ask_answers_publicly_with_source_related_entries_and_votes_that_survive_a_restart(
+    loopback: LoopbackDiscord, tmp_path: Path, guild: Guild, general: Channel
+) -> None:
+    alice = loopback.add_member(guild, "alice")
+    bob = loopback.add_member(guild, "bob")
+    async with BotHarness(loopback, tmp_path, ask=FAST) as harness:
+        answer = await ask(loopback, alice, general, "who's in charge of the roadmpa, PO or PM? @everyone")
+        assert not answer.ephemeral
+        card = embed(answer)
+        assert card["title"] == "Who owns the roadmap: the PM or the PO?"
+        assert card["description"].startswith("In the textbook split, **the PM owns the roadmap**")
+        fields = {f["name"]: f["value"] for f in card["fields"]}
+        assert "what the title actually tells you" in fields["Source"]
+        assert fields["Last reviewed"] == "2026-11-23"
+        assert card["author"]["name"].startswith("Q: who's in charge")
+        assert answer.allowed_mentions == {"parse": []}
+        assert buttons(answer) == {
+            "entry:three-questions": "What are the three questions that show whether a PO job is really a PM job?",
+            "entry:pm-in-theory": "What does a Product Manager do, in theory?",
+            "entry:european-saas-consultancies": "What does the PO title mean at European SaaS companies and "
+            "consultancies?",
+            "vote:who-owns-the-roadmap:y": "Helpful? Yes",
+            "vote:who-owns-the-roadmap:n": "No",
+        }
+
+        private = await ask(loopback, alice, general, "pspo exam cost?", private=True)
+        assert private.ephemeral and embed(private)["title"].startswith("How much does the PSPO cost")
+
+        await harness.restart()  # buttons on old messages keep working: their state is in the custom_id
+
+        opened = await reply(await loopback.click(bob, answer, "entry:pm-in-theory"))
+        assert opened.ephemeral and embed(opened)["title"] == "What does a Product Manager do, in theory?"
+
+        voted = await reply(await loopback.click(bob, answer, "vote:who-owns-the-roadmap:y"))
+        assert voted.ephemeral and voted.content == "Thanks! Noted as helpful."
+        changed = await reply(await loopback.click(bob, answer, "vote:who-owns-the-roadmap:n"))
+        assert changed.content == "Changed your vote to not helpful."
+        votes = await harness.bot.services.db.fetchall("SELECT * FROM helpful_votes")
+        assert [(v["user_id"], v["entry_id"], v["message_id"], v["helpful"]) for v in votes] == [
+            (bob.id, "who-owns-the-roadmap", answer.id, 0)
+        ]
+        asked = await harness.bot.services.db.fetchall("SELECT entry_id, guild_id FROM ask_log ORDER BY id")
+        assert [tuple(r) for r in asked] == [("who-owns-the-roadmap", guild.id), ("pspo-cost-and-prep", guild.id)]
+
+
+async def test_no_answer_is_said_plainly_recorded_without_the_member_and_shown_in_kb_gaps(
+    loopback: LoopbackDiscord, tmp_path: Path, guild: Guild, general: Channel
+) -> None:
+    alice = loopback.add_member(guild, "alice")
+    carol = loopback.add_member(guild, "carol")
+    mod = loopback.add_member(guild, "mod", permissions=MODERATOR)
+    async with BotHarness(loopback, tmp_path) as harness:
+        nothing = await ask(loopback, alice, general, "How long should I boil an egg?")
+        assert embed(nothing)["title"] == "No curated answer yet"
+        assert "rather say so than guess" in embed(nothing)["description"]
+        assert not any(cid.startswith("vote:") for cid in buttons(nothing))
+        close = await ask(loopback, carol, general, "what's a good python project manager library")
+        assert "entry:pm-vs-project-manager" in buttons(close)  # up to three close entries, as buttons
+        await ask(loopback, mod, general, "how long should i boil an egg")
+
+        rows = await harness.bot.services.db.fetchall("SELECT * FROM unanswered_questions")
+        assert len(rows) == 3 and {r["guild_id"] for r in rows} == {guild.id}
+        assert all(str(alice.id) not in str(tuple(r)) for r in rows)
+
+        gaps = await reply(await loopback.slash(mod, "kb gaps", channel=general))
+        assert gaps.ephemeral
+        lines = embed(gaps)["description"].splitlines()
+        assert lines[1].startswith("2× ") and "boil an egg" in lines[1].lower()
+        assert "python project manager library" in lines[2]
+
+
+async def test_bad_input_and_the_cooldown_get_clear_private_messages(
+    loopback: LoopbackDiscord, tmp_path: Path, guild: Guild, general: Channel
+) -> None:
+    alice = loopback.add_member(guild, "alice")
+    bob = loopback.add_member(guild, "bob")
+    async with BotHarness(loopback, tmp_path, ask={"cooldown_seconds": 60, "max_question_length": 40}):
+        too_long = await ask(loopback, alice, general, "who owns the roadmap " * 5)
+        assert too_long.ephemeral and "please keep it to 40 or fewer" in too_long.content
+        again = await ask(loopback, alice, general, "who owns the roadmap")
+        assert again.ephemeral and again.content.startswith("Slow down a little")
+        other_member = await ask(loopback, bob, general, "who owns the roadmap")
+        assert not other_member.ephemeral  # the cooldown is per member
+
+
+async def test_topic_autocomplete_and_answer(
+    loopback: LoopbackDiscord, tmp_path: Path, guild: Guild, general: Channel
+) -> None:
+    alice = loopback.add_member(guild, "alice")
+    async with BotHarness(loopback, tmp_path):
+        choices = await loopback.autocomplete(alice, "topic", {"name": "roadm"}, focused="name", channel=general)
+        assert choices[0] == {"name": "Who owns the roadmap: the PM or the PO?", "value": "who-owns-the-roadmap"}
+        everything = await loopback.autocomplete(alice, "topic", {"name": ""}, focused="name", channel=general)
+        assert len(everything) == 25 and all(len(c["name"]) <= 100 for c in everything)
+        shown = await reply(await loopback.slash(alice, "topic", {"name": "who-owns-the-roadmap"}, channel=general))
+        assert embed(shown)["title"] == "Who owns the roadmap: the PM or the PO?"
+        typed = await reply(await loopback.slash(alice, "topic", {"name": "FAANG"}, channel=general))
+        assert embed(typed)["title"] == "Do Google, Meta, Amazon or Apple hire Product Owners?"
+        unknown = await reply(await loopback.slash(alice, "topic", {"name": "zzqqxx"}, channel=general))
+        assert unknown.ephemeral and "I have no topic called 'zzqqxx'" in unknown.content
+
+
+async def test_topics_pages_survive_a_restart_and_compare_renders_the_table(
+    loopback: LoopbackDiscord, tmp_path: Path, guild: Guild, general: Channel
+) -> None:
+    alice = loopback.add_member(guild, "alice")
+    async with BotHarness(loopback, tmp_path) as harness:
+        first = await reply(await loopback.slash(alice, "topics", channel=general))
+        assert first.ephemeral
+        assert embed(first)["title"] == "Topics: Adjacent confusions"
+        assert embed(first)["footer"]["text"].startswith("Page 1/9")
+        assert buttons(first) == {"page:topics:0:prev": "◀ Previous", "page:topics:0:next": "Next ▶"}
+        prev = next(c for row in first.components for c in row["components"] if c["custom_id"].endswith("prev"))
+        assert prev["disabled"] is True
+
+        await harness.restart()
+        callback = await (await loopback.click(alice, first, "page:topics:0:next")).response()
+        assert callback.type == UPDATE_MESSAGE and callback.message is not None
+        assert embed(callback.message)["footer"]["text"].startswith("Page 2/9")
+        assert "page:topics:1:next" in buttons(callback.message)
+
+        table = await reply(await loopback.slash(alice, "compare", channel=general))
+        card = embed(table)
+        assert card["title"] == "Product Manager vs Product Owner at a glance"
+        assert len(card["fields"]) == 12
+        assert card["fields"][0] == {
+            "name": "Roadmap",
+            "value": "**PM:** Owns it: sets the direction and decides which bets make the cut.\n"
+            "**PO:** Works from it rather than owning it, in the textbook model. In practice (European SaaS, "
+            "small startups) a PO may own it outright.",
+            "inline": False,
+        }
+
+
+async def test_answer_this_message_context_menu(
+    loopback: LoopbackDiscord, tmp_path: Path, guild: Guild, general: Channel
+) -> None:
+    """The driver has no helper for message commands yet, so this builds the type-3 interaction itself."""
+    alice = loopback.add_member(guild, "alice")
+    bob = loopback.add_member(guild, "bob")
+    async with BotHarness(loopback, tmp_path, ask=FAST):
+        question = await loopback.say(alice, general, "is the pspo worth it for a career changer?")
+        empty = await loopback.say(alice, general, "")
+
+        async def menu(target: Message) -> Message:
+            synced = await loopback.world.wait_for(
+                lambda: loopback.world.global_commands.get((MENU_NAME, MESSAGE_COMMAND)), 5, "the menu to be synced"
+            )
+            data = {
+                "id": synced["id"],
+                "name": MENU_NAME,
+                "type": MESSAGE_COMMAND,
+                "target_id": str(target.id),
+                "resolved": {"messages": {str(target.id): loopback._messages.payload(target)}},
+            }
+            return await reply(await loopback._interact(APPLICATION_COMMAND, bob, general, data, timeout=5))
+
+        answer = await menu(question)
+        assert not answer.ephemeral
+        assert embed(answer)["title"] == "Who benefits most from the PSPO?"
+        assert f"/channels/{guild.id}/{general.id}/{question.id}" in embed(answer)["description"]
+        assert embed(answer)["author"]["name"] == "Q: is the pspo worth it for a career changer?"
+        refused = await menu(empty)
+        assert refused.ephemeral and "no text for me to answer" in refused.content
+
+
+async def test_kb_reload_is_for_moderators_only_even_when_a_server_shows_it_to_everyone(
+    loopback: LoopbackDiscord, tmp_path: Path, guild: Guild, general: Channel
+) -> None:
+    alice = loopback.add_member(guild, "alice")
+    async with BotHarness(loopback, tmp_path):
+        with pytest.raises(CommandUnavailable):  # hidden from members by default...
+            await loopback.slash(alice, "kb reload", channel=general)
+        # ...and if a server admin shows /kb to everyone in the Integrations settings, the bot still refuses.
+        loopback.world.global_commands[("kb", 1)]["default_member_permissions"] = None
+        refused = await reply(await loopback.slash(alice, "kb reload", channel=general))
+        assert refused.ephemeral and refused.content.startswith("This command is for moderators")
+
+
+async def test_kb_reload_refuses_a_broken_file_keeps_serving_and_accepts_the_fix(
+    loopback: LoopbackDiscord, tmp_path: Path, guild: Guild, general: Channel
+) -> None:
+    root = tmp_path / "knowledge"
+    shutil.copytree(SHIPPED_KNOWLEDGE, root)
+    salary = root / "entries" / "salary.yaml"
+    good = salary.read_text(encoding="utf-8")
+    mod = loopback.add_member(guild, "mod", permissions=MODERATOR)
+    alice = loopback.add_member(guild, "alice")
+    async with BotHarness(loopback, tmp_path, knowledge={"path": str(root)}, ask=FAST):
+        salary.write_text(good.replace('    title: "Why do PMs earn', '    colour: red\n    title: "Why do PMs earn'))
+        refused = await reply(await loopback.slash(mod, "kb reload", channel=general))
+        body = embed(refused)["description"]
+        assert embed(refused)["title"] == "Knowledge reload refused"
+        assert "Still serving the last good version" in body
+        assert "entries/salary.yaml:26:5: unknown key 'colour'" in body
+
+        still = await ask(loopback, alice, general, "PO salary in 2026")
+        assert embed(still)["title"] == "How much do PMs and POs earn in the US (2026)?"
+
+        salary.write_text(good.replace("earn in the US (2026)?", "earn in the US in 2026?"), encoding="utf-8")
+        accepted = await reply(await loopback.slash(mod, "kb reload", channel=general))
+        assert embed(accepted)["title"] == "Knowledge reloaded"
+        assert {"name": "Entries", "value": "edited: salary-figures", "inline": False} in embed(accepted)["fields"]
+        fresh = await ask(loopback, alice, general, "PO salary in 2026")
+        assert embed(fresh)["title"] == "How much do PMs and POs earn in the US in 2026?"
+
+        stats = await reply(await loopback.slash(mod, "kb stats", channel=general))
+        assert "salary-figures" not in embed(stats)["fields"][0]["value"]  # titles, not ids
+        assert "asked 2×" in embed(stats)["fields"][0]["value"]
