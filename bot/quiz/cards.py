@@ -154,7 +154,7 @@ def stats_card(stats: MemberStats) -> Card:
         fields.append(("Weakest themes", "\n".join(f"• {s.theme}: {s.right}/{s.asked} right" for s in stats.weakest)))
     if stats.untried:
         fields.append(("Not tried yet", ", ".join(stats.untried)))
-    return Card("Your quiz stats", "\n".join(lines), fields, footer="Across every server, your DMs and the shell.")
+    return Card("Your quiz stats", "\n".join(lines), fields, footer="All your quizzes, in every server and in DMs.")
 
 
 def leaderboard_card(
