@@ -68,7 +68,7 @@ async def start_in_server(w: World) -> Message:
     handle = await w.loopback.slash(w.alice, "check start", channel=w.general)
     note = await handle.original_message()
     assert note.ephemeral and note.content == DM_SENT
-    return await w.loopback.wait_for_message(w.alice, lambda m: "step 1 of 8" in title(m))
+    return await w.loopback.wait_for_message(w.alice, lambda m: "Step 1 of 8" in title(m))
 
 
 async def test_full_flow_in_dms_with_back_start_over_entry_and_share(world: World) -> None:
@@ -78,13 +78,13 @@ async def test_full_flow_in_dms_with_back_start_over_entry_and_share(world: Worl
     assert [c.rsplit(":", 1)[-1] for c in flow.custom_ids] == ["posting", "current", "b", "r"]
 
     flow = await answer(w, flow, "posting", "po", "51-500")
-    assert title(flow) == "The three-question check: step 4 of 8"
+    assert title(flow) == "The three-question check · Step 4 of 8"
     flow = await press(w, flow, ":b")
-    assert title(flow) == "The three-question check: step 3 of 8"
+    assert title(flow) == "The three-question check · Step 3 of 8"
     picked = next(c for c in current(w, flow).components[0]["components"] if c["custom_id"].endswith(":a:51-500"))
     assert picked["style"] == 3  # the earlier answer is shown as picked (green)
     flow = await press(w, flow, ":r")
-    assert title(flow) == "The three-question check: step 1 of 8"
+    assert title(flow) == "The three-question check · Step 1 of 8"
 
     flow = await answer(w, flow, *ORDER_TAKER)
     assert title(flow) == "Verdict: Order-taker PO"
@@ -124,7 +124,7 @@ async def test_closed_dms_run_the_same_flow_privately_in_the_server(world: World
     w.loopback.close_dms(w.alice)
     handle = await w.loopback.slash(w.alice, "check start", channel=w.general)
     flow = await handle.original_message()
-    assert flow.ephemeral and flow.content == DM_CLOSED and title(flow) == "The three-question check: step 1 of 8"
+    assert flow.ephemeral and flow.content == DM_CLOSED and title(flow) == "The three-question check · Step 1 of 8"
     flow = await answer(w, flow, *ORDER_TAKER)
     assert title(flow) == "Verdict: Order-taker PO" and flow.ephemeral
     assert w.loopback.messages_in(w.alice) == []
@@ -144,7 +144,7 @@ async def test_a_restart_between_two_clicks_continues_where_the_member_was(world
     flow = await answer(w, await start_in_server(w), "current", "po")
     await w.harness.restart()
     flow = await answer(w, flow, "5000+")
-    assert title(flow) == "The three-question check: step 4 of 8"
+    assert title(flow) == "The three-question check · Step 4 of 8"
     assert "So far" in [f["name"] for f in flow.embeds[0]["fields"]]
     flow = await answer(w, flow, "safe", "enterprise", "pm", "pm", "role")
     assert title(flow) == "Verdict: The formal SAFe PO"
@@ -161,7 +161,7 @@ async def test_an_expired_check_says_so_and_a_new_one_starts_fresh(world: World)
     fresh = await (await w.loopback.slash(w.alice, "check start", channel=w.general)).original_message()
     assert fresh.content == DM_SENT
     newest = w.loopback.messages_in(w.alice)[-1]
-    assert title(newest) == "The three-question check: step 1 of 8"
+    assert title(newest) == "The three-question check · Step 1 of 8"
 
 
 async def test_one_open_check_continue_abandon_and_stale_clicks(world: World) -> None:
@@ -172,12 +172,12 @@ async def test_one_open_check_continue_abandon_and_stale_clicks(world: World) ->
     prompt = await w.loopback.wait_for_message(w.alice, lambda m: title(m) == "You already have a check open")
     assert "step 2 of 8 (Job posting)" in description(prompt)
     resumed = await press(w, prompt, ":continue:" + f"{w.general.guild_id}:{w.general.id}")
-    assert title(resumed) == "The three-question check: step 2 of 8"
+    assert title(resumed) == "The three-question check · Step 2 of 8"
     resumed = await answer(w, resumed, "po")
 
     # The first message still shows step 2: its click is stale and shows where the member is now.
     stale = await press(w, first, ":a:pm")
-    assert title(stale) == "The three-question check: step 3 of 8"
+    assert title(stale) == "The three-question check · Step 3 of 8"
     assert description(stale).startswith("*That button was from an earlier step")
 
     await w.loopback.slash(w.alice, "check start", channel=w.general)
@@ -185,7 +185,7 @@ async def test_one_open_check_continue_abandon_and_stale_clicks(world: World) ->
         w.alice, lambda m: title(m) == "You already have a check open", after=prompt
     )
     fresh = await press(w, second_prompt, ":abandon:" + f"{w.general.guild_id}:{w.general.id}")
-    assert title(fresh) == "The three-question check: step 1 of 8"
+    assert title(fresh) == "The three-question check · Step 1 of 8"
     abandoned = await press(w, first, ":a:51-500")
     assert description(abandoned) == "You abandoned this check for a new one. Start again with /check start."
 

@@ -33,8 +33,8 @@ async def shell(services: Services, *lines: str) -> str:
 
 async def test_a_full_check_prints_the_same_verdict_card(services: Services) -> None:
     output = await shell(services, "/check", *ORDER_TAKER, "1")
-    assert "== The three-question check: step 1 of 8 ==" in output
-    assert "== The three-question check: step 8 of 8 ==" in output
+    assert "== The three-question check · Step 1 of 8 ==" in output
+    assert "== The three-question check · Step 8 of 8 ==" in output
     assert "  1. A job posting I'm considering\n  2. My current role\n  3. Start over\n" in output
     assert "  1. This role\n  2. A PM above this role\n  3. Shared\n  4. Nobody / not sure\n  5. Back\n" in output
     assert "== Verdict: Order-taker PO ==" in output
@@ -50,8 +50,8 @@ async def test_back_shows_the_earlier_answer_and_start_over_clears(services: Ser
     # current role, PM, 51-500; then Back (5) at step 4, then Start over (6) at step 3.
     output = await shell(services, "/check", "2", "1", "2", "5", "6")
     assert "  2. 51–500 (your answer)" in output
-    assert output.count("== The three-question check: step 1 of 8 ==") == 2
-    assert output.count("== The three-question check: step 4 of 8 ==") == 1
+    assert output.count("== The three-question check · Step 1 of 8 ==") == 2
+    assert output.count("== The three-question check · Step 4 of 8 ==") == 1
 
 
 async def test_input_ending_mid_check_keeps_it_open_for_next_time(services: Services) -> None:
@@ -67,7 +67,7 @@ async def test_abandoning_the_open_check_starts_a_new_one(services: Services) ->
     await shell(services, "/check", "2", "3")
     output = await shell(services, "/check", "2", "1")
     assert "== You already have a check open ==" in output
-    assert "== The three-question check: step 2 of 8 ==" in output
+    assert "== The three-question check · Step 2 of 8 ==" in output
     rows = await services.db.fetchall("SELECT status FROM check_sessions ORDER BY id")
     assert [row["status"] for row in rows] == ["abandoned", "open"]
 
@@ -84,4 +84,4 @@ async def test_no_history_yet_and_bad_input_are_explained(services: Services) ->
     assert "Usage: /check" in await shell(services, "/check please")
     output = await shell(services, "/check", "9", "x", "1")
     assert "Type a number from 1 to 3 (or q to stop)." in output
-    assert "step 2 of 8" in output
+    assert "Step 2 of 8" in output

@@ -10,11 +10,11 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from bot.check.content import CONTEXT, CheckContent
+from bot.check.content import CONTEXT, QUESTIONS, CheckContent
 from bot.check.engine import CheckResult
 from bot.limits import EMBED_FIELD_VALUE
 
-SECTION_NAMES = {CONTEXT: "Context", "questions": "The three questions"}
+SECTION_NAMES = {CONTEXT: "Context", QUESTIONS: "The three questions"}
 
 
 @dataclass(frozen=True)
@@ -62,7 +62,7 @@ def question_card(content: CheckContent, step: int, answers: Mapping[str, str], 
     earlier = {q.id: answers[q.id] for q in content.questions[:step] if q.id in answers}
     so_far = recap(content, earlier)
     return Card(
-        title=f"{content.title}: step {step + 1} of {len(content.questions)}",
+        title=f"{content.title} · Step {step + 1} of {len(content.questions)}",
         description="\n\n".join(parts),
         fields=(("So far", so_far),) if so_far else (),
         footer=f"{SECTION_NAMES.get(question.section, question.section)} · Back goes one step back, "

@@ -147,7 +147,6 @@ class OpenCheck:
 
 @dataclass(frozen=True)
 class ShareRequest:
-    guild_id: int
     channel_id: int
     card: Card
 
@@ -309,7 +308,7 @@ class CheckService:
             )
         if not claimed.rowcount:
             raise UserFacingError("You already shared this verdict.")
-        return ShareRequest(session.guild_id, session.channel_id, share_card(self.content, screen.result, who))
+        return ShareRequest(session.channel_id, share_card(self.content, screen.result, who))
 
     async def unshare(self, session_id: int) -> None:
         await self.services.db.execute("UPDATE check_sessions SET shared_at = NULL WHERE id = ?", (session_id,))
