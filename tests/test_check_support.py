@@ -10,7 +10,8 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-from bot.check.content import CheckContent, CheckKind
+from bot.check.content import CheckContent
+from bot.check.kind import CheckKind
 from bot.config import Config
 from bot.knowledge.base import Kind, KnowledgeBase
 from bot.knowledge.entries import EntriesKind, SourcesKind

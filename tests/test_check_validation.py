@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.check.content import CheckContent, CheckKind
+from bot.check.content import CheckContent
+from bot.check.kind import CheckKind
 from bot.cli import main
 from bot.knowledge.documents import load_document
 from tests.test_check_support import SHIPPED_CHECK, check_folder, load_check
@@ -221,3 +222,17 @@ def test_a_folder_without_a_check_file_still_loads(tmp_path: Path) -> None:
     result = load_check(root)
     assert result.problems == ()
     assert result.knowledge is not None and not result.knowledge.part(CheckContent).loaded
+
+
+def test_a_verdict_that_could_outgrow_one_message_is_reported(tmp_path: Path) -> None:
+    """Sixteen long notes could all apply at once: over Discord's 6,000 characters per embed."""
+    notes = "".join(f'  - id: long-{i}\n    when: {{title: po}}\n    text: "{"x" * 390}"\n' for i in range(16))
+    found = problems(tmp_path, edit("rules:\n", notes + "rules:\n"))
+    assert [p.split(" can render")[0] for p in found] == [
+        f"{FILE}:22:9: verdict 'pm-job'",
+        f"{FILE}:27:9: verdict 'po-job'",
+    ]
+    assert all(
+        p.endswith("over Discord's limit of 6,000 per message; shorten its text, the reasons or the notes")
+        for p in found
+    )

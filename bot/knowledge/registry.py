@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from bot.check.content import CheckKind
+from bot.check.kind import CheckKind
 from bot.knowledge.base import Kind
 from bot.knowledge.entries import ComparisonKind, EntriesKind, SourcesKind
 from bot.quiz.content import QuizKind
