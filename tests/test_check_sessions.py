@@ -267,5 +267,6 @@ async def test_without_a_check_file_the_member_is_told_it_is_not_set_up(
         services = Services(config, db, KnowledgeHolder(knowledge), clock)
         with pytest.raises(UserFacingError, match=NOT_SET_UP):
             await services.feature(CheckService).start(ALICE, None, None)
+        assert await db.fetchall("SELECT id FROM check_sessions") == []
     finally:
         await db.close()

@@ -169,6 +169,7 @@ class CheckService:
 
     async def start(self, user_id: int, guild_id: int | None, channel_id: int | None) -> QuestionScreen | OpenCheck:
         """A new check at step 1, unless one is open (then the member decides); an expired one is closed."""
+        content = self.content  # before any write: a knowledge base without the check leaves nothing behind
         now = self.services.clock()
         async with self.services.db.transaction() as conn:
             cursor = await conn.execute(
@@ -178,7 +179,7 @@ class CheckService:
             if row is not None:
                 session = CheckSession.from_row(row)
                 if not self._expired(session):
-                    return OpenCheck(self.content, session)
+                    return OpenCheck(content, session)
                 await conn.execute(
                     "UPDATE check_sessions SET status = 'expired', updated_at = ? WHERE id = ?",
                     (now.isoformat(), session.id),
@@ -189,7 +190,7 @@ class CheckService:
                 (user_id, guild_id, channel_id, now.isoformat(), now.isoformat()),
             )
             session_id = int(cursor.lastrowid or 0)
-        return QuestionScreen(self.content, await self._require(session_id), 0)
+        return QuestionScreen(content, await self._require(session_id), 0)
 
     async def resume(self, session_id: int, user_id: int) -> Screen:
         """The current state of a check, e.g. for "Continue the open one"."""
