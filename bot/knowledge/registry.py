@@ -3,6 +3,7 @@
 from typing import Any
 
 from bot.check.kind import CheckKind
+from bot.drills.content import DrillsKind
 from bot.knowledge.base import Kind
 from bot.knowledge.entries import ComparisonKind, EntriesKind, SourcesKind
 from bot.quiz.content import QuizKind
@@ -12,5 +13,6 @@ KINDS: tuple[Kind[Any], ...] = (
     EntriesKind(),
     ComparisonKind(),
     CheckKind(),
+    DrillsKind(),
     QuizKind(),
 )

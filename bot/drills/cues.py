@@ -1,0 +1,196 @@
+"""Cue phrases: the tiny, explainable pattern language the feedback engine matches answers with.
+
+A cue is written in the drill YAML by people who are not programmers, so it is deliberately small:
+
+* words are matched after light stemming, so ``interview`` also matches "interviews" and "interviewed",
+  and British and American spellings meet (``prioritise`` = "prioritize");
+* ``a/b/c`` matches any one of the words (single words only: write one cue per phrase);
+* ``word*`` matches any word starting with ``word``;
+* ``#`` matches any number, in digits ("15", "46k", "30%") or words ("twelve", "a dozen");
+* ``..`` lets up to 2 words sit in between, ``...`` up to 4 ("I ... killed" matches "I then killed").
+
+Regular expressions were rejected on purpose: one stray ``.*`` in a YAML file would make a signal match
+everything, and the validator could not explain the mistake in a moderator's terms.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+_TOKEN = re.compile(r"\d+(?:[.,]\d+)*[a-z]*|[a-z]+(?:'[a-z]+)?|[%$€£]")
+_CUE_WORD = re.compile(r"^[a-z0-9%$€£]+\*?$")
+#: Spelled-out numbers that count as a figure ("one" is left out: "no one", "one of").
+# fmt: off
+NUMBER_WORDS = frozenset({
+    "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "thirteen",
+    "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty", "thirty", "forty", "fifty",
+    "sixty", "seventy", "eighty", "ninety", "hundred", "thousand", "million", "dozen", "half", "percent", "%",
+})
+# fmt: on
+#: Contractions are spelled out, so "I'd own the roadmap" matches the cue "i would own".
+_CONTRACTIONS = {"d": "would", "ll": "will", "m": "am", "re": "are", "ve": "have"}
+_NEGATIONS = {"can't": "can", "won't": "will", "shan't": "shall"}
+#: British -ise/-isation spellings become -ize so one cue covers both.
+_BRITISH = re.compile(r"is(e|ed|es|ing|ation|ations)$")
+_SUFFIXES = (("ies", "y"), ("ied", "y"), ("ing", ""), ("ed", ""), ("es", ""), ("s", ""))
+SMALL_GAP = 2
+LARGE_GAP = 4
+
+
+class CueError(ValueError):
+    """A cue that cannot be compiled; the message says what to write instead."""
+
+
+def stem(word: str) -> str:
+    """A deliberately crude stemmer: it only has to map a word and its cue to the same string."""
+    if len(word) > 5:
+        word = _BRITISH.sub(lambda m: "iz" + m.group(1), word)
+    for suffix, replacement in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            if suffix == "s" and word.endswith("ss"):
+                break
+            word = word[: -len(suffix)] + replacement
+            break
+    if word.endswith("e") and len(word) > 4:
+        word = word[:-1]
+    if len(word) > 3 and word[-1] == word[-2] and word[-1] not in "aeiouylsz0123456789":
+        word = word[:-1]  # "stopped" -> "stopp" -> "stop", the same as "stop"
+    return word
+
+
+@dataclass(frozen=True)
+class Token:
+    raw: str
+    stem: str
+    start: int
+    end: int
+
+
+def tokenize(text: str) -> list[Token]:
+    """Words and numbers of ``text`` with their character spans, so a match can quote the answer."""
+    # Lower-case character by character so spans still index the original text (some characters,
+    # such as 'İ', grow when lower-cased).
+    lowered = "".join(c.lower() if len(c.lower()) == 1 else c for c in text).replace("’", "'").replace("‘", "'")
+    tokens: list[Token] = []
+    for match in _TOKEN.finditer(lowered):
+        for raw, start, end in _spell_out(match.group(), match.start()):
+            tokens.append(Token(raw, stem(raw), start, end))
+    return tokens
+
+
+def _spell_out(word: str, start: int) -> list[tuple[str, int, int]]:
+    """Split a contraction into the words it stands for, each keeping a span inside the original."""
+    end = start + len(word)
+    if "'" not in word:
+        return [(word, start, end)]
+    if word.endswith("n't"):
+        base = _NEGATIONS.get(word, word[:-3])
+        return [(base, start, end - 3), ("not", end - 3, end)]
+    base, suffix = word.split("'", 1)
+    cut = start + len(base)
+    if suffix in _CONTRACTIONS:
+        return [(base, start, cut), (_CONTRACTIONS[suffix], cut, end)]
+    return [(base, start, cut)]  # possessive 's (or "it's": the verb carries no signal)
+
+
+@dataclass(frozen=True)
+class Step:
+    """One word position: the stems (or prefixes) it accepts and how many words may come before it."""
+
+    stems: frozenset[str]
+    prefixes: tuple[str, ...]
+    gap: int
+    number: bool = False
+
+    def accepts(self, token: Token) -> bool:
+        if self.number and is_number(token):
+            return True
+        return token.stem in self.stems or any(
+            token.raw.startswith(p) or token.stem.startswith(p) for p in self.prefixes
+        )
+
+
+def is_number(token: Token) -> bool:
+    return token.raw[0].isdigit() or token.raw in NUMBER_WORDS or token.stem in NUMBER_WORDS
+
+
+@dataclass(frozen=True)
+class Cue:
+    text: str
+    steps: tuple[Step, ...]
+
+    def search(self, tokens: list[Token]) -> tuple[int, int] | None:
+        """The character span of the first match in ``tokens``, or None."""
+        for start, token in enumerate(tokens):
+            if self.steps[0].accepts(token):
+                end = self._rest(tokens, start + 1, 1)
+                if end is not None:
+                    return tokens[start].start, tokens[end].end
+        return None
+
+    def _rest(self, tokens: list[Token], position: int, step_index: int) -> int | None:
+        if step_index == len(self.steps):
+            return position - 1
+        step = self.steps[step_index]
+        for skip in range(step.gap + 1):
+            index = position + skip
+            if index >= len(tokens):
+                return None
+            if step.accepts(tokens[index]):
+                end = self._rest(tokens, index + 1, step_index + 1)
+                if end is not None:
+                    return end
+        return None
+
+
+@cache
+def compile_cue(text: str) -> Cue:
+    """Compile a cue, raising :class:`CueError` with a moderator-readable reason if it is malformed."""
+    parts = text.lower().split()
+    if not parts:
+        raise CueError("cue is empty")
+    if parts[0] in ("..", "...") or parts[-1] in ("..", "..."):
+        raise CueError(f"cue '{text}' starts or ends with a gap ('..' / '...'); gaps go between words")
+    steps: list[Step] = []
+    gap = 0
+    for part in parts:
+        if part in ("..", "..."):
+            if gap:
+                raise CueError(f"cue '{text}' has two gaps in a row")
+            gap = SMALL_GAP if part == ".." else LARGE_GAP
+            continue
+        if "|" in part:
+            raise CueError(
+                f"cue '{text}' uses '|'; write 'a/b' for one-word alternatives and a separate cue for each phrase"
+            )
+        stems: set[str] = set()
+        prefixes: list[str] = []
+        number = False
+        for word in part.split("/"):
+            if word == "#":
+                number = True
+                continue
+            if not _CUE_WORD.match(word):
+                raise CueError(
+                    f"cue '{text}': '{word or '(empty)'}' is not a word; use letters and digits (spell out "
+                    "contractions: 'would', 'not'), 'a/b' for alternatives, 'word*' for a prefix, '#' for a number, "
+                    "'..'/'...' for gaps"
+                )
+            if word.endswith("*"):
+                prefixes.append(word[:-1])
+            else:
+                stems.add(stem(word))
+        steps.append(Step(frozenset(stems), tuple(prefixes), gap, number))
+        gap = 0
+    return Cue(text, tuple(steps))
+
+
+def first_match(cues: tuple[str, ...], tokens: list[Token], text: str) -> str | None:
+    """The answer's own words for the first cue that matches, used as evidence in the feedback."""
+    for cue in cues:
+        span = compile_cue(cue).search(tokens)
+        if span is not None:
+            return text[span[0] : span[1]]
+    return None

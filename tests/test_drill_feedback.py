@@ -1,0 +1,158 @@
+"""The feedback engine: the whole bank judges its own examples right, and each detector is explainable."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.drills.content import Drill, DrillBank
+from bot.drills.cues import CueError, compile_cue, tokenize
+from bot.drills.feedback import assess
+from bot.knowledge.loader import require_knowledge
+from tests.helpers import SHIPPED_KNOWLEDGE
+
+BANK = require_knowledge(SHIPPED_KNOWLEDGE).part(DrillBank)
+
+
+def drill(drill_id: str) -> Drill:
+    return BANK.drills[drill_id]
+
+
+def test_the_bank_has_enough_drills_in_several_themes() -> None:
+    assert len(BANK.drills) >= 28
+    assert len(BANK.themes()) >= 4
+
+
+@pytest.mark.parametrize("drill_id", sorted(BANK.drills))
+def test_every_strong_example_is_judged_strong_with_the_signals_it_claims(drill_id: str) -> None:
+    d = drill(drill_id)
+    feedback = assess(d, d.strong_answer)
+    assert feedback.rating == "strong", feedback.to_json()
+    assert set(d.strong_shows) <= {f.id for f in feedback.signals_found}
+    assert not feedback.weak_patterns
+
+
+@pytest.mark.parametrize("drill_id", sorted(BANK.drills))
+def test_every_weak_example_is_judged_weak(drill_id: str) -> None:
+    d = drill(drill_id)
+    assert assess(d, d.weak_answer).rating == "weak"
+
+
+def test_the_articles_weak_answer_shows_every_general_weak_pattern() -> None:
+    feedback = assess(
+        drill("po-title-pm-scope"),
+        "I'm a PO but I do a lot of the same things as a PM: I manage the backlog, run sprint ceremonies, "
+        "and talk to stakeholders. I really think that the overlap is large enough for the move to be easy.",
+    )
+    assert feedback.rating == "weak"
+    assert {p.id for p in feedback.weak_patterns} == {"execution-only", "no-numbers", "no-owned-decision"}
+    assert feedback.suggestion.startswith("Swap the list of tasks for one story")
+
+
+def test_found_signals_quote_the_answer_and_missing_ones_say_what_is_looked_for() -> None:
+    d = drill("po-title-pm-scope")
+    feedback = assess(
+        d,
+        "My title is PO but the scope was a PM's: I ran 12 customer interviews a quarter and I owned the roadmap "
+        "for our billing product for two years before moving teams.",
+    )
+    found = {f.id: f.detail for f in feedback.signals_found}
+    assert found["scope-over-title"] == "“scope”"
+    assert found["counted-discovery"] == "“customer interviews”"
+    missing = {f.id: f.detail for f in feedback.signals_missing}
+    assert missing["killed-on-viability"] == d.signal("killed-on-viability").looks_for  # type: ignore[union-attr]
+    assert feedback.rating == "mixed"
+    assert feedback.suggestion == d.signal("killed-on-viability").tip  # type: ignore[union-attr]
+
+
+def test_a_strong_answer_gets_a_follow_up_to_prepare() -> None:
+    d = drill("own-the-why")
+    feedback = assess(d, d.strong_answer)
+    assert feedback.suggestion == f"Strong answer. Now prepare the follow-up: {d.follow_ups[0]}"
+
+
+def test_judgment_is_deterministic() -> None:
+    d = drill("killed-roadmap-bet")
+    assert assess(d, d.weak_answer) == assess(d, d.weak_answer)
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("I ran fifteen interviews", True),
+        ("we spoke to 40% of accounts", True),
+        ("it saved $46k a year", True),
+        ("a dozen calls", True),
+        ("no one wanted it, one of them said", False),
+    ],
+)
+def test_numbers_are_digits_or_number_words_but_not_one(text: str, found: bool) -> None:
+    d = drill("success-metrics-outcomes")  # expects numbers
+    patterns = {p.id for p in assess(d, text).weak_patterns}
+    assert ("no-numbers" not in patterns) is found
+
+
+@pytest.mark.parametrize(
+    ("text", "owned"),
+    [
+        ("I decided to stop it", True),
+        ("I then personally killed the feature", True),
+        ("I'd cut it again", True),
+        ("the decision was mine", True),
+        ("It was my call", True),
+        ("We decided together as a team", False),
+        ("I helped the team with the backlog and I set up the sprint board", False),
+    ],
+)
+def test_ownership_language_needs_the_first_person(text: str, owned: bool) -> None:
+    d = drill("own-the-why")  # expects an owned decision
+    patterns = {p.id for p in assess(d, text).weak_patterns}
+    assert ("no-owned-decision" not in patterns) is owned
+
+
+def test_execution_only_applies_where_the_drill_asks_for_pm_judgment() -> None:
+    tasks = "I groom the backlog, write user stories, run the sprint ceremonies and update stakeholders in Jira."
+    assert "execution-only" in {p.id for p in assess(drill("own-the-why"), tasks).weak_patterns}
+    # For a team-level SAFe PO role those tasks are the job, not a weakness.
+    assert "execution-only" not in {p.id for p in assess(drill("safe-po-role"), tasks).weak_patterns}
+
+
+def test_a_red_flag_stops_an_otherwise_strong_answer() -> None:
+    d = drill("safe-po-role")
+    answer = d.strong_answer + " Honestly though, I would own the roadmap and set the strategy myself."
+    feedback = assess(d, answer)
+    assert feedback.rating == "mixed"
+    assert [p.id for p in feedback.weak_patterns] == ["claims-roadmap"]
+    assert feedback.suggestion.startswith("Rework “I would own the roadmap”")
+
+
+def test_cues_match_word_forms_spellings_and_contractions() -> None:
+    assert compile_cue("interview* ... customer*").search(tokenize("interviewed about ten customers")) is not None
+    assert compile_cue("prioritise").search(tokenize("we prioritized it")) is not None
+    assert compile_cue("i would own").search(tokenize("I'd own it")) is not None
+    assert compile_cue("did not pay").search(tokenize("they didn't pay")) is not None
+    assert compile_cue("stop").search(tokenize("I stopped it")) is not None
+    assert compile_cue("kill .. bet/item").search(tokenize("kill the roadmap item")) is not None
+    assert compile_cue("kill .. bet/item").search(tokenize("kill the big shiny roadmap item")) is None
+    assert compile_cue("# interview*").search(tokenize("twelve interviews")) is not None
+
+
+def test_evidence_is_quoted_from_the_original_text() -> None:
+    text = "We İnterviewed TWELVE customers."
+    tokens = tokenize(text)
+    span = compile_cue("# customer*").search(tokens)
+    assert span is not None and text[span[0] : span[1]] == "TWELVE customers"
+
+
+@pytest.mark.parametrize(
+    ("cue", "message"),
+    [
+        ("fake door|landing page", "uses '|'"),
+        ("... roadmap", "starts or ends with a gap"),
+        ("kill .. ... bet", "two gaps in a row"),
+        ("don't pitch", "spell out contractions"),
+        ("  ", "empty"),
+    ],
+)
+def test_malformed_cues_explain_themselves(cue: str, message: str) -> None:
+    with pytest.raises(CueError, match=message):
+        compile_cue(cue)
