@@ -12,13 +12,13 @@ import sys
 from collections.abc import Sequence
 
 from bot import __version__
-from bot.cli import ask, check, kb, run
+from bot.cli import ask, check, drill, kb, run
 from bot.cli.common import EXIT_USAGE, CommandError
 from bot.config import ConfigError, default_config_path, load_config
 from bot.knowledge.loader import KnowledgeError
 from bot.storage import StorageError
 
-FEATURES = (run, kb, check, ask)
+FEATURES = (run, kb, check, ask, drill)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -11,10 +11,10 @@ import asyncio
 from typing import TextIO
 
 from bot.services import Services
-from bot.shell import ask, check, general, privacy, quiz
+from bot.shell import ask, check, drill, general, privacy, quiz
 from bot.shell.session import Session, ShellCommand
 
-MODULES = (general, ask, privacy, check, quiz)
+MODULES = (general, ask, privacy, check, quiz, drill)
 
 BANNER = "PM-or-PO shell. Type /help for commands, /quit to leave."
 

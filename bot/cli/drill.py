@@ -1,0 +1,92 @@
+"""``pmpo-bot drill``: show a drill, or score an answer, without Discord or a database.
+
+For members practising in a terminal and for moderators checking that a drill's cues catch what they
+should: ``pmpo-bot drill score --id own-the-why --answer "..." --json``. Reads only the knowledge folder.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import sys
+from pathlib import Path
+
+from bot.cli.common import EXIT_OK, CommandError, SubParsers, add_command, print_json
+from bot.config import Config
+from bot.drills.cards import drill_card, feedback_card, strong_card, weak_card
+from bot.drills.content import Drill, DrillBank
+from bot.drills.feedback import assess
+from bot.drills.service import EMPTY_BANK, check_answer, find_drill
+from bot.errors import UserFacingError
+from bot.knowledge.loader import require_knowledge
+
+
+def register(subparsers: SubParsers) -> None:
+    parser = add_command(
+        subparsers,
+        "drill",
+        show_command,
+        help="show an interview drill (prompt, situation, strong and weak answers, follow-ups)",
+        description="Show a drill: by id, or a random one (optionally from one theme).",
+    )
+    parser.add_argument("--id", dest="show_id", metavar="ID", help="the drill id (default: a random drill)")
+    parser.add_argument("--theme", metavar="THEME", help="pick the random drill from this theme")
+    parser.add_argument("--knowledge", metavar="DIR", help="knowledge folder (default: the configured one)")
+    sub = parser.add_subparsers(dest="drill_command", metavar="COMMAND")
+    score = add_command(
+        sub,
+        "score",
+        score_command,
+        help="feedback on an answer to a drill",
+        description="Judge an answer with the same engine the bot uses; nothing is stored.",
+    )
+    score.add_argument("--id", dest="score_id", metavar="ID", required=True, help="the drill id")
+    score.add_argument("--answer", required=True, metavar="TEXT", help="the answer ('-' reads it from stdin)")
+    score.add_argument("--json", action="store_true", help="print the feedback as JSON")
+    score.add_argument("--knowledge", metavar="DIR", help="knowledge folder (default: the configured one)")
+
+
+def _bank(args: argparse.Namespace, config: Config) -> DrillBank:
+    bank = require_knowledge(Path(args.knowledge) if args.knowledge else config.knowledge_path).part(DrillBank)
+    if not bank.drills:
+        raise CommandError(EMPTY_BANK)
+    return bank
+
+
+def _find(bank: DrillBank, drill_id: str) -> Drill:
+    try:
+        return find_drill(bank, drill_id)
+    except UserFacingError as exc:
+        raise CommandError(str(exc)) from None
+
+
+async def show_command(args: argparse.Namespace, config: Config) -> int:
+    bank = _bank(args, config)
+    if args.show_id:
+        drill = _find(bank, args.show_id)
+    else:
+        pool = list(bank.drills.values())
+        if args.theme:
+            pool = [d for d in pool if d.theme.lower() == args.theme.strip().lower()]
+            if not pool:
+                raise CommandError(f"there's no drill theme '{args.theme}' (themes: {', '.join(bank.themes())})")
+        drill = random.choice(pool)
+    for card in (drill_card(drill), strong_card(drill), weak_card(drill)):
+        print(card.text())
+        print()
+    return EXIT_OK
+
+
+async def score_command(args: argparse.Namespace, config: Config) -> int:
+    drill = _find(_bank(args, config), args.score_id)
+    answer = sys.stdin.read() if args.answer == "-" else args.answer
+    try:
+        text = check_answer(answer, config.drills.max_answer_length)
+    except UserFacingError as exc:
+        raise CommandError(str(exc)) from None
+    feedback = assess(drill, text)
+    if args.json:
+        print_json({"drill": drill.id, **feedback.to_json()})
+    else:
+        print(feedback_card(feedback).text())
+    return EXIT_OK

@@ -1,0 +1,69 @@
+"""/drill in the shell: a private drill on demand, with numbered choices where Discord has buttons.
+
+Practice answers are stored under the local shell user like the bot's (they don't count towards a
+server's streak: there is no scheduled post in the shell).
+"""
+
+from __future__ import annotations
+
+from bot.drills.cards import Card, drill_card, feedback_card, strong_card, weak_card
+from bot.drills.content import Drill
+from bot.drills.service import DrillService
+from bot.errors import UserFacingError
+from bot.shell.session import Session, ShellCommand
+
+ACTIONS = ("Show a strong answer", "Show a weak answer", "Practise: type your answer", "Another drill", "Done")
+HINT = "pick a number below to reveal answers or practise"
+
+
+def show(session: Session, card: Card) -> None:
+    session.card(card.title, card.body, card.fields, card.footer)
+
+
+async def drill_command(session: Session, rest: str) -> None:
+    service = session.services.feature(DrillService)
+    try:
+        drill = service.pick(rest.strip() or None)
+    except UserFacingError as error:
+        session.say(str(error))
+        return
+    await run_drill(session, service, drill, rest.strip() or None)
+
+
+async def run_drill(session: Session, service: DrillService, drill: Drill, theme: str | None) -> None:
+    """Show the drill, then offer the actions until the member is done or the input ends."""
+    show(session, drill_card(drill, hint=HINT))
+    while True:
+        picked = await session.choose("What next?", list(ACTIONS))
+        if picked is None or picked == 4:
+            return
+        if picked == 0:
+            show(session, strong_card(drill))
+        elif picked == 1:
+            show(session, weak_card(drill))
+        elif picked == 2:
+            await practise(session, service, drill)
+        else:
+            drill = service.pick(theme)
+            show(session, drill_card(drill, hint=HINT))
+
+
+async def practise(session: Session, service: DrillService, drill: Drill) -> None:
+    limit = session.services.config.drills.max_answer_length
+    session.say(f"Type your answer on one line (up to {limit} characters), then press Enter:")
+    answer = await session.read("answer> ")
+    if answer is None:
+        return
+    try:
+        feedback = await service.practise(
+            user_id=session.user_id, guild_id=None, drill_id=drill.id, post_id=None, answer=answer
+        )
+    except UserFacingError as error:
+        session.say(str(error))
+        return
+    show(session, feedback_card(feedback))
+
+
+COMMANDS = [
+    ShellCommand("drill", "/drill [theme]", "an interview drill to practise, with feedback", drill_command),
+]
