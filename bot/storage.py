@@ -11,7 +11,6 @@ and tables hanging off such rows reference them with ``ON DELETE CASCADE``.
 from __future__ import annotations
 
 import asyncio
-import itertools
 import logging
 import re
 import sqlite3
@@ -41,16 +40,20 @@ class Migration:
 
 
 def bundled_migrations() -> list[Migration]:
-    """The migrations shipped in ``bot/migrations``, in order of their number; a number used twice is a bug."""
+    """The migrations shipped in ``bot/migrations``, numbered 1, 2, 3 … without gaps.
+
+    A gap would be dangerous: ``user_version`` records only the newest number applied, so a database
+    created while a lower number was missing would never receive it.
+    """
     found: list[Migration] = []
     for item in resources.files("bot.migrations").iterdir():
         match = _MIGRATION_NAME.match(item.name)
         if match:
             found.append(Migration(int(match.group(1)), item.name, item.read_text(encoding="utf-8")))
     found.sort(key=lambda m: m.version)
-    for before, after in itertools.pairwise(found):
-        if before.version == after.version:
-            raise StorageError(f"migrations {before.name} and {after.name} share the number {after.version:04d}")
+    for expected, migration in enumerate(found, start=1):
+        if migration.version != expected:
+            raise StorageError(f"migration {migration.name} is out of sequence: expected number {expected:04d}")
     return found
 
 
