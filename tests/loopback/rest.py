@@ -6,6 +6,7 @@ the bot sent even when the answer was an error. Unknown routes get a loud 404 an
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 from collections.abc import Callable, Mapping
@@ -36,6 +37,8 @@ class Call:
     query: Mapping[str, str]
     body: Any
     filenames: list[str]
+    #: Loop time when the request reached the server, before any of loopback's own work on it.
+    received_at: float = 0.0
 
     def snowflake(self, name: str) -> int:
         value = self.params[name]
@@ -71,7 +74,7 @@ class RecordedRequest:
 
 
 class RestApi:
-    def __init__(self, world: World, spec: DiscordSpec, ratelimiter: RateLimiter, base_path: str) -> None:
+    def __init__(self, world: World, spec: DiscordSpec | None, ratelimiter: RateLimiter, base_path: str) -> None:
         self._world = world
         self._spec = spec
         self._ratelimiter = ratelimiter
@@ -83,6 +86,7 @@ class RestApi:
         self._routes.add(method, template, _Route(handler, needs_auth))
 
     async def handle(self, request: web.Request) -> web.StreamResponse:
+        received_at = asyncio.get_running_loop().time()
         path = request.path.removeprefix(self._base_path) or "/"
         method = request.method
         match = self._routes.match(method, path)
@@ -90,13 +94,20 @@ class RestApi:
         record = RecordedRequest(method, path, match.template if match else None, dict(request.query), body)
         record.files = filenames
         self.requests.append(record)
-        response = self._respond(request, record, match.value if match else None, match.params if match else {})
+        response = self._respond(
+            request, record, match.value if match else None, match.params if match else {}, received_at
+        )
         record.status = response.status
         self._world.notify()
         return response
 
     def _respond(
-        self, request: web.Request, record: RecordedRequest, route: _Route | None, params: dict[str, str]
+        self,
+        request: web.Request,
+        record: RecordedRequest,
+        route: _Route | None,
+        params: dict[str, str],
+        received_at: float,
     ) -> web.Response:
         method, path = record.method, record.path
         if route is None:
@@ -108,10 +119,10 @@ class RestApi:
         limited = self._ratelimiter.check(method, path, exempt_from_global=not route.needs_auth)
         if limited is not None:
             return json_response(429, limited.body, headers=limited.headers)
-        if method in ("POST", "PUT", "PATCH"):
+        if self._spec is not None and method in ("POST", "PUT", "PATCH"):
             for problem in self._spec.validate(method, path, record.body):
                 self._world.report("spec", f"{method} {path}: {problem}")
-        call = Call(method, path, params, request.query, record.body, record.files)
+        call = Call(method, path, params, request.query, record.body, record.files, received_at)
         try:
             reply = route.handler(call)
         except ApiError as error:

@@ -71,7 +71,7 @@ class InteractionWebhooks:
             raise errors.invalid_form_body(
                 [(("type",), "INTERACTION_CALLBACK_TYPE_INVALID", f"Callback type {kind} is not valid here")]
             )
-        interaction.responded_at = asyncio.get_running_loop().time()
+        interaction.responded_at = call.received_at
         message = self._respond(interaction, kind, data, call.filenames)
         interaction.response_type = kind
         interaction.response_data = data

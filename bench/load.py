@@ -1,0 +1,217 @@
+"""Load and cost: ``python -m bench.load``. Prints a markdown table; nothing is asserted.
+
+The bot runs as its own process (``pmpo-bot run``) against the loopback Discord in this process, as in
+production, so its memory can be read on its own. Latency is *bot-side*: from the moment loopback
+sends the interaction event on the gateway to the moment the bot's callback arrives over HTTP, both
+read on loopback's clock.
+
+* 200 members send ``/ask`` at the same instant (a burst), then 200 members ask 5 questions each at
+  random moments over ~5 s (steady load). Targets: p99 < 25 ms.
+* 500 members each run a quiz in DMs concurrently and click answer / Next through 5 questions.
+  Target: no errors, p99 < 50 ms.
+* Memory (resident set size) idle with 1 server and with 1,000 servers; time from process start to
+  the gateway READY being handled ("Ready" logged) for both.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import psutil
+
+from tests.loopback import LoopbackDiscord
+from tests.loopback.state import Member
+
+REPO = Path(__file__).resolve().parent.parent
+ASK_QUESTIONS = (
+    "does a product owner own the roadmap",
+    "how much more does a PM earn than a PO",
+    "is the PSPO certification worth it",
+    "what is the build trap",
+    "what should I ask before accepting a PO job",
+    "is PO a good first step for a career changer",
+)
+
+
+@dataclass(frozen=True)
+class Latency:
+    count: int
+    errors: int
+    p50_ms: float
+    p99_ms: float
+    max_ms: float
+
+
+def summarise(samples: Sequence[float], errors: int) -> Latency:
+    ordered = sorted(samples) or [float("nan")]
+    p99 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
+    return Latency(len(samples), errors, statistics.median(ordered) * 1e3, p99 * 1e3, ordered[-1] * 1e3)
+
+
+class BotProcess:
+    """``pmpo-bot run`` in a child process, configured to talk to the loopback server."""
+
+    def __init__(self, server: LoopbackDiscord, folder: Path) -> None:
+        self.server = server
+        self.config = folder / "config.yaml"
+        self.config.write_text(
+            f"database:\n  path: {folder / 'pmpo.sqlite3'}\nknowledge:\n  path: {REPO / 'knowledge'}\n"
+            f"discord:\n  api_base_url: {server.api_base_url}\n  gateway_url: {server.gateway_url}\n"
+            "ask:\n  cooldown_seconds: 0.01\nlogging:\n  level: INFO\n"
+        )
+        self.process: asyncio.subprocess.Process | None = None
+        self._drainer: asyncio.Task[None] | None = None
+        self.startup_s = float("nan")
+
+    async def start(self) -> None:
+        env = {**os.environ, "DISCORD_TOKEN": self.server.token, "PYTHONPATH": str(REPO)}
+        started = time.perf_counter()
+        self.process = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bot", "--config", str(self.config), "run",
+            env=env, stderr=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.DEVNULL,
+        )  # fmt: skip
+        assert self.process.stderr is not None
+        while line := await asyncio.wait_for(self.process.stderr.readline(), 120):
+            if b"Ready:" in line:
+                self.startup_s = time.perf_counter() - started
+                break
+        self._drainer = asyncio.create_task(self._drain())
+
+    async def _drain(self) -> None:
+        assert self.process is not None and self.process.stderr is not None
+        while await self.process.stderr.readline():
+            pass
+
+    def rss_mib(self) -> float:
+        assert self.process is not None
+        return psutil.Process(self.process.pid).memory_info().rss / 2**20
+
+    async def stop(self) -> None:
+        if self.process is not None and self.process.returncode is None:
+            self.process.terminate()
+            await asyncio.wait_for(self.process.wait(), 30)
+
+
+async def ask_burst(server: LoopbackDiscord, members: list[Member], channel: object) -> Latency:
+    async def one(member: Member, question: str) -> float:
+        handle = await server.slash(member, "ask", {"question": question}, channel=channel, timeout=30)
+        await handle.response(timeout=30)
+        return handle.record.responded_at - handle.record.dispatched_at  # type: ignore[operator]
+
+    results = await asyncio.gather(
+        *(one(m, ASK_QUESTIONS[i % len(ASK_QUESTIONS)]) for i, m in enumerate(members)), return_exceptions=True
+    )
+    samples = [r for r in results if isinstance(r, float)]
+    return summarise(samples, len(results) - len(samples))
+
+
+async def ask_steady(server: LoopbackDiscord, members: list[Member], channel: object, per_member: int) -> Latency:
+    rng = random.Random(7)
+    samples: list[float] = []
+    errors = 0
+
+    async def member_loop(member: Member) -> None:
+        nonlocal errors
+        for i in range(per_member):
+            await asyncio.sleep(rng.uniform(0, 1.0))
+            try:
+                handle = await server.slash(
+                    member, "ask", {"question": ASK_QUESTIONS[i % 6]}, channel=channel, timeout=30
+                )
+                await handle.response(timeout=30)
+                samples.append(handle.record.responded_at - handle.record.dispatched_at)  # type: ignore[operator]
+            except Exception:
+                errors += 1
+
+    await asyncio.gather(*(member_loop(m) for m in members))
+    return summarise(samples, errors)
+
+
+async def quiz_sessions(server: LoopbackDiscord, members: list[Member], channel: object, questions: int) -> Latency:
+    samples: list[float] = []
+    errors = 0
+
+    async def play(member: Member) -> None:
+        nonlocal errors
+        try:
+            start = await server.slash(member, ("quiz", "start"), {"length": 5}, channel=channel, timeout=60)
+            await start.response(timeout=60)
+            message = await server.wait_for_message(member, lambda m: any(":a:" in c for c in m.custom_ids), timeout=60)
+            for _ in range(questions):
+                answer = next(c for c in message.custom_ids if ":a:" in c)
+                click = await server.click(member, message, answer, timeout=60)
+                result = await click.response(timeout=60)
+                samples.append(click.record.responded_at - click.record.dispatched_at)  # type: ignore[operator]
+                assert result.message is not None
+                following = [c for c in result.message.custom_ids if c.endswith(":n")]
+                if not following:
+                    break
+                click = await server.click(member, result.message, following[0], timeout=60)
+                shown = await click.response(timeout=60)
+                samples.append(click.record.responded_at - click.record.dispatched_at)  # type: ignore[operator]
+                assert shown.message is not None
+                message = shown.message
+        except Exception:
+            errors += 1
+
+    await asyncio.gather(*(play(m) for m in members))
+    return summarise(samples, errors)
+
+
+async def run() -> list[tuple[str, str, str]]:
+    rows: list[tuple[str, str, str]] = []
+    with tempfile.TemporaryDirectory() as folder:
+        async with LoopbackDiscord(heartbeat_interval=30, validate_spec=False) as server:
+            guild = server.add_guild("Load")
+            channel = server.add_text_channel(guild, "general")
+            members = [server.add_member(guild, f"member{i}") for i in range(500)]
+            bot = BotProcess(server, Path(folder))
+            await bot.start()
+            await asyncio.sleep(2)
+            rows.append(("Startup to ready, 1 server", f"{bot.startup_s:.2f} s", "—"))
+            rows.append(("Memory idle, 1 server (RSS)", f"{bot.rss_mib():.0f} MiB", "—"))
+            await ask_burst(server, members[:20], channel)  # warm-up: imports, first index build, caches
+            burst = await ask_burst(server, members[:200], channel)
+            rows.append(("`/ask`, 200 members at once: p50 / p99", f"{burst.p50_ms:.1f} / {burst.p99_ms:.1f} ms",
+                         f"{burst.errors} errors of {burst.count + burst.errors}"))  # fmt: skip
+            steady = await ask_steady(server, members[:200], channel, 5)
+            rows.append(("`/ask`, 200 members × 5, random arrivals: p50 / p99",
+                         f"{steady.p50_ms:.1f} / {steady.p99_ms:.1f} ms", f"{steady.errors} errors"))  # fmt: skip
+            quiz = await quiz_sessions(server, members, channel, 5)
+            rows.append(("Quiz clicks, 500 concurrent sessions: p50 / p99",
+                         f"{quiz.p50_ms:.1f} / {quiz.p99_ms:.1f} ms",
+                         f"{quiz.count} clicks, {quiz.errors} sessions with errors"))  # fmt: skip
+            rows.append(("Memory after the load (RSS)", f"{bot.rss_mib():.0f} MiB", "—"))
+            await bot.stop()
+    with tempfile.TemporaryDirectory() as folder:
+        async with LoopbackDiscord(heartbeat_interval=30, validate_spec=False) as server:
+            for i in range(1000):
+                server.add_text_channel(server.add_guild(f"Server {i}"), "general")
+            bot = BotProcess(server, Path(folder))
+            await bot.start()
+            await asyncio.sleep(2)
+            rows.append(("Startup to ready, 1,000 servers", f"{bot.startup_s:.2f} s", "—"))
+            rows.append(("Memory idle, 1,000 servers (RSS)", f"{bot.rss_mib():.0f} MiB", "—"))
+            await bot.stop()
+    return rows
+
+
+def main() -> None:
+    rows = asyncio.run(run())
+    print("| Load (bot in its own process, loopback Discord) | Result | Notes |")
+    print("|---|---|---|")
+    for name, value, note in rows:
+        print(f"| {name} | {value} | {note} |")
+
+
+if __name__ == "__main__":
+    main()
