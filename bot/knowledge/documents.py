@@ -17,8 +17,9 @@ import yaml
 
 PathKey = tuple[str | int, ...]
 
-#: libyaml's loader when PyYAML was built with it (several times faster); both keep line/column marks.
-SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+#: libyaml's loader when PyYAML was built with it: several times faster, with the same line/column marks.
+#: Its error messages are terser, so a file it rejects is parsed again by the pure-Python loader.
+FAST_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 @dataclass(frozen=True, order=True)
@@ -78,7 +79,16 @@ def display_name(path: Path) -> str:
 
 def parse_document(text: str, file: str) -> Document:
     """Parse one YAML document, raising :class:`DocumentError` with the position of a syntax error."""
-    loader = SafeLoader(text)
+    try:
+        return _parse(text, file, FAST_LOADER)
+    except DocumentError:
+        if FAST_LOADER is yaml.SafeLoader:
+            raise
+    return _parse(text, file, yaml.SafeLoader)
+
+
+def _parse(text: str, file: str, loader_class: type[yaml.SafeLoader]) -> Document:
+    loader = loader_class(text)
     try:
         node = loader.get_single_node()
         document = Document(file=file, data=None)
