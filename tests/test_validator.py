@@ -165,14 +165,10 @@ def test_shipped_knowledge_loads_and_indexes_cleanly() -> None:
     assert len(index.entries) == len(result.knowledge.part(EntryLibrary).entries) >= 40
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known bug: bot/knowledge/documents.py parse_document builds yaml.SafeLoader(text) before its try:, "
-    "and the loader rejects non-printable characters in its constructor, so ReaderError escapes",
-)
 def test_a_control_character_is_a_located_problem_not_a_crash(kb: Path) -> None:
     found = problems(build(kb, HEADER + entry("a").replace("An answer.", "An\x00answer.")))
     assert found and found[0].startswith(f"{ENTRIES_FILE}:")
+    assert "U+0000 is not allowed" in found[0]
 
 
 # -- fuzzing: whatever a moderator does to a valid file, the validator answers with located problems --

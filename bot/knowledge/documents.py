@@ -88,7 +88,15 @@ def parse_document(text: str, file: str) -> Document:
 
 
 def _parse(text: str, file: str, loader_class: type[yaml.SafeLoader]) -> Document:
-    loader = loader_class(text)
+    try:
+        loader = loader_class(text)
+    except yaml.reader.ReaderError as exc:  # raised by the constructor, before any parsing
+        line = text.count("\n", 0, exc.position) + 1
+        col = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
+        code = exc.character if isinstance(exc.character, int) else ord(exc.character)
+        raise DocumentError(
+            Problem(file, line, col, f"the invisible character U+{code:04X} is not allowed in YAML; delete it")
+        ) from None
     try:
         node = loader.get_single_node()
         document = Document(file=file, data=None)
