@@ -187,6 +187,9 @@ class DrillPoster:
 
     async def _resolve_claim(self, post: Post, report: TickReport) -> None:
         now = self.services.clock()
+        current = await store.get_post(self.services.db, post.id)
+        if current is None or current.status != "claimed" or post.id in self._in_flight:
+            return  # resolved meanwhile (e.g. by /drills post-now finishing its send)
         schedule = await store.get_schedule(self.services.db, post.guild_id)
         age = now - post.claimed_at
         if schedule is None or age > NONCE_WINDOW:
@@ -204,6 +207,8 @@ class DrillPoster:
     async def _send(self, post: Post, schedule: Schedule, report: TickReport) -> Delivered | None:
         """Send a claimed post and record the outcome; a transient error leaves it claimed for a re-send."""
         db = self.services.db
+        if post.id in self._in_flight:
+            return None  # another task of this process is sending it right now
         drill = self.services.knowledge.current.part(DrillBank).drills.get(post.drill_id or "")
         if drill is None or post.nonce is None or post.channel_id is None:
             await store.mark_failed(
