@@ -10,7 +10,7 @@ import pytest
 
 from bot.drills import store
 from bot.drills.content import DrillBank
-from bot.drills.poster import NONCE_WINDOW, ChannelUnavailable, Delivered, Delivery, DrillPoster
+from bot.drills.poster import NONCE_WINDOW, ChannelUnavailable, Delivered, Delivery, DrillPoster, Pacer
 from bot.drills.service import DrillService, SetupRequest
 from bot.errors import UserFacingError
 from bot.services import Services
@@ -202,7 +202,7 @@ async def test_no_drill_repeats_until_the_bank_is_used_up_then_a_new_shuffled_cy
     at(clock, 2026, 1, 1, 7, 0)
     await setup(services)
     discord = FakeDiscord()
-    poster = DrillPoster(services, discord)
+    poster = DrillPoster(services, discord, requests_per_second=1e6)  # 60 posts in a second of real time
     bank = set(services.knowledge.current.part(DrillBank).drills)
     day = dt.datetime(2026, 1, 1, 8, 30, tzinfo=dt.UTC)
     for i in range(2 * len(bank)):
@@ -213,6 +213,19 @@ async def test_no_drill_repeats_until_the_bank_is_used_up_then_a_new_shuffled_cy
     assert set(first) == bank and set(second) == bank
     assert first != second  # a new shuffle
     assert first[-1] != second[0]
+
+
+async def test_the_pacer_spaces_requests_under_the_global_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+    waits: list[float] = []
+
+    async def record(seconds: float) -> None:
+        waits.append(seconds)
+
+    monkeypatch.setattr("bot.drills.poster.asyncio.sleep", record)
+    pacer = Pacer(per_second=10)
+    for cost in (1, 2, 1):  # a post, a post with its thread, a post
+        await pacer.take(cost)
+    assert waits == [pytest.approx(0.1, abs=0.02), pytest.approx(0.3, abs=0.02)]
 
 
 def test_rotation_is_deterministic_per_server_and_cycle() -> None:

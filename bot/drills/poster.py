@@ -40,9 +40,12 @@ log = logging.getLogger(__name__)
 #: How long after a claim a re-send with the same nonce is trusted to be deduplicated by Discord
 #: ("a few minutes" in its documentation; kept well inside that).
 NONCE_WINDOW = dt.timedelta(minutes=2)
-#: Sends in flight at once. Discord's global limit (50 requests/s) is the real ceiling; this keeps enough
-#: requests queued to reach it without opening a thousand connections.
+#: Sends in flight at once: enough to keep the pace below even when Discord answers slowly.
 MAX_CONCURRENT_SENDS = 25
+#: Requests per second the poster allows itself. Discord's global limit is 50 per bot; going faster only
+#: collects 429s, and a request 429'd five times in a row fails. Interaction replies don't count towards
+#: the global limit, so members' clicks still get answers while a big batch of drills goes out.
+REQUESTS_PER_SECOND = 45.0
 RESUME_HINT = "A moderator can fix this and run `/drills resume`."
 
 
@@ -87,6 +90,22 @@ class DrillSender(Protocol):
         """Tell a moderator something went wrong: DM ``user_id``, else the server's system channel."""
 
 
+class Pacer:
+    """Spaces requests evenly at a rate, so a burst of due drills stays under Discord's global limit."""
+
+    def __init__(self, per_second: float) -> None:
+        self.interval = 1 / per_second
+        self._next = 0.0
+
+    async def take(self, cost: int = 1) -> None:
+        """Wait for the next free slot; ``cost`` is how many requests the caller is about to make."""
+        now = asyncio.get_running_loop().time()
+        start = max(now, self._next)
+        self._next = start + cost * self.interval
+        if start > now:
+            await asyncio.sleep(start - now)
+
+
 @dataclass
 class TickReport:
     """What one tick did, for logs, tests and the posting benchmark."""
@@ -99,10 +118,13 @@ class TickReport:
 
 
 class DrillPoster:
-    def __init__(self, services: Services, sender: DrillSender) -> None:
+    def __init__(
+        self, services: Services, sender: DrillSender, *, requests_per_second: float = REQUESTS_PER_SECOND
+    ) -> None:
         self.services = services
         self.sender = sender
         self._in_flight: set[int] = set()  # post ids being sent by this process right now
+        self._pacer = Pacer(requests_per_second)
 
     @property
     def grace(self) -> dt.timedelta:
@@ -228,6 +250,7 @@ class DrillPoster:
         )
         self._in_flight.add(post.id)
         try:
+            await self._pacer.take(2 if schedule.threads else 1)  # the message, and the thread
             delivered = await self.sender.deliver(delivery)
         except ChannelUnavailable as exc:
             await self._pause_for(post, schedule, str(exc), report)
