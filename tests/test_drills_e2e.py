@@ -23,7 +23,7 @@ from tests.loopback import LoopbackDiscord
 from tests.loopback.driver import CommandUnavailable
 from tests.loopback.harness import BotHarness
 from tests.loopback.permissions import CREATE_PUBLIC_THREADS, SEND_MESSAGES
-from tests.loopback.state import Channel, Guild, Message
+from tests.loopback.state import Channel, Guild, Message, Overwrite
 
 BANK = require_knowledge(SHIPPED_KNOWLEDGE).part(DrillBank)
 MODAL = 9
@@ -277,6 +277,44 @@ async def test_a_deleted_channel_pauses_and_the_system_channel_hears_when_dms_ar
         notice = await loopback.wait_for_message(system, lambda m: "paused" in m.content)
         assert "The daily interview drill is paused: the drill channel was deleted" in notice.content
         assert not notice.pings
+
+
+@pytest.mark.parametrize(
+    ("change", "reason"),
+    [
+        ("forbidden", "Discord refused me posting in #interview-drills (Missing Permissions)"),
+        ("gone", "the drill channel was deleted"),
+    ],
+)
+async def test_discords_own_403_and_404_pause_the_schedule_when_the_cache_is_behind(
+    loopback: LoopbackDiscord,
+    tmp_path: Path,
+    guild: Guild,
+    drills_channel: Channel,
+    bot_clock: FakeClock,
+    change: str,
+    reason: str,
+) -> None:
+    async with harness(loopback, tmp_path) as h:
+        cog = await drills_cog(h)
+        await set_up(loopback, drills_channel)
+        # Changed on Discord's side without the gateway event reaching the bot yet.
+        bot_id = loopback.bot_user.id
+        if change == "forbidden":
+            drills_channel.overwrites[bot_id] = Overwrite(bot_id, 1, deny=SEND_MESSAGES)
+        else:
+            drills_channel.deleted = True
+        bot_clock.now = POSTING
+        await cog.tick()
+        schedule = await store.get_schedule(h.bot.services.db, guild.id)
+        assert schedule is not None and schedule.paused and schedule.paused_reason == reason
+        await loopback.wait_for_message(loopback.owner, lambda m: reason in m.content)
+        bot_clock.advance(minutes=5)
+        await cog.tick()
+        tries = [
+            r for r in loopback.calls("POST", "/channels/{channel_id}/messages") if str(drills_channel.id) in r.path
+        ]
+        assert [r.status for r in tries] == [403 if change == "forbidden" else 404]  # once, then no retry loop
 
 
 async def test_post_now_status_skip_and_pause(
