@@ -59,9 +59,10 @@ def test_found_signals_quote_the_answer_and_missing_ones_say_what_is_looked_for(
     assert found["scope-over-title"] == "“scope”"
     assert found["counted-discovery"] == "“customer interviews”"
     missing = {f.id: f.detail for f in feedback.signals_missing}
-    assert missing["killed-on-viability"] == d.signal("killed-on-viability").looks_for  # type: ignore[union-attr]
+    killed = next(s for s in d.signals if s.id == "killed-on-viability")
+    assert missing["killed-on-viability"] == killed.looks_for
     assert feedback.rating == "mixed"
-    assert feedback.suggestion == d.signal("killed-on-viability").tip  # type: ignore[union-attr]
+    assert feedback.suggestion == killed.tip
 
 
 def test_a_strong_answer_gets_a_follow_up_to_prepare() -> None:

@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from bot.drills.content import Drill
     from bot.drills.feedback import Feedback
 
+SHOWS_FIELD = "What it shows"
 RATING_TITLES = {
     "strong": "Strong answer",
     "mixed": "Getting there",
@@ -59,7 +60,7 @@ def strong_card(drill: Drill) -> Card:
         title="A strong answer",
         body=drill.strong_answer,
         fields=(
-            ("What it shows", "\n".join(f"• **{s.name}**: {s.looks_for}" for s in shows)),
+            (SHOWS_FIELD, "\n".join(f"• **{s.name}**: {s.looks_for}" for s in shows)),
             ("Be ready for the follow-ups", "\n".join(f"• {f}" for f in drill.follow_ups)),
         ),
     )

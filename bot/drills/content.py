@@ -14,11 +14,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot import limits
-from bot.drills.cards import drill_card, strong_card, weak_card
+from bot.drills.cards import SHOWS_FIELD, strong_card
 from bot.drills.cues import CueError, compile_cue
 from bot.drills.feedback import Feedback, assess
 from bot.knowledge.base import Kind, KnowledgeBase, Origin, did_you_mean
-from bot.knowledge.documents import Document, Problem
+from bot.knowledge.documents import Document, PathKey, Problem
 from bot.knowledge.entries import EntryLibrary
 
 #: General checks a drill can ask the engine to apply on top of its own signals.
@@ -62,9 +62,6 @@ class Drill:
     follow_ups: tuple[str, ...]
     related: tuple[str, ...]
     origin: Origin = field(compare=False, repr=False)
-
-    def signal(self, signal_id: str) -> Signal | None:
-        return next((s for s in self.signals if s.id == signal_id), None)
 
 
 @dataclass
@@ -111,9 +108,9 @@ def _build(raw: Mapping[str, Any], theme: str, origin: Origin) -> Drill:
     )
 
 
-def _empty_texts(drill: Drill) -> list[tuple[str | int, ...]]:
+def _empty_texts(drill: Drill) -> list[PathKey]:
     """Paths of texts that are only whitespace (the schema's minLength cannot see that)."""
-    texts: list[tuple[tuple[str | int, ...], str]] = [
+    texts: list[tuple[PathKey, str]] = [
         (("prompt",), drill.prompt),
         (("situation",), drill.situation),
         (("strong", "answer"), drill.strong_answer),
@@ -129,40 +126,34 @@ def _empty_texts(drill: Drill) -> list[tuple[str | int, ...]]:
     return [path for path, text in texts if not text]
 
 
-def _limit_problems(drill: Drill) -> list[tuple[tuple[str | int, ...], str]]:
-    """Cards that would not fit in a Discord embed (single texts are capped by the schema already)."""
-    found: list[tuple[tuple[str | int, ...], str]] = []
-    sources: dict[str, tuple[str | int, ...]] = {
-        "What it shows": ("strong", "shows"),
-        "Be ready for the follow-ups": ("follow_ups",),
-        "The situation": ("situation",),
-        "Why it is weak": ("weak", "why"),
-    }
-    strong = strong_card(drill)  # the only card whose parts can add up to more than the embed total
-    if strong.size() > limits.EMBED_TOTAL:
+def _limit_problems(drill: Drill) -> list[tuple[PathKey, str]]:
+    """Where texts the schema caps one by one add up past Discord's limits: the strong-answer card, whose
+    'What it shows' field lists every shown signal with what it looks for."""
+    card = strong_card(drill)
+    found: list[tuple[PathKey, str]] = []
+    shows = dict(card.fields)[SHOWS_FIELD]
+    if len(shows) > limits.EMBED_FIELD_VALUE:
+        found.append(
+            (
+                ("strong", "shows"),
+                f"'{SHOWS_FIELD}' of drill '{drill.id}' renders to {len(shows)} characters, over Discord's field "
+                f"limit of {limits.EMBED_FIELD_VALUE}; show fewer signals or shorten their 'looks_for'",
+            )
+        )
+    if card.size() > limits.EMBED_TOTAL:
         found.append(
             (
                 ("strong", "answer"),
-                f"the strong-answer card of drill '{drill.id}' renders to {strong.size()} "
-                f"characters, over Discord's embed total of {limits.EMBED_TOTAL}",
+                f"the strong-answer card of drill '{drill.id}' renders to {card.size()} characters, over "
+                f"Discord's embed total of {limits.EMBED_TOTAL}",
             )
         )
-    for card in (drill_card(drill), strong_card(drill), weak_card(drill)):
-        for name, value in card.fields:
-            if len(value) > limits.EMBED_FIELD_VALUE:
-                found.append(
-                    (
-                        sources[name],
-                        f"'{name}' of drill '{drill.id}' renders to {len(value)} characters, over "
-                        f"Discord's field limit of {limits.EMBED_FIELD_VALUE}",
-                    )
-                )
     return found
 
 
-def _reference_problems(drill: Drill) -> list[tuple[tuple[str | int, ...], str]]:
+def _reference_problems(drill: Drill) -> list[tuple[PathKey, str]]:
     """Signal ids used twice in a drill, ``strong.shows`` naming signals that do not exist, broken cues."""
-    found: list[tuple[tuple[str | int, ...], str]] = []
+    found: list[tuple[PathKey, str]] = []
     seen: set[str] = set()
     for i, s in enumerate(drill.signals):
         if s.id in seen:
@@ -181,10 +172,10 @@ def _reference_problems(drill: Drill) -> list[tuple[tuple[str | int, ...], str]]
     return found + _cue_problems(drill)
 
 
-def _cue_problems(drill: Drill) -> list[tuple[tuple[str | int, ...], str]]:
+def _cue_problems(drill: Drill) -> list[tuple[PathKey, str]]:
     cue_lists = [(("signals", i), s.cues) for i, s in enumerate(drill.signals)]
     cue_lists += [(("red_flags", i), r.cues) for i, r in enumerate(drill.red_flags)]
-    found: list[tuple[tuple[str | int, ...], str]] = []
+    found: list[tuple[PathKey, str]] = []
     for path, cues in cue_lists:
         for j, cue in enumerate(cues):
             try:
@@ -273,7 +264,7 @@ def _explain_misjudged(feedback: Feedback, missing_shown: list[str]) -> str:
     return "; ".join(parts) or "below the bar"
 
 
-def _path_label(path: tuple[str | int, ...]) -> str:
+def _path_label(path: PathKey) -> str:
     text = ""
     for part in path:
         text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else part)

@@ -18,7 +18,7 @@ from typing import Literal
 from zoneinfo import ZoneInfo
 
 from bot.drills.feedback import Feedback
-from bot.drills.schedule import Rule, format_time, mask_to_days
+from bot.drills.schedule import Rule, days_to_mask, format_time, mask_to_days
 from bot.storage import Database
 
 PostStatus = Literal["claimed", "posted", "failed", "skipped", "missed"]
@@ -143,7 +143,7 @@ async def save_schedule(db: Database, schedule: Schedule, now: dt.datetime) -> N
                 schedule.channel_id,
                 format_time(rule.at),
                 rule.zone.key,
-                sum(1 << d for d in rule.days),
+                days_to_mask(rule.days),
                 schedule.ping_role_id,
                 int(schedule.threads),
                 schedule.active_since.isoformat(),
