@@ -78,6 +78,9 @@ class PmPoBot(commands.AutoShardedBot):
         if self._sync_on_start:
             await self.sync_if_changed()
 
+    async def on_ready(self) -> None:
+        log.info("Ready: %d server(s), %d shard(s)", len(self.guilds), self.shard_count or 1)
+
     async def close(self) -> None:
         await super().close()
         if self._services is not None:

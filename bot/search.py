@@ -34,6 +34,7 @@ from rapidfuzz.distance import OSA, Levenshtein
 
 from bot.knowledge.base import KnowledgeBase
 from bot.knowledge.entries import Entry, EntryLibrary
+from bot.knowledge.loader import paused_gc
 
 #: Words that carry no topic. Chat fillers ("lol", "pls") are here because members type them.
 _STOPWORD_TEXT = """
@@ -273,7 +274,8 @@ class SearchIndex:
 
     @classmethod
     def from_knowledge(cls, knowledge: KnowledgeBase) -> SearchIndex:
-        return cls(knowledge.part(EntryLibrary).entries.values())
+        with paused_gc():  # building creates many long-lived objects, as loading does
+            return cls(knowledge.part(EntryLibrary).entries.values())
 
     def search(self, question: str, limit: int = 3) -> SearchResult:
         """The best ``limit`` entries for ``question``, most likely first, each with its confidence."""

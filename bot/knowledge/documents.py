@@ -16,6 +16,7 @@ from typing import Any
 import yaml
 
 PathKey = tuple[str | int, ...]
+_STR_TAG = "tag:yaml.org,2002:str"
 
 #: libyaml's loader when PyYAML was built with it: several times faster, with the same line/column marks.
 #: Its error messages are terser, so a file it rejects is parsed again by the pure-Python loader.
@@ -37,24 +38,42 @@ class Problem:
 
 @dataclass
 class Document:
-    """A parsed YAML file: the plain data plus the position of every value and key in it."""
+    """A parsed YAML file: the plain data, and its text to find any value's position on demand.
+
+    Positions are needed only when a problem is reported, so a valid file keeps neither its node tree
+    nor a position table: the text is parsed again the first time a position is asked for.
+    """
 
     file: str
     data: Any
-    positions: dict[PathKey, tuple[int, int]] = field(default_factory=dict)
-    key_positions: dict[PathKey, tuple[int, int]] = field(default_factory=dict)
+    text: str = field(default="", repr=False)
+    _root: yaml.Node | None = field(default=None, init=False, repr=False, compare=False)
 
     def position(self, path: PathKey, *, key: bool = False) -> tuple[int, int]:
         """Line and column (1-based) of the value at ``path``, or of its key; nearest parent if unknown."""
-        table = self.key_positions if key else self.positions
-        probe = path
-        while probe:
-            if probe in table:
-                return table[probe]
-            if probe in self.positions:
-                return self.positions[probe]
-            probe = probe[:-1]
-        return self.positions.get((), (1, 1))
+        if self._root is None and self.text:
+            self._root = yaml.compose(self.text, Loader=FAST_LOADER)
+        node = self._root
+        if node is None:
+            return (1, 1)
+        mark = node.start_mark
+        key_mark = None
+        for part in path:
+            child = None
+            if isinstance(node, yaml.MappingNode) and isinstance(part, str):
+                for key_node, value_node in node.value:
+                    if isinstance(key_node, yaml.ScalarNode) and key_node.value == part:
+                        key_mark, child = key_node.start_mark, value_node
+                        break
+            elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
+                key_mark, child = None, node.value[part]
+            if child is None:
+                break
+            node, mark = child, child.start_mark
+        else:
+            if key and key_mark is not None:
+                mark = key_mark
+        return (mark.line + 1, mark.column + 1)
 
     def problem(self, path: PathKey, message: str, *, key: bool = False) -> Problem:
         line, col = self.position(path, key=key)
@@ -99,10 +118,7 @@ def _parse(text: str, file: str, loader_class: type[yaml.SafeLoader]) -> Documen
         ) from None
     try:
         node = loader.get_single_node()
-        document = Document(file=file, data=None)
-        if node is not None:
-            document.data = _convert(node, (), document, loader)
-        return document
+        return Document(file=file, data=None if node is None else _convert(node, loader), text=text)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
@@ -125,30 +141,31 @@ def load_document(path: Path) -> Document:
     return parse_document(text, file)
 
 
-def _convert(node: yaml.Node, path: PathKey, doc: Document, loader: yaml.SafeLoader) -> Any:
-    doc.positions[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
-    if isinstance(node, yaml.MappingNode):
-        result: dict[str, Any] = {}
-        for key_node, value_node in node.value:
-            key = loader.construct_object(key_node, deep=True)
-            where = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
-            if key == "<<":
-                raise _marked(key_node, "merge keys (<<) are not supported; write the keys out")
-            if not isinstance(key, str):
-                raise _marked(key_node, f"keys must be text, got {key!r}")
-            if key in result:
-                raise _marked(key_node, f"duplicate key '{key}' in the same mapping")
-            doc.key_positions[(*path, key)] = where
-            result[key] = _convert(value_node, (*path, key), doc, loader)
-        return result
+def _convert(node: yaml.Node, loader: yaml.SafeLoader) -> Any:
+    if isinstance(node, yaml.ScalarNode):
+        if node.tag == _STR_TAG:
+            return node.value  # most scalars: PyYAML's generic constructor would only return this, slowly
+        value = loader.construct_object(node, deep=True)
+        if isinstance(value, dt.date | dt.datetime):
+            return value.isoformat()
+        if not isinstance(value, Hashable):
+            raise _marked(node, "unsupported YAML value")
+        return value
     if isinstance(node, yaml.SequenceNode):
-        return [_convert(item, (*path, i), doc, loader) for i, item in enumerate(node.value)]
-    value = loader.construct_object(node, deep=True)
-    if isinstance(value, dt.date | dt.datetime):
-        return value.isoformat()
-    if not isinstance(value, Hashable):
+        return [_convert(item, loader) for item in node.value]
+    if not isinstance(node, yaml.MappingNode):
         raise _marked(node, "unsupported YAML value")
-    return value
+    result: dict[str, Any] = {}
+    for key_node, value_node in node.value:
+        key = key_node.value if key_node.tag == _STR_TAG else loader.construct_object(key_node, deep=True)
+        if key == "<<":
+            raise _marked(key_node, "merge keys (<<) are not supported; write the keys out")
+        if not isinstance(key, str):
+            raise _marked(key_node, f"keys must be text, got {key!r}")
+        if key in result:
+            raise _marked(key_node, f"duplicate key '{key}' in the same mapping")
+        result[key] = _convert(value_node, loader)
+    return result
 
 
 def _marked(node: yaml.Node, problem: str) -> yaml.MarkedYAMLError:

@@ -6,7 +6,9 @@ A knowledge base with any problem is never served: the caller keeps the last goo
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import gc
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -39,8 +41,28 @@ def knowledge_files(root: Path) -> list[Path]:
     return sorted(p for pattern in ("*.yaml", "*.yml") for p in root.rglob(pattern) if p.is_file())
 
 
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    """Pause the cyclic garbage collector during a bulk load.
+
+    Loading creates hundreds of thousands of small containers that all stay alive; the collector would
+    scan them again and again (a 10,000-entry folder loads 4× slower with it running).
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def load_knowledge(root: str | Path, kinds: Sequence[Kind[Any]] = KINDS) -> LoadResult:
-    root = Path(root)
+    with paused_gc():
+        return _load(Path(root), kinds)
+
+
+def _load(root: Path, kinds: Sequence[Kind[Any]]) -> LoadResult:
     problems: list[Problem] = []
     if not root.is_dir():
         where = display_name(root)
