@@ -9,6 +9,7 @@ from collections.abc import Callable, Coroutine, Sequence
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
 import discord
+from discord import app_commands
 
 from bot import limits
 from bot.knowledge.entries import Entry, EntryLibrary
@@ -24,7 +25,14 @@ DM_CLOSED = "Your DMs are closed (or I can't message you), so I'll run it here, 
 DM_SENT = "I've sent you a DM. Open it to continue."
 
 S = TypeVar("S")
+T = TypeVar("T")
 P = ParamSpec("P")
+
+
+def member_cooldown() -> Callable[[T], T]:
+    """Three uses per 30 s per member: plenty for real use, too few to flood a channel or anyone's DMs."""
+    check: Callable[[T], T] = app_commands.checks.cooldown(3, 30.0, key=lambda interaction: interaction.user.id)
+    return check
 
 
 def services_of(interaction: discord.Interaction) -> Services:

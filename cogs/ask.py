@@ -35,6 +35,7 @@ from cogs._ui import (
     dynamic_view,
     guarded,
     make_embed,
+    member_cooldown,
     register_pager,
     send_pages,
     services_of,
@@ -182,6 +183,7 @@ class Ask(commands.Cog):
         await send(interaction, embed, view, ephemeral=False)
 
     @app_commands.command(name="topic", description="Show one knowledge entry by title or alias")
+    @member_cooldown()
     @app_commands.describe(name="Start typing a title or alias", private="Only you see it")
     async def topic(self, interaction: discord.Interaction, name: str, private: bool = False) -> None:
         service = ask_service(interaction)
@@ -197,10 +199,12 @@ class Ask(commands.Cog):
         return [app_commands.Choice(name=n, value=v) for n, v in ask_service(interaction).autocomplete(current)]
 
     @app_commands.command(name="topics", description="Browse every knowledge entry, by theme")
+    @member_cooldown()
     async def topics(self, interaction: discord.Interaction) -> None:
         await send_pages(interaction, TOPICS_PAGER, ephemeral=True)
 
     @app_commands.command(name="compare", description="The PM vs PO comparison table")
+    @member_cooldown()
     @app_commands.describe(private="Only you see it")
     async def compare(self, interaction: discord.Interaction, private: bool = False) -> None:
         card = comparison_card(ask_service(interaction).knowledge)

@@ -35,6 +35,7 @@ from cogs._ui import (
     dynamic_view,
     guarded,
     make_embed,
+    member_cooldown,
     services_of,
     start_private_flow,
 )
@@ -262,12 +263,14 @@ class Check(commands.Cog):
     check = app_commands.Group(name="check", description="The three-question check: what a PM or PO title really means")
 
     @check.command(name="start", description="Check a job posting or your current role with the three questions")
+    @member_cooldown()
     async def start(self, interaction: discord.Interaction) -> None:
         outcome = await service_of(interaction).start(interaction.user.id, interaction.guild_id, interaction.channel_id)
         embed, view = render(outcome, (interaction.guild_id or 0, interaction.channel_id or 0))
         await start_private_flow(interaction, embed=embed, view=view)
 
     @check.command(name="history", description="Your past verdicts; open one again")
+    @member_cooldown()
     async def history(self, interaction: discord.Interaction) -> None:
         lines = await service_of(interaction).history(interaction.user.id, limit=limits.SELECT_OPTIONS)
         embed = card_embed(history_card(lines))

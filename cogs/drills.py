@@ -32,7 +32,7 @@ from bot.drills.schedule import format_days, format_time, timezone_choices
 from bot.drills.service import MIN_ANSWER_LENGTH, DrillService, ScheduleStatus, SetupRequest, UnknownDrill
 from bot.errors import UserFacingError
 from cogs._permissions import moderator_group
-from cogs._ui import BRAND, GOOD, WARN, BaseModal, dynamic_view, guarded, make_embed, services_of
+from cogs._ui import BRAND, GOOD, WARN, BaseModal, dynamic_view, guarded, make_embed, member_cooldown, services_of
 
 log = logging.getLogger(__name__)
 
@@ -410,6 +410,7 @@ class Drills(commands.Cog):
     # -- members ------------------------------------------------------------------------------------
 
     @app_commands.command(name="drill", description="A private interview drill to practise, with feedback")
+    @member_cooldown()
     @app_commands.describe(theme="Only drills on this theme (default: any)")
     async def drill(self, interaction: discord.Interaction, theme: str | None = None) -> None:
         chosen = service_of(interaction).pick(theme)
@@ -425,6 +426,7 @@ class Drills(commands.Cog):
         return [app_commands.Choice(name=t, value=t) for t in themes]
 
     @app_commands.command(name="drill-streak", description="How many scheduled drills in a row you've practised")
+    @member_cooldown()
     @app_commands.guild_only()
     @app_commands.describe(member="Someone else's streak (default: yours)")
     async def streak(self, interaction: discord.Interaction, member: discord.Member | None = None) -> None:
@@ -442,6 +444,7 @@ class Drills(commands.Cog):
         await interaction.response.send_message(embed=embed, ephemeral=True)
 
     @app_commands.command(name="drill-top", description="Who practised the most drills here this week")
+    @member_cooldown()
     @app_commands.guild_only()
     async def top(self, interaction: discord.Interaction) -> None:
         assert interaction.guild_id is not None

@@ -28,7 +28,18 @@ from bot.quiz.cards import (
 from bot.quiz.content import theme_key
 from bot.quiz.engine import LENGTHS, QuestionScreen, ResultScreen, Screen
 from bot.quiz.service import Progress, QuizInProgress, QuizService
-from cogs._ui import BRAND, GOOD, WARN, EntryButton, dynamic_view, guarded, make_embed, services_of, start_private_flow
+from cogs._ui import (
+    BRAND,
+    GOOD,
+    WARN,
+    EntryButton,
+    dynamic_view,
+    guarded,
+    make_embed,
+    member_cooldown,
+    services_of,
+    start_private_flow,
+)
 
 DEFAULT_LENGTH = 10
 ALL_THEMES = "all"
@@ -189,6 +200,7 @@ class Quiz(commands.Cog):
     quiz = app_commands.Group(name="quiz", description="Quiz yourself on Product Manager vs Product Owner")
 
     @quiz.command(name="start", description="Start a quiz in your DMs: one question at a time, with explanations")
+    @member_cooldown()
     @app_commands.describe(theme="Only questions on this theme (default: all themes)", length="How many questions")
     @app_commands.choices(length=[app_commands.Choice(name=f"{n} questions", value=n) for n in LENGTHS])
     async def start(
@@ -221,11 +233,13 @@ class Quiz(commands.Cog):
         ]
 
     @quiz.command(name="stats", description="Your quiz history, best score and weakest themes")
+    @member_cooldown()
     async def stats(self, interaction: discord.Interaction) -> None:
         stats = await service_of(interaction).stats(interaction.user.id)
         await interaction.response.send_message(embed=card_embed(stats_card(stats)), ephemeral=True)
 
     @quiz.command(name="leaderboard", description="This server's best quiz scores")
+    @member_cooldown()
     async def leaderboard(self, interaction: discord.Interaction) -> None:
         # A subcommand cannot be hidden from DMs (only top-level commands carry contexts): check here.
         if interaction.guild_id is None:

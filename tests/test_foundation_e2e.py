@@ -204,3 +204,21 @@ async def test_sync_command_uploads_to_one_guild(loopback: LoopbackDiscord, tmp_
     names = {c["name"] for c in loopback.synced_commands(guild)}
     assert {"about", "privacy", "moderators"} <= names
     assert loopback.identify_count == 0  # syncing needs no gateway connection
+
+
+async def test_member_commands_have_a_cooldown_with_a_specific_message(
+    loopback: LoopbackDiscord, tmp_path: Path
+) -> None:
+    guild = loopback.add_guild("Product People")
+    general = loopback.add_text_channel(guild, "general")
+    alice = loopback.add_member(guild, "alice")
+    bob = loopback.add_member(guild, "bob")
+    async with BotHarness(loopback, tmp_path):
+        for _ in range(3):
+            shown = await (await loopback.slash(alice, "compare", channel=general)).response()
+            assert shown.message is not None and shown.message.embeds
+        refused = await (await loopback.slash(alice, "compare", channel=general)).response()
+        assert refused.message is not None and refused.message.ephemeral
+        assert re.match(r"Slow down a little: you can use this again in \d+ s\.", refused.message.content or "")
+        other = await (await loopback.slash(bob, "compare", channel=general)).response()
+        assert other.message is not None and other.message.embeds  # the cooldown is per member
