@@ -451,6 +451,19 @@ async def test_injected_429_is_retried_and_posts_once(
     assert [m.content for m in loopback.messages_in(general)] == ["once"]
 
 
+async def test_enforced_nonce_returns_the_earlier_message(
+    loopback: LoopbackDiscord, world: tuple[Guild, Channel, Member], bot: TinyBot
+) -> None:
+    _guild, general, _alice = world
+    cached = bot.get_channel(general.id)
+    assert isinstance(cached, discord.TextChannel)
+    first = await cached.send("drill", nonce="n-1")  # discord.py always adds enforce_nonce to a nonce
+    again = await cached.send("drill", nonce="n-1")
+    other = await cached.send("drill", nonce="n-2")
+    assert again.id == first.id and other.id != first.id
+    assert [m.content for m in loopback.messages_in(general)] == ["drill", "drill"]
+
+
 @pytest.mark.loopback_lenient  # the body breaks the spec's maxLength too, which is the point
 async def test_oversized_response_gets_invalid_form_body(
     loopback: LoopbackDiscord, world: tuple[Guild, Channel, Member], bot: TinyBot

@@ -7,6 +7,7 @@ and answers with Discord's error codes, so the bot's error paths run against rea
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 from tests.loopback import errors, limits
@@ -33,7 +34,11 @@ from tests.loopback.state import (
     Json,
     Message,
     World,
+    now,
 )
+
+#: How long Discord remembers a nonce for ``enforce_nonce`` ("the past few minutes").
+NONCE_WINDOW = timedelta(minutes=5)
 
 
 class Resources:
@@ -42,6 +47,8 @@ class Resources:
         self._gateway = gateway
         self._messages = messages
         self._gateway_url = gateway_url
+        #: (channel id, nonce) → the message created with it, for ``enforce_nonce``.
+        self._nonces: dict[tuple[int, str], Message] = {}
 
     def register(self, api: RestApi) -> None:
         routes: list[tuple[str, str, Callable[[Call], Reply]]] = [
@@ -279,7 +286,16 @@ class Resources:
         elif not self._bot_can(channel, SEND_MESSAGES_IN_THREADS if channel.is_thread else SEND_MESSAGES):
             raise errors.missing_permissions()
         limits.check_new_message(call.json, call.filenames)
+        nonce = call.json.get("nonce")
+        key = (channel.id, str(nonce))
+        if nonce is not None and call.json.get("enforce_nonce"):
+            # Discord: the same author and nonce within a few minutes returns the earlier message instead.
+            earlier = self._nonces.get(key)
+            if earlier is not None and not earlier.deleted and now() - earlier.timestamp < NONCE_WINDOW:
+                return self._messages.payload(earlier)
         message = self._messages.create(channel, self._world.bot_user, call.json, filenames=call.filenames)
+        if nonce is not None:
+            self._nonces[key] = message
         return self._messages.payload(message)
 
     def edit_message(self, call: Call) -> Reply:
