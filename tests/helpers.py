@@ -6,7 +6,10 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from bot.config import Config, load_config
+from bot.services import Services
 
 REPO = Path(__file__).resolve().parent.parent
 SHIPPED_KNOWLEDGE = REPO / "knowledge"
@@ -24,6 +27,18 @@ class FakeClock:
     def advance(self, **delta: float) -> dt.datetime:
         self.now += dt.timedelta(**delta)
         return self.now
+
+
+def install_bot_clock(monkeypatch: pytest.MonkeyPatch, start: dt.datetime) -> FakeClock:
+    """A fake clock inside the real bot: every Services it opens (also after a restart) reads this clock."""
+    clock = FakeClock(start)
+    original = Services.open
+
+    async def open_with_clock(cls: type[Services], config: Config, clock_: object = None) -> Services:
+        return await original(config, clock=clock)
+
+    monkeypatch.setattr(Services, "open", classmethod(open_with_clock))
+    return clock
 
 
 def make_config(tmp_path: Path, **sections: dict[str, Any]) -> Config:

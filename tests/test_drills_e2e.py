@@ -16,9 +16,8 @@ import pytest
 from bot.drills import store
 from bot.drills.content import DrillBank
 from bot.knowledge.loader import require_knowledge
-from bot.services import Services
 from cogs.drills import Drills
-from tests.helpers import SHIPPED_KNOWLEDGE, FakeClock
+from tests.helpers import SHIPPED_KNOWLEDGE, FakeClock, install_bot_clock
 from tests.loopback import LoopbackDiscord
 from tests.loopback.driver import CommandUnavailable
 from tests.loopback.harness import BotHarness
@@ -33,15 +32,7 @@ POSTING = dt.datetime(2026, 11, 23, 8, 30, tzinfo=dt.UTC)  # 09:30 in Berlin
 
 @pytest.fixture
 def bot_clock(monkeypatch: pytest.MonkeyPatch) -> FakeClock:
-    """A fake clock inside the real bot: every Services the bot opens gets it."""
-    clock = FakeClock(dt.datetime(2026, 11, 23, 7, 0, tzinfo=dt.UTC))
-    original = Services.open
-
-    async def open_with_clock(cls: type[Services], config: Any, clock_: Any = None) -> Services:
-        return await original(config, clock=clock)
-
-    monkeypatch.setattr(Services, "open", classmethod(open_with_clock))
-    return clock
+    return install_bot_clock(monkeypatch, dt.datetime(2026, 11, 23, 7, 0, tzinfo=dt.UTC))
 
 
 @pytest.fixture
