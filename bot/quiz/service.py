@@ -207,15 +207,20 @@ class QuizService:
             best_before=await self.store.best_score(session.user_id, before_session=session.id),
         )
 
+    def _idle_since(self) -> dt.datetime:
+        return self.services.clock() - dt.timedelta(minutes=self.services.config.quiz.session_ttl_minutes)
+
     async def _expire(self) -> dt.datetime:
         """Close quizzes idle for longer than the configured time; returns now."""
-        now = self.services.clock()
-        await self.store.expire_idle(now - dt.timedelta(minutes=self.services.config.quiz.session_ttl_minutes))
-        return now
+        await self.store.expire_idle(self._idle_since())
+        return self.services.clock()
 
     async def _owned(self, session_id: int, user_id: int) -> SessionRecord:
-        await self._expire()
+        """The clicked quiz, expired first if idle too long. Only this one: a click must not sweep the table."""
         session = await self.store.get(session_id)
+        if session is not None and session.active and session.last_activity_at < self._idle_since():
+            await self.store.expire_idle(self._idle_since(), session.id)
+            session = await self.store.get(session_id)
         if session is None:
             raise UserFacingError("That quiz no longer exists. Start a new one with /quiz start.")
         if session.user_id != user_id:

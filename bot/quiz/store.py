@@ -67,13 +67,14 @@ class QuizStore:
         row = await self.db.fetchone("SELECT * FROM quiz_sessions WHERE user_id = ? AND status = 'active'", (user_id,))
         return _session(row) if row else None
 
-    async def expire_idle(self, idle_since: dt.datetime) -> None:
-        """Close every quiz untouched since ``idle_since``; its time taken ends at the last click."""
+    async def expire_idle(self, idle_since: dt.datetime, session_id: int | None = None) -> None:
+        """Close every quiz (or just ``session_id``) untouched since ``idle_since``; its time ends at the last click."""
+        only = "" if session_id is None else " AND id = ?"
         await self.db.execute(
             "UPDATE quiz_sessions SET status = 'expired', ended_at = last_activity_at, "
             "score = (SELECT COALESCE(SUM(points), 0) FROM quiz_answers WHERE session_id = quiz_sessions.id) "
-            "WHERE status = 'active' AND last_activity_at < ?",
-            (idle_since.isoformat(),),
+            f"WHERE status = 'active' AND last_activity_at < ?{only}",
+            (idle_since.isoformat(),) if session_id is None else (idle_since.isoformat(), session_id),
         )
 
     async def answers(self, session_id: int) -> dict[int, Answer]:
