@@ -12,10 +12,12 @@ from bot.services import Services
 
 #: How each table reads to a member; a table missing here is still shown and deleted, under its own name.
 DESCRIPTIONS = {
-    "ask_votes": "your helpful/not helpful votes on answers",
+    "helpful_votes": "your 'Helpful?' votes on answers",
     "check_sessions": "your three-question checks and their verdicts",
-    "quiz_sessions": "your quizzes, answers and scores",
-    "drill_practice": "your drill practice answers, feedback and streaks",
+    "quiz_sessions": "your quizzes and their scores",
+    "quiz_answers": "your answers to quiz questions",
+    "drill_answers": "your drill practice answers and their feedback (streaks are counted from these)",
+    "drill_schedule_contacts": "drill schedules you set up as a moderator (you are told if one pauses)",
 }
 
 

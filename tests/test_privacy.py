@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import io
 
-from bot.privacy import forget, stored_about
+from bot.privacy import DESCRIPTIONS, forget, stored_about
 from bot.services import Services
 from bot.shell import run_shell
 
@@ -44,3 +44,7 @@ async def test_shell_privacy_confirms_before_deleting(services: Services) -> Non
     assert text.count("What I store about you") == 2
     assert "Deleted 1 record(s)." in text
     assert text.rstrip().endswith("Nothing is stored about the shell user.")
+
+
+async def test_every_member_table_is_described_for_members(services: Services) -> None:
+    assert sorted(await services.db.user_tables()) == sorted(DESCRIPTIONS)

@@ -54,3 +54,8 @@ def test_start_without_token_explains_and_reaches_the_shell(tmp_path: Path) -> N
     assert "No DISCORD_TOKEN is set" in done.stderr
     assert "developers/applications" in done.stderr
     assert "PM-or-PO shell" in done.stdout and "Version" in done.stdout
+
+
+async def test_a_command_typed_at_a_choice_leaves_the_flow_and_runs(services: Services) -> None:
+    output = await run(services, "/check\n/about\n")
+    assert "Version" in output and "Unknown command" not in output

@@ -32,6 +32,7 @@ class Session:
         self._stdin = stdin
         self._stdout = stdout
         self._interactive = stdin.isatty()
+        self._pending: list[str] = []
 
     def say(self, text: str = "") -> None:
         self._stdout.write(text + "\n")
@@ -52,6 +53,8 @@ class Session:
 
     async def read(self, prompt: str) -> str | None:
         """The next line, or None at end of input."""
+        if self._pending:
+            return self._pending.pop()
         if self._interactive:
             self._stdout.write(prompt)
             self._stdout.flush()
@@ -59,15 +62,21 @@ class Session:
         return line.rstrip("\n") if line else None
 
     async def choose(self, prompt: str, options: Sequence[str]) -> int | None:
-        """Show numbered options and return the index picked; None if the input ended or 'q' was typed."""
+        """Show numbered options and return the index picked; None if the input ended or 'q' was typed.
+
+        A ``/command`` typed instead of a number leaves the flow and runs, as the member clearly meant.
+        """
         self.say(prompt)
         for number, option in enumerate(options, start=1):
             self.say(f"  {number}. {option}")
         while True:
             line = await self.read("choice> ")
-            if line is None or line.strip().lower() in ("q", "quit", "/quit"):
+            if line is None or line.strip().lower() in ("q", "quit"):
                 return None
             text = line.strip()
+            if text.startswith("/"):
+                self._pending.append(text)
+                return None
             if text.isdigit() and 1 <= int(text) <= len(options):
                 return int(text) - 1
             self.say(f"Type a number from 1 to {len(options)} (or q to stop).")
