@@ -196,7 +196,6 @@ async def test_topics_pages_survive_a_restart_and_compare_renders_the_table(
 async def test_answer_this_message_context_menu(
     loopback: LoopbackDiscord, tmp_path: Path, guild: Guild, general: Channel
 ) -> None:
-    """The driver has no helper for message commands yet, so this builds the type-3 interaction itself."""
     alice = loopback.add_member(guild, "alice")
     bob = loopback.add_member(guild, "bob")
     async with BotHarness(loopback, tmp_path, ask=FAST):
@@ -204,17 +203,7 @@ async def test_answer_this_message_context_menu(
         empty = await loopback.say(alice, general, "")
 
         async def menu(target: Message) -> Message:
-            synced = await loopback.world.wait_for(
-                lambda: loopback.world.global_commands.get((MENU_NAME, MESSAGE_COMMAND)), 5, "the menu to be synced"
-            )
-            data = {
-                "id": synced["id"],
-                "name": MENU_NAME,
-                "type": MESSAGE_COMMAND,
-                "target_id": str(target.id),
-                "resolved": {"messages": {str(target.id): loopback._messages.payload(target)}},
-            }
-            return await reply(await loopback._interact(APPLICATION_COMMAND, bob, general, data, timeout=5))
+            return await reply(await loopback.message_command(bob, MENU_NAME, target, channel=general))
 
         answer = await menu(question)
         assert not answer.ephemeral

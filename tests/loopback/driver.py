@@ -37,6 +37,7 @@ OptionValue = str | int | float | bool | Member | User | Role | Channel
 SUBCOMMAND, SUBCOMMAND_GROUP = 1, 2
 STRING, INTEGER, BOOLEAN, USER, CHANNEL, ROLE, MENTIONABLE, NUMBER, ATTACHMENT = 3, 4, 5, 6, 7, 8, 9, 10, 11
 BUTTON, STRING_SELECT, TEXT_INPUT = 2, 3, 4
+MESSAGE_COMMAND = 3  # application command type of a message context menu
 ENTITY_SELECTS = {5: "user", 6: "role", 7: "mentionable", 8: "channel"}
 LINK_BUTTON = 5
 GUILD_CONTEXT, BOT_DM_CONTEXT = 0, 1
@@ -138,6 +139,27 @@ class MemberActions:
         data = _command_data(
             synced, built.build(leaf, dict(options or {}), focused=None), built.resolved, _path(command)
         )
+        return await self._interact(APPLICATION_COMMAND, actor, channel, data, timeout=timeout)
+
+    async def message_command(
+        self, actor: Actor, name: str, target: Message, *, channel: Channel, timeout: float = 5.0
+    ) -> InteractionHandle:
+        """Right-click ``target`` → Apps → ``name``: a message context-menu command."""
+        world = self.world
+
+        def find() -> Json | None:
+            scopes = [world.commands(channel.guild_id)] if channel.guild_id else []
+            key = (name, MESSAGE_COMMAND)
+            return next((scope[key] for scope in [*scopes, world.global_commands] if key in scope), None)
+
+        synced = await world.wait_for(find, timeout, f"message command {name!r} to be synced")
+        data = {
+            "id": synced["id"],
+            "name": name,
+            "type": MESSAGE_COMMAND,
+            "target_id": str(target.id),
+            "resolved": {"messages": {str(target.id): self._messages.payload(target)}},
+        }
         return await self._interact(APPLICATION_COMMAND, actor, channel, data, timeout=timeout)
 
     async def autocomplete(
