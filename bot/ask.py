@@ -2,8 +2,8 @@
 context menu, ``/topic``, ``/topics``, ``/compare``, ``/kb gaps`` and ``/kb stats``, the shell's
 ``/ask`` and ``pmpo-bot ask``.
 
-Rendering is done here as plain :class:`Card` values (title, body, fields) so Discord embeds, the
-shell and the CLI show the same words; each front end only draws them.
+Rendering is done here as plain :class:`~bot.cards.Card` values (title, body, fields) so Discord
+embeds, the shell and the CLI show the same words; each front end only draws them.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot import limits
+from bot.cards import Card
 from bot.errors import UserFacingError
 from bot.knowledge.base import KnowledgeBase
 from bot.knowledge.entries import ComparisonTable, Entry, EntryLibrary, SourceList
@@ -30,16 +31,6 @@ NO_ANSWER = "I don't have a curated answer to that yet, and I'd rather say so th
 NO_ANSWER_RECORDED = "I've noted the question (not who asked) so the moderators can consider adding one."
 NO_ANSWER_SUGGEST = "These entries are the closest I have:"
 NO_ANSWER_NOTHING = "Nothing in the knowledge base comes close. Try `/topics` to browse what I know."
-
-
-@dataclass(frozen=True)
-class Card:
-    """What an answer looks like, independent of where it is shown (embed, shell card, CLI text)."""
-
-    title: str
-    body: str
-    fields: tuple[tuple[str, str], ...] = ()
-    footer: str | None = None
 
 
 @dataclass(frozen=True)
@@ -359,9 +350,11 @@ def describe_reload(outcome: ReloadOutcome) -> Card:
         body = header + "\n".join(lines)
         if len(lines) < len(outcome.problems):
             body += more.format(len(outcome.problems) - len(lines))
-        return Card(title="Knowledge reload refused", body=body)
+        return Card(title="Knowledge reload refused", body=body, tone="warn")
     if not outcome.changes:
-        return Card(title="Knowledge reloaded", body="No changes: the files match what was already served.")
+        return Card(
+            title="Knowledge reloaded", body="No changes: the files match what was already served.", tone="good"
+        )
     fields = []
     for label, change in outcome.changes.items():
         parts = [
@@ -370,4 +363,4 @@ def describe_reload(outcome: ReloadOutcome) -> Card:
             if ids
         ]
         fields.append((label.capitalize(), "\n".join(parts)))
-    return Card(title="Knowledge reloaded", body="Now serving the new version.", fields=tuple(fields))
+    return Card(title="Knowledge reloaded", body="Now serving the new version.", fields=tuple(fields), tone="good")

@@ -12,6 +12,7 @@ import discord
 from discord import app_commands
 
 from bot import limits
+from bot.cards import Card, Tone
 from bot.knowledge.entries import Entry, EntryLibrary
 from bot.services import Services
 from cogs._errors import report_error
@@ -21,6 +22,8 @@ log = logging.getLogger(__name__)
 BRAND = discord.Colour.from_rgb(88, 101, 242)
 GOOD = discord.Colour.green()
 WARN = discord.Colour.orange()
+#: The embed colour of each :data:`bot.cards.Tone`.
+TONES: dict[Tone, discord.Colour] = {"neutral": BRAND, "good": GOOD, "warn": WARN}
 DM_CLOSED = "Your DMs are closed (or I can't message you), so I'll run it here, visible only to you."
 DM_SENT = "I've sent you a DM. Open it to continue."
 
@@ -67,6 +70,11 @@ def make_embed(
     if footer:
         embed.set_footer(text=limits.trim(footer, limits.EMBED_FOOTER))
     return embed
+
+
+def card_embed(card: Card) -> discord.Embed:
+    """A core :class:`~bot.cards.Card` as an embed, in its tone's colour and trimmed like any embed."""
+    return make_embed(card.title, card.body, fields=card.fields, footer=card.footer, colour=TONES[card.tone])
 
 
 def guarded(

@@ -19,7 +19,6 @@ from bot import limits
 from bot.ask import (
     Answer,
     AskService,
-    Card,
     comparison_card,
     entry_card,
     no_answer_card,
@@ -32,9 +31,9 @@ from cogs._ui import (
     BaseView,
     EntryButton,
     PageButton,
+    card_embed,
     dynamic_view,
     guarded,
-    make_embed,
     member_cooldown,
     register_pager,
     send_pages,
@@ -48,10 +47,6 @@ log = logging.getLogger(__name__)
 
 MENU_NAME = "Answer this with PM-or-PO"
 TOPICS_PAGER = "topics"
-
-
-def card_embed(card: Card) -> discord.Embed:
-    return make_embed(card.title, card.body, fields=card.fields, footer=card.footer)
 
 
 def ask_service(interaction: discord.Interaction) -> AskService:

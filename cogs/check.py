@@ -18,7 +18,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot import limits
-from bot.check.cards import Card, history_card
+from bot.check.cards import history_card
 from bot.check.sessions import (
     Action,
     CheckService,
@@ -28,10 +28,9 @@ from bot.check.sessions import (
     VerdictScreen,
 )
 from cogs._ui import (
-    BRAND,
-    GOOD,
     WARN,
     EntryButton,
+    card_embed,
     dynamic_view,
     guarded,
     make_embed,
@@ -49,10 +48,6 @@ def service_of(interaction: discord.Interaction) -> CheckService:
     return services_of(interaction).feature(CheckService)
 
 
-def card_embed(card: Card, colour: discord.Colour = BRAND) -> discord.Embed:
-    return make_embed(card.title, card.description, fields=card.fields, footer=card.footer, colour=colour)
-
-
 def render(screen: Screen | OpenCheck, origin: tuple[int, int]) -> tuple[discord.Embed, discord.ui.View]:
     """The embed and buttons for a screen (an empty view removes old buttons).
 
@@ -61,10 +56,10 @@ def render(screen: Screen | OpenCheck, origin: tuple[int, int]) -> tuple[discord
     if isinstance(screen, QuestionScreen):
         return card_embed(screen.card()), question_view(screen)
     if isinstance(screen, VerdictScreen):
-        return card_embed(screen.card(), GOOD), verdict_view(screen)
+        return card_embed(screen.card()), verdict_view(screen)
     if isinstance(screen, OpenCheck):
         sid = screen.session.id
-        return card_embed(screen.card(), WARN), dynamic_view(
+        return card_embed(screen.card()), dynamic_view(
             OpenCheckButton(sid, "continue", *origin), OpenCheckButton(sid, "abandon", *origin)
         )
     return make_embed("Three-question check", screen.message(START), colour=WARN), dynamic_view()

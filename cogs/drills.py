@@ -17,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+from dataclasses import replace
 from typing import Any, Literal, cast
 
 import discord
@@ -24,7 +25,7 @@ from discord import app_commands
 from discord.ext import commands, tasks
 
 from bot import limits
-from bot.drills.cards import Card, drill_card, feedback_card, strong_card, weak_card
+from bot.drills.cards import drill_card, feedback_card, strong_card, weak_card
 from bot.drills.content import Drill
 from bot.drills.feedback import Feedback
 from bot.drills.poster import ChannelUnavailable, Delivered, Delivery, DrillPoster, PostRejected
@@ -32,7 +33,18 @@ from bot.drills.schedule import format_days, format_time, timezone_choices
 from bot.drills.service import MIN_ANSWER_LENGTH, DrillService, ScheduleStatus, SetupRequest, UnknownDrill
 from bot.errors import UserFacingError
 from cogs._permissions import moderator_group
-from cogs._ui import BRAND, GOOD, WARN, BaseModal, dynamic_view, guarded, make_embed, member_cooldown, services_of
+from cogs._ui import (
+    BRAND,
+    GOOD,
+    WARN,
+    BaseModal,
+    card_embed,
+    dynamic_view,
+    guarded,
+    make_embed,
+    member_cooldown,
+    services_of,
+)
 
 log = logging.getLogger(__name__)
 
@@ -41,7 +53,6 @@ ANSWER_FORM = re.compile(r"^drill-answer:(?P<drill>[a-z0-9]+(?:-[a-z0-9]+)*):(?P
 ANSWER_INPUT = "answer"
 #: Discord's ceiling for a text input, whatever ``drills.max_answer_length`` says.
 TEXT_INPUT_MAX = 4000
-RATING_COLOURS = {"strong": GOOD, "mixed": BRAND, "weak": WARN}
 PRACTISE_HINT = "practise privately with the buttons: only you see your answer and the feedback"
 #: What the bot needs in the drill channel to post a drill at all.
 POST_PERMISSIONS = ("view_channel", "send_messages", "embed_links")
@@ -49,10 +60,6 @@ POST_PERMISSIONS = ("view_channel", "send_messages", "embed_links")
 
 def service_of(interaction: discord.Interaction) -> DrillService:
     return services_of(interaction).feature(DrillService)
-
-
-def card_embed(card: Card, colour: discord.Colour = BRAND) -> discord.Embed:
-    return make_embed(card.title, card.body, fields=card.fields, footer=card.footer, colour=colour)
 
 
 def permission_names(names: list[str]) -> str:
@@ -154,8 +161,9 @@ def submitted_text(components: list[Any], custom_id: str) -> str | None:
 
 def feedback_embed(feedback: Feedback, streak_line: str | None) -> discord.Embed:
     card = feedback_card(feedback)
-    footer = f"{streak_line} · {card.footer}" if streak_line else card.footer
-    return make_embed(card.title, fields=card.fields, footer=footer, colour=RATING_COLOURS[feedback.rating])
+    if streak_line:
+        card = replace(card, footer=f"{streak_line} · {card.footer}")
+    return card_embed(card)
 
 
 def status_embed(status: ScheduleStatus, guild: discord.Guild | None) -> discord.Embed:

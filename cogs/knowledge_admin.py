@@ -11,7 +11,7 @@ from discord.ext import commands
 
 from bot.ask import AskService, describe_gaps, describe_reload, describe_stats
 from cogs._permissions import moderator_group, moderator_only
-from cogs._ui import GOOD, WARN, make_embed, services_of
+from cogs._ui import card_embed, services_of
 
 
 class KnowledgeAdmin(commands.Cog):
@@ -23,25 +23,19 @@ class KnowledgeAdmin(commands.Cog):
         services = services_of(interaction)
         services.feature(AskService)  # the index must be listening before the swap
         outcome = services.knowledge.reload()
-        card = describe_reload(outcome)
-        embed = make_embed(
-            card.title, card.body, fields=card.fields, colour=GOOD if outcome.accepted else WARN, footer=card.footer
-        )
-        await interaction.response.send_message(embed=embed, ephemeral=True)
+        await interaction.response.send_message(embed=card_embed(describe_reload(outcome)), ephemeral=True)
 
     @kb.command(name="gaps", description="The most frequent questions members asked that had no curated answer")
     @moderator_only()
     async def gaps(self, interaction: discord.Interaction) -> None:
         card = describe_gaps(await services_of(interaction).feature(AskService).gaps(interaction.guild_id))
-        await interaction.response.send_message(embed=make_embed(card.title, card.body), ephemeral=True)
+        await interaction.response.send_message(embed=card_embed(card), ephemeral=True)
 
     @kb.command(name="stats", description="Most asked entries and how helpful members found the answers")
     @moderator_only()
     async def stats(self, interaction: discord.Interaction) -> None:
         card = describe_stats(await services_of(interaction).feature(AskService).stats(interaction.guild_id))
-        await interaction.response.send_message(
-            embed=make_embed(card.title, card.body, fields=card.fields), ephemeral=True
-        )
+        await interaction.response.send_message(embed=card_embed(card), ephemeral=True)
 
 
 async def setup(bot: commands.Bot) -> None:

@@ -17,7 +17,6 @@ from discord.ext import commands
 from bot import limits
 from bot.knowledge.entries import EntryLibrary
 from bot.quiz.cards import (
-    Card,
     in_progress_card,
     leaderboard_card,
     question_card,
@@ -29,13 +28,10 @@ from bot.quiz.content import theme_key
 from bot.quiz.engine import LENGTHS, QuestionScreen, ResultScreen, Screen
 from bot.quiz.service import Progress, QuizInProgress, QuizService
 from cogs._ui import (
-    BRAND,
-    GOOD,
-    WARN,
     EntryButton,
+    card_embed,
     dynamic_view,
     guarded,
-    make_embed,
     member_cooldown,
     services_of,
     start_private_flow,
@@ -43,17 +39,12 @@ from cogs._ui import (
 
 DEFAULT_LENGTH = 10
 ALL_THEMES = "all"
-TONES = {"neutral": BRAND, "good": GOOD, "warn": WARN}
 
 Action = Literal["a", "s", "n", "q"]  # answer, skip, next, quit
 
 
 def service_of(interaction: discord.Interaction) -> QuizService:
     return services_of(interaction).feature(QuizService)
-
-
-def card_embed(card: Card) -> discord.Embed:
-    return make_embed(card.title, card.body, fields=card.fields, footer=card.footer, colour=TONES[card.tone])
 
 
 def render(interaction: discord.Interaction, screen: Screen) -> tuple[discord.Embed, discord.ui.View]:

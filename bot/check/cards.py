@@ -10,19 +10,12 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from bot.cards import Card
 from bot.check.content import CONTEXT, QUESTIONS, CheckContent
 from bot.check.engine import CheckResult
 from bot.limits import EMBED_FIELD_VALUE
 
 SECTION_NAMES = {CONTEXT: "Context", QUESTIONS: "The three questions"}
-
-
-@dataclass(frozen=True)
-class Card:
-    title: str
-    description: str = ""
-    fields: tuple[tuple[str, str], ...] = ()
-    footer: str | None = None
 
 
 @dataclass(frozen=True)
@@ -63,7 +56,7 @@ def question_card(content: CheckContent, step: int, answers: Mapping[str, str], 
     so_far = recap(content, earlier)
     return Card(
         title=f"{content.title} · Step {step + 1} of {len(content.questions)}",
-        description="\n\n".join(parts),
+        body="\n\n".join(parts),
         fields=(("So far", so_far),) if so_far else (),
         footer=f"{SECTION_NAMES.get(question.section, question.section)} · Back goes one step back, "
         "Start over clears every answer",
@@ -78,14 +71,15 @@ def verdict_card(content: CheckContent, result: CheckResult, notice: str | None 
     if result.salary:
         fields.append(("Salary context", result.salary))
     fields.extend(_packed("Next steps", [f"{i}. {step}" for i, step in enumerate(result.verdict.next_steps, 1)]))
-    description = result.verdict.summary
+    body = result.verdict.summary
     if notice:
-        description = f"*{notice}*\n\n{description}"
+        body = f"*{notice}*\n\n{body}"
     return Card(
         title=f"Verdict: {result.verdict.title}",
-        description=description,
+        body=body,
         fields=tuple(fields),
         footer=recap(content, result.answers) or None,
+        tone="good",
     )
 
 
@@ -93,7 +87,7 @@ def share_card(content: CheckContent, result: CheckResult, who: str) -> Card:
     """The short public summary a member may choose to post: no reasons, no next steps."""
     return Card(
         title=f"Three-question check: {result.verdict.title}",
-        description=f"{who} checked: {recap(content, result.answers)}\n\n{result.verdict.summary}",
+        body=f"{who} checked: {recap(content, result.answers)}\n\n{result.verdict.summary}",
     )
 
 
@@ -101,11 +95,12 @@ def open_check_card(content: CheckContent, step: int, answers: Mapping[str, str]
     so_far = recap(content, answers)
     return Card(
         title="You already have a check open",
-        description=(
+        body=(
             f"You started one on {started:%Y-%m-%d at %H:%M} UTC and got to step {step + 1} of "
             f"{len(content.questions)}{f' ({so_far})' if so_far else ''}.\n\n"
             "Continue it, or abandon it and start a new one?"
         ),
+        tone="warn",
     )
 
 

@@ -6,8 +6,9 @@ drift apart, and the validator can measure the exact text Discord will receive.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
+
+from bot.cards import Card, Tone
 
 if TYPE_CHECKING:
     from bot.drills.content import Drill
@@ -19,29 +20,7 @@ RATING_TITLES = {
     "mixed": "Getting there",
     "weak": "Needs work",
 }
-
-
-@dataclass(frozen=True)
-class Card:
-    title: str
-    body: str
-    fields: tuple[tuple[str, str], ...] = ()
-    footer: str | None = None
-
-    def text(self) -> str:
-        """Plain text for terminals (the CLI); Markdown bold is left as is, it reads fine."""
-        lines = [f"== {self.title} =="]
-        if self.body:
-            lines.append(self.body)
-        for name, value in self.fields:
-            lines += ["", f"-- {name}", value]
-        if self.footer:
-            lines += ["", f"({self.footer})"]
-        return "\n".join(lines)
-
-    def size(self) -> int:
-        """Characters Discord counts towards its 6,000-per-embed total."""
-        return len(self.title) + len(self.body) + len(self.footer or "") + sum(len(n) + len(v) for n, v in self.fields)
+RATING_TONES: dict[str, Tone] = {"strong": "good", "mixed": "neutral", "weak": "warn"}
 
 
 def drill_card(drill: Drill, *, heading: str = "Interview drill", hint: str | None = None) -> Card:
@@ -86,4 +65,5 @@ def feedback_card(feedback: Feedback) -> Card:
         body="",
         fields=tuple(fields),
         footer="Judged by cue phrases, not by a person: use it as a checklist, not a grade.",
+        tone=RATING_TONES[feedback.rating],
     )

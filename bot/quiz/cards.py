@@ -8,15 +8,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING
+
+from bot.cards import Card, Tone
 
 if TYPE_CHECKING:
     from bot.quiz.content import QuizQuestion
     from bot.quiz.engine import LeaderboardRow, MemberStats, QuestionScreen, QuizSummary, ResultScreen
     from bot.quiz.service import Progress
-
-Tone = Literal["neutral", "good", "warn"]
 
 VERDICTS = {"right": "✅ **Right!**", "wrong": "❌ **Not quite.**", "skipped": "⏭️ **Skipped.**"}
 ENDINGS = {
@@ -25,15 +24,6 @@ ENDINGS = {
     "expired": "Quiz expired",
     "abandoned": "Quiz abandoned",
 }
-
-
-@dataclass(frozen=True)
-class Card:
-    title: str
-    body: str = ""
-    fields: Sequence[tuple[str, str]] = field(default_factory=tuple)
-    footer: str | None = None
-    tone: Tone = "neutral"
 
 
 def time_taken(delta: dt.timedelta) -> str:
@@ -118,7 +108,7 @@ def summary_card(summary: QuizSummary) -> Card:
     return Card(
         title=title,
         body="\n".join(lines),
-        fields=fields,
+        fields=tuple(fields),
         footer="/quiz start for another round · /quiz stats for your history",
         tone="good" if summary.status == "finished" else "neutral",
     )
@@ -154,7 +144,9 @@ def stats_card(stats: MemberStats) -> Card:
         fields.append(("Weakest themes", "\n".join(f"• {s.theme}: {s.right}/{s.asked} right" for s in stats.weakest)))
     if stats.untried:
         fields.append(("Not tried yet", ", ".join(stats.untried)))
-    return Card("Your quiz stats", "\n".join(lines), fields, footer="All your quizzes, in every server and in DMs.")
+    return Card(
+        "Your quiz stats", "\n".join(lines), tuple(fields), footer="All your quizzes, in every server and in DMs."
+    )
 
 
 def leaderboard_card(

@@ -6,20 +6,16 @@ that entry and its own related entries, until the member types q (or the input e
 
 from __future__ import annotations
 
-from bot.ask import AskService, Card, comparison_card, entry_card, no_answer_card, related_entries, topic_pages
+from bot.ask import AskService, comparison_card, entry_card, no_answer_card, related_entries, topic_pages
 from bot.errors import UserFacingError
 from bot.knowledge.entries import Entry
 from bot.shell.session import Session, ShellCommand
 
 
-def show(session: Session, card: Card) -> None:
-    session.card(card.title, card.body, card.fields, card.footer)
-
-
 async def browse(session: Session, service: AskService, entry: Entry) -> None:
     """Show an entry, then offer its related entries as numbered choices, following the member's picks."""
     while True:
-        show(session, entry_card(service.knowledge, entry))
+        session.show(entry_card(service.knowledge, entry))
         related = related_entries(service.knowledge, entry)
         if not related:
             return
@@ -37,7 +33,7 @@ async def ask_command(session: Session, rest: str) -> None:
         session.say(str(exc))
         return
     if answer.entry is None:
-        show(session, no_answer_card(answer))
+        session.show(no_answer_card(answer))
         return
     await browse(session, service, answer.entry)
 
@@ -58,11 +54,11 @@ async def topic_command(session: Session, rest: str) -> None:
 async def topics_command(session: Session, _: str) -> None:
     service = session.services.feature(AskService)
     for page in topic_pages(service.knowledge):
-        show(session, page.card)
+        session.show(page.card)
 
 
 async def compare_command(session: Session, _: str) -> None:
-    show(session, comparison_card(session.services.feature(AskService).knowledge))
+    session.show(comparison_card(session.services.feature(AskService).knowledge))
 
 
 COMMANDS = [

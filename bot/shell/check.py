@@ -6,7 +6,7 @@ check left open when the input ends is offered again next time, exactly like in 
 
 from __future__ import annotations
 
-from bot.check.cards import Card, history_card
+from bot.check.cards import history_card
 from bot.check.sessions import (
     Action,
     CheckService,
@@ -31,7 +31,7 @@ async def check_command(session: Session, rest: str) -> None:
     service = session.services.feature(CheckService)
     outcome: Screen | OpenCheck = await service.start(session.user_id, None, None)
     if isinstance(outcome, OpenCheck):
-        show(session, outcome.card())
+        session.show(outcome.card())
         picked = await session.choose("What now?", ["Continue the open check", "Abandon it and start a new one"])
         if picked is None:
             return
@@ -46,7 +46,7 @@ async def check_command(session: Session, rest: str) -> None:
 async def run_flow(session: Session, service: CheckService, screen: Screen | OpenCheck) -> None:
     """Ask until a verdict (or the input ends: the check then stays open for next time)."""
     while isinstance(screen, QuestionScreen):
-        show(session, screen.card())
+        session.show(screen.card())
         choices = screen.question.choices
         labels = [c.label + (" (your answer)" if c.value == screen.selected else "") for c in choices]
         moves = ([(Action.BACK, "Back")] if screen.step > 0 else []) + [(Action.RESTART, "Start over")]
@@ -69,7 +69,7 @@ async def run_flow(session: Session, service: CheckService, screen: Screen | Ope
 
 async def show_verdict(session: Session, screen: VerdictScreen) -> None:
     """The verdict card, then its related entries to read (the shell's "read more" buttons)."""
-    show(session, screen.card())
+    session.show(screen.card())
     entries = screen.entries
     while entries:
         picked = await session.choose("Read a related entry?", [e.title for e in entries] + ["Done"])
@@ -81,7 +81,7 @@ async def show_verdict(session: Session, screen: VerdictScreen) -> None:
 async def history_command(session: Session) -> None:
     service = session.services.feature(CheckService)
     lines = await service.history(session.user_id)
-    show(session, history_card(lines))
+    session.show(history_card(lines))
     if not lines:
         return
     picked = await session.choose("Show which verdict again?", [line.text() for line in lines] + ["Done"])
@@ -92,10 +92,6 @@ async def history_command(session: Session) -> None:
         await show_verdict(session, screen)
     elif isinstance(screen, ClosedScreen):
         session.say(screen.message(START))
-
-
-def show(session: Session, card: Card) -> None:
-    session.card(card.title, card.description, card.fields, card.footer)
 
 
 COMMANDS = [

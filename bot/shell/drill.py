@@ -6,7 +6,7 @@ server's streak: there is no scheduled post in the shell).
 
 from __future__ import annotations
 
-from bot.drills.cards import Card, drill_card, feedback_card, strong_card, weak_card
+from bot.drills.cards import drill_card, feedback_card, strong_card, weak_card
 from bot.drills.content import Drill
 from bot.drills.service import DrillService
 from bot.errors import UserFacingError
@@ -14,10 +14,6 @@ from bot.shell.session import Session, ShellCommand
 
 ACTIONS = ("Show a strong answer", "Show a weak answer", "Practise: type your answer", "Another drill", "Done")
 HINT = "pick a number below to reveal answers or practise"
-
-
-def show(session: Session, card: Card) -> None:
-    session.card(card.title, card.body, card.fields, card.footer)
 
 
 async def drill_command(session: Session, rest: str) -> None:
@@ -32,20 +28,20 @@ async def drill_command(session: Session, rest: str) -> None:
 
 async def run_drill(session: Session, service: DrillService, drill: Drill, theme: str | None) -> None:
     """Show the drill, then offer the actions until the member is done or the input ends."""
-    show(session, drill_card(drill, hint=HINT))
+    session.show(drill_card(drill, hint=HINT))
     while True:
         picked = await session.choose("What next?", list(ACTIONS))
         if picked is None or picked == 4:
             return
         if picked == 0:
-            show(session, strong_card(drill))
+            session.show(strong_card(drill))
         elif picked == 1:
-            show(session, weak_card(drill))
+            session.show(weak_card(drill))
         elif picked == 2:
             await practise(session, service, drill)
         else:
             drill = service.pick(theme)
-            show(session, drill_card(drill, hint=HINT))
+            session.show(drill_card(drill, hint=HINT))
 
 
 async def practise(session: Session, service: DrillService, drill: Drill) -> None:
@@ -61,7 +57,7 @@ async def practise(session: Session, service: DrillService, drill: Drill) -> Non
     except UserFacingError as error:
         session.say(str(error))
         return
-    show(session, feedback_card(feedback))
+    session.show(feedback_card(feedback))
 
 
 COMMANDS = [

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from bot.errors import UserFacingError
 from bot.knowledge.entries import EntryLibrary
-from bot.quiz.cards import Card, in_progress_card, question_card, result_card, stats_card, summary_card
+from bot.quiz.cards import in_progress_card, question_card, result_card, stats_card, summary_card
 from bot.quiz.engine import QuestionScreen, ResultScreen, Screen
 from bot.quiz.service import QuizInProgress, QuizService
 from bot.shell.session import Session, ShellCommand
@@ -21,7 +21,7 @@ async def quiz_command(session: Session, rest: str) -> None:
     service = session.services.feature(QuizService)
     words = rest.split()
     if [w.lower() for w in words] == ["stats"]:
-        show(session, stats_card(await service.stats(session.user_id)))
+        session.show(stats_card(await service.stats(session.user_id)))
         return
     if words and words[0].lower() == "start":  # "/quiz start ..." as in Discord works here too
         words = words[1:]
@@ -32,7 +32,7 @@ async def quiz_command(session: Session, rest: str) -> None:
         try:
             screen = await service.start(user_id=session.user_id, guild_id=None, theme=theme, length=length)
         except QuizInProgress as busy:
-            show(session, in_progress_card(busy.progress))
+            session.show(in_progress_card(busy.progress))
             picked = await session.choose("What now?", ["Continue it", "Abandon it and start the new one"])
             if picked is None:
                 return
@@ -54,7 +54,7 @@ async def play(session: Session, service: QuizService, screen: Screen) -> None:
     user = session.user_id
     while True:
         if isinstance(screen, QuestionScreen):
-            show(session, question_card(screen))
+            session.show(question_card(screen))
             labels = [screen.question.options[i].text for i in screen.order]
             picked = await session.choose("Your answer:", [*labels, "Skip this question", "Quit the quiz"])
             sid, position = screen.session_id, screen.position
@@ -67,7 +67,7 @@ async def play(session: Session, service: QuizService, screen: Screen) -> None:
             else:
                 screen = await service.quit(sid, user)
         elif isinstance(screen, ResultScreen):
-            show(session, result_card(screen))
+            session.show(result_card(screen))
             step = await after_result(session, screen)
             if step is None:
                 break
@@ -76,7 +76,7 @@ async def play(session: Session, service: QuizService, screen: Screen) -> None:
             else:
                 screen = await service.next(screen.session_id, user, screen.position)
         else:
-            show(session, summary_card(screen.summary))
+            session.show(summary_card(screen.summary))
             return
     minutes = session.services.config.quiz.session_ttl_minutes
     session.say(f"Paused. Type /quiz to continue (the quiz expires after {minutes:g} minutes without an answer).")
@@ -100,10 +100,6 @@ async def after_result(session: Session, screen: ResultScreen) -> str | None:
             return move
         if entry is not None:
             session.card(entry.title, entry.answer)
-
-
-def show(session: Session, card: Card) -> None:
-    session.card(card.title, card.body, card.fields, card.footer)
 
 
 COMMANDS = [

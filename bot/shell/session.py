@@ -8,6 +8,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import TextIO
 
+from bot.cards import Card
 from bot.services import Services
 
 #: The shell acts as one local member, outside any server; its data sits in the same database as the
@@ -50,6 +51,10 @@ class Session:
             self.say(textwrap.indent(value, "   "))
         if footer:
             self.say(f"({footer})")
+
+    def show(self, card: Card) -> None:
+        """A core :class:`~bot.cards.Card` (the shell has no colours, so its tone is not shown)."""
+        self.card(card.title, card.body, card.fields, card.footer)
 
     async def read(self, prompt: str) -> str | None:
         """The next line, or None at end of input."""
