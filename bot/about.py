@@ -3,17 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 
 from bot import __version__
+from bot.cards import Card
 from bot.services import Services
-
-
-@dataclass(frozen=True)
-class AboutInfo:
-    title: str
-    description: str
-    fields: list[tuple[str, str]]
 
 
 def format_duration(delta: dt.timedelta) -> str:
@@ -28,18 +21,18 @@ def format_duration(delta: dt.timedelta) -> str:
     return " ".join(parts)
 
 
-def about_lines(services: Services) -> AboutInfo:
+def about_lines(services: Services) -> Card:
     knowledge = services.knowledge.current
     sizes = ", ".join(f"{len(items)} {label}" for label, items in knowledge.diff_items().items())
-    return AboutInfo(
+    return Card(
         title="PM-or-PO bot",
-        description=(
+        body=(
             "Is that Product Owner job really a Product Manager job? Ask me with `/ask`, "
             "run the three-question `/check`, practise with `/quiz` and the daily interview drill."
         ),
-        fields=[
+        fields=(
             ("Version", __version__),
             ("Knowledge", f"{sizes} in {len(knowledge.files)} files"),
             ("Uptime", format_duration(services.clock() - services.started_at)),
-        ],
+        ),
     )

@@ -290,9 +290,7 @@ def _check_size(content: CheckContent, problems: list[Problem]) -> None:
             salary=content.salary_note if verdict.salary else None,
             entries=(),
         )
-        card = verdict_card(content, worst)
-        size = len(card.title) + len(card.description) + len(card.footer or "")
-        size += sum(len(name) + len(value) for name, value in card.fields)
+        size = verdict_card(content, worst).size()
         if size > limits.EMBED_TOTAL:
             problems.append(
                 verdict.origin.problem(

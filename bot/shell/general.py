@@ -14,8 +14,7 @@ async def help_command(session: Session, _: str) -> None:
 
 
 async def about_command(session: Session, _: str) -> None:
-    info = about_lines(session.services)
-    session.card(info.title, info.description, info.fields)
+    session.show(about_lines(session.services))
 
 
 async def quit_command(session: Session, _: str) -> None:
