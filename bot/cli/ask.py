@@ -7,14 +7,20 @@ how an edit changes answers, and scripts can use ``--json``.
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
 from bot.ask import Answer, answer_question, clean_question, entry_card, no_answer_card
-from bot.cli.common import EXIT_OK, CommandError, SubParsers, add_command, print_json
+from bot.cli.common import (
+    EXIT_OK,
+    CommandError,
+    SubParsers,
+    add_command,
+    add_knowledge_option,
+    knowledge_of,
+    print_json,
+)
 from bot.config import Config
 from bot.errors import UserFacingError
 from bot.knowledge.base import KnowledgeBase
-from bot.knowledge.loader import require_knowledge
 from bot.search import SearchIndex
 
 
@@ -30,11 +36,11 @@ def register(subparsers: SubParsers) -> None:
     )
     parser.add_argument("question", help="the question, in quotes")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
-    parser.add_argument("--knowledge", metavar="DIR", help="knowledge folder (default: the configured one)")
+    add_knowledge_option(parser)
 
 
 async def ask_command(args: argparse.Namespace, config: Config) -> int:
-    knowledge = require_knowledge(Path(args.knowledge) if args.knowledge else config.knowledge_path)
+    knowledge = knowledge_of(args, config)
     try:
         question = clean_question(args.question, config.ask.max_question_length)
     except UserFacingError as exc:

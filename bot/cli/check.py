@@ -7,15 +7,21 @@ or in tests: ``pmpo-bot check --answers roadmap=role,customers=pm,metrics=shared
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 from typing import Any
 
 from bot.check.cards import recap
 from bot.check.content import CONTEXT, QUESTIONS, CheckContent
 from bot.check.engine import AnswerError, CheckResult, evaluate, parse_pairs, resolve_answers
-from bot.cli.common import EXIT_OK, CommandError, SubParsers, add_command, print_json
+from bot.cli.common import (
+    EXIT_OK,
+    CommandError,
+    SubParsers,
+    add_command,
+    add_knowledge_option,
+    knowledge_of,
+    print_json,
+)
 from bot.config import Config
-from bot.knowledge.loader import require_knowledge
 
 OPTIONS = {QUESTIONS: "--answers", CONTEXT: "--context"}
 
@@ -42,11 +48,11 @@ def register(subparsers: SubParsers) -> None:
         help="the context, e.g. size=5000+,model=safe,kind=enterprise (also subject=..., title=...)",
     )
     parser.add_argument("--json", action="store_true", help="print the verdict as JSON")
-    parser.add_argument("--knowledge", metavar="DIR", help="knowledge folder (default: the configured one)")
+    add_knowledge_option(parser)
 
 
 async def check_command(args: argparse.Namespace, config: Config) -> int:
-    knowledge = require_knowledge(Path(args.knowledge) if args.knowledge else config.knowledge_path)
+    knowledge = knowledge_of(args, config)
     content = knowledge.part(CheckContent)
     if not content.loaded:
         raise CommandError(f"{knowledge.root} has no check file (a YAML file with 'kind: check')")

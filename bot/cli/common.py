@@ -6,9 +6,12 @@ import argparse
 import json
 import sys
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 from typing import Any
 
 from bot.config import Config
+from bot.knowledge.base import KnowledgeBase
+from bot.knowledge.loader import require_knowledge
 
 EXIT_OK = 0
 EXIT_PROBLEMS = 1
@@ -26,6 +29,16 @@ def add_command(subparsers: SubParsers, name: str, handler: Handler, **kwargs: A
     parser: argparse.ArgumentParser = subparsers.add_parser(name, **kwargs)
     parser.set_defaults(handler=handler)
     return parser
+
+
+def add_knowledge_option(parser: argparse.ArgumentParser) -> None:
+    """``--knowledge DIR``, for commands that read only the knowledge folder (see :func:`knowledge_of`)."""
+    parser.add_argument("--knowledge", metavar="DIR", help="knowledge folder (default: the configured one)")
+
+
+def knowledge_of(args: argparse.Namespace, config: Config) -> KnowledgeBase:
+    """The knowledge in ``--knowledge`` or else the configured folder; a broken one raises ``KnowledgeError``."""
+    return require_knowledge(Path(args.knowledge) if args.knowledge else config.knowledge_path)
 
 
 def print_json(value: Any) -> None:

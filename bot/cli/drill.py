@@ -9,16 +9,22 @@ from __future__ import annotations
 import argparse
 import random
 import sys
-from pathlib import Path
 
-from bot.cli.common import EXIT_OK, CommandError, SubParsers, add_command, print_json
+from bot.cli.common import (
+    EXIT_OK,
+    CommandError,
+    SubParsers,
+    add_command,
+    add_knowledge_option,
+    knowledge_of,
+    print_json,
+)
 from bot.config import Config
 from bot.drills.cards import drill_card, feedback_card, strong_card, weak_card
 from bot.drills.content import Drill, DrillBank
 from bot.drills.feedback import assess
 from bot.drills.service import EMPTY_BANK, check_answer, find_drill
 from bot.errors import UserFacingError
-from bot.knowledge.loader import require_knowledge
 
 
 def register(subparsers: SubParsers) -> None:
@@ -31,7 +37,7 @@ def register(subparsers: SubParsers) -> None:
     )
     parser.add_argument("--id", dest="show_id", metavar="ID", help="the drill id (default: a random drill)")
     parser.add_argument("--theme", metavar="THEME", help="pick the random drill from this theme")
-    parser.add_argument("--knowledge", metavar="DIR", help="knowledge folder (default: the configured one)")
+    add_knowledge_option(parser)
     sub = parser.add_subparsers(dest="drill_command", metavar="COMMAND")
     score = add_command(
         sub,
@@ -43,11 +49,11 @@ def register(subparsers: SubParsers) -> None:
     score.add_argument("--id", dest="score_id", metavar="ID", required=True, help="the drill id")
     score.add_argument("--answer", required=True, metavar="TEXT", help="the answer ('-' reads it from stdin)")
     score.add_argument("--json", action="store_true", help="print the feedback as JSON")
-    score.add_argument("--knowledge", metavar="DIR", help="knowledge folder (default: the configured one)")
+    add_knowledge_option(score)
 
 
 def _bank(args: argparse.Namespace, config: Config) -> DrillBank:
-    bank = require_knowledge(Path(args.knowledge) if args.knowledge else config.knowledge_path).part(DrillBank)
+    bank = knowledge_of(args, config).part(DrillBank)
     if not bank.drills:
         raise CommandError(EMPTY_BANK)
     return bank
