@@ -15,7 +15,6 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot import limits
-from bot.knowledge.entries import EntryLibrary
 from bot.quiz.cards import (
     in_progress_card,
     leaderboard_card,
@@ -70,8 +69,7 @@ def question_view(screen: QuestionScreen) -> discord.ui.View:
 def result_view(interaction: discord.Interaction, screen: ResultScreen) -> discord.ui.View:
     label = "See your score" if screen.ended else "Next question"
     items: list[discord.ui.Item[Any]] = [QuizButton(screen.session_id, screen.position, "n", label=label)]
-    entries = services_of(interaction).knowledge.current.part(EntryLibrary).entries
-    entry = entries.get(screen.question.entry) if screen.question.entry else None
+    entry = service_of(interaction).linked_entry(screen.question)
     if entry is not None:
         items.append(EntryButton(entry.id, f"Read: {entry.title}"))
     if not screen.ended:

@@ -14,8 +14,9 @@ from dataclasses import dataclass
 from rapidfuzz import process, utils
 
 from bot.errors import UserFacingError
+from bot.knowledge.entries import Entry, EntryLibrary
 from bot.quiz import engine
-from bot.quiz.content import QuestionBank
+from bot.quiz.content import QuestionBank, QuizQuestion
 from bot.quiz.engine import (
     LENGTHS,
     UNFINISHED,
@@ -74,6 +75,12 @@ class QuizService:
             hint = f" (did you mean '{near[0]}'?)" if near else ""
             raise UserFacingError(f"There is no quiz theme '{text}'{hint}. Themes: {', '.join(themes)}.")
         return theme
+
+    def linked_entry(self, question: QuizQuestion) -> Entry | None:
+        """The knowledge entry a question links to (to read after answering), if it is still there."""
+        if not question.entry:
+            return None
+        return self.services.knowledge.current.part(EntryLibrary).entries.get(question.entry)
 
     @staticmethod
     def check_length(length: int) -> None:

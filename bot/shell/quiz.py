@@ -7,7 +7,6 @@ here too, and a quiz left when the input ends can be continued with /quiz (until
 from __future__ import annotations
 
 from bot.errors import UserFacingError
-from bot.knowledge.entries import EntryLibrary
 from bot.quiz.cards import in_progress_card, question_card, result_card, stats_card, summary_card
 from bot.quiz.engine import QuestionScreen, ResultScreen, Screen
 from bot.quiz.service import QuizInProgress, QuizService
@@ -68,7 +67,7 @@ async def play(session: Session, service: QuizService, screen: Screen) -> None:
                 screen = await service.quit(sid, user)
         elif isinstance(screen, ResultScreen):
             session.show(result_card(screen))
-            step = await after_result(session, screen)
+            step = await after_result(session, service, screen)
             if step is None:
                 break
             if step == "quit":
@@ -82,10 +81,9 @@ async def play(session: Session, service: QuizService, screen: Screen) -> None:
     session.say(f"Paused. Type /quiz to continue (the quiz expires after {minutes:g} minutes without an answer).")
 
 
-async def after_result(session: Session, screen: ResultScreen) -> str | None:
+async def after_result(session: Session, service: QuizService, screen: ResultScreen) -> str | None:
     """Next, Quit or None (input ended); the linked entry can be read first, like the result's buttons."""
-    entry_id = screen.question.entry
-    entry = session.services.knowledge.current.part(EntryLibrary).entries.get(entry_id) if entry_id else None
+    entry = service.linked_entry(screen.question)
     moves = [("next", "See your score" if screen.ended else "Next question")]
     if entry is not None:
         moves.append(("read", f"Read: {entry.title}"))
