@@ -9,15 +9,7 @@ from __future__ import annotations
 import argparse
 
 from bot.ask import Answer, answer_question, clean_question, entry_card, no_answer_card
-from bot.cli.common import (
-    EXIT_OK,
-    CommandError,
-    SubParsers,
-    add_command,
-    add_knowledge_option,
-    knowledge_of,
-    print_json,
-)
+from bot.cli.common import EXIT_OK, CommandError, SubParsers, add_command, add_knowledge_arg, knowledge_of, print_json
 from bot.config import Config
 from bot.errors import UserFacingError
 from bot.knowledge.base import KnowledgeBase
@@ -36,7 +28,7 @@ def register(subparsers: SubParsers) -> None:
     )
     parser.add_argument("question", help="the question, in quotes")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
-    add_knowledge_option(parser)
+    add_knowledge_arg(parser)
 
 
 async def ask_command(args: argparse.Namespace, config: Config) -> int:

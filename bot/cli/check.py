@@ -12,15 +12,7 @@ from typing import Any
 from bot.check.cards import recap
 from bot.check.content import CONTEXT, QUESTIONS, CheckContent
 from bot.check.engine import AnswerError, CheckResult, evaluate, parse_pairs, resolve_answers
-from bot.cli.common import (
-    EXIT_OK,
-    CommandError,
-    SubParsers,
-    add_command,
-    add_knowledge_option,
-    knowledge_of,
-    print_json,
-)
+from bot.cli.common import EXIT_OK, CommandError, SubParsers, add_command, add_knowledge_arg, knowledge_of, print_json
 from bot.config import Config
 
 OPTIONS = {QUESTIONS: "--answers", CONTEXT: "--context"}
@@ -48,7 +40,7 @@ def register(subparsers: SubParsers) -> None:
         help="the context, e.g. size=5000+,model=safe,kind=enterprise (also subject=..., title=...)",
     )
     parser.add_argument("--json", action="store_true", help="print the verdict as JSON")
-    add_knowledge_option(parser)
+    add_knowledge_arg(parser)
 
 
 async def check_command(args: argparse.Namespace, config: Config) -> int:

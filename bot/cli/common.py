@@ -31,7 +31,7 @@ def add_command(subparsers: SubParsers, name: str, handler: Handler, **kwargs: A
     return parser
 
 
-def add_knowledge_option(parser: argparse.ArgumentParser) -> None:
+def add_knowledge_arg(parser: argparse.ArgumentParser) -> None:
     """``--knowledge DIR``, for commands that read only the knowledge folder (see :func:`knowledge_of`)."""
     parser.add_argument("--knowledge", metavar="DIR", help="knowledge folder (default: the configured one)")
 

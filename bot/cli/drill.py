@@ -10,15 +10,7 @@ import argparse
 import random
 import sys
 
-from bot.cli.common import (
-    EXIT_OK,
-    CommandError,
-    SubParsers,
-    add_command,
-    add_knowledge_option,
-    knowledge_of,
-    print_json,
-)
+from bot.cli.common import EXIT_OK, CommandError, SubParsers, add_command, add_knowledge_arg, knowledge_of, print_json
 from bot.config import Config
 from bot.drills.cards import drill_card, feedback_card, strong_card, weak_card
 from bot.drills.content import Drill, DrillBank
@@ -37,7 +29,7 @@ def register(subparsers: SubParsers) -> None:
     )
     parser.add_argument("--id", dest="show_id", metavar="ID", help="the drill id (default: a random drill)")
     parser.add_argument("--theme", metavar="THEME", help="pick the random drill from this theme")
-    add_knowledge_option(parser)
+    add_knowledge_arg(parser)
     sub = parser.add_subparsers(dest="drill_command", metavar="COMMAND")
     score = add_command(
         sub,
@@ -49,7 +41,7 @@ def register(subparsers: SubParsers) -> None:
     score.add_argument("--id", dest="score_id", metavar="ID", required=True, help="the drill id")
     score.add_argument("--answer", required=True, metavar="TEXT", help="the answer ('-' reads it from stdin)")
     score.add_argument("--json", action="store_true", help="print the feedback as JSON")
-    add_knowledge_option(score)
+    add_knowledge_arg(score)
 
 
 def _bank(args: argparse.Namespace, config: Config) -> DrillBank:
