@@ -23,11 +23,6 @@ class Card:
     footer: str | None = None
     tone: Tone = "neutral"
 
-    @property
-    def description(self) -> str:
-        """The body under the name Discord gives it (an embed's description); the check's tests read it so."""
-        return self.body
-
     def text(self) -> str:
         """Plain text for terminals (the CLI); Markdown bold is left as is, it reads fine."""
         lines = [f"== {self.title} =="]

@@ -63,7 +63,7 @@ async def answer_all(service: CheckService, screen: Screen, answers: dict[str, s
 async def test_a_full_check_ends_in_the_verdict_and_is_stored(service: CheckService, services: Services) -> None:
     first = await begin(service)
     assert first.step == 0 and first.card().title == "The three-question check · Step 1 of 8"
-    assert "A job title on its own" in first.card().description
+    assert "A job title on its own" in first.card().body
     screen = await answer_all(service, first, EXAMPLES["order-taker-po"])
     assert isinstance(screen, VerdictScreen)
     assert screen.result.verdict.id == "order-taker-po"
@@ -115,7 +115,7 @@ async def test_a_stale_step_changes_nothing_and_shows_where_the_member_is(servic
     stale = await service.act(first.session.id, ALICE, 0, Action.ANSWER, "current")
     assert isinstance(stale, QuestionScreen) and stale.step == 1 and stale.notice == STALE
     assert stale.session.answers == {"subject": "posting"}
-    assert stale.card().description.startswith(f"*{STALE}*")
+    assert stale.card().body.startswith(f"*{STALE}*")
     stale_back = await service.act(first.session.id, ALICE, 0, Action.RESTART)
     assert isinstance(stale_back, QuestionScreen) and stale_back.session.answers == {"subject": "posting"}
 
@@ -151,7 +151,7 @@ async def test_one_open_check_continue_or_abandon(service: CheckService) -> None
     await service.act(first.session.id, ALICE, 0, Action.ANSWER, "current")
     prompt = await service.start(ALICE, GUILD, CHANNEL)
     assert isinstance(prompt, OpenCheck) and prompt.session.id == first.session.id
-    assert "step 2 of 8 (Current role)" in prompt.card().description
+    assert "step 2 of 8 (Current role)" in prompt.card().body
     resumed = await service.resume(first.session.id, ALICE)
     assert isinstance(resumed, QuestionScreen) and resumed.step == 1
 
@@ -235,7 +235,7 @@ async def test_sharing_is_claimed_once_and_only_for_server_checks(service: Check
     request = await service.share(in_server.session.id, ALICE, "<@101>")
     assert request.channel_id == CHANNEL
     assert request.card.title == "Three-question check: Hybrid: discovery is the gap"
-    assert request.card.description.startswith("<@101> checked: Job posting · Product Owner")
+    assert request.card.body.startswith("<@101> checked: Job posting · Product Owner")
     assert "Why" not in [name for name, _ in request.card.fields]
     with pytest.raises(UserFacingError, match="already shared"):
         await service.share(in_server.session.id, ALICE, "<@101>")
