@@ -515,29 +515,56 @@ class World:
         self.guild_commands: dict[int, dict[tuple[str, int], Json]] = {}
         self.interactions: dict[int, Interaction] = {}
         self.problems: list[Problem] = []
-        self._changed: asyncio.Event | None = None
+        #: Pending ``wait_for`` calls: each probe with the future that gets its first non-None result.
+        self._waiters: list[tuple[Callable[[], Any], asyncio.Future[Any]]] = []
+        self._check_scheduled = False
 
     def report(self, kind: str, detail: str) -> None:
         _log.error("loopback %s: %s", kind, detail)
         self.problems.append(Problem(kind, detail))
 
     def notify(self) -> None:
-        """Wake every waiter; called after each change so waits never poll."""
-        if self._changed is not None:
-            self._changed.set()
-            self._changed = None
+        """Called after each change so waits never poll.
+
+        The waiters' probes run once, right after the current handler has finished its changes, and
+        only the waiters whose probe now holds are woken: with hundreds of members waiting (benchmarks),
+        waking every task on every change would cost more than the bot being measured.
+        """
+        if self._waiters and not self._check_scheduled:
+            self._check_scheduled = True
+            asyncio.get_running_loop().call_soon(self._check_waiters)
+
+    def _check_waiters(self) -> None:
+        self._check_scheduled = False
+        waiting = []
+        for probe, future in self._waiters:
+            if future.done():
+                continue  # timed out or cancelled
+            try:
+                result = probe()
+            except Exception as error:
+                future.set_exception(error)
+                continue
+            if result is None:
+                waiting.append((probe, future))
+            else:
+                future.set_result(result)
+        self._waiters = waiting
 
     async def wait_for(self, probe: Callable[[], T | None], timeout: float, what: str) -> T:
         """Return ``probe()`` as soon as it is not None; TimeoutError naming ``what`` otherwise."""
+        result = probe()
+        if result is not None:
+            return result
+        future: asyncio.Future[T] = asyncio.get_running_loop().create_future()
+        self._waiters.append((probe, future))
         try:
             async with asyncio.timeout(timeout):
-                while (result := probe()) is None:
-                    if self._changed is None:
-                        self._changed = asyncio.Event()
-                    await self._changed.wait()
-                return result
+                return await future
         except TimeoutError:
             raise TimeoutError(f"loopback: timed out after {timeout}s waiting for {what}") from None
+        finally:
+            future.cancel()  # no-op once done; otherwise the next check drops it
 
     def channel(self, channel_id: int) -> Channel | None:
         return self.channels.get(channel_id)
