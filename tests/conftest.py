@@ -8,6 +8,8 @@ import pytest
 from bot.config import Config
 from bot.services import Services
 from tests.helpers import FakeClock, make_config
+from tests.loopback import LoopbackDiscord
+from tests.loopback.state import Channel, Guild
 
 pytest_plugins = ["tests.loopback.pytest_plugin"]
 
@@ -27,3 +29,14 @@ async def services(config: Config, clock: FakeClock) -> AsyncIterator[Services]:
     opened = await Services.open(config, clock=clock)
     yield opened
     await opened.close()
+
+
+@pytest.fixture
+def guild(loopback: LoopbackDiscord) -> Guild:
+    """A server with the bot in it, for end-to-end tests through the loopback Discord."""
+    return loopback.add_guild("Product People")
+
+
+@pytest.fixture
+def general(loopback: LoopbackDiscord, guild: Guild) -> Channel:
+    return loopback.add_text_channel(guild, "general")

@@ -10,6 +10,7 @@ import pytest
 
 from bot.config import Config, load_config
 from bot.services import Services
+from tests.loopback.state import Message
 
 REPO = Path(__file__).resolve().parent.parent
 SHIPPED_KNOWLEDGE = REPO / "knowledge"
@@ -50,3 +51,14 @@ def make_config(tmp_path: Path, **sections: dict[str, Any]) -> Config:
     for name, values in sections.items():
         overrides[name] = {**overrides.get(name, {}), **values}
     return load_config(None, overrides=overrides)
+
+
+def embed(message: Message) -> dict[str, Any]:
+    """The message's (first) embed, failing clearly when the bot sent none."""
+    assert message.embeds, f"message {message.id} has no embed: {message.content!r}"
+    return message.embeds[0]
+
+
+def labels(message: Message) -> dict[str, str]:
+    """Button label -> custom_id, for the buttons on the message as it is now."""
+    return {c["label"]: c["custom_id"] for row in message.components for c in row["components"] if "custom_id" in c}

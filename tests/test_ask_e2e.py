@@ -13,7 +13,7 @@ import discord
 import pytest
 
 from cogs.ask import MENU_NAME
-from tests.helpers import SHIPPED_KNOWLEDGE
+from tests.helpers import SHIPPED_KNOWLEDGE, embed
 from tests.loopback import LoopbackDiscord
 from tests.loopback.driver import Actor, CommandUnavailable, InteractionHandle
 from tests.loopback.harness import BotHarness
@@ -25,21 +25,6 @@ APPLICATION_COMMAND = 2
 MESSAGE_COMMAND = 3
 MODERATOR = discord.Permissions(manage_guild=True)
 FAST = {"cooldown_seconds": 0.001}  # tests that ask twice as one member are not about the cooldown
-
-
-@pytest.fixture
-def guild(loopback: LoopbackDiscord) -> Guild:
-    return loopback.add_guild("Product People")
-
-
-@pytest.fixture
-def general(loopback: LoopbackDiscord, guild: Guild) -> Channel:
-    return loopback.add_text_channel(guild, "general")
-
-
-def embed(message: Message) -> dict[str, Any]:
-    assert message.embeds, f"message {message.id} has no embed: {message.content!r}"
-    return message.embeds[0]
 
 
 def buttons(message: Message) -> dict[str, str]:

@@ -17,7 +17,7 @@ from bot.drills import store
 from bot.drills.content import DrillBank
 from bot.knowledge.loader import require_knowledge
 from cogs.drills import Drills
-from tests.helpers import SHIPPED_KNOWLEDGE, FakeClock, install_bot_clock
+from tests.helpers import SHIPPED_KNOWLEDGE, FakeClock, install_bot_clock, labels
 from tests.loopback import LoopbackDiscord
 from tests.loopback.driver import CommandUnavailable
 from tests.loopback.harness import BotHarness
@@ -36,11 +36,6 @@ def bot_clock(monkeypatch: pytest.MonkeyPatch) -> FakeClock:
 
 
 @pytest.fixture
-def guild(loopback: LoopbackDiscord) -> Guild:
-    return loopback.add_guild("Product People")
-
-
-@pytest.fixture
 def drills_channel(loopback: LoopbackDiscord, guild: Guild) -> Channel:
     return loopback.add_text_channel(guild, "interview-drills")
 
@@ -56,10 +51,6 @@ async def drills_cog(h: BotHarness) -> Drills:
     cog = cast(Drills, found)
     await asyncio.wait_for(cog.started.wait(), 5)
     return cog
-
-
-def labels(message: Message) -> dict[str, str]:
-    return {c["label"]: c["custom_id"] for row in message.components for c in row["components"] if "custom_id" in c}
 
 
 def drill_of(message: Message) -> str:

@@ -12,7 +12,7 @@ import pytest
 from bot.drills import store
 from bot.knowledge.loader import require_knowledge
 from bot.quiz.content import QuestionBank
-from tests.helpers import SHIPPED_KNOWLEDGE, FakeClock, install_bot_clock
+from tests.helpers import SHIPPED_KNOWLEDGE, FakeClock, install_bot_clock, labels
 from tests.loopback import LoopbackDiscord
 from tests.loopback.harness import BotHarness
 from tests.loopback.state import Channel, Guild
@@ -20,19 +20,9 @@ from tests.loopback.state import Channel, Guild
 # The feature suites' helpers: a fault test drives exactly the flows they test.
 from tests.test_check_e2e import World, answer, start_in_server, title
 from tests.test_drills_e2e import POSTING, drills_cog, harness, posts, set_up
-from tests.test_quiz_e2e import click, labels, option_id, start_in_dms
+from tests.test_quiz_e2e import click, option_id, start_in_dms
 
 BANK = require_knowledge(SHIPPED_KNOWLEDGE).part(QuestionBank)
-
-
-@pytest.fixture
-def guild(loopback: LoopbackDiscord) -> Guild:
-    return loopback.add_guild("Product People")
-
-
-@pytest.fixture
-def general(loopback: LoopbackDiscord, guild: Guild) -> Channel:
-    return loopback.add_text_channel(guild, "general")
 
 
 @pytest.fixture

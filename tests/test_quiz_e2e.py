@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import asyncio
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from bot.knowledge.loader import load_knowledge
 from bot.quiz.content import QuestionBank, QuizQuestion
-from tests.helpers import SHIPPED_KNOWLEDGE
+from tests.helpers import SHIPPED_KNOWLEDGE, embed, labels
 from tests.loopback import LoopbackDiscord
 from tests.loopback.driver import Actor
 from tests.loopback.harness import BotHarness
@@ -27,28 +26,8 @@ def bank() -> QuestionBank:
     return result.knowledge.part(QuestionBank)
 
 
-@pytest.fixture
-def guild(loopback: LoopbackDiscord) -> Guild:
-    return loopback.add_guild("Product People")
-
-
-@pytest.fixture
-def general(loopback: LoopbackDiscord, guild: Guild) -> Channel:
-    return loopback.add_text_channel(guild, "general")
-
-
-def embed(message: Message) -> dict[str, Any]:
-    assert message.embeds, f"message {message.id} has no embed"
-    return message.embeds[0]
-
-
 def title(message: Message) -> str:
     return str(embed(message).get("title", ""))
-
-
-def labels(message: Message) -> dict[str, str]:
-    """Button label -> custom_id, for the buttons on the message as it is now."""
-    return {c["label"]: c["custom_id"] for row in message.components for c in row["components"] if "custom_id" in c}
 
 
 def question_on(message: Message, bank: QuestionBank) -> QuizQuestion:
