@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 
 import discord
 from discord import app_commands
 
 from bot.moderation import is_moderator
 from cogs._ui import services_of
-
-T = TypeVar("T")
 
 NOT_A_MODERATOR = (
     "This command is for moderators: you need the Manage Server permission or one of this server's moderator roles."
@@ -23,29 +20,27 @@ async def member_is_moderator(interaction: discord.Interaction) -> bool:
     roles = [r.id for r in getattr(member, "roles", [])]
     manage = isinstance(member, discord.Member) and member.guild_permissions.manage_guild
     return await is_moderator(
-        services_of(interaction),
-        user_id=member.id,
-        guild_id=interaction.guild_id,
-        manage_guild=manage,
-        role_ids=roles,
+        services_of(interaction), user_id=member.id, guild_id=interaction.guild_id, manage_guild=manage, role_ids=roles
     )
 
 
-def moderator_only() -> Callable[[T], T]:
-    async def predicate(interaction: discord.Interaction) -> bool:
+class ModeratorGroup(app_commands.Group):
+    """A command group for moderators: hidden from members by default, and checked on every call.
+
+    Server admins can show a hidden command to everyone in Integrations settings, so the check lives on
+    the group itself, where a new subcommand cannot forget it.
+    """
+
+    async def interaction_check(self, interaction: discord.Interaction, /) -> bool:
         if interaction.guild_id is None:
             raise app_commands.NoPrivateMessage()
         if not await member_is_moderator(interaction):
             raise app_commands.CheckFailure(NOT_A_MODERATOR)
         return True
 
-    check: Callable[[T], T] = app_commands.check(predicate)
-    return check
 
-
-def moderator_group(name: str, description: str, **kwargs: Any) -> app_commands.Group:
-    """A command group hidden from members by default (Manage Server) and checked server-side."""
-    return app_commands.Group(
+def moderator_group(name: str, description: str, **kwargs: Any) -> ModeratorGroup:
+    return ModeratorGroup(
         name=name,
         description=description,
         guild_only=True,

@@ -1,7 +1,7 @@
 """/kb reload, /kb gaps and /kb stats: the moderators' knowledge base tools.
 
-Hidden from members (Manage Server by default) and checked again on every call with
-:func:`~cogs._permissions.moderator_only`, because hiding a command is not a permission.
+Hidden from members (Manage Server by default) and checked again on every call by the group
+(:class:`~cogs._permissions.ModeratorGroup`), because hiding a command is not a permission.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import discord
 from discord.ext import commands
 
 from bot.ask import AskService, describe_gaps, describe_reload, describe_stats
-from cogs._permissions import moderator_group, moderator_only
+from cogs._permissions import moderator_group
 from cogs._ui import card_embed, services_of
 
 
@@ -18,7 +18,6 @@ class KnowledgeAdmin(commands.Cog):
     kb = moderator_group("kb", "Knowledge base tools for moderators")
 
     @kb.command(name="reload", description="Re-read the knowledge files; refused (old version kept) if any is broken")
-    @moderator_only()
     async def reload(self, interaction: discord.Interaction) -> None:
         services = services_of(interaction)
         services.feature(AskService)  # the index must be listening before the swap
@@ -26,13 +25,11 @@ class KnowledgeAdmin(commands.Cog):
         await interaction.response.send_message(embed=card_embed(describe_reload(outcome)), ephemeral=True)
 
     @kb.command(name="gaps", description="The most frequent questions members asked that had no curated answer")
-    @moderator_only()
     async def gaps(self, interaction: discord.Interaction) -> None:
         card = describe_gaps(await services_of(interaction).feature(AskService).gaps(interaction.guild_id))
         await interaction.response.send_message(embed=card_embed(card), ephemeral=True)
 
     @kb.command(name="stats", description="Most asked entries and how helpful members found the answers")
-    @moderator_only()
     async def stats(self, interaction: discord.Interaction) -> None:
         card = describe_stats(await services_of(interaction).feature(AskService).stats(interaction.guild_id))
         await interaction.response.send_message(embed=card_embed(card), ephemeral=True)

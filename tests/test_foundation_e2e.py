@@ -13,9 +13,11 @@ from pathlib import Path
 
 import pytest
 
+from bot.moderation import set_moderator_role_ids
 from tests.helpers import REPO, SHIPPED_KNOWLEDGE
 from tests.loopback import LoopbackDiscord
 from tests.loopback.harness import BotHarness
+from tests.loopback.state import Channel, Guild
 
 
 def embed_text(message: object) -> str:
@@ -222,3 +224,31 @@ async def test_member_commands_have_a_cooldown_with_a_specific_message(
         assert re.match(r"Slow down a little: you can use this again in \d+ s\.", refused.message.content or "")
         other = await (await loopback.slash(bob, "compare", channel=general)).response()
         assert other.message is not None and other.message.embeds  # the cooldown is per member
+
+
+MODERATOR_COMMANDS = [
+    ("kb reload", {}),
+    ("kb gaps", {}),
+    ("drills status", {}),
+    ("drills pause", {}),
+    ("drills post-now", {}),
+]
+
+
+@pytest.mark.parametrize(("command", "options"), MODERATOR_COMMANDS)
+async def test_moderator_commands_are_refused_server_side_even_when_shown_to_everyone(
+    loopback: LoopbackDiscord, tmp_path: Path, guild: Guild, general: Channel, command: str, options: dict[str, str]
+) -> None:
+    alice = loopback.add_member(guild, "alice")
+    helpers = loopback.add_role(guild, "helpers", 0)
+    helper = loopback.add_member(guild, "helper", roles=[helpers])
+    async with BotHarness(loopback, tmp_path) as harness:
+        # A server admin can show a hidden command to everyone in Integrations settings.
+        loopback.world.global_commands[(command.split()[0], 1)]["default_member_permissions"] = None
+        refused = await (await loopback.slash(alice, command, options, channel=general)).response()
+        assert refused.message is not None and refused.message.ephemeral
+        assert (refused.message.content or "").startswith("This command is for moderators")
+
+        await set_moderator_role_ids(harness.bot.services, guild.id, [helpers.id])
+        allowed = await (await loopback.slash(helper, command, options, channel=general)).response()
+        assert allowed.message is None or not (allowed.message.content or "").startswith("This command is for")
