@@ -236,7 +236,7 @@ class AskService:
         """The entry a member picked or typed in ``/topic``: an id, a title, an alias, or close to one."""
         entry = self.entry(name.strip()) or self._index.lookup(name)
         if entry is None:
-            raise UserFacingError(f"I have no topic called '{limits.trim(name, 80)}'. Try `/topics` to browse.")
+            raise UserFacingError(f"I have no topic called '{limits.echo(name)}'. Try `/topics` to browse.")
         return entry
 
     def autocomplete(self, current: str) -> list[tuple[str, str]]:

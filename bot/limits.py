@@ -20,6 +20,15 @@ AUTOCOMPLETE_CHOICES = 25
 AUTOCOMPLETE_NAME = 100
 
 
+#: How much of a member's own input an error message repeats back.
+ECHO = 60
+
+
+def echo(text: str) -> str:
+    """A member's input as an error message quotes it: one line, short, so the message always fits."""
+    return trim(" ".join(text.split()), ECHO)
+
+
 def trim(text: str, limit: int, marker: str = "…") -> str:
     """Cut ``text`` to ``limit`` characters, marking the cut, so a long value never gets a 400 from Discord."""
     if len(text) <= limit:

@@ -13,6 +13,7 @@ import secrets
 import discord
 from discord import app_commands
 
+from bot import limits
 from bot.errors import UserFacingError
 
 log = logging.getLogger("pmpo.errors")
@@ -60,6 +61,7 @@ async def report_error(interaction: discord.Interaction, error: BaseException, *
             exc_info=error,
         )
         message = f"Something went wrong on my side (reference `{code}`). A moderator can look it up in the bot's log."
+    message = limits.trim(message, limits.MESSAGE_CONTENT)  # whatever an error quotes, the reply must fit
     try:
         if interaction.response.is_done():
             await interaction.followup.send(message, ephemeral=True)

@@ -252,3 +252,29 @@ async def test_moderator_commands_are_refused_server_side_even_when_shown_to_eve
         await set_moderator_role_ids(harness.bot.services, guild.id, [helpers.id])
         allowed = await (await loopback.slash(helper, command, options, channel=general)).response()
         assert allowed.message is None or not (allowed.message.content or "").startswith("This command is for")
+
+
+@pytest.mark.parametrize(
+    ("command", "options", "expected"),
+    [
+        ("quiz start", {"theme": "x" * 2100}, "There is no quiz theme 'xxx"),
+        ("drill", {"theme": "y" * 2100}, "There's no drill theme 'yyy"),
+        ("topic", {"name": "z" * 2100}, "I have no topic called 'zzz"),
+    ],
+)
+async def test_absurdly_long_options_get_a_short_clear_answer(
+    loopback: LoopbackDiscord,
+    tmp_path: Path,
+    guild: Guild,
+    general: Channel,
+    command: str,
+    options: dict,
+    expected: str,
+) -> None:
+    alice = loopback.add_member(guild, "alice")
+    async with BotHarness(loopback, tmp_path):
+        handle = await loopback.slash(alice, command, options, channel=general)
+        reply = await handle.original_message()
+        assert reply.ephemeral
+        assert (reply.content or "").startswith(expected)
+        assert len(reply.content or "") < 400

@@ -23,6 +23,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from rapidfuzz import process
 
+from bot import limits
 from bot.errors import UserFacingError
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -75,7 +76,7 @@ def parse_time(text: str) -> dt.time:
         hour, minute = int(match.group(1)), int(match.group(2))
         if hour < 24 and minute < 60:
             return dt.time(hour, minute)
-    raise UserFacingError(f"'{text}' isn't a time I understand. {TIME_EXAMPLE}")
+    raise UserFacingError(f"'{limits.echo(text)}' isn't a time I understand. {TIME_EXAMPLE}")
 
 
 def format_time(at: dt.time) -> str:
@@ -99,7 +100,7 @@ def parse_timezone(name: str) -> ZoneInfo:
             pass
     match = process.extractOne(wanted, list(timezone_names()), score_cutoff=80) if wanted else None
     hint = f" Did you mean {match[0]}?" if match else ""
-    raise UserFacingError(f"'{name}' isn't a time zone I know.{hint} {TIMEZONE_EXAMPLE}")
+    raise UserFacingError(f"'{limits.echo(name)}' isn't a time zone I know.{hint} {TIMEZONE_EXAMPLE}")
 
 
 def timezone_choices(typed: str, limit: int = 25) -> list[str]:
@@ -138,7 +139,9 @@ def parse_days(text: str) -> frozenset[int]:
 def _day(name: str, text: str) -> int:
     if name in _DAY_NAMES:
         return _DAY_NAMES[name]
-    raise UserFacingError(f"'{name or text}' in '{text}' isn't a day of the week. {DAYS_EXAMPLE}")
+    raise UserFacingError(
+        f"'{limits.echo(name or text)}' in '{limits.echo(text)}' isn't a day of the week. {DAYS_EXAMPLE}"
+    )
 
 
 def format_days(days: frozenset[int]) -> str:

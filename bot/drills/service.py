@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from rapidfuzz import process
 
+from bot import limits
 from bot.drills import schedule as sched
 from bot.drills import store
 from bot.drills.content import Drill, DrillBank
@@ -108,7 +109,7 @@ class DrillService:
         match = process.extractOne(text, themes, score_cutoff=70)
         if match is not None:
             return str(match[0])
-        raise UserFacingError(f"There's no drill theme '{text}'. Themes: {', '.join(themes)}.")
+        raise UserFacingError(f"There's no drill theme '{limits.echo(text)}'. Themes: {', '.join(themes)}.")
 
     def theme_choices(self, typed: str) -> list[str]:
         wanted = typed.strip().lower()

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from rapidfuzz import process, utils
 
+from bot import limits
 from bot.errors import UserFacingError
 from bot.knowledge.entries import Entry, EntryLibrary
 from bot.quiz import engine
@@ -73,7 +74,7 @@ class QuizService:
             themes = self.themes()
             near = process.extractOne(text, themes, processor=utils.default_process, score_cutoff=75)
             hint = f" (did you mean '{near[0]}'?)" if near else ""
-            raise UserFacingError(f"There is no quiz theme '{text}'{hint}. Themes: {', '.join(themes)}.")
+            raise UserFacingError(f"There is no quiz theme '{limits.echo(text)}'{hint}. Themes: {', '.join(themes)}.")
         return theme
 
     def linked_entry(self, question: QuizQuestion) -> Entry | None:
