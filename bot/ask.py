@@ -9,6 +9,7 @@ embeds, the shell and the CLI show the same words; each front end only draws the
 from __future__ import annotations
 
 import datetime as dt
+import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -81,12 +82,24 @@ class TopicPage:
     entries: tuple[Entry, ...] = field(default=())
 
 
+#: Discord's markup for mentions and custom emoji. A question is stored without any member's id in it,
+#: so mentions become what a reader sees in their place.
+_MARKUP = (
+    (re.compile(r"<@!?\d+>"), "@someone"),
+    (re.compile(r"<@&\d+>"), "@role"),
+    (re.compile(r"<#\d+>"), "#channel"),
+    (re.compile(r"<a?:(\w+):\d+>"), r":\1:"),
+)
+
+
 def clean_question(text: str, max_length: int) -> str:
     """The question as searched and stored, or a :class:`UserFacingError` saying what to change.
 
-    Control and zero-width characters are dropped and whitespace collapsed first, so a question pasted
-    with odd characters is judged by what a person would see.
+    Control and zero-width characters are dropped, mentions replaced and whitespace collapsed first, so a
+    question pasted with odd characters is judged by what a person would see, and stores no member's id.
     """
+    for pattern, replacement in _MARKUP:
+        text = pattern.sub(replacement, text)
     visible = "".join(c for c in text if unicodedata.category(c) not in ("Cc", "Cf") or c in "\n\t")
     question = " ".join(visible.split())
     if not question:
@@ -192,10 +205,6 @@ class AskService:
         self._index = SearchIndex.from_knowledge(knowledge)
 
     @property
-    def index(self) -> SearchIndex:
-        return self._index
-
-    @property
     def knowledge(self) -> KnowledgeBase:
         return self._services.knowledge.current
 
@@ -204,10 +213,11 @@ class AskService:
         text = clean_question(question, self._services.config.ask.max_question_length)
         return answer_question(self._index, self.knowledge, text)
 
-    async def ask(self, question: str, guild_id: int | None) -> Answer:
+    async def ask(self, question: str, guild_id: int | None, *, keep_unanswered: bool = True) -> Answer:
         """Answer, and record it: the entry for ``/kb stats``, or the question for ``/kb gaps``.
 
-        The member who asked is deliberately not recorded in either case.
+        The member who asked is deliberately not recorded in either case. ``keep_unanswered=False`` is for
+        text someone else wrote (the context menu): its author never asked the bot to keep it.
         """
         answer = self.answer(question)
         now = self._services.clock().isoformat()
@@ -216,7 +226,7 @@ class AskService:
                 "INSERT INTO ask_log (entry_id, guild_id, asked_at) VALUES (?, ?, ?)",
                 (answer.entry.id, guild_id, now),
             )
-        else:
+        elif keep_unanswered:
             await self._services.db.execute(
                 "INSERT INTO unanswered_questions (normalised, question, guild_id, asked_at) VALUES (?, ?, ?, ?)",
                 (normalise(answer.question), answer.question, guild_id, now),
@@ -225,12 +235,6 @@ class AskService:
 
     def entry(self, entry_id: str) -> Entry | None:
         return self.knowledge.part(EntryLibrary).entries.get(entry_id)
-
-    def require_entry(self, entry_id: str) -> Entry:
-        entry = self.entry(entry_id)
-        if entry is None:
-            raise UserFacingError("That entry is no longer in the knowledge base; try `/topics` to browse.")
-        return entry
 
     def topic(self, name: str) -> Entry:
         """The entry a member picked or typed in ``/topic``: an id, a title, an alias, or close to one."""

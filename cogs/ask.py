@@ -170,7 +170,9 @@ class Ask(commands.Cog):
         """Answer the question in someone else's message, publicly, pointing at that message."""
         if not message.content.strip():
             raise UserFacingError("That message has no text for me to answer (only attachments or embeds).")
-        answer = await ask_service(interaction).ask(message.content, interaction.guild_id)
+        # Someone else's message: answer its opening (they can't be asked to shorten it) and keep nothing of it.
+        opening = message.content[: services_of(interaction).config.ask.max_question_length]
+        answer = await ask_service(interaction).ask(opening, interaction.guild_id, keep_unanswered=False)
         embed, view = answer_message(interaction, answer)
         embed.description = limits.trim(
             f"Answering [this message]({message.jump_url}).\n\n{embed.description or ''}", limits.EMBED_DESCRIPTION

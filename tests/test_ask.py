@@ -280,3 +280,18 @@ async def test_shell_topic_topics_and_compare(services: Services) -> None:
     assert "== Product Manager vs Product Owner at a glance ==" in out and "-- Roadmap" in out
     assert "Usage: /topic NAME" in out
     assert "I have no topic called 'zzzzqqq'" in out
+
+
+async def test_mentions_are_never_stored_with_an_unanswered_question(services: Services) -> None:
+    service = services.feature(AskService)
+    await service.ask("<@123456789012345678> <@&22> in <#33> how long do I boil an egg <:egg:44>", 42)
+    row = await services.db.fetchone("SELECT normalised, question FROM unanswered_questions")
+    assert row is not None
+    assert row["question"] == "@someone @role in #channel how long do I boil an egg :egg:"
+    assert not any(ch.isdigit() for ch in row["question"] + row["normalised"])
+
+
+async def test_someone_elses_unanswered_message_is_not_kept(services: Services) -> None:
+    answer = await services.feature(AskService).ask("how long do I boil an egg", 42, keep_unanswered=False)
+    assert answer.entry is None
+    assert await services.db.fetchall("SELECT * FROM unanswered_questions") == []

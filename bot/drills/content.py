@@ -21,9 +21,6 @@ from bot.knowledge.base import Kind, KnowledgeBase, Origin, did_you_mean
 from bot.knowledge.documents import Document, PathKey, Problem
 from bot.knowledge.entries import EntryLibrary
 
-#: General checks a drill can ask the engine to apply on top of its own signals.
-GENERAL_CHECKS = ("numbers", "owned-decision", "outcome-metric")
-
 
 @dataclass(frozen=True)
 class Signal:
