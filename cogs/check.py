@@ -95,13 +95,13 @@ def verdict_view(screen: VerdictScreen) -> discord.ui.View:
 
 
 async def post_in_channel(client: discord.Client, channel_id: int, embed: discord.Embed) -> bool:
-    """Post ``embed`` in a server channel; False when the channel is gone or the bot may not post there."""
+    """Post ``embed`` in a server channel; False when it could not be posted (so the share can be retried)."""
     try:
         channel = client.get_channel(channel_id) or await client.fetch_channel(channel_id)
         if not isinstance(channel, discord.abc.Messageable):
             return False
         await channel.send(embed=embed)
-    except (discord.Forbidden, discord.NotFound):
+    except discord.HTTPException:  # gone, forbidden, an archived thread, Discord failing: nothing was posted
         return False
     return True
 

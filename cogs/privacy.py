@@ -10,7 +10,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.privacy import forget, stored_about
-from cogs._ui import GOOD, WARN, guarded, make_embed, services_of
+from cogs._ui import GOOD, WARN, dynamic_view, guarded, make_embed, services_of
 
 NOTHING = "I don't store anything about you."
 
@@ -67,8 +67,7 @@ class Privacy(commands.Cog):
         if not data.total:
             await interaction.response.send_message(NOTHING, ephemeral=True)
             return
-        view = discord.ui.View(timeout=None)
-        view.add_item(ForgetButton(interaction.user.id))
+        view = dynamic_view(ForgetButton(interaction.user.id))
         await interaction.response.send_message(
             embed=make_embed(
                 "Delete everything about you?",

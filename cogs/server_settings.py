@@ -10,6 +10,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.errors import UserFacingError
 from bot.moderation import moderator_role_ids, set_moderator_role_ids
 from cogs._ui import make_embed, services_of
 
@@ -26,6 +27,9 @@ class ServerSettings(commands.Cog):
     @app_commands.checks.has_permissions(manage_guild=True)
     async def add(self, interaction: discord.Interaction, role: discord.Role) -> None:
         assert interaction.guild_id is not None  # guild_only group
+        if role.is_default() or role.managed:
+            what = "@everyone" if role.is_default() else "a role managed by an integration"
+            raise UserFacingError(f"{what} can't be a moderator role: pick a role you give to moderators yourself.")
         services = services_of(interaction)
         roles = await moderator_role_ids(services, interaction.guild_id) | {role.id}
         await set_moderator_role_ids(services, interaction.guild_id, roles)

@@ -44,8 +44,11 @@ def test_drill_shows_prompt_situation_answers_and_follow_ups(
     assert "== A strong answer ==" in out and "-- What it shows" in out and "== A weak answer ==" in out
 
 
-def test_drill_without_an_id_shows_one_from_the_theme(config_file: str, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["--config", config_file, "drill", "--theme", "career changer"]) == 0
+@pytest.mark.parametrize("typed", ["career changer", "career"])  # matched as /drill matches it
+def test_drill_without_an_id_shows_one_from_the_theme(
+    config_file: str, capsys: pytest.CaptureFixture[str], typed: str
+) -> None:
+    assert main(["--config", config_file, "drill", "--theme", typed]) == 0
     assert "== Interview drill: Career changer ==" in capsys.readouterr().out
 
 

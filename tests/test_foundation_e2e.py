@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.moderation import set_moderator_role_ids
+from bot.moderation import moderator_role_ids, set_moderator_role_ids
 from tests.helpers import REPO, SHIPPED_KNOWLEDGE
 from tests.loopback import LoopbackDiscord
 from tests.loopback.harness import BotHarness
@@ -117,8 +117,6 @@ async def test_moderators_commands_are_for_manage_server(loopback: LoopbackDisco
         assert not added.message.pings
         listed = await (await loopback.slash(admin, ("moderators", "list"), channel=general)).response()
         assert f"<@&{helpers.id}>" in embed_text(listed.message)
-        from bot.moderation import moderator_role_ids
-
         assert await moderator_role_ids(harness.bot.services, guild.id) == {helpers.id}
 
 
@@ -279,3 +277,15 @@ async def test_absurdly_long_options_get_a_short_clear_answer(
         assert reply.ephemeral
         assert (reply.content or "").startswith(expected)
         assert len(reply.content or "") < 400
+
+
+async def test_everyone_cannot_be_made_a_moderator_role(
+    loopback: LoopbackDiscord, tmp_path: Path, guild: Guild, general: Channel
+) -> None:
+    admin = loopback.add_member(guild, "admin", permissions=0x20)  # Manage Server
+    async with BotHarness(loopback, tmp_path) as harness:
+        handle = await loopback.slash(admin, ("moderators", "add"), {"role": guild.everyone}, channel=general)
+        refused = await handle.response()
+        assert refused.message is not None and refused.message.ephemeral
+        assert (refused.message.content or "").startswith("@everyone can't be a moderator role")
+        assert await moderator_role_ids(harness.bot.services, guild.id) == set()

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import io
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 from bot.services import Services
 from bot.shell import run_shell
-from tests.helpers import REPO, SHIPPED_KNOWLEDGE
+from tests.helpers import REPO, SHIPPED_KNOWLEDGE, make_config
 
 
 async def run(services: Services, text: str) -> str:
@@ -59,3 +60,16 @@ def test_start_without_token_explains_and_reaches_the_shell(tmp_path: Path) -> N
 async def test_a_command_typed_at_a_choice_leaves_the_flow_and_runs(services: Services) -> None:
     output = await run(services, "/check\n/about\n")
     assert "Version" in output and "Unknown command" not in output
+
+
+async def test_a_feature_that_is_not_set_up_is_explained_not_a_crash(tmp_path: Path) -> None:
+    knowledge = tmp_path / "knowledge"
+    shutil.copytree(SHIPPED_KNOWLEDGE, knowledge)
+    (knowledge / "check.yaml").unlink()
+    services = await Services.open(make_config(tmp_path, knowledge={"path": str(knowledge)}))
+    try:
+        output = await run(services, "/check\n/about\n")
+    finally:
+        await services.close()
+    assert "isn't set up" in output
+    assert "Version" in output  # the shell carried on

@@ -15,7 +15,7 @@ from bot.config import Config
 from bot.drills.cards import drill_card, feedback_card, strong_card, weak_card
 from bot.drills.content import Drill, DrillBank
 from bot.drills.feedback import assess
-from bot.drills.service import EMPTY_BANK, check_answer, find_drill
+from bot.drills.service import EMPTY_BANK, check_answer, find_drill, resolve_theme
 from bot.errors import UserFacingError
 
 
@@ -65,9 +65,11 @@ async def show_command(args: argparse.Namespace, config: Config) -> int:
     else:
         pool = list(bank.drills.values())
         if args.theme:
-            pool = [d for d in pool if d.theme.lower() == args.theme.strip().lower()]
-            if not pool:
-                raise CommandError(f"there's no drill theme '{args.theme}' (themes: {', '.join(bank.themes())})")
+            try:
+                theme = resolve_theme(bank, args.theme)
+            except UserFacingError as exc:
+                raise CommandError(str(exc)) from None
+            pool = [d for d in pool if d.theme == theme]
         drill = random.choice(pool)
     for card in (drill_card(drill), strong_card(drill), weak_card(drill)):
         print(card.text())

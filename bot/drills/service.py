@@ -83,6 +83,22 @@ def check_answer(answer: str, limit: int) -> str:
     return text
 
 
+def resolve_theme(bank: DrillBank, text: str) -> str:
+    """A theme by name, case-insensitively, or by a close match; refused with the list otherwise."""
+    themes = bank.themes()
+    wanted = text.strip().lower()
+    for theme in themes:
+        if theme.lower() == wanted:
+            return theme
+    starts = [t for t in themes if t.lower().startswith(wanted) or wanted in t.lower()]
+    if len(starts) == 1:
+        return starts[0]
+    match = process.extractOne(text, themes, score_cutoff=70)
+    if match is not None:
+        return str(match[0])
+    raise UserFacingError(f"There's no drill theme '{limits.echo(text)}'. Themes: {', '.join(themes)}.")
+
+
 class DrillService:
     def __init__(self, services: Services) -> None:
         self.services = services
@@ -97,19 +113,7 @@ class DrillService:
         return find_drill(self.bank, drill_id)
 
     def resolve_theme(self, text: str) -> str:
-        """A theme by name, case-insensitively, or by a close match; refused with the list otherwise."""
-        themes = self.bank.themes()
-        wanted = text.strip().lower()
-        for theme in themes:
-            if theme.lower() == wanted:
-                return theme
-        starts = [t for t in themes if t.lower().startswith(wanted) or wanted in t.lower()]
-        if len(starts) == 1:
-            return starts[0]
-        match = process.extractOne(text, themes, score_cutoff=70)
-        if match is not None:
-            return str(match[0])
-        raise UserFacingError(f"There's no drill theme '{limits.echo(text)}'. Themes: {', '.join(themes)}.")
+        return resolve_theme(self.bank, text)
 
     def theme_choices(self, typed: str) -> list[str]:
         wanted = typed.strip().lower()

@@ -8,11 +8,15 @@ shows buttons, the shell shows numbered choices. It reads plain lines, so it als
 from __future__ import annotations
 
 import asyncio
+import logging
 from typing import TextIO
 
+from bot.errors import UserFacingError
 from bot.services import Services
 from bot.shell import ask, check, drill, general, privacy, quiz
 from bot.shell.session import Session, ShellCommand
+
+log = logging.getLogger(__name__)
 
 MODULES = (general, ask, privacy, check, quiz, drill)
 
@@ -46,5 +50,11 @@ async def run_shell(services: Services, stdin: TextIO, stdout: TextIO) -> None:
             continue
         if command.name == "quit":
             break
-        await command.run(session, rest.strip())
+        try:
+            await command.run(session, rest.strip())
+        except UserFacingError as error:
+            session.say(str(error))
+        except Exception:
+            log.exception("Shell command /%s failed", command.name)
+            session.say(f"Something went wrong running /{command.name}; the details are in the log above.")
         await asyncio.sleep(0)
