@@ -6,6 +6,7 @@ what a moderator previews in the shell is what members get in Discord.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import logging
 from collections.abc import Callable
@@ -55,7 +56,15 @@ class KnowledgeHolder:
         """Call ``listener`` with each newly accepted knowledge base (e.g. to rebuild a search index)."""
         self._listeners.append(listener)
 
-    def reload(self) -> ReloadOutcome:
+    async def reload(self) -> ReloadOutcome:
+        """Load, validate and rebuild derived data in a worker thread, then swap.
+
+        A large knowledge base takes seconds to load; on the event loop that would stall every
+        interaction and heartbeat meanwhile. Members keep being served the current version until the swap.
+        """
+        return await asyncio.to_thread(self._reload)
+
+    def _reload(self) -> ReloadOutcome:
         result = load_knowledge(self._current.root)
         if result.knowledge is None:
             log.warning(

@@ -21,8 +21,9 @@ class KnowledgeAdmin(commands.Cog):
     async def reload(self, interaction: discord.Interaction) -> None:
         services = services_of(interaction)
         services.feature(AskService)  # the index must be listening before the swap
-        outcome = services.knowledge.reload()
-        await interaction.response.send_message(embed=card_embed(describe_reload(outcome)), ephemeral=True)
+        await interaction.response.defer(ephemeral=True, thinking=True)  # a big reload outlasts the 3 s deadline
+        outcome = await services.knowledge.reload()
+        await interaction.followup.send(embed=card_embed(describe_reload(outcome)), ephemeral=True)
 
     @kb.command(name="gaps", description="The most frequent questions members asked that had no curated answer")
     async def gaps(self, interaction: discord.Interaction) -> None:

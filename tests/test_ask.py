@@ -142,7 +142,7 @@ async def test_reload_rebuilds_the_index_and_reports_changes(tmp_path: Path, clo
         text = salary.read_text().replace("**Scope.**", "**Scope, mostly.**")
         salary.write_text(text + NEW_ENTRY)
         assert service.answer("how do I negotiate a raise").entry is None
-        outcome = services.knowledge.reload()
+        outcome = await services.knowledge.reload()
         assert outcome.accepted, outcome.problems
         assert service.answer("how do I negotiate a raise").entry.id == "negotiating-pay"  # type: ignore[union-attr]
         card = describe_reload(outcome)
@@ -161,7 +161,7 @@ async def test_broken_reload_is_refused_and_the_last_good_knowledge_keeps_answer
         service = services.feature(AskService)
         before = service.knowledge
         (root / "entries" / "salary.yaml").write_text("kind: entries\ntheme: [broken\n")
-        outcome = services.knowledge.reload()
+        outcome = await services.knowledge.reload()
         assert not outcome.accepted
         assert service.knowledge is before
         assert service.answer("PO salary 2026").entry.id == "salary-figures"  # type: ignore[union-attr]

@@ -20,6 +20,7 @@ from tests.loopback.harness import BotHarness
 from tests.loopback.state import Channel, Guild, Message
 
 CHANNEL_MESSAGE = 4
+DEFERRED_CHANNEL_MESSAGE = 5
 UPDATE_MESSAGE = 7
 APPLICATION_COMMAND = 2
 MESSAGE_COMMAND = 3
@@ -38,6 +39,14 @@ async def reply(handle: InteractionHandle) -> Message:
     assert callback.message is not None
     assert not callback.message.pings
     return callback.message
+
+
+async def reloaded(handle: InteractionHandle) -> Message:
+    """/kb reload thinks first (a big knowledge base takes seconds), then answers privately."""
+    assert (await handle.response()).type == DEFERRED_CHANNEL_MESSAGE
+    message = await handle.original_message()
+    assert message.ephemeral and not message.pings
+    return message
 
 
 async def ask(loopback: LoopbackDiscord, actor: Actor, channel: Channel, question: str, **options: Any) -> Message:
@@ -223,7 +232,7 @@ async def test_kb_reload_refuses_a_broken_file_keeps_serving_and_accepts_the_fix
     alice = loopback.add_member(guild, "alice")
     async with BotHarness(loopback, tmp_path, knowledge={"path": str(root)}, ask=FAST):
         salary.write_text(good.replace('    title: "Why do PMs earn', '    colour: red\n    title: "Why do PMs earn'))
-        refused = await reply(await loopback.slash(mod, "kb reload", channel=general))
+        refused = await reloaded(await loopback.slash(mod, "kb reload", channel=general))
         body = embed(refused)["description"]
         assert embed(refused)["title"] == "Knowledge reload refused"
         assert "Still serving the last good version" in body
@@ -233,7 +242,7 @@ async def test_kb_reload_refuses_a_broken_file_keeps_serving_and_accepts_the_fix
         assert embed(still)["title"] == "How much do PMs and POs earn in the US (2026)?"
 
         salary.write_text(good.replace("earn in the US (2026)?", "earn in the US in 2026?"), encoding="utf-8")
-        accepted = await reply(await loopback.slash(mod, "kb reload", channel=general))
+        accepted = await reloaded(await loopback.slash(mod, "kb reload", channel=general))
         assert embed(accepted)["title"] == "Knowledge reloaded"
         assert {"name": "Entries", "value": "edited: salary-figures", "inline": False} in embed(accepted)["fields"]
         fresh = await ask(loopback, alice, general, "PO salary in 2026")

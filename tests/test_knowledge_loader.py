@@ -82,7 +82,7 @@ def test_missing_folder_is_a_problem(tmp_path: Path) -> None:
     assert "knowledge folder does not exist" in str(result.problems[0])
 
 
-def test_reload_diff_and_refusal_keep_last_good(tmp_path: Path) -> None:
+async def test_reload_diff_and_refusal_keep_last_good(tmp_path: Path) -> None:
     root = make_kb(tmp_path, entry("one", "what is one"), entry("two", "what is two"))
     first = load_knowledge(root).knowledge
     assert first is not None
@@ -91,14 +91,14 @@ def test_reload_diff_and_refusal_keep_last_good(tmp_path: Path) -> None:
     holder.on_change(seen.append)
 
     make_kb(root, entry("one", "what is one", "A changed answer."), entry("three", "what is three"))
-    outcome = holder.reload()
+    outcome = await holder.reload()
     assert outcome.accepted
     change = outcome.changes["entries"]
     assert (change.added, change.removed, change.edited) == (("three",), ("two",), ("one",))
     assert seen == [holder.current]
 
     (root / "entries" / "t.yaml").write_text("kind: entries\ntheme: T\nentries: [oops\n")
-    refused = holder.reload()
+    refused = await holder.reload()
     assert not refused.accepted and "YAML syntax error" in str(refused.problems[0])
     assert set(holder.current.part(EntryLibrary).entries) == {"one", "three"}
     assert diff(holder.current, holder.current) == {}
