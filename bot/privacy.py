@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.cards import Card
 from bot.services import Services
 
 #: How each table reads to a member; a table missing here is still shown and deleted, under its own name.
@@ -56,3 +57,27 @@ async def forget(services: Services, user_id: int) -> StoredData:
             cursor = await conn.execute(f'DELETE FROM "{table}" WHERE user_id = ?', (user_id,))
             deleted[table] = cursor.rowcount
     return StoredData(deleted)
+
+
+NOTHING = "I don't store anything about you."
+
+
+def stored_card(data: StoredData) -> Card:
+    return Card(
+        "What I store about you",
+        "\n".join(data.lines()) or NOTHING,
+        footer="Questions nobody could answer are kept without your id. /privacy forget deletes the rest.",
+    )
+
+
+def confirm_card(data: StoredData) -> Card:
+    return Card("Delete everything about you?", "\n".join(data.lines()) + "\n\nThis cannot be undone.", tone="warn")
+
+
+def deleted_card(deleted: StoredData) -> Card:
+    return Card(
+        "Deleted",
+        "\n".join(deleted.lines()) or "There was nothing left to delete.",
+        footer="Unanswered questions never had your id.",
+        tone="good",
+    )

@@ -166,6 +166,8 @@ class EntryButton(
 
 
 class BaseModal(discord.ui.Modal):
+    """A form whose failures reach the member as a private message, like :class:`BaseView`'s."""
+
     async def on_error(self, interaction: discord.Interaction, error: Exception, /) -> None:  # type: ignore[override]
         await report_error(interaction, error, what=f"{type(self).__name__} form")
 

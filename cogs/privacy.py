@@ -9,10 +9,8 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.privacy import forget, stored_about
-from cogs._ui import GOOD, WARN, dynamic_view, guarded, make_embed, services_of
-
-NOTHING = "I don't store anything about you."
+from bot.privacy import NOTHING, confirm_card, deleted_card, forget, stored_about, stored_card
+from cogs._ui import card_embed, dynamic_view, guarded, services_of
 
 
 class ForgetButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"privacy:forget:(?P<user>\d+)"):
@@ -38,11 +36,7 @@ class ForgetButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"pr
             await interaction.response.send_message("This button is for someone else.", ephemeral=True)
             return
         deleted = await forget(services_of(interaction), interaction.user.id)
-        summary = "\n".join(deleted.lines()) or "There was nothing left to delete."
-        await interaction.response.edit_message(
-            embed=make_embed("Deleted", summary, colour=GOOD, footer="Unanswered questions never had your id."),
-            view=None,
-        )
+        await interaction.response.edit_message(embed=card_embed(deleted_card(deleted)), view=None)
 
 
 class Privacy(commands.Cog):
@@ -51,15 +45,7 @@ class Privacy(commands.Cog):
     @privacy.command(name="show", description="List what this bot stores about you")
     async def show(self, interaction: discord.Interaction) -> None:
         data = await stored_about(services_of(interaction), interaction.user.id)
-        body = "\n".join(data.lines()) or NOTHING
-        await interaction.response.send_message(
-            embed=make_embed(
-                "What I store about you",
-                body,
-                footer="Questions nobody could answer are kept without your id. /privacy forget deletes the rest.",
-            ),
-            ephemeral=True,
-        )
+        await interaction.response.send_message(embed=card_embed(stored_card(data)), ephemeral=True)
 
     @privacy.command(name="forget", description="Delete everything this bot stores about you")
     async def forget_command(self, interaction: discord.Interaction) -> None:
@@ -68,15 +54,7 @@ class Privacy(commands.Cog):
             await interaction.response.send_message(NOTHING, ephemeral=True)
             return
         view = dynamic_view(ForgetButton(interaction.user.id))
-        await interaction.response.send_message(
-            embed=make_embed(
-                "Delete everything about you?",
-                "\n".join(data.lines()) + "\n\nThis cannot be undone.",
-                colour=WARN,
-            ),
-            view=view,
-            ephemeral=True,
-        )
+        await interaction.response.send_message(embed=card_embed(confirm_card(data)), view=view, ephemeral=True)
 
 
 async def setup(bot: commands.Bot) -> None:

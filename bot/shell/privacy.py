@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.privacy import forget, stored_about
+from bot.privacy import forget, stored_about, stored_card
 from bot.shell.session import Session, ShellCommand
 
 
@@ -11,7 +11,7 @@ async def privacy_command(session: Session, _: str) -> None:
     if not data.total:
         session.say("Nothing is stored about the shell user.")
         return
-    session.card("What I store about you", "\n".join(data.lines()))
+    session.show(stored_card(data))
     if await session.choose("Delete all of it?", ["Yes, delete", "No, keep it"]) == 0:
         deleted = await forget(session.services, session.user_id)
         session.say(f"Deleted {deleted.total} record(s).")
