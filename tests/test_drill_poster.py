@@ -62,6 +62,18 @@ async def statuses(services: Services) -> list[tuple[str, str]]:
     return [(r["local_date"], r["status"]) for r in rows]
 
 
+async def claim_left_by_a_crash(services: Services, clock: FakeClock) -> store.Post | None:
+    """Today's drill claimed at post time, as a process that died before recording the send leaves it."""
+    at(clock, 2026, 11, 23, 7, 0)
+    await setup(services)
+    at(clock, 2026, 11, 23, 8, 30)
+    bank = list(services.knowledge.current.part(DrillBank).drills)
+    return await store.claim(
+        services.db, guild_id=GUILD, local_date=dt.date(2026, 11, 23), scheduled_for=clock.now,
+        channel_id=CHANNEL, bank_ids=bank, now=clock.now,
+    )  # fmt: skip
+
+
 async def test_posts_once_at_the_local_time_and_never_again_that_day(services: Services, clock: FakeClock) -> None:
     at(clock, 2026, 11, 23, 7, 0)  # 08:00 in Berlin
     await setup(services)
@@ -93,14 +105,7 @@ async def test_a_restart_never_posts_twice(services: Services, clock: FakeClock)
 async def test_a_crash_between_claim_and_send_is_resent_with_the_same_nonce(
     services: Services, clock: FakeClock
 ) -> None:
-    at(clock, 2026, 11, 23, 7, 0)
-    await setup(services)
-    at(clock, 2026, 11, 23, 8, 30)
-    bank = list(services.knowledge.current.part(DrillBank).drills)
-    claimed = await store.claim(
-        services.db, guild_id=GUILD, local_date=dt.date(2026, 11, 23), scheduled_for=clock.now,
-        channel_id=CHANNEL, bank_ids=bank, now=clock.now,
-    )  # fmt: skip
+    claimed = await claim_left_by_a_crash(services, clock)
     assert claimed is not None and claimed.nonce
     discord = FakeDiscord()
     discord.by_nonce[claimed.nonce] = 777  # the send did reach Discord before the crash
@@ -113,14 +118,7 @@ async def test_a_crash_between_claim_and_send_is_resent_with_the_same_nonce(
 
 
 async def test_a_stale_claim_is_given_up_rather_than_risking_a_duplicate(services: Services, clock: FakeClock) -> None:
-    at(clock, 2026, 11, 23, 7, 0)
-    await setup(services)
-    at(clock, 2026, 11, 23, 8, 30)
-    bank = list(services.knowledge.current.part(DrillBank).drills)
-    claimed = await store.claim(
-        services.db, guild_id=GUILD, local_date=dt.date(2026, 11, 23), scheduled_for=clock.now,
-        channel_id=CHANNEL, bank_ids=bank, now=clock.now,
-    )  # fmt: skip
+    claimed = await claim_left_by_a_crash(services, clock)
     assert claimed is not None
     clock.now += NONCE_WINDOW + dt.timedelta(seconds=1)
     discord = FakeDiscord()
