@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import pytest
 import yaml
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from bot.knowledge.loader import require_knowledge
-from bot.search import SearchIndex, content_words, normalise, words
+from bot.search import CONCEPTS, THESAURUS, SearchIndex, content_words, normalise, words
 from tests.helpers import REPO, SHIPPED_KNOWLEDGE
 
 EVAL = yaml.safe_load((REPO / "tests" / "eval" / "ask_eval.yaml").read_text(encoding="utf-8"))
@@ -36,6 +38,41 @@ def test_product_owner_spellings_fold_to_one_concept(spelling: str) -> None:
 @pytest.mark.parametrize("spelling", ["product manager", "PM", "PdM", "product mgr", "PMs", "p.m."])
 def test_product_manager_spellings_fold_to_one_concept(spelling: str) -> None:
     assert "productmanager" in content_words(f"is the {spelling} in charge")
+
+
+PHRASES: dict[tuple[str, ...], str] = {}
+for _concept, _phrases in CONCEPTS.items():
+    for _phrase in _phrases:
+        PHRASES.setdefault(tuple(words(_phrase)), _concept)
+PHRASE_WORDS = sorted({word for phrase in PHRASES for word in phrase} | {"the", "team", "5", "owner", "x"})
+
+
+def fold_one_by_one(tokens: list[str]) -> list[str]:
+    """The thesaurus's contract, the slow obvious way: at each word, the longest phrase starting there."""
+    folded: list[str] = []
+    i = 0
+    while i < len(tokens):
+        for length in range(min(len(tokens) - i, max(map(len, PHRASES))), 0, -1):
+            concept = PHRASES.get(tuple(tokens[i : i + length]))
+            if concept:
+                folded.append(concept)
+                i += length
+                break
+        else:
+            folded.append(tokens[i])
+            i += 1
+    return folded
+
+
+#: Whole phrases next to single words, so phrases that start another one ("p o" in "p o s") meet often.
+CHUNKS = st.one_of(st.sampled_from(sorted(PHRASES)).map(list), st.sampled_from(PHRASE_WORDS).map(lambda w: [w]))
+
+
+@settings(max_examples=300)
+@given(st.lists(CHUNKS, max_size=8).map(lambda chunks: [word for chunk in chunks for word in chunk]))
+@example(["p", "o", "s", "and", "p", "m"])  # a phrase that goes on past a shorter one
+def test_the_thesaurus_regex_folds_longest_phrases_first(tokens: list[str]) -> None:
+    assert THESAURUS.fold(tokens) == fold_one_by_one(tokens)
 
 
 def test_project_manager_is_not_a_product_manager() -> None:
