@@ -16,6 +16,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from bot.knowledge import schema_validation
+from bot.knowledge.documents import DocumentError, parse_document
 from bot.knowledge.entries import ComparisonKind, EntriesKind, EntryLibrary, SourcesKind
 from bot.knowledge.loader import load_knowledge
 from bot.search import SearchIndex
@@ -231,3 +233,20 @@ def test_validator_never_crashes_and_always_locates_problems(text: str) -> None:
             assert problem.message, problem
         if result.knowledge is not None:  # still valid: it must also be searchable
             SearchIndex.from_knowledge(result.knowledge).search("what is a")
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(text=mutated())
+def test_the_fast_validator_and_the_explaining_one_agree(text: str) -> None:
+    """jsonschema-rs says whether a file is valid; jsonschema explains why not. A file one of them passed
+    and the other did not would lose problems or report none for an invalid file."""
+    try:
+        data = parse_document(text, ENTRIES_FILE).data
+    except DocumentError:
+        return
+    explained = list(schema_validation._validator("entries.schema.json").iter_errors(data))
+    try:
+        fast = schema_validation._fast_validator("entries.schema.json").is_valid(data)
+    except ValueError:  # no JSON form for this value: schema_problems asks jsonschema alone
+        return
+    assert fast == (not explained), [error.message for error in explained]
