@@ -30,11 +30,9 @@ def explain(error: BaseException) -> str | None:
     if isinstance(error, app_commands.CommandOnCooldown):
         return f"Slow down a little: you can use this again in {error.retry_after:.0f} s."
     if isinstance(error, app_commands.MissingPermissions):
-        missing = ", ".join(p.replace("_", " ").title() for p in error.missing_permissions)
-        return f"This command is for moderators: it needs the {missing} permission."
+        return f"This command is for moderators: it needs {permission_names(error.missing_permissions)}."
     if isinstance(error, app_commands.BotMissingPermissions):
-        missing = ", ".join(p.replace("_", " ").title() for p in error.missing_permissions)
-        return f"I can't do that here: I'm missing the {missing} permission."
+        return f"I can't do that here: I'm missing {permission_names(error.missing_permissions)}."
     if isinstance(error, app_commands.NoPrivateMessage):
         return "This command only works in a server."
     if isinstance(error, app_commands.TransformerError):
@@ -69,6 +67,14 @@ async def report_error(interaction: discord.Interaction, error: BaseException, *
             await interaction.response.send_message(message, ephemeral=True)
     except discord.HTTPException:
         log.warning("Could not tell user %s about an error in %s", interaction.user.id, what)
+
+
+def permission_names(names: list[str]) -> str:
+    """``["send_messages", "embed_links"]`` -> "the Send Messages and Embed Links permissions"."""
+    titles = [n.replace("_", " ").title() for n in names]
+    if len(titles) == 1:
+        return f"the {titles[0]} permission"
+    return f"the {', '.join(titles[:-1])} and {titles[-1]} permissions"
 
 
 def describe_command(interaction: discord.Interaction) -> str:

@@ -32,6 +32,7 @@ from bot.drills.poster import ChannelUnavailable, Delivered, Delivery, DrillPost
 from bot.drills.schedule import format_days, format_time, timezone_choices
 from bot.drills.service import MIN_ANSWER_LENGTH, DrillService, ScheduleStatus, SetupRequest, UnknownDrill
 from bot.errors import UserFacingError
+from cogs._errors import permission_names
 from cogs._permissions import moderator_group
 from cogs._ui import (
     BRAND,
@@ -60,14 +61,6 @@ POST_PERMISSIONS = ("view_channel", "send_messages", "embed_links")
 
 def service_of(interaction: discord.Interaction) -> DrillService:
     return services_of(interaction).feature(DrillService)
-
-
-def permission_names(names: list[str]) -> str:
-    """``["send_messages", "embed_links"]`` -> "the Send Messages and Embed Links permissions"."""
-    titles = [n.replace("_", " ").title() for n in names]
-    if len(titles) == 1:
-        return f"the {titles[0]} permission"
-    return f"the {', '.join(titles[:-1])} and {titles[-1]} permissions"
 
 
 def drill_view(drill_id: str, post_id: int = 0) -> discord.ui.View:
