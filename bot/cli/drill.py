@@ -13,9 +13,9 @@ import sys
 from bot.cli.common import EXIT_OK, CommandError, SubParsers, add_command, add_knowledge_arg, knowledge_of, print_json
 from bot.config import Config
 from bot.drills.cards import drill_card, feedback_card, strong_card, weak_card
-from bot.drills.content import Drill, DrillBank
+from bot.drills.content import EMPTY_BANK, Drill, DrillBank
 from bot.drills.feedback import assess
-from bot.drills.service import EMPTY_BANK, check_answer, find_drill, resolve_theme
+from bot.drills.service import check_answer, find_drill, resolve_theme
 from bot.errors import UserFacingError
 
 

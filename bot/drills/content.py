@@ -21,6 +21,9 @@ from bot.knowledge.base import Kind, KnowledgeBase, Origin, did_you_mean
 from bot.knowledge.documents import Document, PathKey, Problem
 from bot.knowledge.entries import EntryLibrary
 
+#: What anyone asking for a drill is told when the bank has none.
+EMPTY_BANK = "There are no drills yet: add some under knowledge/drills/ (see the README)."
+
 
 @dataclass(frozen=True)
 class Signal:

@@ -30,7 +30,7 @@ from typing import Any, Protocol
 
 from bot.drills import schedule as sched
 from bot.drills import store
-from bot.drills.content import Drill, DrillBank
+from bot.drills.content import EMPTY_BANK, Drill, DrillBank
 from bot.drills.store import Post, Schedule
 from bot.errors import UserFacingError
 from bot.services import Services
@@ -295,10 +295,10 @@ class DrillPoster:
         db = self.services.db
         schedule = await store.get_schedule(db, guild_id)
         if schedule is None:
-            raise UserFacingError("There's no drill schedule here yet: set one up with `/drills setup` first.")
+            raise UserFacingError(store.NO_SCHEDULE)
         bank_ids = self._bank_ids()
         if not bank_ids:
-            raise UserFacingError("The drill bank is empty: add drills under knowledge/drills/ first.")
+            raise UserFacingError(EMPTY_BANK)
         now = self.services.clock()
         today = sched.local_today(schedule.rule, now)
         post = await store.claim(

@@ -16,7 +16,7 @@ from rapidfuzz import process
 from bot import limits
 from bot.drills import schedule as sched
 from bot.drills import store
-from bot.drills.content import Drill, DrillBank
+from bot.drills.content import EMPTY_BANK, Drill, DrillBank
 from bot.drills.feedback import Feedback, assess
 from bot.drills.store import Post, Schedule, Streak, TopEntry
 from bot.errors import UserFacingError
@@ -26,7 +26,6 @@ from bot.services import Services
 MIN_ANSWER_LENGTH = 20
 #: Reasons are stored without names: who paused is a member's data, and the ledger has no user_id column.
 PAUSED_BY_MODERATOR = "paused by a moderator"
-EMPTY_BANK = "There are no drills yet: add some under knowledge/drills/ (see the README)."
 
 
 class UnknownDrill(UserFacingError):
@@ -192,7 +191,7 @@ class DrillService:
     async def require_schedule(self, guild_id: int) -> Schedule:
         schedule = await store.get_schedule(self.services.db, guild_id)
         if schedule is None:
-            raise UserFacingError("There's no drill schedule here yet: set one up with `/drills setup`.")
+            raise UserFacingError(store.NO_SCHEDULE)
         return schedule
 
     async def status(self, guild_id: int) -> ScheduleStatus:

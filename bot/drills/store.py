@@ -21,6 +21,9 @@ from bot.drills.feedback import Feedback
 from bot.drills.schedule import Rule, days_to_mask, format_time, mask_to_days
 from bot.storage import Database
 
+#: What a moderator is told wherever a drill command needs the server's schedule and there is none.
+NO_SCHEDULE = "There's no drill schedule here yet: set one up with `/drills setup`."
+
 PostStatus = Literal["claimed", "posted", "failed", "skipped", "missed"]
 #: Dates in these states can be claimed again by /drills post-now: nothing went out on them.
 REUSABLE = ("failed", "skipped", "missed")
