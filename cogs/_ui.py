@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import functools
+import itertools
 import logging
 import re
-from collections.abc import Callable, Coroutine, Sequence
+from collections.abc import Callable, Coroutine, Iterable, Sequence
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
 import discord
@@ -36,6 +37,16 @@ def member_cooldown() -> Callable[[T], T]:
     """Three uses per 30 s per member: plenty for real use, too few to flood a channel or anyone's DMs."""
     check: Callable[[T], T] = app_commands.checks.cooldown(3, 30.0, key=lambda interaction: interaction.user.id)
     return check
+
+
+def autocomplete_choices(options: Iterable[str] | Iterable[tuple[str, str]]) -> list[app_commands.Choice[str]]:
+    """Options (a name that is its own value, or a (name, value) pair) as choices Discord accepts: it
+    refuses a whole autocomplete answer with more than 25 choices or one name over 100 characters."""
+    choices: list[app_commands.Choice[str]] = []
+    for option in itertools.islice(options, limits.AUTOCOMPLETE_CHOICES):
+        name, value = (option, option) if isinstance(option, str) else option
+        choices.append(app_commands.Choice(name=limits.trim(name, limits.AUTOCOMPLETE_NAME), value=value))
+    return choices
 
 
 def services_of(interaction: discord.Interaction) -> Services:

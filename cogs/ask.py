@@ -31,6 +31,7 @@ from cogs._ui import (
     BaseView,
     EntryButton,
     PageButton,
+    autocomplete_choices,
     card_embed,
     dynamic_view,
     guarded,
@@ -193,7 +194,7 @@ class Ask(commands.Cog):
     async def topic_autocomplete(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
-        return [app_commands.Choice(name=n, value=v) for n, v in ask_service(interaction).autocomplete(current)]
+        return autocomplete_choices(ask_service(interaction).autocomplete(current))
 
     @app_commands.command(name="topics", description="Browse every knowledge entry, by theme")
     @member_cooldown()

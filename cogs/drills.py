@@ -39,6 +39,7 @@ from cogs._ui import (
     GOOD,
     WARN,
     BaseModal,
+    autocomplete_choices,
     card_embed,
     dynamic_view,
     guarded,
@@ -367,7 +368,7 @@ class Drills(commands.Cog):
     async def timezone_autocomplete(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
-        return [app_commands.Choice(name=name, value=name) for name in timezone_choices(current)]
+        return autocomplete_choices(timezone_choices(current))
 
     @drills.command(name="status", description="When the next drill goes out, and how the last one went")
     async def status(self, interaction: discord.Interaction) -> None:
@@ -423,8 +424,7 @@ class Drills(commands.Cog):
     async def theme_autocomplete(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
-        themes = service_of(interaction).theme_choices(current)[: limits.AUTOCOMPLETE_CHOICES]
-        return [app_commands.Choice(name=t, value=t) for t in themes]
+        return autocomplete_choices(service_of(interaction).theme_choices(current))
 
     @app_commands.command(name="drill-streak", description="How many scheduled drills in a row you've practised")
     @member_cooldown()

@@ -28,6 +28,7 @@ from bot.quiz.engine import LENGTHS, QuestionScreen, ResultScreen, Screen
 from bot.quiz.service import Progress, QuizInProgress, QuizService
 from cogs._ui import (
     EntryButton,
+    autocomplete_choices,
     card_embed,
     dynamic_view,
     guarded,
@@ -214,12 +215,7 @@ class Quiz(commands.Cog):
     async def theme_autocomplete(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
-        typed = current.strip().lower()
-        themes = [t for t in service_of(interaction).themes() if typed in t.lower()]
-        return [
-            app_commands.Choice(name=limits.trim(t, limits.AUTOCOMPLETE_NAME), value=t)
-            for t in themes[: limits.AUTOCOMPLETE_CHOICES]
-        ]
+        return autocomplete_choices(service_of(interaction).theme_choices(current))
 
     @quiz.command(name="stats", description="Your quiz history, best score and weakest themes")
     @member_cooldown()

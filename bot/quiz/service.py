@@ -65,6 +65,11 @@ class QuizService:
     def themes(self) -> list[str]:
         return self.bank.themes()
 
+    def theme_choices(self, typed: str) -> list[str]:
+        """Themes containing what the member has typed so far, for autocomplete."""
+        wanted = typed.strip().lower()
+        return [t for t in self.themes() if wanted in t.lower()]
+
     def resolve_theme(self, text: str | None) -> str | None:
         """The theme named by the member (None or "all" for every theme), or a message listing the themes."""
         if text is None or not text.strip() or text.strip().lower() in ("all", "any", "all themes"):
