@@ -272,7 +272,7 @@ class SearchIndex:
         self._bm25 = Bm25Index(documents, [weight for _, weight in COLUMNS], self._stems)
         self._by_length: dict[int, list[str]] = {}
         for word in sorted(vocabulary):
-            if len(word) >= MIN_CORRECTABLE and word.isalpha() and word not in STOPWORDS:
+            if len(word) >= MIN_CORRECTABLE and word.isalpha():
                 self._by_length.setdefault(len(word), []).append(word)
         names = [[content_words(name) for name in (entry.title, *entry.aliases)] for entry in self.entries]
         self._name_words = [[" ".join(name) for name in entry_names] for entry_names in names]
