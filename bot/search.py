@@ -133,10 +133,10 @@ DOMAIN_TERMS = frozenset(
 )
 #: A typo-corrected word counts for this much of a word typed right: the correction may be wrong.
 CORRECTED_WEIGHT = 0.8
-#: Entries bm25 ranks before confidence is computed; coverage re-ranks among them.
+#: Entries bm25 picks as candidates; the title bonus re-orders them, and the best get a confidence.
 CANDIDATES = 10
 #: How much a close rapidfuzz match between the question and an entry's title or alias adds to its bm25
-#: score (tuned by leave-one-out on the entries' own example questions, not on the evaluation set).
+#: score (tuned by leave-one-out on the entries' own example questions, `python -m bench.search_loo`).
 TITLE_BONUS = 4.0
 #: Shortest word worth correcting (swapped letters only): "pm" → "em" would be a guess, not a typo fix.
 MIN_CORRECTABLE = 4
