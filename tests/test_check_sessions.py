@@ -28,8 +28,8 @@ from bot.errors import UserFacingError
 from bot.privacy import forget
 from bot.services import KnowledgeHolder, Services
 from bot.storage import Database
+from tests.check_support import EXAMPLES, check_folder, load_check, open_services
 from tests.helpers import FakeClock
-from tests.test_check_support import EXAMPLES, check_folder, load_check, open_services
 
 ALICE, BOB = 101, 202
 GUILD, CHANNEL = 9001, 9002

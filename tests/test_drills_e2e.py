@@ -11,6 +11,7 @@ import datetime as dt
 from pathlib import Path
 from typing import Any, cast
 
+import discord
 import pytest
 
 from bot.drills import store
@@ -18,14 +19,13 @@ from bot.drills.content import DrillBank
 from bot.knowledge.loader import require_knowledge
 from cogs.drills import Drills
 from tests.helpers import SHIPPED_KNOWLEDGE, FakeClock, install_bot_clock, labels
-from tests.loopback import LoopbackDiscord
+from tests.loopback import CallbackType, LoopbackDiscord
 from tests.loopback.driver import CommandUnavailable
 from tests.loopback.harness import BotHarness
 from tests.loopback.permissions import CREATE_PUBLIC_THREADS, SEND_MESSAGES
 from tests.loopback.state import Channel, Guild, Message, Overwrite
 
 BANK = require_knowledge(SHIPPED_KNOWLEDGE).part(DrillBank)
-MODAL = 9
 SETUP = {"time": "09:30", "timezone": "Europe/Berlin"}
 POSTING = dt.datetime(2026, 11, 23, 8, 30, tzinfo=dt.UTC)  # 09:30 in Berlin
 
@@ -51,6 +51,13 @@ async def drills_cog(h: BotHarness) -> Drills:
     cog = cast(Drills, found)
     await asyncio.wait_for(cog.started.wait(), 5)
     return cog
+
+
+def bot_can_send(h: BotHarness, channel: Channel) -> bool:
+    """Whether the bot's cache (not the loopback's state) says it may post in ``channel``."""
+    cached = h.bot.get_channel(channel.id)
+    assert isinstance(cached, discord.TextChannel)
+    return cached.permissions_for(cached.guild.me).send_messages
 
 
 def drill_of(message: Message) -> str:
@@ -137,7 +144,7 @@ async def test_scheduled_post_with_thread_ping_reveal_practise_streak_and_top(
         assert weak.message.embeds[0]["description"] == drill.weak_answer
 
         opened = await loopback.click(alice, post, labels(post)["Practise"])
-        assert (await opened.response()).type == MODAL
+        assert (await opened.response()).type == CallbackType.MODAL
         assert opened.modal is not None and opened.modal["custom_id"].startswith(f"drill-answer:{drill.id}:")
         submitted = await loopback.submit_modal(alice, opened, {"answer": drill.strong_answer})
         feedback = (await submitted.response()).message
@@ -212,7 +219,7 @@ async def test_missing_permission_pauses_the_schedule_and_tells_the_moderator(
         cog = await drills_cog(h)
         await set_up(loopback, drills_channel)
         loopback.set_bot_permissions(drills_channel, deny=SEND_MESSAGES)
-        await asyncio.sleep(0.05)  # the overwrite's CHANNEL_UPDATE reaches discord.py's cache
+        await h.cached("guild_channel_update", lambda: not bot_can_send(h, drills_channel))
         bot_clock.now = POSTING
         await cog.tick()
         assert posts(loopback, drills_channel) == []
@@ -249,7 +256,7 @@ async def test_a_deleted_channel_pauses_and_the_system_channel_hears_when_dms_ar
         await set_up(loopback, drills_channel)
         loopback.close_dms(loopback.owner)
         loopback.delete_channel(drills_channel)
-        await asyncio.sleep(0.05)
+        await h.cached("guild_channel_delete", lambda: h.bot.get_channel(drills_channel.id) is None)
         bot_clock.now = POSTING
         await cog.tick()
         schedule = await store.get_schedule(h.bot.services.db, guild.id)

@@ -15,7 +15,7 @@ import pytest
 
 from bot.moderation import moderator_role_ids, set_moderator_role_ids
 from tests.helpers import REPO, SHIPPED_KNOWLEDGE
-from tests.loopback import LoopbackDiscord
+from tests.loopback import CallbackType, LoopbackDiscord
 from tests.loopback.harness import BotHarness
 from tests.loopback.state import Channel, Guild
 
@@ -62,7 +62,7 @@ async def test_persistent_button_works_after_restart(loopback: LoopbackDiscord, 
         await harness.restart()
         click = await loopback.click(alice, asked.message, f"privacy:forget:{alice.id}")
         done = await click.response()
-        assert done.type == 7 and "Deleted" in embed_text(done.message)
+        assert done.type == CallbackType.UPDATE_MESSAGE and "Deleted" in embed_text(done.message)
         rows = await harness.bot.services.db.fetchall("SELECT user_id FROM notes")
         assert [r["user_id"] for r in rows] == [bob.id]
 

@@ -1,4 +1,4 @@
-"""Builders for the check's tests (no tests here): the shipped check.yaml with only what it depends on.
+"""Builders for the check's tests: the shipped check.yaml with only what it depends on.
 
 Loading just sources, entries and the check keeps these tests about the check: content another feature
 is still writing cannot break them. The whole shipped folder is covered by the loader's own test.
