@@ -17,7 +17,7 @@ from bot import limits
 from bot.drills.cards import SHOWS_FIELD, strong_card
 from bot.drills.cues import CueError, compile_cue
 from bot.drills.feedback import Feedback, assess
-from bot.knowledge.base import Kind, KnowledgeBase, Origin, did_you_mean
+from bot.knowledge.base import Kind, KnowledgeBase, Origin, did_you_mean, does_not_exist, duplicate_id
 from bot.knowledge.documents import Document, PathKey, Problem
 from bot.knowledge.entries import EntryLibrary
 
@@ -208,11 +208,8 @@ class DrillsKind(Kind[DrillBank]):
             for path, message in _limit_problems(drill) + _reference_problems(drill):
                 problems.append(origin.problem(path, message))
             if drill.id in part.drills:
-                first = part.drills[drill.id].origin
                 problems.append(
-                    origin.problem(
-                        ("id",), f"duplicate drill id '{drill.id}' (first defined at {first.file}:{first.line})"
-                    )
+                    origin.problem(("id",), duplicate_id("drill id", drill.id, part.drills[drill.id].origin))
                 )
                 continue
             part.drills[drill.id] = drill
@@ -225,7 +222,7 @@ class DrillsKind(Kind[DrillBank]):
                     problems.append(
                         drill.origin.problem(
                             ("related", i),
-                            f"related entry '{related}' does not exist{did_you_mean(related, entries)}",
+                            f"related entry '{related}' {does_not_exist(related, entries)}",
                         )
                     )
             if _cue_problems(drill):

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
-from bot.knowledge.base import Kind, KnowledgeBase, Origin, did_you_mean
+from bot.knowledge.base import Kind, KnowledgeBase, Origin, does_not_exist, duplicate_id
 from bot.knowledge.documents import Document, Problem
 from bot.knowledge.entries import EntryLibrary
 from bot.limits import EMBED_DESCRIPTION
@@ -123,11 +123,7 @@ class QuizKind(Kind[QuestionBank]):
             problems.extend(_question_problems(question))
             if question.id in part.questions:
                 first = part.questions[question.id].origin
-                problems.append(
-                    origin.problem(
-                        ("id",), f"duplicate question id '{question.id}' (first defined at {first.file}:{first.line})"
-                    )
-                )
+                problems.append(origin.problem(("id",), duplicate_id("question id", question.id, first)))
                 continue
             part.questions[question.id] = question
 
@@ -138,8 +134,8 @@ class QuizKind(Kind[QuestionBank]):
                 problems.append(
                     question.origin.problem(
                         ("entry",),
-                        f"question '{question.id}' links to entry '{question.entry}', which does not exist"
-                        f"{did_you_mean(question.entry, entries)}",
+                        f"question '{question.id}' links to entry '{question.entry}', "
+                        f"which {does_not_exist(question.entry, entries)}",
                     )
                 )
 
