@@ -252,13 +252,12 @@ class AskService:
 
     async def vote(self, *, user_id: int, entry_id: str, message_id: int, guild_id: int | None, helpful: bool) -> bool:
         """Store a member's vote on one answer message; returns True when it replaced a different vote."""
-        async with self._services.db.transaction() as conn:
-            cursor = await conn.execute(
+        async with self._services.db.transaction() as tx:
+            previous = await tx.fetchone(
                 "SELECT helpful FROM helpful_votes WHERE user_id = ? AND entry_id = ? AND message_id = ?",
                 (user_id, entry_id, message_id),
             )
-            previous = await cursor.fetchone()
-            await conn.execute(
+            await tx.execute(
                 "INSERT INTO helpful_votes (user_id, entry_id, message_id, guild_id, helpful, voted_at) "
                 "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (user_id, entry_id, message_id) "
                 "DO UPDATE SET helpful = excluded.helpful, voted_at = excluded.voted_at",
@@ -303,9 +302,7 @@ class AskService:
         """Delete unanswered questions past ``ask.unanswered_retention_days``; returns how many went."""
         days = self._services.config.ask.unanswered_retention_days
         cutoff = (self._services.clock() - dt.timedelta(days=days)).isoformat()
-        async with self._services.db.transaction() as conn:
-            cursor = await conn.execute("DELETE FROM unanswered_questions WHERE asked_at < ?", (cutoff,))
-            return cursor.rowcount
+        return await self._services.db.execute("DELETE FROM unanswered_questions WHERE asked_at < ?", (cutoff,))
 
 
 def describe_stats(stats: AskStats) -> Card:

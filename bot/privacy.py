@@ -52,10 +52,9 @@ async def forget(services: Services, user_id: int) -> StoredData:
     """Delete everything about the member in one transaction: all of it goes, or nothing does."""
     tables = await services.db.user_tables()
     deleted = {}
-    async with services.db.transaction() as conn:
+    async with services.db.transaction() as tx:
         for table in tables:
-            cursor = await conn.execute(f'DELETE FROM "{table}" WHERE user_id = ?', (user_id,))
-            deleted[table] = cursor.rowcount
+            deleted[table] = await tx.execute(f'DELETE FROM "{table}" WHERE user_id = ?', (user_id,))
     return StoredData(deleted)
 
 

@@ -17,7 +17,8 @@ from bot.config import Config
 from bot.knowledge.base import KnowledgeBase, LabelDiff, diff
 from bot.knowledge.documents import Problem
 from bot.knowledge.loader import load_knowledge, require_knowledge
-from bot.storage import Database
+from bot.storage import open_database
+from bot.storage.database import Database
 
 log = logging.getLogger(__name__)
 
@@ -103,7 +104,7 @@ class Services:
     async def open(cls, config: Config, clock: Clock = utc_now) -> Services:
         """Load the knowledge first (cheap, and the likelier thing to be broken), then open the database."""
         knowledge = require_knowledge(config.knowledge_path)
-        db = await Database.open(config.database_path)
+        db = await open_database(config)
         return cls(config, db, KnowledgeHolder(knowledge), clock)
 
     async def close(self) -> None:

@@ -17,7 +17,7 @@ from bot.knowledge.base import Kind, KnowledgeBase
 from bot.knowledge.entries import EntriesKind, SourcesKind
 from bot.knowledge.loader import LoadResult, load_knowledge
 from bot.services import KnowledgeHolder, Services
-from bot.storage import Database
+from bot.storage.sqlite import SqliteDatabase
 from tests.helpers import SHIPPED_KNOWLEDGE, FakeClock
 
 KINDS: tuple[Kind[Any], ...] = (SourcesKind(), EntriesKind(), CheckKind())
@@ -52,7 +52,7 @@ def shipped_content(tmp_path: Path) -> CheckContent:
 
 async def open_services(config: Config, tmp_path: Path, clock: FakeClock) -> Services:
     """Services over a fresh database and the check's knowledge only."""
-    db = await Database.open(config.database_path)
+    db = await SqliteDatabase.open(config.database_path)
     return Services(config, db, KnowledgeHolder(shipped_knowledge(tmp_path)), clock)
 
 

@@ -27,7 +27,7 @@ from bot.config import Config
 from bot.errors import UserFacingError
 from bot.privacy import forget
 from bot.services import KnowledgeHolder, Services
-from bot.storage import Database
+from bot.storage.sqlite import SqliteDatabase
 from tests.check_support import EXAMPLES, check_folder, load_check, open_services
 from tests.helpers import FakeClock
 
@@ -262,7 +262,7 @@ async def test_without_a_check_file_the_member_is_told_it_is_not_set_up(
     (root / "check.yaml").unlink()
     knowledge = load_check(root).knowledge
     assert knowledge is not None
-    db = await Database.open(config.database_path)
+    db = await SqliteDatabase.open(config.database_path)
     try:
         services = Services(config, db, KnowledgeHolder(knowledge), clock)
         with pytest.raises(UserFacingError, match=NOT_SET_UP):

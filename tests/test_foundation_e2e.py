@@ -51,8 +51,9 @@ async def test_persistent_button_works_after_restart(loopback: LoopbackDiscord, 
     async with BotHarness(loopback, tmp_path) as harness:
         db = harness.bot.services.db
         await db.execute("CREATE TABLE notes (user_id INTEGER, text TEXT)")
-        async with db.transaction() as conn:
-            await conn.executemany("INSERT INTO notes VALUES (?, ?)", [(alice.id, "a"), (alice.id, "b"), (bob.id, "c")])
+        async with db.transaction() as tx:
+            for row in [(alice.id, "a"), (alice.id, "b"), (bob.id, "c")]:
+                await tx.execute("INSERT INTO notes VALUES (?, ?)", row)
 
         shown = await (await loopback.slash(alice, ("privacy", "show"), channel=general)).response()
         assert "2 × notes" in embed_text(shown.message)

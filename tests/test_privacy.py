@@ -8,17 +8,18 @@ from bot.shell import run_shell
 
 
 async def add_member_rows(services: Services) -> None:
-    async with services.db.transaction() as conn:
-        await conn.execute("CREATE TABLE IF NOT EXISTS t_parent (id INTEGER PRIMARY KEY, user_id INTEGER)")
-        await conn.execute(
+    async with services.db.transaction() as tx:
+        await tx.execute("CREATE TABLE IF NOT EXISTS t_parent (id INTEGER PRIMARY KEY, user_id INTEGER)")
+        await tx.execute(
             "CREATE TABLE IF NOT EXISTS t_child (id INTEGER PRIMARY KEY,"
             " parent INTEGER REFERENCES t_parent(id) ON DELETE CASCADE)"
         )
-        await conn.execute("CREATE TABLE IF NOT EXISTS t_votes (user_id INTEGER, entry TEXT)")
+        await tx.execute("CREATE TABLE IF NOT EXISTS t_votes (user_id INTEGER, entry TEXT)")
         for user in (1, 1, 2):
-            cursor = await conn.execute("INSERT INTO t_parent (user_id) VALUES (?)", (user,))
-            await conn.execute("INSERT INTO t_child (parent) VALUES (?)", (cursor.lastrowid,))
-        await conn.execute("INSERT INTO t_votes VALUES (1, 'x'), (2, 'y')")
+            parent = await tx.fetchone("INSERT INTO t_parent (user_id) VALUES (?) RETURNING id", (user,))
+            assert parent is not None
+            await tx.execute("INSERT INTO t_child (parent) VALUES (?)", (parent["id"],))
+        await tx.execute("INSERT INTO t_votes VALUES (1, 'x'), (2, 'y')")
 
 
 async def test_show_counts_and_forget_deletes_only_that_member(services: Services) -> None:

@@ -17,7 +17,7 @@ from bot.quiz.content import QuestionBank
 from bot.quiz.engine import Answer, PlanItem, QuestionScreen, ResultScreen, SummaryScreen
 from bot.quiz.service import QuizInProgress, QuizService
 from bot.services import KnowledgeHolder, Services
-from bot.storage import Database
+from bot.storage.sqlite import SqliteDatabase
 from tests.helpers import FakeClock
 from tests.test_quiz_content import load_quiz, write_knowledge
 
@@ -52,7 +52,7 @@ BANK = {
 @pytest.fixture
 async def quiz_services(tmp_path: Path, config: Config, clock: FakeClock) -> AsyncIterator[Services]:
     knowledge = load_quiz(write_knowledge(tmp_path / "kb", BANK))
-    db = await Database.open(config.database_path)
+    db = await SqliteDatabase.open(config.database_path)
     yield Services(config, db, KnowledgeHolder(knowledge), clock)
     await db.close()
 

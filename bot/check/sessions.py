@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import json
-import sqlite3
 from dataclasses import dataclass
 
 from bot.check.cards import (
@@ -28,6 +27,7 @@ from bot.check.engine import CheckResult, evaluate, explain
 from bot.errors import UserFacingError
 from bot.knowledge.entries import Entry, EntryLibrary
 from bot.services import Services
+from bot.storage.database import Row
 
 STALE = "That button was from an earlier step, so here is where you are now."
 FINISHED = "That check is already finished; here is its verdict."
@@ -74,7 +74,7 @@ class CheckSession:
     shared_at: dt.datetime | None
 
     @classmethod
-    def from_row(cls, row: sqlite3.Row) -> CheckSession:
+    def from_row(cls, row: Row) -> CheckSession:
         return cls(
             id=row["id"],
             user_id=row["user_id"],
@@ -171,25 +171,23 @@ class CheckService:
         """A new check at step 1, unless one is open (then the member decides); an expired one is closed."""
         content = self.content  # before any write: a knowledge base without the check leaves nothing behind
         now = self.services.clock()
-        async with self.services.db.transaction() as conn:
-            cursor = await conn.execute(
-                "SELECT * FROM check_sessions WHERE user_id = ? AND status = 'open'", (user_id,)
-            )
-            row = await cursor.fetchone()
+        async with self.services.db.transaction() as tx:
+            row = await tx.fetchone("SELECT * FROM check_sessions WHERE user_id = ? AND status = 'open'", (user_id,))
             if row is not None:
                 session = CheckSession.from_row(row)
                 if not self._expired(session):
                     return OpenCheck(content, session)
-                await conn.execute(
+                await tx.execute(
                     "UPDATE check_sessions SET status = 'expired', updated_at = ? WHERE id = ?",
                     (now.isoformat(), session.id),
                 )
-            cursor = await conn.execute(
+            created = await tx.fetchone(
                 "INSERT INTO check_sessions (user_id, guild_id, channel_id, created_at, updated_at) "
-                "VALUES (?, ?, ?, ?, ?)",
+                "VALUES (?, ?, ?, ?, ?) RETURNING id",
                 (user_id, guild_id, channel_id, now.isoformat(), now.isoformat()),
             )
-            session_id = int(cursor.lastrowid or 0)
+            assert created is not None  # RETURNING gives the inserted row
+            session_id = int(created["id"])
         return QuestionScreen(content, await self._require(session_id), 0)
 
     async def resume(self, session_id: int, user_id: int) -> Screen:
@@ -203,12 +201,11 @@ class CheckService:
         """Abandon the open check ``session_id`` and start a fresh one where the new one was asked for."""
         await self._owned(session_id, user_id)
         now = self.services.clock()
-        async with self.services.db.transaction() as conn:
-            await conn.execute(
-                "UPDATE check_sessions SET status = 'abandoned', updated_at = ? "
-                "WHERE id = ? AND user_id = ? AND status = 'open'",
-                (now.isoformat(), session_id, user_id),
-            )
+        await self.services.db.execute(
+            "UPDATE check_sessions SET status = 'abandoned', updated_at = ? "
+            "WHERE id = ? AND user_id = ? AND status = 'open'",
+            (now.isoformat(), session_id, user_id),
+        )
         return await self.start(user_id, guild_id, channel_id)
 
     async def act(self, session_id: int, user_id: int, step: int, action: Action, value: str | None = None) -> Screen:
@@ -262,8 +259,7 @@ class CheckService:
                 "WHERE id = ? AND step = ? AND status = 'open'"
             )
             params = (following, json.dumps(answers), now, session.id, session.step)
-        async with self.services.db.transaction() as conn:
-            changed = (await conn.execute(sql, params)).rowcount
+        changed = await self.services.db.execute(sql, params)
         updated = await self._require(session.id)
         return self._screen(updated, notice=None if changed else STALE)
 
@@ -302,12 +298,11 @@ class CheckService:
             raise UserFacingError("Only a finished check can be shared.")
         if session.guild_id is None or session.channel_id is None:
             raise UserFacingError("This check was started in DMs, so there is no server channel to share it in.")
-        async with self.services.db.transaction() as conn:
-            claimed = await conn.execute(
-                "UPDATE check_sessions SET shared_at = ? WHERE id = ? AND shared_at IS NULL",
-                (self.services.clock().isoformat(), session.id),
-            )
-        if not claimed.rowcount:
+        claimed = await self.services.db.execute(
+            "UPDATE check_sessions SET shared_at = ? WHERE id = ? AND shared_at IS NULL",
+            (self.services.clock().isoformat(), session.id),
+        )
+        if not claimed:
             raise UserFacingError("You already shared this verdict.")
         return ShareRequest(session.channel_id, share_card(self.content, screen.result, who))
 

@@ -16,7 +16,7 @@ from bot.cli import ask, check, drill, kb, run
 from bot.cli.common import EXIT_USAGE, CommandError
 from bot.config import ConfigError, default_config_path, load_config
 from bot.knowledge.loader import KnowledgeError
-from bot.storage import StorageError
+from bot.storage.database import StorageError
 
 FEATURES = (run, kb, check, ask, drill)
 

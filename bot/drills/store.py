@@ -11,7 +11,6 @@ import datetime as dt
 import json
 import random
 import secrets
-import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
@@ -19,7 +18,7 @@ from zoneinfo import ZoneInfo
 
 from bot.drills.feedback import Feedback
 from bot.drills.schedule import Rule, days_to_mask, format_time, mask_to_days
-from bot.storage import Database
+from bot.storage.database import Database, Row
 
 #: What a moderator is told wherever a drill command needs the server's schedule and there is none.
 NO_SCHEDULE = "There's no drill schedule here yet: set one up with `/drills setup`."
@@ -82,7 +81,7 @@ def _time(text: str) -> dt.datetime:
     return dt.datetime.fromisoformat(text)
 
 
-def _schedule(row: sqlite3.Row) -> Schedule:
+def _schedule(row: Row) -> Schedule:
     hour, minute = (int(x) for x in row["local_time"].split(":"))
     return Schedule(
         guild_id=row["guild_id"],
@@ -97,7 +96,7 @@ def _schedule(row: sqlite3.Row) -> Schedule:
     )
 
 
-def _post(row: sqlite3.Row) -> Post:
+def _post(row: Row) -> Post:
     return Post(
         id=row["id"],
         guild_id=row["guild_id"],
@@ -133,8 +132,8 @@ async def active_schedules(db: Database) -> list[Schedule]:
 async def save_schedule(db: Database, schedule: Schedule, now: dt.datetime) -> None:
     """Create or replace a server's schedule; it starts (again) unpaused from ``schedule.active_since``."""
     rule = schedule.rule
-    async with db.transaction() as conn:
-        await conn.execute(
+    async with db.transaction() as tx:
+        await tx.execute(
             "INSERT INTO drill_schedules (guild_id, channel_id, local_time, timezone, days, ping_role_id, threads, "
             "paused, paused_reason, active_since, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, 0, NULL, ?, ?) "
             "ON CONFLICT(guild_id) DO UPDATE SET channel_id = excluded.channel_id, local_time = excluded.local_time, "
@@ -154,7 +153,7 @@ async def save_schedule(db: Database, schedule: Schedule, now: dt.datetime) -> N
             ),
         )
         if schedule.contact_user_id is not None:
-            await conn.execute(
+            await tx.execute(
                 "INSERT INTO drill_schedule_contacts (guild_id, user_id) VALUES (?, ?) "
                 "ON CONFLICT(guild_id) DO UPDATE SET user_id = excluded.user_id",
                 (schedule.guild_id, schedule.contact_user_id),
@@ -172,9 +171,7 @@ async def set_paused(db: Database, guild_id: int, *, paused: bool, reason: str |
             "WHERE guild_id = ?"
         )
         params = (now.isoformat(), now.isoformat(), guild_id)
-    async with db.transaction() as conn:
-        cursor = await conn.execute(sql, params)
-        return cursor.rowcount > 0
+    return await db.execute(sql, params) > 0
 
 
 async def taken_dates(db: Database, since: dt.date) -> set[tuple[int, str]]:
@@ -222,42 +219,36 @@ async def claim(
     ``take_over`` (for /drills post-now) also claims a date whose row is failed, skipped or missed.
     """
     date = local_date.isoformat()
-    async with db.transaction() as conn:
-        async with conn.execute(
+    async with db.transaction() as tx:
+        existing = await tx.fetchone(
             "SELECT id, status FROM drill_posts WHERE guild_id = ? AND local_date = ?", (guild_id, date)
-        ) as cursor:
-            existing = await cursor.fetchone()
+        )
         if existing is not None and not (take_over and existing["status"] in REUSABLE):
             return None
-        async with conn.execute(
+        history = await tx.fetchall(
             "SELECT drill_id, cycle FROM drill_posts WHERE guild_id = ? AND drill_id IS NOT NULL "
             "AND status IN ('claimed', 'posted') ORDER BY cycle DESC, claimed_at DESC",
             (guild_id,),
-        ) as cursor:
-            history = list(await cursor.fetchall())
+        )
         cycle = history[0]["cycle"] if history else 0
         used = {row["drill_id"] for row in history if row["cycle"] == cycle}
         last = history[0]["drill_id"] if history else None
         drill_id, cycle = next_in_rotation(bank_ids, used, guild_id=guild_id, cycle=cycle, last=last)
         values = (drill_id, cycle, secrets.token_hex(8), channel_id, scheduled_for.isoformat(), now.isoformat())
         if existing is None:
-            cursor = await conn.execute(
+            row = await tx.fetchone(
                 "INSERT INTO drill_posts (guild_id, local_date, status, drill_id, cycle, nonce, channel_id, "
-                "scheduled_for, claimed_at) VALUES (?, ?, 'claimed', ?, ?, ?, ?, ?, ?)",
+                "scheduled_for, claimed_at) VALUES (?, ?, 'claimed', ?, ?, ?, ?, ?, ?) RETURNING *",
                 (guild_id, date, *values),
             )
-            post_id = cursor.lastrowid
         else:
-            post_id = existing["id"]
-            await conn.execute(
+            row = await tx.fetchone(
                 "UPDATE drill_posts SET status = 'claimed', drill_id = ?, cycle = ?, nonce = ?, channel_id = ?, "
                 "scheduled_for = ?, claimed_at = ?, message_id = NULL, thread_id = NULL, finished_at = NULL, "
-                "detail = NULL WHERE id = ?",
-                (*values, post_id),
+                "detail = NULL WHERE id = ? RETURNING *",
+                (*values, existing["id"]),
             )
-        async with conn.execute("SELECT * FROM drill_posts WHERE id = ?", (post_id,)) as cursor:
-            row = await cursor.fetchone()
-    assert row is not None  # just written in this transaction
+    assert row is not None  # RETURNING gives the row just written
     return _post(row)
 
 
@@ -272,21 +263,20 @@ async def hold_date(
     detail: str,
 ) -> bool:
     """Take a date without posting (skipped by a moderator, missed while down); False if already taken."""
-    async with db.transaction() as conn:
-        cursor = await conn.execute(
-            "INSERT INTO drill_posts (guild_id, local_date, status, scheduled_for, claimed_at, finished_at, detail) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (guild_id, local_date) DO NOTHING",
-            (
-                guild_id,
-                local_date.isoformat(),
-                status,
-                scheduled_for.isoformat(),
-                now.isoformat(),
-                now.isoformat(),
-                detail,
-            ),
-        )
-        return cursor.rowcount > 0
+    taken = await db.execute(
+        "INSERT INTO drill_posts (guild_id, local_date, status, scheduled_for, claimed_at, finished_at, detail) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (guild_id, local_date) DO NOTHING",
+        (
+            guild_id,
+            local_date.isoformat(),
+            status,
+            scheduled_for.isoformat(),
+            now.isoformat(),
+            now.isoformat(),
+            detail,
+        ),
+    )
+    return taken > 0
 
 
 async def skipped_dates(db: Database, guild_id: int, *, since: dt.date) -> list[str]:
@@ -349,8 +339,8 @@ async def record_answer(
     answer: str,
     feedback: Feedback,
     now: dt.datetime,
-) -> int:
-    return await db.execute(
+) -> None:
+    await db.execute(
         "INSERT INTO drill_answers (user_id, guild_id, drill_id, post_id, answer, rating, feedback, created_at) "
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         (
