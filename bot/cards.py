@@ -1,6 +1,6 @@
 """What a screen shows, independent of where it is shown: one :class:`Card` type for every feature.
 
-The core builds cards (``bot.ask``, ``bot.check.cards``, ``bot.quiz.cards``, ``bot.drills.cards``, …);
+The core builds cards (``bot.ask.cards``, ``bot.check.cards``, ``bot.quiz.cards``, ``bot.drills.cards``, …);
 each front end only draws them: Discord as an embed (``cogs._ui.card_embed``), the shell with
 ``Session.show``, a terminal with :meth:`Card.text`. The wording therefore never drifts between them,
 and validators can measure the exact text Discord will receive with :meth:`Card.size`.

@@ -16,16 +16,11 @@ from discord import app_commands
 from discord.ext import commands, tasks
 
 from bot import limits
-from bot.ask import (
-    Answer,
-    AskService,
-    comparison_card,
-    entry_card,
-    no_answer_card,
-    related_entries,
-    topic_pages,
-)
+from bot.ask.cards import comparison_card, no_answer_card, topic_pages
+from bot.ask.engine import Answer, related_entries
+from bot.ask.service import AskService
 from bot.errors import UserFacingError
+from bot.knowledge.cards import entry_card
 from bot.knowledge.entries import Entry
 from cogs._ui import (
     BaseView,

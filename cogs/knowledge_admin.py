@@ -9,7 +9,8 @@ from __future__ import annotations
 import discord
 from discord.ext import commands
 
-from bot.ask import AskService, describe_gaps, describe_reload, describe_stats
+from bot.ask.service import AskService
+from bot.knowledge.cards import describe_gaps, describe_reload, describe_stats
 from cogs._permissions import moderator_group
 from cogs._ui import card_embed, services_of
 

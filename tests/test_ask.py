@@ -12,9 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.ask import AskService, describe_gaps, describe_reload, describe_stats
+from bot.ask.service import AskService
 from bot.cli import main
 from bot.errors import UserFacingError
+from bot.knowledge.cards import describe_gaps, describe_reload, describe_stats
 from bot.services import Services
 from bot.shell import run_shell
 from tests.helpers import REPO, SHIPPED_KNOWLEDGE, FakeClock, make_config

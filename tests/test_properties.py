@@ -7,12 +7,12 @@ import json
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.ask import clean_question
+from bot.ask.engine import clean_question
+from bot.ask.search import SearchIndex
 from bot.drills.content import DrillBank
 from bot.drills.feedback import assess
 from bot.errors import UserFacingError
 from bot.knowledge.loader import require_knowledge
-from bot.search import SearchIndex
 from tests.helpers import SHIPPED_KNOWLEDGE
 
 KNOWLEDGE = require_knowledge(SHIPPED_KNOWLEDGE)

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import argparse
 
-from bot.ask import Answer, answer_question, clean_question, entry_card, no_answer_card
+from bot.ask.cards import no_answer_card
+from bot.ask.engine import Answer, answer_question, clean_question
+from bot.ask.search import SearchIndex
 from bot.cli.common import EXIT_OK, CommandError, SubParsers, add_command, add_knowledge_arg, knowledge_of, print_json
 from bot.config import Config
 from bot.errors import UserFacingError
 from bot.knowledge.base import KnowledgeBase
-from bot.search import SearchIndex
+from bot.knowledge.cards import entry_card
 
 
 def register(subparsers: SubParsers) -> None:
