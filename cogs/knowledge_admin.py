@@ -21,7 +21,7 @@ class KnowledgeAdmin(commands.Cog):
     @kb.command(name="reload", description="Re-read the knowledge files; refused (old version kept) if any is broken")
     async def reload(self, interaction: discord.Interaction) -> None:
         services = services_of(interaction)
-        services.feature(AskService)  # the index must be listening before the swap
+        services.feature(AskService)  # registers the search index, so the reload builds it before the swap
         await interaction.response.defer(ephemeral=True, thinking=True)  # a big reload outlasts the 3 s deadline
         outcome = await services.knowledge.reload()
         await interaction.followup.send(embed=card_embed(describe_reload(outcome)), ephemeral=True)

@@ -15,8 +15,9 @@ from bot.check.kind import CheckKind
 from bot.config import Config
 from bot.knowledge.base import Kind, KnowledgeBase
 from bot.knowledge.entries import EntriesKind, SourcesKind
+from bot.knowledge.holder import KnowledgeHolder
 from bot.knowledge.loader import LoadResult, load_knowledge
-from bot.services import KnowledgeHolder, Services
+from bot.services import Services
 from bot.storage.sqlite import SqliteDatabase
 from tests.helpers import SHIPPED_KNOWLEDGE, FakeClock
 

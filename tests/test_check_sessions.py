@@ -25,8 +25,9 @@ from bot.check.sessions import (
 )
 from bot.config import Config
 from bot.errors import UserFacingError
+from bot.knowledge.holder import KnowledgeHolder
 from bot.privacy import forget
-from bot.services import KnowledgeHolder, Services
+from bot.services import Services
 from bot.storage.sqlite import SqliteDatabase
 from tests.check_support import EXAMPLES, check_folder, load_check, open_services
 from tests.helpers import FakeClock

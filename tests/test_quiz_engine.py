@@ -12,11 +12,12 @@ import pytest
 
 from bot.config import Config
 from bot.errors import UserFacingError
+from bot.knowledge.holder import KnowledgeHolder
 from bot.quiz import engine
 from bot.quiz.content import QuestionBank
 from bot.quiz.engine import Answer, PlanItem, QuestionScreen, ResultScreen, SummaryScreen
 from bot.quiz.service import QuizInProgress, QuizService
-from bot.services import KnowledgeHolder, Services
+from bot.services import Services
 from bot.storage.sqlite import SqliteDatabase
 from tests.helpers import FakeClock
 from tests.test_quiz_content import load_quiz, write_knowledge

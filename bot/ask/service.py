@@ -25,12 +25,14 @@ class AskService:
     def __init__(self, services: Services) -> None:
         self._services = services
         self.store = AskStore(services.db)
-        self._index = SearchIndex.from_knowledge(services.knowledge.current)
-        services.knowledge.on_change(self._rebuild)
+        self._build_index = SearchIndex.from_knowledge
+        services.knowledge.derive(self._build_index)  # every reload builds the new index before serving it
+        self._served()  # and the current one now, not on the first question
 
-    def _rebuild(self, knowledge: KnowledgeBase) -> None:
-        """A reload swapped the knowledge: search the new entries (the old index is simply dropped)."""
-        self._index = SearchIndex.from_knowledge(knowledge)
+    def _served(self) -> tuple[KnowledgeBase, SearchIndex]:
+        """The knowledge being served and its index, from one version: a reload swaps both at once."""
+        served = self._services.knowledge.served
+        return served.knowledge, served.get(self._build_index)
 
     @property
     def knowledge(self) -> KnowledgeBase:
@@ -39,7 +41,8 @@ class AskService:
     def answer(self, question: str) -> Answer:
         """Validate and answer without recording anything."""
         text = clean_question(question, self._services.config.ask.max_question_length)
-        return answer_question(self._index, self.knowledge, text)
+        knowledge, index = self._served()
+        return answer_question(index, knowledge, text)
 
     async def ask(self, question: str, guild_id: int | None, *, keep_unanswered: bool = True) -> Answer:
         """Answer, and record it: the entry for ``/kb stats``, or the question for ``/kb gaps``.
@@ -60,7 +63,7 @@ class AskService:
 
     def topic(self, name: str) -> Entry:
         """The entry a member picked or typed in ``/topic``: an id, a title, an alias, or close to one."""
-        entry = self.entry(name.strip()) or self._index.lookup(name)
+        entry = self.entry(name.strip()) or self._served()[1].lookup(name)
         if entry is None:
             raise UserFacingError(f"I have no topic called '{limits.echo(name)}'. Try `/topics` to browse.")
         return entry
@@ -69,7 +72,7 @@ class AskService:
         """(name, entry id) pairs for Discord's autocomplete: at most 25, names at most 100 characters."""
         return [
             (limits.trim(entry.title, limits.AUTOCOMPLETE_NAME), entry.id)
-            for entry in self._index.titles_matching(current, limit=limits.AUTOCOMPLETE_CHOICES)
+            for entry in self._served()[1].titles_matching(current, limit=limits.AUTOCOMPLETE_CHOICES)
         ]
 
     async def vote(self, *, user_id: int, entry_id: str, message_id: int, guild_id: int | None, helpful: bool) -> bool:

@@ -13,7 +13,7 @@ from bot.ask.engine import AskStats
 from bot.cards import Card
 from bot.knowledge.base import KnowledgeBase
 from bot.knowledge.entries import Entry, SourceList
-from bot.services import ReloadOutcome
+from bot.knowledge.holder import ReloadOutcome
 
 
 def source_line(knowledge: KnowledgeBase, entry: Entry) -> str:
