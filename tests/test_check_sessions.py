@@ -8,21 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.check.sessions import (
-    FINISHED,
-    NOT_SET_UP,
-    NOT_YOURS,
-    RETIRED,
-    STALE,
-    Action,
-    CheckService,
-    Closed,
-    ClosedScreen,
-    OpenCheck,
-    QuestionScreen,
-    Screen,
-    VerdictScreen,
-)
+from bot.check.cards import open_check_card, question_card, verdict_card
+from bot.check.engine import Action, Closed, ClosedScreen, OpenCheck, QuestionScreen, Screen, VerdictScreen
+from bot.check.service import FINISHED, NOT_SET_UP, NOT_YOURS, RETIRED, STALE, CheckService
 from bot.config import Config
 from bot.errors import UserFacingError
 from bot.knowledge.holder import KnowledgeHolder
@@ -63,12 +51,12 @@ async def answer_all(service: CheckService, screen: Screen, answers: dict[str, s
 
 async def test_a_full_check_ends_in_the_verdict_and_is_stored(service: CheckService, services: Services) -> None:
     first = await begin(service)
-    assert first.step == 0 and first.card().title == "The three-question check · Step 1 of 8"
-    assert "A job title on its own" in first.card().body
+    assert first.step == 0 and question_card(first).title == "The three-question check · Step 1 of 8"
+    assert "A job title on its own" in question_card(first).body
     screen = await answer_all(service, first, EXAMPLES["order-taker-po"])
     assert isinstance(screen, VerdictScreen)
     assert screen.result.verdict.id == "order-taker-po"
-    card = screen.card()
+    card = verdict_card(screen.content, screen.result, screen.notice)
     assert card.title == "Verdict: Order-taker PO"
     assert [name for name, _ in card.fields] == ["Why", "What the context changes", "Salary context", "Next steps"]
     assert card.footer == (
@@ -86,7 +74,7 @@ async def test_each_step_shows_progress_and_what_was_answered_so_far(service: Ch
         assert isinstance(screen, QuestionScreen) and screen.step == step
         screen = await service.act(screen.session.id, ALICE, step, Action.ANSWER, value)
     assert isinstance(screen, QuestionScreen)
-    card = screen.card()
+    card = question_card(screen)
     assert card.title == "The three-question check · Step 5 of 8"
     assert card.fields == (("So far", "Job posting · Product Owner · 5,000+ people · SAFe"),)
     assert card.footer is not None and card.footer.startswith("Context")
@@ -116,7 +104,7 @@ async def test_a_stale_step_changes_nothing_and_shows_where_the_member_is(servic
     stale = await service.act(first.session.id, ALICE, 0, Action.ANSWER, "current")
     assert isinstance(stale, QuestionScreen) and stale.step == 1 and stale.notice == STALE
     assert stale.session.answers == {"subject": "posting"}
-    assert stale.card().body.startswith(f"*{STALE}*")
+    assert question_card(stale).body.startswith(f"*{STALE}*")
     stale_back = await service.act(first.session.id, ALICE, 0, Action.RESTART)
     assert isinstance(stale_back, QuestionScreen) and stale_back.session.answers == {"subject": "posting"}
 
@@ -152,7 +140,7 @@ async def test_one_open_check_continue_or_abandon(service: CheckService) -> None
     await service.act(first.session.id, ALICE, 0, Action.ANSWER, "current")
     prompt = await service.start(ALICE, GUILD, CHANNEL)
     assert isinstance(prompt, OpenCheck) and prompt.session.id == first.session.id
-    assert "step 2 of 8 (Current role)" in prompt.card().body
+    assert "step 2 of 8 (Current role)" in open_check_card(prompt).body
     resumed = await service.resume(first.session.id, ALICE)
     assert isinstance(resumed, QuestionScreen) and resumed.step == 1
 
@@ -216,7 +204,9 @@ async def test_history_lists_finished_checks_newest_first_and_reopens_them(
     ]
     assert isinstance(first, VerdictScreen) and isinstance(second, VerdictScreen)
     reopened = await service.reopen(lines[1].session_id, ALICE)
-    assert isinstance(reopened, VerdictScreen) and reopened.card() == first.card()
+    assert isinstance(reopened, VerdictScreen) and verdict_card(
+        reopened.content, reopened.result, reopened.notice
+    ) == verdict_card(first.content, first.result, first.notice)
     assert await service.history(BOB) == []
 
 

@@ -1,7 +1,8 @@
-"""Check sessions in SQLite: the flow's state machine, shared by Discord and the shell.
+"""What the front ends call to run a check: the flow's state machine, shared by Discord and the shell.
 
-Everything a step needs is in the database, and every button names the session and the step it was
-drawn for, so a click after a restart carries on where the member was. A click on a stale step (an old
+Everything a step needs is in the database (:class:`~bot.check.store.CheckStore`), and every button
+names the session and the step it was drawn for, so a click after a restart carries on where the
+member was. A click on a stale step (an old
 message, a double click) changes nothing and gets the current state back. Updates are compare-and-set
 on the step, so two clicks racing each other cannot both apply.
 """
@@ -9,25 +10,28 @@ on the step, so two clicks racing each other cannot both apply.
 from __future__ import annotations
 
 import datetime as dt
-import enum
-import json
-from dataclasses import dataclass
 
-from bot.check.cards import (
-    Card,
+from bot.check.cards import checked_label, share_card
+from bot.check.content import CheckContent
+from bot.check.engine import (
+    Action,
+    CheckSession,
+    Closed,
+    ClosedScreen,
     HistoryLine,
-    checked_label,
-    open_check_card,
-    question_card,
-    share_card,
-    verdict_card,
+    OpenCheck,
+    QuestionScreen,
+    Screen,
+    ShareRequest,
+    Status,
+    VerdictScreen,
+    evaluate,
+    explain,
 )
-from bot.check.content import CheckContent, Question
-from bot.check.engine import CheckResult, evaluate, explain
+from bot.check.store import CheckStore
 from bot.errors import UserFacingError
-from bot.knowledge.entries import Entry, EntryLibrary
+from bot.knowledge.entries import EntryLibrary
 from bot.services import Services
-from bot.storage.database import Row
 
 STALE = "That button was from an earlier step, so here is where you are now."
 FINISHED = "That check is already finished; here is its verdict."
@@ -36,129 +40,12 @@ NOT_SET_UP = "The three-question check isn't set up here: the knowledge base has
 NOT_YOURS = "This check belongs to someone else; start your own with /check."
 
 
-class Status(enum.StrEnum):
-    OPEN = "open"
-    DONE = "done"
-    ABANDONED = "abandoned"
-    EXPIRED = "expired"
-
-
-class Action(enum.StrEnum):
-    """What a step button does; the values are what the buttons carry."""
-
-    ANSWER = "a"
-    BACK = "b"
-    RESTART = "r"
-
-
-class Closed(enum.Enum):
-    EXPIRED = "This check expired. Start again with {start}."
-    ABANDONED = "You abandoned this check for a new one. Start again with {start}."
-    GONE = "This check no longer exists (it may have been deleted with /privacy forget). Start again with {start}."
-    RETIRED = "That verdict is no longer in the knowledge base. Start a new check with {start}."
-
-
-@dataclass(frozen=True)
-class CheckSession:
-    id: int
-    user_id: int
-    guild_id: int | None
-    channel_id: int | None
-    step: int
-    answers: dict[str, str]
-    status: Status
-    verdict_id: str | None
-    verdict_title: str | None
-    created_at: dt.datetime
-    finished_at: dt.datetime | None
-    shared_at: dt.datetime | None
-
-    @classmethod
-    def from_row(cls, row: Row) -> CheckSession:
-        return cls(
-            id=row["id"],
-            user_id=row["user_id"],
-            guild_id=row["guild_id"],
-            channel_id=row["channel_id"],
-            step=row["step"],
-            answers=dict(json.loads(row["answers"])),
-            status=Status(row["status"]),
-            verdict_id=row["verdict_id"],
-            verdict_title=row["verdict_title"],
-            created_at=dt.datetime.fromisoformat(row["created_at"]),
-            finished_at=_time(row["finished_at"]),
-            shared_at=_time(row["shared_at"]),
-        )
-
-
-@dataclass(frozen=True)
-class QuestionScreen:
-    content: CheckContent
-    session: CheckSession
-    step: int
-    notice: str | None = None
-
-    @property
-    def question(self) -> Question:
-        return self.content.questions[self.step]
-
-    @property
-    def selected(self) -> str | None:
-        """The answer given to this question before (after Back), so it can be shown as picked."""
-        return self.session.answers.get(self.question.id)
-
-    def card(self) -> Card:
-        return question_card(self.content, self.step, self.session.answers, self.notice)
-
-
-@dataclass(frozen=True)
-class VerdictScreen:
-    content: CheckContent
-    session: CheckSession
-    result: CheckResult
-    #: The result's related entries, for "read more" buttons or choices.
-    entries: tuple[Entry, ...]
-    notice: str | None = None
-
-    def card(self) -> Card:
-        return verdict_card(self.content, self.result, self.notice)
-
-
-@dataclass(frozen=True)
-class ClosedScreen:
-    reason: Closed
-
-    def message(self, start: str) -> str:
-        """The explanation, naming the front end's command for a new check (``start``)."""
-        return self.reason.value.format(start=start)
-
-
-@dataclass(frozen=True)
-class OpenCheck:
-    """Starting a check while another is open: the member chooses to continue it or abandon it."""
-
-    content: CheckContent
-    session: CheckSession
-
-    def card(self) -> Card:
-        step = min(self.session.step, len(self.content.questions) - 1)
-        return open_check_card(self.content, step, self.session.answers, self.session.created_at)
-
-
-@dataclass(frozen=True)
-class ShareRequest:
-    channel_id: int
-    card: Card
-
-
-Screen = QuestionScreen | VerdictScreen | ClosedScreen
-
-
 class CheckService:
     """The check's core for one :class:`Services`; get it with ``services.feature(CheckService)``."""
 
     def __init__(self, services: Services) -> None:
         self.services = services
+        self.store = CheckStore(services.db)
 
     @property
     def content(self) -> CheckContent:
@@ -171,24 +58,8 @@ class CheckService:
         """A new check at step 1, unless one is open (then the member decides); an expired one is closed."""
         content = self.content  # before any write: a knowledge base without the check leaves nothing behind
         now = self.services.clock()
-        async with self.services.db.transaction() as tx:
-            row = await tx.fetchone("SELECT * FROM check_sessions WHERE user_id = ? AND status = 'open'", (user_id,))
-            if row is not None:
-                session = CheckSession.from_row(row)
-                if not self._expired(session):
-                    return OpenCheck(content, session)
-                await tx.execute(
-                    "UPDATE check_sessions SET status = 'expired', updated_at = ? WHERE id = ?",
-                    (now.isoformat(), session.id),
-                )
-            created = await tx.fetchone(
-                "INSERT INTO check_sessions (user_id, guild_id, channel_id, created_at, updated_at) "
-                "VALUES (?, ?, ?, ?, ?) RETURNING id",
-                (user_id, guild_id, channel_id, now.isoformat(), now.isoformat()),
-            )
-            assert created is not None  # RETURNING gives the inserted row
-            session_id = int(created["id"])
-        return QuestionScreen(content, await self._require(session_id), 0)
+        session, created = await self.store.start(user_id, guild_id, channel_id, now, expired_before=now - self._ttl)
+        return QuestionScreen(content, session, 0) if created else OpenCheck(content, session)
 
     async def resume(self, session_id: int, user_id: int) -> Screen:
         """The current state of a check, e.g. for "Continue the open one"."""
@@ -200,12 +71,7 @@ class CheckService:
     ) -> Screen | OpenCheck:
         """Abandon the open check ``session_id`` and start a fresh one where the new one was asked for."""
         await self._owned(session_id, user_id)
-        now = self.services.clock()
-        await self.services.db.execute(
-            "UPDATE check_sessions SET status = 'abandoned', updated_at = ? "
-            "WHERE id = ? AND user_id = ? AND status = 'open'",
-            (now.isoformat(), session_id, user_id),
-        )
+        await self.store.abandon(session_id, user_id, self.services.clock())
         return await self.start(user_id, guild_id, channel_id)
 
     async def act(self, session_id: int, user_id: int, step: int, action: Action, value: str | None = None) -> Screen:
@@ -236,43 +102,19 @@ class CheckService:
             following = max(current - 1, 0)
         else:
             answers, following = {}, 0
-        now = self.services.clock().isoformat()
+        now = self.services.clock()
         if following == len(content.questions):
-            result = evaluate(content, answers)
-            sql = (
-                "UPDATE check_sessions SET step = ?, answers = ?, status = 'done', verdict_id = ?, verdict_title = ?, "
-                "finished_at = ?, updated_at = ? WHERE id = ? AND step = ? AND status = 'open'"
-            )
-            params: tuple[object, ...] = (
-                following,
-                json.dumps(answers),
-                result.verdict.id,
-                result.verdict.title,
-                now,
-                now,
-                session.id,
-                session.step,
-            )
+            verdict = evaluate(content, answers).verdict
+            changed = await self.store.finish(session, following, answers, (verdict.id, verdict.title), now)
         else:
-            sql = (
-                "UPDATE check_sessions SET step = ?, answers = ?, updated_at = ? "
-                "WHERE id = ? AND step = ? AND status = 'open'"
-            )
-            params = (following, json.dumps(answers), now, session.id, session.step)
-        changed = await self.services.db.execute(sql, params)
+            changed = await self.store.move(session, following, answers, now)
         updated = await self._require(session.id)
         return self._screen(updated, notice=None if changed else STALE)
 
     async def history(self, user_id: int, limit: int = 10) -> list[HistoryLine]:
         """The member's finished checks, newest first."""
-        rows = await self.services.db.fetchall(
-            "SELECT * FROM check_sessions WHERE user_id = ? AND status = 'done' "
-            "ORDER BY finished_at DESC, id DESC LIMIT ?",
-            (user_id, limit),
-        )
         lines = []
-        for row in rows:
-            session = CheckSession.from_row(row)
+        for session in await self.store.finished(user_id, limit):
             lines.append(
                 HistoryLine(
                     session_id=session.id,
@@ -298,16 +140,12 @@ class CheckService:
             raise UserFacingError("Only a finished check can be shared.")
         if session.guild_id is None or session.channel_id is None:
             raise UserFacingError("This check was started in DMs, so there is no server channel to share it in.")
-        claimed = await self.services.db.execute(
-            "UPDATE check_sessions SET shared_at = ? WHERE id = ? AND shared_at IS NULL",
-            (self.services.clock().isoformat(), session.id),
-        )
-        if not claimed:
+        if not await self.store.claim_share(session.id, self.services.clock()):
             raise UserFacingError("You already shared this verdict.")
         return ShareRequest(session.channel_id, share_card(self.content, screen.result, who))
 
     async def unshare(self, session_id: int) -> None:
-        await self.services.db.execute("UPDATE check_sessions SET shared_at = NULL WHERE id = ?", (session_id,))
+        await self.store.unshare(session_id)
 
     def _screen(self, session: CheckSession, notice: str | None = None) -> Screen:
         content = self.content
@@ -332,16 +170,16 @@ class CheckService:
     async def _current(self, session: CheckSession, notice: str | None = None) -> Screen:
         """:meth:`_screen`, also recording an expiry noticed just now so the check is closed for good."""
         if self._expired(session):
-            await self.services.db.execute(
-                "UPDATE check_sessions SET status = 'expired', updated_at = ? WHERE id = ? AND status = 'open'",
-                (self.services.clock().isoformat(), session.id),
-            )
+            await self.store.expire(session.id, self.services.clock())
             return ClosedScreen(Closed.EXPIRED)
         return self._screen(session, notice)
 
+    @property
+    def _ttl(self) -> dt.timedelta:
+        return dt.timedelta(hours=self.services.config.check.session_ttl_hours)
+
     def _expired(self, session: CheckSession) -> bool:
-        ttl = dt.timedelta(hours=self.services.config.check.session_ttl_hours)
-        return session.status is Status.OPEN and self.services.clock() - session.created_at > ttl
+        return session.status is Status.OPEN and self.services.clock() - session.created_at > self._ttl
 
     def _valid_answers(self, session: CheckSession) -> dict[str, str]:
         """Stored answers the current content still knows; edits to check.yaml may retire some."""
@@ -351,20 +189,15 @@ class CheckService:
         return min(session.step, len(self.content.questions) - 1)
 
     async def _owned(self, session_id: int, user_id: int) -> CheckSession | None:
-        row = await self.services.db.fetchone("SELECT * FROM check_sessions WHERE id = ?", (session_id,))
-        if row is None:
+        session = await self.store.get(session_id)
+        if session is None:
             return None
-        session = CheckSession.from_row(row)
         if session.user_id != user_id:
             raise UserFacingError(NOT_YOURS)
         return session
 
     async def _require(self, session_id: int) -> CheckSession:
-        row = await self.services.db.fetchone("SELECT * FROM check_sessions WHERE id = ?", (session_id,))
-        if row is None:
+        session = await self.store.get(session_id)
+        if session is None:
             raise LookupError(f"check session {session_id} vanished")
-        return CheckSession.from_row(row)
-
-
-def _time(value: str | None) -> dt.datetime | None:
-    return dt.datetime.fromisoformat(value) if value else None
+        return session
