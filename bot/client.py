@@ -18,6 +18,7 @@ from discord.ext import commands
 import cogs
 from bot.config import Config
 from bot.services import Services
+from bot.storage.meta import MetaStore
 from cogs._errors import ErrorReportingTree
 
 log = logging.getLogger(__name__)
@@ -94,8 +95,7 @@ class PmPoBot(commands.AutoShardedBot):
     async def sync_if_changed(self) -> None:
         """Upload the global commands only when they differ from the last upload (Discord rate-limits sync)."""
         current = self.command_tree_hash()
-        row = await self.services.db.fetchone("SELECT value FROM meta WHERE key = ?", (TREE_HASH_KEY,))
-        if row is not None and row["value"] == current:
+        if await MetaStore(self.services.db).get(TREE_HASH_KEY) == current:
             log.info("Command tree unchanged since the last sync; not re-uploading")
             return
         await self.sync_commands()
@@ -106,9 +106,6 @@ class PmPoBot(commands.AutoShardedBot):
             self.tree.copy_global_to(guild=guild)
         synced = await self.tree.sync(guild=guild)
         if guild is None:
-            await self.services.db.execute(
-                "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                (TREE_HASH_KEY, self.command_tree_hash()),
-            )
+            await MetaStore(self.services.db).set(TREE_HASH_KEY, self.command_tree_hash())
         log.info("Synced %d command(s)%s", len(synced), f" to guild {guild_id}" if guild_id else "")
         return len(synced)

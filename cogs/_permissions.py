@@ -7,7 +7,7 @@ from typing import Any
 import discord
 from discord import app_commands
 
-from bot.moderation import is_moderator
+from bot.moderation.service import ModerationService
 from cogs._ui import services_of
 
 NOT_A_MODERATOR = (
@@ -19,8 +19,10 @@ async def member_is_moderator(interaction: discord.Interaction) -> bool:
     member = interaction.user
     roles = [r.id for r in getattr(member, "roles", [])]
     manage = isinstance(member, discord.Member) and member.guild_permissions.manage_guild
-    return await is_moderator(
-        services_of(interaction), user_id=member.id, guild_id=interaction.guild_id, manage_guild=manage, role_ids=roles
+    return (
+        await services_of(interaction)
+        .feature(ModerationService)
+        .is_moderator(user_id=member.id, guild_id=interaction.guild_id, manage_guild=manage, role_ids=roles)
     )
 
 

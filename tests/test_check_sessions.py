@@ -14,7 +14,7 @@ from bot.check.service import FINISHED, NOT_SET_UP, NOT_YOURS, RETIRED, STALE, C
 from bot.config import Config
 from bot.errors import UserFacingError
 from bot.knowledge.holder import KnowledgeHolder
-from bot.privacy import forget
+from bot.privacy.service import PrivacyService
 from bot.services import Services
 from bot.storage.sqlite import SqliteDatabase
 from tests.check_support import EXAMPLES, check_folder, load_check, open_services
@@ -183,7 +183,7 @@ async def test_someone_elses_check_is_refused_and_a_deleted_one_explained(
     first = await begin(service)
     with pytest.raises(UserFacingError, match=NOT_YOURS):
         await service.act(first.session.id, BOB, 0, Action.ANSWER, "posting")
-    await forget(services, ALICE)
+    await services.feature(PrivacyService).forget(ALICE)
     gone = await service.act(first.session.id, ALICE, 0, Action.ANSWER, "posting")
     assert gone == ClosedScreen(Closed.GONE)
 

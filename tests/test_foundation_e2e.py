@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.moderation import moderator_role_ids, set_moderator_role_ids
+from bot.moderation.service import ModerationService
 from tests.helpers import REPO, SHIPPED_KNOWLEDGE
 from tests.loopback import CallbackType, LoopbackDiscord
 from tests.loopback.harness import BotHarness
@@ -118,7 +118,7 @@ async def test_moderators_commands_are_for_manage_server(loopback: LoopbackDisco
         assert not added.message.pings
         listed = await (await loopback.slash(admin, ("moderators", "list"), channel=general)).response()
         assert f"<@&{helpers.id}>" in embed_text(listed.message)
-        assert await moderator_role_ids(harness.bot.services, guild.id) == {helpers.id}
+        assert await harness.bot.services.feature(ModerationService).moderator_role_ids(guild.id) == {helpers.id}
 
 
 def bot_process(config: Path, token: str) -> list[str]:
@@ -249,7 +249,7 @@ async def test_moderator_commands_are_refused_server_side_even_when_shown_to_eve
         assert refused.message is not None and refused.message.ephemeral
         assert (refused.message.content or "").startswith("This command is for moderators")
 
-        await set_moderator_role_ids(harness.bot.services, guild.id, [helpers.id])
+        await harness.bot.services.feature(ModerationService).set_moderator_role_ids(guild.id, [helpers.id])
         allowed = await (await loopback.slash(helper, command, options, channel=general)).response()
         assert allowed.message is None or not (allowed.message.content or "").startswith("This command is for")
 
@@ -289,4 +289,4 @@ async def test_everyone_cannot_be_made_a_moderator_role(
         refused = await handle.response()
         assert refused.message is not None and refused.message.ephemeral
         assert (refused.message.content or "").startswith("@everyone can't be a moderator role")
-        assert await moderator_role_ids(harness.bot.services, guild.id) == set()
+        assert await harness.bot.services.feature(ModerationService).moderator_role_ids(guild.id) == set()

@@ -2,7 +2,8 @@ from __future__ import annotations
 
 import io
 
-from bot.privacy import DESCRIPTIONS, forget, stored_about
+from bot.privacy.engine import DESCRIPTIONS
+from bot.privacy.service import PrivacyService
 from bot.services import Services
 from bot.shell import run_shell
 
@@ -24,14 +25,14 @@ async def add_member_rows(services: Services) -> None:
 
 async def test_show_counts_and_forget_deletes_only_that_member(services: Services) -> None:
     await add_member_rows(services)
-    before = await stored_about(services, 1)
+    before = await services.feature(PrivacyService).stored(1)
     assert before.counts["t_parent"] == 2 and before.counts["t_votes"] == 1
     assert "2 × t parent" in before.lines()
 
-    deleted = await forget(services, 1)
+    deleted = await services.feature(PrivacyService).forget(1)
     assert deleted.total == 3
-    assert (await stored_about(services, 1)).total == 0
-    assert (await stored_about(services, 2)).total == 2
+    assert (await services.feature(PrivacyService).stored(1)).total == 0
+    assert (await services.feature(PrivacyService).stored(2)).total == 2
     children = await services.db.fetchall("SELECT parent FROM t_child")
     assert len(children) == 1  # the other member's child row survives; member 1's cascaded away
 
