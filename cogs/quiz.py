@@ -24,8 +24,8 @@ from bot.quiz.cards import (
     summary_card,
 )
 from bot.quiz.content import theme_key
-from bot.quiz.engine import LENGTHS, QuestionScreen, ResultScreen, Screen
-from bot.quiz.service import Progress, QuizInProgress, QuizService
+from bot.quiz.engine import LENGTHS, Progress, QuestionScreen, ResultScreen, Screen
+from bot.quiz.service import QuizInProgress, QuizService
 from cogs._ui import (
     EntryButton,
     autocomplete_choices,

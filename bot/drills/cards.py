@@ -6,13 +6,9 @@ drift apart, and the validator can measure the exact text Discord will receive.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from bot.cards import Card, Tone
-
-if TYPE_CHECKING:
-    from bot.drills.content import Drill
-    from bot.drills.feedback import Feedback
+from bot.drills.content import Drill
+from bot.drills.feedback import Feedback
 
 SHOWS_FIELD = "What it shows"
 RATING_TITLES = {

@@ -8,14 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING
 
 from bot.cards import Card, Tone
-
-if TYPE_CHECKING:
-    from bot.quiz.content import QuizQuestion
-    from bot.quiz.engine import LeaderboardRow, MemberStats, QuestionScreen, QuizSummary, ResultScreen
-    from bot.quiz.service import Progress
+from bot.quiz.content import QuizQuestion
+from bot.quiz.engine import LeaderboardRow, MemberStats, Progress, QuestionScreen, QuizSummary, ResultScreen
 
 VERDICTS = {"right": "✅ **Right!**", "wrong": "❌ **Not quite.**", "skipped": "⏭️ **Skipped.**"}
 ENDINGS = {

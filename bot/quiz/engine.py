@@ -257,6 +257,16 @@ class ResultScreen:
 
 
 @dataclass(frozen=True)
+class Progress:
+    """Where a member's running quiz stands, for the "continue or abandon?" question."""
+
+    session_id: int
+    theme: str | None
+    position: int
+    total: int
+
+
+@dataclass(frozen=True)
 class SummaryScreen:
     summary: QuizSummary
 

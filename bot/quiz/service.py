@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from dataclasses import dataclass
 
 from rapidfuzz import process, utils
 
@@ -24,6 +23,7 @@ from bot.quiz.engine import (
     Answer,
     LeaderboardRow,
     MemberStats,
+    Progress,
     QuestionScreen,
     QuizSummary,
     ResultScreen,
@@ -32,16 +32,6 @@ from bot.quiz.engine import (
 )
 from bot.quiz.store import ActiveSessionExists, QuizStore, SessionRecord
 from bot.services import Services
-
-
-@dataclass(frozen=True)
-class Progress:
-    """Where a member's running quiz stands, for the "continue or abandon?" question."""
-
-    session_id: int
-    theme: str | None
-    position: int
-    total: int
 
 
 class QuizInProgress(UserFacingError):
