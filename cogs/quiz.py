@@ -16,16 +16,16 @@ from discord.ext import commands
 
 from bot import limits
 from bot.quiz.cards import (
-    in_progress_card,
     leaderboard_card,
+    open_quiz_card,
     question_card,
     result_card,
     stats_card,
     summary_card,
 )
 from bot.quiz.content import theme_key
-from bot.quiz.engine import LENGTHS, Progress, QuestionScreen, ResultScreen, Screen
-from bot.quiz.service import QuizInProgress, QuizService
+from bot.quiz.engine import LENGTHS, OpenQuiz, QuestionScreen, ResultScreen, Screen
+from bot.quiz.service import QuizService
 from cogs._ui import (
     EntryButton,
     autocomplete_choices,
@@ -78,12 +78,20 @@ def result_view(interaction: discord.Interaction, screen: ResultScreen) -> disco
     return dynamic_view(*items)
 
 
-def progress_prompt(
-    progress: Progress, *, guild_id: int | None, theme: str | None, length: int
+def render_start(
+    interaction: discord.Interaction,
+    outcome: Screen | OpenQuiz,
+    *,
+    guild_id: int | None,
+    theme: str | None,
+    length: int,
 ) -> tuple[discord.Embed, discord.ui.View]:
-    """The prompt for a member who already has a quiz going: continue it, or abandon it for the new one."""
-    new = OpenQuizButton(progress.session_id, guild_id or 0, length, theme_key(theme) if theme else ALL_THEMES)
-    return card_embed(in_progress_card(progress)), dynamic_view(OpenQuizButton(progress.session_id), new)
+    """A new quiz's first screen, or, for a member who already has one going, the prompt to continue it
+    or abandon it for the one just asked for (``guild_id``, ``theme``, ``length``)."""
+    if not isinstance(outcome, OpenQuiz):
+        return render(interaction, outcome)
+    new = OpenQuizButton(outcome.session_id, guild_id or 0, length, theme_key(theme) if theme else ALL_THEMES)
+    return card_embed(open_quiz_card(outcome)), dynamic_view(OpenQuizButton(outcome.session_id), new)
 
 
 class QuizButton(
@@ -170,19 +178,16 @@ class OpenQuizButton(
             embed, view = render(interaction, await service.screen(self.session_id, interaction.user.id))
         else:
             theme = None if self.theme == ALL_THEMES else self.theme
-            try:
-                screen = await service.start(
-                    user_id=interaction.user.id,
-                    guild_id=self.guild_id or None,
-                    theme=theme,
-                    length=self.length,
-                    replacing=self.session_id,
-                )
-                embed, view = render(interaction, screen)
-            except QuizInProgress as busy:  # yet another quiz was started meanwhile
-                embed, view = progress_prompt(
-                    busy.progress, guild_id=self.guild_id or None, theme=theme, length=self.length
-                )
+            outcome = await service.start(
+                user_id=interaction.user.id,
+                guild_id=self.guild_id or None,
+                theme=theme,
+                length=self.length,
+                replacing=self.session_id,
+            )  # an OpenQuiz again if yet another quiz was started meanwhile
+            embed, view = render_start(
+                interaction, outcome, guild_id=self.guild_id or None, theme=theme, length=self.length
+            )
         await interaction.response.edit_message(embed=embed, view=view)
 
 
@@ -202,13 +207,10 @@ class Quiz(commands.Cog):
         service = service_of(interaction)
         size = length.value if length is not None else DEFAULT_LENGTH
         chosen = service.resolve_theme(theme)
-        try:
-            screen = await service.start(
-                user_id=interaction.user.id, guild_id=interaction.guild_id, theme=chosen, length=size
-            )
-            embed, view = render(interaction, screen)
-        except QuizInProgress as busy:
-            embed, view = progress_prompt(busy.progress, guild_id=interaction.guild_id, theme=chosen, length=size)
+        outcome = await service.start(
+            user_id=interaction.user.id, guild_id=interaction.guild_id, theme=chosen, length=size
+        )
+        embed, view = render_start(interaction, outcome, guild_id=interaction.guild_id, theme=chosen, length=size)
         await start_private_flow(interaction, embed=embed, view=view)
 
     @start.autocomplete("theme")

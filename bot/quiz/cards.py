@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 
 from bot.cards import Card, Tone
 from bot.quiz.content import QuizQuestion
-from bot.quiz.engine import LeaderboardRow, MemberStats, Progress, QuestionScreen, QuizSummary, ResultScreen
+from bot.quiz.engine import LeaderboardRow, MemberStats, OpenQuiz, QuestionScreen, QuizSummary, ResultScreen
 
 VERDICTS = {"right": "✅ **Right!**", "wrong": "❌ **Not quite.**", "skipped": "⏭️ **Skipped.**"}
 ENDINGS = {
@@ -110,12 +110,12 @@ def summary_card(summary: QuizSummary) -> Card:
     )
 
 
-def in_progress_card(progress: Progress) -> Card:
-    theme = progress.theme or "all themes"
+def open_quiz_card(prompt: OpenQuiz) -> Card:
+    theme = prompt.theme or "all themes"
     return Card(
         title="You already have a quiz going",
         body=(
-            f"Your quiz on **{theme}** is at question {progress.position + 1} of {progress.total}. "
+            f"Your quiz on **{theme}** is at question {prompt.position + 1} of {prompt.total}. "
             "Continue it, or abandon it (it counts as unfinished) and start the new one?"
         ),
         tone="warn",

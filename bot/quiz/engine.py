@@ -257,8 +257,9 @@ class ResultScreen:
 
 
 @dataclass(frozen=True)
-class Progress:
-    """Where a member's running quiz stands, for the "continue or abandon?" question."""
+class OpenQuiz:
+    """Starting a quiz while another is active: where that one stands, so the member chooses to continue
+    it or abandon it for the new one."""
 
     session_id: int
     theme: str | None
