@@ -14,7 +14,8 @@ from discord import app_commands
 
 from bot import limits
 from bot.cards import Card, Tone
-from bot.knowledge.entries import Entry, EntryLibrary
+from bot.knowledge.cards import entry_card
+from bot.knowledge.entries import EntryLibrary
 from bot.services import Services
 from cogs._errors import report_error
 
@@ -135,18 +136,14 @@ def dynamic_view(*items: discord.ui.Item[Any]) -> BaseView:
     return view
 
 
-def entry_embed(entry: Entry) -> discord.Embed:
-    """A knowledge entry on its own, as any feature shows it."""
-    return make_embed(entry.title, entry.answer, footer=f"Last reviewed {entry.last_reviewed}")
-
-
 async def open_entry_privately(interaction: discord.Interaction, entry_id: str) -> None:
     """Show an entry only to the member who asked, e.g. from a "read more" button under a verdict or answer."""
-    entry = services_of(interaction).knowledge.current.part(EntryLibrary).entries.get(entry_id)
+    knowledge = services_of(interaction).knowledge.current
+    entry = knowledge.part(EntryLibrary).entries.get(entry_id)
     if entry is None:
         await interaction.response.send_message("That entry is no longer in the knowledge base.", ephemeral=True)
         return
-    await interaction.response.send_message(embed=entry_embed(entry), ephemeral=True)
+    await interaction.response.send_message(embed=card_embed(entry_card(knowledge, entry)), ephemeral=True)
 
 
 class EntryButton(

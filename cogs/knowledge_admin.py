@@ -10,7 +10,7 @@ import discord
 from discord.ext import commands
 
 from bot.ask.service import AskService
-from bot.knowledge.cards import describe_gaps, describe_reload, describe_stats
+from bot.knowledge.cards import gaps_card, reload_card, stats_card
 from cogs._permissions import moderator_group
 from cogs._ui import card_embed, services_of
 
@@ -24,16 +24,16 @@ class KnowledgeAdmin(commands.Cog):
         services.feature(AskService)  # registers the search index, so the reload builds it before the swap
         await interaction.response.defer(ephemeral=True, thinking=True)  # a big reload outlasts the 3 s deadline
         outcome = await services.knowledge.reload()
-        await interaction.followup.send(embed=card_embed(describe_reload(outcome)), ephemeral=True)
+        await interaction.followup.send(embed=card_embed(reload_card(outcome)), ephemeral=True)
 
     @kb.command(name="gaps", description="The most frequent questions members asked that had no curated answer")
     async def gaps(self, interaction: discord.Interaction) -> None:
-        card = describe_gaps(await services_of(interaction).feature(AskService).gaps(interaction.guild_id))
+        card = gaps_card(await services_of(interaction).feature(AskService).gaps(interaction.guild_id))
         await interaction.response.send_message(embed=card_embed(card), ephemeral=True)
 
     @kb.command(name="stats", description="Most asked entries and how helpful members found the answers")
     async def stats(self, interaction: discord.Interaction) -> None:
-        card = describe_stats(await services_of(interaction).feature(AskService).stats(interaction.guild_id))
+        card = stats_card(await services_of(interaction).feature(AskService).stats(interaction.guild_id))
         await interaction.response.send_message(embed=card_embed(card), ephemeral=True)
 
 

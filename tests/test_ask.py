@@ -19,7 +19,7 @@ from bot.ask.service import AskService
 from bot.cli import main
 from bot.errors import UserFacingError
 from bot.knowledge.base import KnowledgeBase
-from bot.knowledge.cards import describe_gaps, describe_reload, describe_stats
+from bot.knowledge.cards import gaps_card, reload_card, stats_card
 from bot.knowledge.entries import Entry, EntryLibrary
 from bot.services import Services
 from bot.shell import run_shell
@@ -93,7 +93,7 @@ async def test_gaps_counts_rewordings_together_per_server(services: Services) ->
     gaps = await service.gaps(GUILD)
     assert [n for _, n in gaps] == [2, 1]
     assert gaps[0][0].lower().startswith("how do i boil an egg")
-    assert "2× " in describe_gaps(gaps).body
+    assert "2× " in gaps_card(gaps).body
 
 
 async def test_stats_show_most_asked_and_helpful_ratio(services: Services) -> None:
@@ -107,7 +107,7 @@ async def test_stats_show_most_asked_and_helpful_ratio(services: Services) -> No
     stats = await service.stats(GUILD)
     assert [(s.entry_id, s.asked) for s in stats.most_asked] == [("pspo-cost-and-prep", 2), ("who-owns-the-roadmap", 1)]
     assert stats.helpful_ratio == pytest.approx(2 / 3)
-    card = describe_stats(stats)
+    card = stats_card(stats)
     assert "67%" in card.body and "asked 2×" in card.fields[0][1]
 
 
@@ -151,7 +151,7 @@ async def test_reload_rebuilds_the_index_and_reports_changes(tmp_path: Path, clo
         outcome = await services.knowledge.reload()
         assert outcome.accepted, outcome.problems
         assert service.answer("how do I negotiate a raise").entry.id == "negotiating-pay"  # type: ignore[union-attr]
-        card = describe_reload(outcome)
+        card = reload_card(outcome)
         assert ("Entries", "added: negotiating-pay\nedited: salary-gap-scope") in card.fields
     finally:
         await services.close()
@@ -171,7 +171,7 @@ async def test_broken_reload_is_refused_and_the_last_good_knowledge_keeps_answer
         assert not outcome.accepted
         assert service.knowledge is before
         assert service.answer("PO salary 2026").entry.id == "salary-figures"  # type: ignore[union-attr]
-        card = describe_reload(outcome)
+        card = reload_card(outcome)
         assert card.title == "Knowledge reload refused"
         assert "salary.yaml:3:1: YAML syntax error" in card.body and "last good version" in card.body
     finally:
@@ -225,7 +225,7 @@ def test_reload_report_trims_many_problems_to_fit_an_embed() -> None:
     from bot.knowledge.holder import ReloadOutcome
 
     outcome = ReloadOutcome(problems=tuple(Problem(f"f{i}.yaml", i + 1, 1, "x" * 200) for i in range(100)))
-    body = describe_reload(outcome).body
+    body = reload_card(outcome).body
     assert len(body) <= 4096
     assert "more: run `pmpo-bot kb validate`" in body
 

@@ -80,7 +80,7 @@ async def test_unexpected_error_gives_a_reference_code_that_is_in_the_log(
 
     async with BotHarness(loopback, tmp_path):
         # discord.py loads extensions as fresh module objects: patch the one the bot is running.
-        monkeypatch.setattr(sys.modules["cogs.about"], "about_lines", broken)
+        monkeypatch.setattr(sys.modules["cogs.about"], "about_card", broken)
         with caplog.at_level(logging.ERROR, logger="pmpo.errors"):
             reply = await (await loopback.slash(alice, "about", channel=general)).response()
             assert reply.message is not None and reply.message.ephemeral

@@ -38,7 +38,7 @@ def entry_card(knowledge: KnowledgeBase, entry: Entry) -> Card:
     )
 
 
-def describe_stats(stats: AskStats) -> Card:
+def stats_card(stats: AskStats) -> Card:
     """``/kb stats`` as a card, shared by Discord and the shell."""
     ratio = stats.helpful_ratio
     votes = stats.helpful + stats.unhelpful
@@ -58,7 +58,7 @@ def describe_stats(stats: AskStats) -> Card:
     )
 
 
-def describe_gaps(gaps: Sequence[tuple[str, int]]) -> Card:
+def gaps_card(gaps: Sequence[tuple[str, int]]) -> Card:
     """``/kb gaps`` as a card: what members asked that had no curated answer."""
     if not gaps:
         return Card(title="Unanswered questions", body="No unanswered questions recorded. 🎉")
@@ -66,7 +66,7 @@ def describe_gaps(gaps: Sequence[tuple[str, int]]) -> Card:
     return Card(title="Unanswered questions", body="Most frequent first:\n" + "\n".join(lines))
 
 
-def describe_reload(outcome: ReloadOutcome) -> Card:
+def reload_card(outcome: ReloadOutcome) -> Card:
     """``/kb reload``'s report: the problems that refused it (as many as fit), or what changed per label."""
     if not outcome.accepted:
         header = (

@@ -9,6 +9,7 @@ from __future__ import annotations
 from bot.check.cards import history_card, open_check_card, question_card, verdict_card
 from bot.check.engine import Action, ClosedScreen, OpenCheck, QuestionScreen, Screen, VerdictScreen
 from bot.check.service import CheckService
+from bot.knowledge.cards import entry_card
 from bot.shell.session import Session, ShellCommand
 
 START = "/check"
@@ -68,7 +69,7 @@ async def show_verdict(session: Session, screen: VerdictScreen) -> None:
         picked = await session.choose("Read a related entry?", [e.title for e in entries] + ["Done"])
         if picked is None or picked == len(entries):
             return
-        session.card(entries[picked].title, entries[picked].answer)
+        session.show(entry_card(session.services.knowledge.current, entries[picked]))
 
 
 async def history_command(session: Session) -> None:

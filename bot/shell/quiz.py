@@ -7,6 +7,7 @@ here too, and a quiz left when the input ends can be continued with /quiz (until
 from __future__ import annotations
 
 from bot.errors import UserFacingError
+from bot.knowledge.cards import entry_card
 from bot.quiz.cards import open_quiz_card, question_card, result_card, stats_card, summary_card
 from bot.quiz.engine import OpenQuiz, QuestionScreen, ResultScreen, Screen
 from bot.quiz.service import QuizService
@@ -98,7 +99,7 @@ async def after_result(session: Session, service: QuizService, screen: ResultScr
         if move != "read":
             return move
         if entry is not None:
-            session.card(entry.title, entry.answer)
+            session.show(entry_card(session.services.knowledge.current, entry))
 
 
 COMMANDS = [

@@ -39,22 +39,16 @@ class Session:
         self._stdout.write(text + "\n")
         self._stdout.flush()
 
-    def card(
-        self, title: str, body: str = "", fields: Sequence[tuple[str, str]] = (), footer: str | None = None
-    ) -> None:
-        """The shell's rendering of an embed."""
-        self.say(f"== {title} ==")
-        if body:
-            self.say(body)
-        for name, value in fields:
+    def show(self, card: Card) -> None:
+        """A core :class:`~bot.cards.Card`, the shell's rendering of an embed (no colours: the tone is not shown)."""
+        self.say(f"== {card.title} ==")
+        if card.body:
+            self.say(card.body)
+        for name, value in card.fields:
             self.say(f"-- {name}")
             self.say(textwrap.indent(value, "   "))
-        if footer:
-            self.say(f"({footer})")
-
-    def show(self, card: Card) -> None:
-        """A core :class:`~bot.cards.Card` (the shell has no colours, so its tone is not shown)."""
-        self.card(card.title, card.body, card.fields, card.footer)
+        if card.footer:
+            self.say(f"({card.footer})")
 
     async def read(self, prompt: str) -> str | None:
         """The next line, or None at end of input."""
