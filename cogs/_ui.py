@@ -18,6 +18,7 @@ from bot.knowledge.cards import entry_card
 from bot.knowledge.entries import EntryLibrary
 from bot.services import Services
 from cogs._errors import report_error
+from runner.client import PmPoBot
 
 log = logging.getLogger(__name__)
 
@@ -51,9 +52,12 @@ def autocomplete_choices(options: Iterable[str] | Iterable[tuple[str, str]]) -> 
 
 
 def services_of(interaction: discord.Interaction) -> Services:
-    """The bot's :class:`Services`; cogs and dynamic items reach the core through this."""
-    services: Services = getattr(interaction.client, "services")  # noqa: B009 - PmPoBot attribute, typed loosely by discord.py
-    return services
+    """The bot's :class:`Services`: how commands, buttons, forms and checks, which discord.py calls with an
+    interaction, reach the core (the bot is a :class:`PmPoBot`; discord.py types it as any client)."""
+    bot = interaction.client
+    if not isinstance(bot, PmPoBot):
+        raise TypeError(f"the cogs run in a PmPoBot, not a {type(bot).__name__}")
+    return bot.services
 
 
 def make_embed(

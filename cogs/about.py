@@ -8,6 +8,7 @@ from discord.ext import commands
 
 from bot.about import about_card
 from cogs._ui import card_embed, services_of
+from runner.client import PmPoBot
 
 
 class About(commands.Cog):
@@ -16,5 +17,5 @@ class About(commands.Cog):
         await interaction.response.send_message(embed=card_embed(about_card(services_of(interaction))), ephemeral=True)
 
 
-async def setup(bot: commands.Bot) -> None:
+async def setup(bot: PmPoBot) -> None:
     await bot.add_cog(About())

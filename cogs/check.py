@@ -30,6 +30,7 @@ from cogs._ui import (
     services_of,
     start_private_flow,
 )
+from runner.client import PmPoBot
 
 START = "/check start"
 #: Verdict entry buttons fill at most two rows, leaving a row for Share.
@@ -271,6 +272,6 @@ class Check(commands.Cog):
         await interaction.response.send_message(embed=embed, view=dynamic_view(HistorySelect(options)), ephemeral=True)
 
 
-async def setup(bot: commands.Bot) -> None:
+async def setup(bot: PmPoBot) -> None:
     bot.add_dynamic_items(StepButton, OpenCheckButton, ShareButton, HistorySelect, EntryButton)
     await bot.add_cog(Check())

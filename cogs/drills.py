@@ -47,6 +47,7 @@ from cogs._ui import (
     member_cooldown,
     services_of,
 )
+from runner.client import PmPoBot
 
 log = logging.getLogger(__name__)
 
@@ -196,7 +197,7 @@ def status_embed(status: ScheduleStatus, guild: discord.Guild | None) -> discord
 class DiscordSender:
     """The poster's view of Discord: post the drill (with nonce), open its thread, tell moderators."""
 
-    def __init__(self, bot: commands.Bot) -> None:
+    def __init__(self, bot: discord.Client) -> None:
         self.bot = bot
 
     def handles(self, guild_id: int) -> bool:
@@ -274,11 +275,10 @@ class DiscordSender:
 class Drills(commands.Cog):
     drills = moderator_group("drills", "Schedule the daily interview drill for this server")
 
-    def __init__(self, bot: commands.Bot) -> None:
+    def __init__(self, bot: PmPoBot) -> None:
         self.bot = bot
-        services = getattr(bot, "services")  # noqa: B009 - PmPoBot attribute
-        self.poster = DrillPoster(services, DiscordSender(bot))
-        self.poster_loop = tasks.loop(seconds=services.config.drills.poll_seconds)(self.tick)
+        self.poster = DrillPoster(bot.services, DiscordSender(bot))
+        self.poster_loop = tasks.loop(seconds=bot.services.config.drills.poll_seconds)(self.tick)
         self.poster_loop.before_loop(self.bot.wait_until_ready)
         #: Set when the first pass after start-up (the one that resolves claims a crash left) is done.
         self.started = asyncio.Event()
@@ -490,6 +490,6 @@ class Drills(commands.Cog):
         await interaction.response.send_message(embed=feedback_embed(feedback, streak_line), ephemeral=True)
 
 
-async def setup(bot: commands.Bot) -> None:
+async def setup(bot: PmPoBot) -> None:
     bot.add_dynamic_items(DrillButton)
     await bot.add_cog(Drills(bot))

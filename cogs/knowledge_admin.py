@@ -13,6 +13,7 @@ from bot.ask.service import AskService
 from bot.knowledge.cards import gaps_card, reload_card, stats_card
 from cogs._permissions import moderator_group
 from cogs._ui import card_embed, services_of
+from runner.client import PmPoBot
 
 
 class KnowledgeAdmin(commands.Cog):
@@ -37,5 +38,5 @@ class KnowledgeAdmin(commands.Cog):
         await interaction.response.send_message(embed=card_embed(card), ephemeral=True)
 
 
-async def setup(bot: commands.Bot) -> None:
+async def setup(bot: PmPoBot) -> None:
     await bot.add_cog(KnowledgeAdmin())

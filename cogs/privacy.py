@@ -12,6 +12,7 @@ from discord.ext import commands
 from bot.privacy.cards import NOTHING, confirm_card, deleted_card, stored_card
 from bot.privacy.service import PrivacyService
 from cogs._ui import card_embed, dynamic_view, guarded, services_of
+from runner.client import PmPoBot
 
 
 class ForgetButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"privacy:forget:(?P<user>\d+)"):
@@ -58,6 +59,6 @@ class Privacy(commands.Cog):
         await interaction.response.send_message(embed=card_embed(confirm_card(data)), view=view, ephemeral=True)
 
 
-async def setup(bot: commands.Bot) -> None:
+async def setup(bot: PmPoBot) -> None:
     bot.add_dynamic_items(ForgetButton)
     await bot.add_cog(Privacy())

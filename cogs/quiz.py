@@ -36,6 +36,7 @@ from cogs._ui import (
     services_of,
     start_private_flow,
 )
+from runner.client import PmPoBot
 
 DEFAULT_LENGTH = 10
 ALL_THEMES = "all"
@@ -237,6 +238,6 @@ class Quiz(commands.Cog):
         await interaction.response.send_message(embed=card_embed(card))
 
 
-async def setup(bot: commands.Bot) -> None:
+async def setup(bot: PmPoBot) -> None:
     bot.add_dynamic_items(QuizButton, OpenQuizButton, EntryButton)
     await bot.add_cog(Quiz())

@@ -13,6 +13,7 @@ from discord.ext import commands
 from bot.errors import UserFacingError
 from bot.moderation.service import ModerationService
 from cogs._ui import make_embed, services_of
+from runner.client import PmPoBot
 
 
 class ServerSettings(commands.Cog):
@@ -68,5 +69,5 @@ class ServerSettings(commands.Cog):
         )
 
 
-async def setup(bot: commands.Bot) -> None:
+async def setup(bot: PmPoBot) -> None:
     await bot.add_cog(ServerSettings())

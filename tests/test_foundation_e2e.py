@@ -122,7 +122,7 @@ async def test_moderators_commands_are_for_manage_server(loopback: LoopbackDisco
 
 
 def bot_process(config: Path, token: str) -> list[str]:
-    return [sys.executable, "-m", "bot", "--config", str(config), "run"]
+    return [sys.executable, "-m", "runner", "--config", str(config), "run"]
 
 
 def process_env(token: str) -> dict[str, str]:
@@ -190,7 +190,7 @@ async def test_sync_command_uploads_to_one_guild(loopback: LoopbackDiscord, tmp_
     process = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
-        "bot",
+        "runner",
         "--config",
         str(config),
         "sync",

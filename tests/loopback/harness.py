@@ -15,8 +15,8 @@ from typing import Any, Self
 
 import discord
 
-from bot.client import PmPoBot
 from bot.config import load_config
+from runner.client import PmPoBot
 from tests.helpers import SHIPPED_KNOWLEDGE
 from tests.loopback.server import LoopbackDiscord
 

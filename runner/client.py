@@ -1,7 +1,8 @@
-"""The Discord side's entry point: a ``commands.Bot`` that wires the core into discord.py.
+"""The bot: a ``commands.Bot`` that wires the core into discord.py, loads every cog and syncs commands.
 
-This module and ``cogs/`` are the only code that imports discord; everything they call lives in the
-Discord-free core so the shell and the tests can use it directly.
+Cogs are typed against :class:`PmPoBot` (``async def setup(bot: PmPoBot)``) and reach the core through
+:attr:`PmPoBot.services`; everything they call lives in the Discord-free core so the shell and the tests
+can use it directly.
 """
 
 from __future__ import annotations
@@ -63,6 +64,8 @@ class PmPoBot(commands.AutoShardedBot):
         )
         self.config = config
         self._services = services
+        #: Services the bot opened itself (in setup_hook) are the bot's to close; given ones, the giver's.
+        self._owns_services = services is None
         self._sync_on_start = sync_on_start and config.discord.sync_commands
 
     @property
@@ -84,7 +87,7 @@ class PmPoBot(commands.AutoShardedBot):
 
     async def close(self) -> None:
         await super().close()
-        if self._services is not None:
+        if self._owns_services and self._services is not None:
             await self._services.close()
             self._services = None
 
