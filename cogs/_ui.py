@@ -13,7 +13,7 @@ import discord
 from discord import app_commands
 
 from bot import limits
-from bot.cards import Card, Tone
+from bot.cards import Card, Tone, discord_markup
 from bot.knowledge.cards import entry_card
 from bot.knowledge.entries import EntryLibrary
 from bot.services import Services
@@ -60,6 +60,11 @@ def services_of(interaction: discord.Interaction) -> Services:
     return bot.services
 
 
+def server_name(interaction: discord.Interaction) -> str | None:
+    """The name of the server the interaction came from (None in DMs), for cards that name it."""
+    return interaction.guild.name if interaction.guild is not None else None
+
+
 def make_embed(
     title: str,
     description: str = "",
@@ -90,7 +95,8 @@ def make_embed(
 
 def card_embed(card: Card) -> discord.Embed:
     """A core :class:`~bot.cards.Card` as an embed, in its tone's colour and trimmed like any embed."""
-    return make_embed(card.title, card.body, fields=card.fields, footer=card.footer, colour=TONES[card.tone])
+    fields = [(name, discord_markup(value)) for name, value in card.fields]
+    return make_embed(card.title, discord_markup(card.body), fields=fields, footer=card.footer, colour=TONES[card.tone])
 
 
 def guarded(

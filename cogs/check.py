@@ -205,7 +205,7 @@ class ShareButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"che
     @guarded("check share")
     async def callback(self, interaction: discord.Interaction) -> None:
         service = service_of(interaction)
-        request = await service.share(self.session_id, interaction.user.id, interaction.user.mention)
+        request = await service.share(self.session_id, interaction.user.id)
         # Opening the channel and posting can take two requests: answer within Discord's 3 s first.
         await interaction.response.defer(ephemeral=True, thinking=True)
         where = f"<#{request.channel_id}>"

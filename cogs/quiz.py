@@ -33,6 +33,7 @@ from cogs._ui import (
     dynamic_view,
     guarded,
     member_cooldown,
+    server_name,
     services_of,
     start_private_flow,
 )
@@ -233,8 +234,7 @@ class Quiz(commands.Cog):
         if interaction.guild_id is None:
             raise app_commands.NoPrivateMessage()
         rows = await service_of(interaction).leaderboard(interaction.guild_id)
-        server = interaction.guild.name if interaction.guild is not None else "this server"
-        card = leaderboard_card(rows, server=server, viewer=interaction.user.id, name=lambda uid: f"<@{uid}>")
+        card = leaderboard_card(rows, server=server_name(interaction) or "this server", viewer=interaction.user.id)
         await interaction.response.send_message(embed=card_embed(card))
 
 

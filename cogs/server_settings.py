@@ -11,8 +11,9 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.errors import UserFacingError
+from bot.moderation.cards import moderators_card
 from bot.moderation.service import ModerationService
-from cogs._ui import make_embed, services_of
+from cogs._ui import card_embed, services_of
 from runner.client import PmPoBot
 
 
@@ -57,16 +58,8 @@ class ServerSettings(commands.Cog):
     @moderators.command(name="list", description="Show which roles count as moderators here")
     async def list_roles(self, interaction: discord.Interaction) -> None:
         assert interaction.guild_id is not None
-        roles = sorted(
-            await services_of(interaction).feature(ModerationService).moderator_role_ids(interaction.guild_id)
-        )
-        listed = "\n".join(f"<@&{role_id}>" for role_id in roles) or "No extra roles."
-        await interaction.response.send_message(
-            embed=make_embed(
-                "Moderators", f"Members with **Manage Server**, plus these roles:\n{listed}", footer="/moderators add"
-            ),
-            ephemeral=True,
-        )
+        roles = await services_of(interaction).feature(ModerationService).moderator_role_ids(interaction.guild_id)
+        await interaction.response.send_message(embed=card_embed(moderators_card(roles)), ephemeral=True)
 
 
 async def setup(bot: PmPoBot) -> None:

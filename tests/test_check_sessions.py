@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.cards import discord_markup
 from bot.check.cards import open_check_card, question_card, verdict_card
 from bot.check.engine import Action, Closed, ClosedScreen, OpenCheck, QuestionScreen, Screen, VerdictScreen
 from bot.check.service import FINISHED, NOT_SET_UP, NOT_YOURS, RETIRED, STALE, CheckService
@@ -223,23 +224,23 @@ async def test_a_retired_verdict_is_recomputed_with_a_notice(service: CheckServi
 async def test_sharing_is_claimed_once_and_only_for_server_checks(service: CheckService) -> None:
     in_server = await answer_all(service, await begin(service), EXAMPLES["hybrid-discovery-gap"])
     assert isinstance(in_server, VerdictScreen)
-    request = await service.share(in_server.session.id, ALICE, "<@101>")
+    request = await service.share(in_server.session.id, ALICE)
     assert request.channel_id == CHANNEL
     assert request.card.title == "Three-question check: Hybrid: discovery is the gap"
-    assert request.card.body.startswith("<@101> checked: Job posting · Product Owner")
+    assert discord_markup(request.card.body).startswith("<@101> checked: Job posting · Product Owner")
     assert "Why" not in [name for name, _ in request.card.fields]
     with pytest.raises(UserFacingError, match="already shared"):
-        await service.share(in_server.session.id, ALICE, "<@101>")
+        await service.share(in_server.session.id, ALICE)
     await service.unshare(in_server.session.id)
-    await service.share(in_server.session.id, ALICE, "<@101>")
+    await service.share(in_server.session.id, ALICE)
 
     in_dms = await answer_all(service, await begin(service, user=BOB, guild=None), EXAMPLES["shared-scope"], BOB)
     assert isinstance(in_dms, VerdictScreen)
     with pytest.raises(UserFacingError, match="started in DMs"):
-        await service.share(in_dms.session.id, BOB, "<@202>")
+        await service.share(in_dms.session.id, BOB)
     unfinished = await begin(service, user=BOB)
     with pytest.raises(UserFacingError, match="Only a finished check"):
-        await service.share(unfinished.session.id, BOB, "<@202>")
+        await service.share(unfinished.session.id, BOB)
 
 
 async def test_member_data_is_covered_by_privacy(services: Services) -> None:

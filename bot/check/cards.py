@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from bot.cards import Card
+from bot.cards import Card, Mention
 from bot.check.content import CONTEXT, QUESTIONS, CheckContent
 from bot.check.engine import CheckResult, ClosedScreen, HistoryLine, OpenCheck, QuestionScreen
 from bot.limits import EMBED_FIELD_VALUE
@@ -71,11 +71,11 @@ def verdict_card(content: CheckContent, result: CheckResult, notice: str | None 
     )
 
 
-def share_card(content: CheckContent, result: CheckResult, who: str) -> Card:
+def share_card(content: CheckContent, result: CheckResult, user_id: int) -> Card:
     """The short public summary a member may choose to post: no reasons, no next steps."""
     return Card(
         title=f"Three-question check: {result.verdict.title}",
-        body=f"{who} checked: {recap(content, result.answers)}\n\n{result.verdict.summary}",
+        body=(Mention("user", user_id), f" checked: {recap(content, result.answers)}\n\n{result.verdict.summary}"),
     )
 
 

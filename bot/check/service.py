@@ -132,7 +132,7 @@ class CheckService:
             return ClosedScreen(Closed.GONE)
         return await self._current(session)
 
-    async def share(self, session_id: int, user_id: int, who: str) -> ShareRequest:
+    async def share(self, session_id: int, user_id: int) -> ShareRequest:
         """Claim the one public post of a finished check; :meth:`unshare` if posting then fails."""
         session = await self._owned(session_id, user_id)
         screen = self._screen(session) if session is not None else ClosedScreen(Closed.GONE)
@@ -142,7 +142,7 @@ class CheckService:
             raise UserFacingError("This check was started in DMs, so there is no server channel to share it in.")
         if not await self.store.claim_share(session.id, self.services.clock()):
             raise UserFacingError("You already shared this verdict.")
-        return ShareRequest(session.channel_id, share_card(self.content, screen.result, who))
+        return ShareRequest(session.channel_id, share_card(self.content, screen.result, user_id))
 
     async def unshare(self, session_id: int) -> None:
         await self.store.unshare(session_id)

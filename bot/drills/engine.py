@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from bot.drills.schedule import Rule, format_time
+from bot.drills.schedule import Occurrence, Rule, format_time
 
 #: What a moderator is told wherever a drill command needs the server's schedule and there is none.
 NO_SCHEDULE = "There's no drill schedule here yet: set one up with `/drills setup`."
@@ -54,6 +54,16 @@ class Post:
     scheduled_for: dt.datetime
     claimed_at: dt.datetime
     detail: str | None
+
+
+@dataclass(frozen=True)
+class ScheduleStatus:
+    """What ``/drills status`` shows: the schedule, what goes out next, and how the last one went."""
+
+    schedule: Schedule
+    next_posts: tuple[Occurrence, ...]  # the next few that will really go out (skips left out)
+    skipped: tuple[str, ...]  # upcoming local dates a moderator skipped
+    last: Post | None
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from bot import limits
+from bot.cards import discord_markup
 from bot.drills.cards import SHOWS_FIELD, strong_card
 from bot.drills.content import Drill, DrillBank, RedFlag, Signal
 from bot.drills.cues import CueError, compile_cue
@@ -72,7 +73,7 @@ def _limit_problems(drill: Drill) -> list[tuple[PathKey, str]]:
     'What it shows' field lists every shown signal with what it looks for."""
     card = strong_card(drill)
     found: list[tuple[PathKey, str]] = []
-    shows = dict(card.fields)[SHOWS_FIELD]
+    shows = discord_markup(dict(card.fields)[SHOWS_FIELD])
     if len(shows) > limits.EMBED_FIELD_VALUE:
         found.append(
             (

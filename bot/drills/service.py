@@ -16,7 +16,7 @@ from rapidfuzz import process
 from bot import limits
 from bot.drills import schedule as sched
 from bot.drills.content import EMPTY_BANK, Drill, DrillBank
-from bot.drills.engine import NO_SCHEDULE, Post, Schedule, Streak, TopEntry, count_streak
+from bot.drills.engine import NO_SCHEDULE, Schedule, ScheduleStatus, Streak, TopEntry, count_streak
 from bot.drills.feedback import Feedback, assess
 from bot.drills.store import DrillStore
 from bot.errors import UserFacingError
@@ -30,14 +30,6 @@ PAUSED_BY_MODERATOR = "paused by a moderator"
 
 class UnknownDrill(UserFacingError):
     """A drill id that is not in the bank; the message lists a few that are."""
-
-
-@dataclass(frozen=True)
-class ScheduleStatus:
-    schedule: Schedule
-    next_posts: tuple[sched.Occurrence, ...]  # the next few that will really go out (skips left out)
-    skipped: tuple[str, ...]  # upcoming local dates a moderator skipped
-    last: Post | None
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import TextIO
 
-from bot.cards import Card
+from bot.cards import Card, plain
 from bot.services import Services
 
 #: The shell acts as one local member, outside any server; its data sits in the same database as the
@@ -43,10 +43,10 @@ class Session:
         """A core :class:`~bot.cards.Card`, the shell's rendering of an embed (no colours: the tone is not shown)."""
         self.say(f"== {card.title} ==")
         if card.body:
-            self.say(card.body)
+            self.say(plain(card.body))
         for name, value in card.fields:
             self.say(f"-- {name}")
-            self.say(textwrap.indent(value, "   "))
+            self.say(textwrap.indent(plain(value), "   "))
         if card.footer:
             self.say(f"({card.footer})")
 
