@@ -16,7 +16,7 @@ from cogs._ui import card_embed, services_of
 from runner.client import PmPoBot
 
 
-class KnowledgeAdmin(commands.Cog):
+class Kb(commands.Cog):
     kb = moderator_group("kb", "Knowledge base tools for moderators")
 
     @kb.command(name="reload", description="Re-read the knowledge files; refused (old version kept) if any is broken")
@@ -39,4 +39,4 @@ class KnowledgeAdmin(commands.Cog):
 
 
 async def setup(bot: PmPoBot) -> None:
-    await bot.add_cog(KnowledgeAdmin())
+    await bot.add_cog(Kb())

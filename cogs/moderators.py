@@ -17,7 +17,7 @@ from cogs._ui import card_embed, services_of
 from runner.client import PmPoBot
 
 
-class ServerSettings(commands.Cog):
+class Moderators(commands.Cog):
     moderators = app_commands.Group(
         name="moderators",
         description="Choose which roles may run the bot's moderator commands here",
@@ -63,4 +63,4 @@ class ServerSettings(commands.Cog):
 
 
 async def setup(bot: PmPoBot) -> None:
-    await bot.add_cog(ServerSettings())
+    await bot.add_cog(Moderators())
