@@ -174,7 +174,7 @@ class QuizStore:
     async def theme_totals(self, user_id: int) -> list[tuple[str, int, int]]:
         """``(theme, right, asked)`` over all the member's answers, skips counted as asked."""
         rows = await self.db.fetchall(
-            "SELECT theme, SUM(outcome = 'right') AS right, COUNT(*) AS asked FROM quiz_answers "
+            "SELECT theme, COUNT(CASE WHEN outcome = 'right' THEN 1 END) AS right, COUNT(*) AS asked FROM quiz_answers "
             "WHERE user_id = ? GROUP BY theme",
             (user_id,),
         )
@@ -185,7 +185,7 @@ class QuizStore:
         rows = await self.db.fetchall(
             "SELECT s.user_id AS user_id, "
             "  MAX(CASE WHEN s.status = 'finished' THEN s.score END) AS best, "
-            "  SUM(s.status = 'finished') AS finished, "
+            "  COUNT(CASE WHEN s.status = 'finished' THEN 1 END) AS finished, "
             "  COALESCE(SUM((SELECT COUNT(*) FROM quiz_answers a "
             "                WHERE a.session_id = s.id AND a.outcome != 'skipped')), 0) AS answered "
             "FROM quiz_sessions s WHERE s.guild_id = ? GROUP BY s.user_id",
