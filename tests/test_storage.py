@@ -158,3 +158,14 @@ async def test_execute_says_how_many_rows_changed(db: Database) -> None:
         assert await db.execute("INSERT INTO things (user_id, name) VALUES (?, ?)", (n, f"n{n}")) == 1
     assert await db.execute("UPDATE things SET name = 'x' WHERE user_id > ?", (0,)) == 2
     assert await db.execute("DELETE FROM things WHERE user_id = ?", (9,)) == 0
+
+
+async def test_a_read_sees_every_write_committed_before_it_even_among_many_reads(db: Database) -> None:
+    """Read-your-writes under load: reads in flight on other tasks never pin an older snapshot."""
+
+    async def write_then_read(n: int) -> bool:
+        await db.execute("INSERT INTO things (user_id, name) VALUES (?, ?)", (n, f"n{n}"))
+        await db.fetchall("SELECT * FROM things")  # other tasks' reads, overlapping this one's
+        return await db.fetchone("SELECT name FROM things WHERE user_id = ?", (n,)) is not None
+
+    assert all(await asyncio.gather(*(write_then_read(n) for n in range(200))))

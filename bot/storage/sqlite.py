@@ -4,9 +4,11 @@ Writes from concurrent tasks are serialised on the writer (a lock, then ``BEGIN 
 bot never meets ``database is locked`` from itself, and another process holding the file (a backup, the
 shell) is waited for (``busy_timeout``). Reads outside a transaction go to a second, read-only
 connection: in WAL mode it sees the last committed state, so a read never shows rows of another task's
-transaction that may still roll back, and reads don't queue behind a write. Each connection runs its
-statements in the order they were issued, so of two racing clicks the first one's reads finish first.
-The schema version is checked before anything touches the file.
+transaction that may still roll back, and reads don't queue behind a write. One read runs there at a
+time: SQLite keeps a connection's snapshot while any of its statements is unfinished, so overlapping
+reads would keep seeing the state from before writes that have since committed. Reads run in the order
+they were asked for, so of two racing clicks the first one's reads finish first. The schema version is
+checked before anything touches the file.
 """
 
 from __future__ import annotations
@@ -58,6 +60,7 @@ class SqliteDatabase:
         self._write_lock = asyncio.Lock()
         self._reader_connection = reader
         self._reader = SqliteExecutor(reader)
+        self._read_lock = asyncio.Lock()
 
     @classmethod
     async def open(cls, path: str | Path, migrations: Sequence[Migration] | None = None) -> SqliteDatabase:
@@ -112,10 +115,12 @@ class SqliteDatabase:
             return await tx.execute(sql, params)
 
     async def fetchone(self, sql: str, params: Params = ()) -> Row | None:
-        return await self._reader.fetchone(sql, params)
+        async with self._read_lock:
+            return await self._reader.fetchone(sql, params)
 
     async def fetchall(self, sql: str, params: Params = ()) -> list[Row]:
-        return await self._reader.fetchall(sql, params)
+        async with self._read_lock:
+            return await self._reader.fetchall(sql, params)
 
     async def schema_version(self) -> int:
         row = await self.fetchone("PRAGMA user_version")
