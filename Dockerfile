@@ -11,6 +11,7 @@ WORKDIR /app
 COPY pyproject.toml README.md ./
 COPY bot ./bot
 COPY cogs ./cogs
+COPY runner ./runner
 RUN pip install . && useradd --system --uid 10001 --no-create-home pmpo && mkdir /data && chown pmpo /data
 COPY knowledge ./knowledge
 COPY deploy/config.docker.yaml ./config.yaml

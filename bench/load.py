@@ -109,7 +109,7 @@ class BotProcess:
         env = {**os.environ, "DISCORD_TOKEN": self.server.token, "PYTHONPATH": str(REPO)}
         started = time.perf_counter()
         self.process = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "bot", "--config", str(self.config), "run",
+            sys.executable, "-m", "runner", "--config", str(self.config), "run",
             env=env, stderr=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.DEVNULL,
         )  # fmt: skip
         assert self.process.stderr is not None

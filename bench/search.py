@@ -24,9 +24,9 @@ from pathlib import Path
 
 import yaml
 
+from bot.ask.search import SearchIndex, content_words
 from bot.knowledge.entries import ComparisonKind, EntriesKind, Entry, SourcesKind
 from bot.knowledge.loader import load_knowledge, require_knowledge
-from bot.search import SearchIndex, content_words
 
 REPO = Path(__file__).resolve().parent.parent
 EVAL_FILE = REPO / "tests" / "eval" / "ask_eval.yaml"

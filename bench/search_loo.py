@@ -10,9 +10,9 @@ from __future__ import annotations
 from dataclasses import replace
 
 from bench.search import REPO
+from bot.ask.search import SearchIndex
 from bot.knowledge.entries import EntryLibrary
 from bot.knowledge.loader import require_knowledge
-from bot.search import SearchIndex
 
 
 def leave_one_out() -> tuple[int, int]:

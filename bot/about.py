@@ -21,7 +21,7 @@ def format_duration(delta: dt.timedelta) -> str:
     return " ".join(parts)
 
 
-def about_lines(services: Services) -> Card:
+def about_card(services: Services) -> Card:
     knowledge = services.knowledge.current
     sizes = ", ".join(f"{len(items)} {label}" for label, items in knowledge.diff_items().items())
     return Card(

@@ -7,7 +7,7 @@ from typing import Any
 import discord
 from discord import app_commands
 
-from bot.moderation import is_moderator
+from bot.moderation.service import ModerationService
 from cogs._ui import services_of
 
 NOT_A_MODERATOR = (
@@ -17,10 +17,13 @@ NOT_A_MODERATOR = (
 
 async def member_is_moderator(interaction: discord.Interaction) -> bool:
     member = interaction.user
-    roles = [r.id for r in getattr(member, "roles", [])]
-    manage = isinstance(member, discord.Member) and member.guild_permissions.manage_guild
-    return await is_moderator(
-        services_of(interaction), user_id=member.id, guild_id=interaction.guild_id, manage_guild=manage, role_ids=roles
+    roles: list[int] = []
+    manage = False
+    if isinstance(member, discord.Member):  # a User outside a server has neither
+        roles, manage = [role.id for role in member.roles], member.guild_permissions.manage_guild
+    moderation = services_of(interaction).feature(ModerationService)
+    return await moderation.is_moderator(
+        user_id=member.id, guild_id=interaction.guild_id, manage_guild=manage, role_ids=roles
     )
 
 

@@ -13,10 +13,12 @@ import discord
 from discord import app_commands
 
 from bot import limits
-from bot.cards import Card, Tone
-from bot.knowledge.entries import Entry, EntryLibrary
+from bot.cards import Card, Tone, discord_markup
+from bot.knowledge.cards import entry_card
+from bot.knowledge.entries import EntryLibrary
 from bot.services import Services
 from cogs._errors import report_error
+from runner.client import PmPoBot
 
 log = logging.getLogger(__name__)
 
@@ -50,9 +52,17 @@ def autocomplete_choices(options: Iterable[str] | Iterable[tuple[str, str]]) -> 
 
 
 def services_of(interaction: discord.Interaction) -> Services:
-    """The bot's :class:`Services`; cogs and dynamic items reach the core through this."""
-    services: Services = getattr(interaction.client, "services")  # noqa: B009 - PmPoBot attribute, typed loosely by discord.py
-    return services
+    """The bot's :class:`Services`: how commands, buttons, forms and checks, which discord.py calls with an
+    interaction, reach the core (the bot is a :class:`PmPoBot`; discord.py types it as any client)."""
+    bot = interaction.client
+    if not isinstance(bot, PmPoBot):
+        raise TypeError(f"the cogs run in a PmPoBot, not a {type(bot).__name__}")
+    return bot.services
+
+
+def server_name(interaction: discord.Interaction) -> str | None:
+    """The name of the server the interaction came from (None in DMs), for cards that name it."""
+    return interaction.guild.name if interaction.guild is not None else None
 
 
 def make_embed(
@@ -85,7 +95,8 @@ def make_embed(
 
 def card_embed(card: Card) -> discord.Embed:
     """A core :class:`~bot.cards.Card` as an embed, in its tone's colour and trimmed like any embed."""
-    return make_embed(card.title, card.body, fields=card.fields, footer=card.footer, colour=TONES[card.tone])
+    fields = [(name, discord_markup(value)) for name, value in card.fields]
+    return make_embed(card.title, discord_markup(card.body), fields=fields, footer=card.footer, colour=TONES[card.tone])
 
 
 def guarded(
@@ -135,18 +146,14 @@ def dynamic_view(*items: discord.ui.Item[Any]) -> BaseView:
     return view
 
 
-def entry_embed(entry: Entry) -> discord.Embed:
-    """A knowledge entry on its own, as any feature shows it."""
-    return make_embed(entry.title, entry.answer, footer=f"Last reviewed {entry.last_reviewed}")
-
-
 async def open_entry_privately(interaction: discord.Interaction, entry_id: str) -> None:
     """Show an entry only to the member who asked, e.g. from a "read more" button under a verdict or answer."""
-    entry = services_of(interaction).knowledge.current.part(EntryLibrary).entries.get(entry_id)
+    knowledge = services_of(interaction).knowledge.current
+    entry = knowledge.part(EntryLibrary).entries.get(entry_id)
     if entry is None:
         await interaction.response.send_message("That entry is no longer in the knowledge base.", ephemeral=True)
         return
-    await interaction.response.send_message(embed=entry_embed(entry), ephemeral=True)
+    await interaction.response.send_message(embed=card_embed(entry_card(knowledge, entry)), ephemeral=True)
 
 
 class EntryButton(

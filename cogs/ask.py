@@ -9,23 +9,18 @@ from __future__ import annotations
 
 import logging
 import re
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any
 
 import discord
 from discord import app_commands
 from discord.ext import commands, tasks
 
 from bot import limits
-from bot.ask import (
-    Answer,
-    AskService,
-    comparison_card,
-    entry_card,
-    no_answer_card,
-    related_entries,
-    topic_pages,
-)
+from bot.ask.cards import comparison_card, no_answer_card, topic_pages
+from bot.ask.engine import Answer, related_entries
+from bot.ask.service import AskService
 from bot.errors import UserFacingError
+from bot.knowledge.cards import entry_card
 from bot.knowledge.entries import Entry
 from cogs._ui import (
     BaseView,
@@ -40,9 +35,7 @@ from cogs._ui import (
     send_pages,
     services_of,
 )
-
-if TYPE_CHECKING:
-    from bot.client import PmPoBot
+from runner.client import PmPoBot
 
 log = logging.getLogger(__name__)
 
@@ -133,8 +126,8 @@ def render_topics(interaction: discord.Interaction, page: int) -> tuple[discord.
 
 
 class Ask(commands.Cog):
-    def __init__(self, bot: commands.Bot) -> None:
-        self.bot = cast("PmPoBot", bot)
+    def __init__(self, bot: PmPoBot) -> None:
+        self.bot = bot
         self.menu = app_commands.ContextMenu(name=MENU_NAME, callback=self.answer_message_menu)
         app_commands.checks.dynamic_cooldown(ask_cooldown)(self.menu)
 
@@ -209,7 +202,7 @@ class Ask(commands.Cog):
         await send(interaction, card_embed(card), None, ephemeral=private)
 
 
-async def setup(bot: commands.Bot) -> None:
+async def setup(bot: PmPoBot) -> None:
     register_pager(TOPICS_PAGER, render_topics)
     bot.add_dynamic_items(EntryButton, VoteButton, PageButton)
     await bot.add_cog(Ask(bot))

@@ -4,7 +4,7 @@
 group callable itself, but the group keeps both under one name in the command picker (typing ``/check``
 offers "start" and "history" side by side), which is where a member looks for their old verdicts.
 
-All state is in the database (``bot.check.sessions``); every button carries the session id and the
+All state is in the database (``bot.check.service``); every button carries the session id and the
 step it was drawn for, so clicks keep working across restarts and stale clicks change nothing.
 """
 
@@ -18,26 +18,19 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot import limits
-from bot.check.cards import history_card
-from bot.check.sessions import (
-    Action,
-    CheckService,
-    OpenCheck,
-    QuestionScreen,
-    Screen,
-    VerdictScreen,
-)
+from bot.check.cards import closed_card, history_card, open_check_card, question_card, verdict_card
+from bot.check.engine import Action, OpenCheck, QuestionScreen, Screen, VerdictScreen
+from bot.check.service import CheckService
 from cogs._ui import (
-    WARN,
     EntryButton,
     card_embed,
     dynamic_view,
     guarded,
-    make_embed,
     member_cooldown,
     services_of,
     start_private_flow,
 )
+from runner.client import PmPoBot
 
 START = "/check start"
 #: Verdict entry buttons fill at most two rows, leaving a row for Share.
@@ -54,15 +47,15 @@ def render(screen: Screen | OpenCheck, origin: tuple[int, int]) -> tuple[discord
     ``origin`` (guild, channel; 0 for none) is where a check started from the open-check prompt shares.
     """
     if isinstance(screen, QuestionScreen):
-        return card_embed(screen.card()), question_view(screen)
+        return card_embed(question_card(screen)), question_view(screen)
     if isinstance(screen, VerdictScreen):
-        return card_embed(screen.card()), verdict_view(screen)
+        return card_embed(verdict_card(screen.content, screen.result, screen.notice)), verdict_view(screen)
     if isinstance(screen, OpenCheck):
         sid = screen.session.id
-        return card_embed(screen.card()), dynamic_view(
+        return card_embed(open_check_card(screen)), dynamic_view(
             OpenCheckButton(sid, "continue", *origin), OpenCheckButton(sid, "abandon", *origin)
         )
-    return make_embed("Three-question check", screen.message(START), colour=WARN), dynamic_view()
+    return card_embed(closed_card(screen, START)), dynamic_view()
 
 
 def question_view(screen: QuestionScreen) -> discord.ui.View:
@@ -212,7 +205,7 @@ class ShareButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"che
     @guarded("check share")
     async def callback(self, interaction: discord.Interaction) -> None:
         service = service_of(interaction)
-        request = await service.share(self.session_id, interaction.user.id, interaction.user.mention)
+        request = await service.share(self.session_id, interaction.user.id)
         # Opening the channel and posting can take two requests: answer within Discord's 3 s first.
         await interaction.response.defer(ephemeral=True, thinking=True)
         where = f"<#{request.channel_id}>"
@@ -279,6 +272,6 @@ class Check(commands.Cog):
         await interaction.response.send_message(embed=embed, view=dynamic_view(HistorySelect(options)), ephemeral=True)
 
 
-async def setup(bot: commands.Bot) -> None:
+async def setup(bot: PmPoBot) -> None:
     bot.add_dynamic_items(StepButton, OpenCheckButton, ShareButton, HistorySelect, EntryButton)
     await bot.add_cog(Check())

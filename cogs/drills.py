@@ -25,28 +25,27 @@ from discord import app_commands
 from discord.ext import commands, tasks
 
 from bot import limits
-from bot.drills.cards import drill_card, feedback_card, strong_card, weak_card
+from bot.drills.cards import drill_card, feedback_card, status_card, streak_card, strong_card, top_card, weak_card
 from bot.drills.content import Drill
+from bot.drills.engine import ScheduleStatus
 from bot.drills.feedback import Feedback
 from bot.drills.poster import ChannelUnavailable, Delivered, Delivery, DrillPoster, PostRejected
-from bot.drills.schedule import format_days, format_time, timezone_choices
-from bot.drills.service import MIN_ANSWER_LENGTH, DrillService, ScheduleStatus, SetupRequest, UnknownDrill
+from bot.drills.schedule import timezone_choices
+from bot.drills.service import MIN_ANSWER_LENGTH, DrillService, SetupRequest, UnknownDrill
 from bot.errors import UserFacingError
 from cogs._errors import permission_names
 from cogs._permissions import moderator_group
 from cogs._ui import (
-    BRAND,
-    GOOD,
-    WARN,
     BaseModal,
     autocomplete_choices,
     card_embed,
     dynamic_view,
     guarded,
-    make_embed,
     member_cooldown,
+    server_name,
     services_of,
 )
+from runner.client import PmPoBot
 
 log = logging.getLogger(__name__)
 
@@ -160,43 +159,20 @@ def feedback_embed(feedback: Feedback, streak_line: str | None) -> discord.Embed
     return card_embed(card)
 
 
-def status_embed(status: ScheduleStatus, guild: discord.Guild | None) -> discord.Embed:
-    schedule = status.schedule
-    rule = schedule.rule
-    fields = [
-        ("Channel", f"<#{schedule.channel_id}>"),
-        ("When", f"{format_time(rule.at)} {rule.zone.key}, {format_days(rule.days)}"),
-        ("Thread per drill", "on" if schedule.threads else "off"),
-        ("Ping", f"<@&{schedule.ping_role_id}>" if schedule.ping_role_id else "nobody"),
-    ]
-    if not schedule.paused and status.next_posts:
-        nxt = status.next_posts[0]
-        fields.append(("Next drill", f"<t:{int(nxt.when.timestamp())}:F> (<t:{int(nxt.when.timestamp())}:R>)"))
-    if status.skipped:
-        fields.append(("Skipped", ", ".join(status.skipped)))
-    if status.last is not None:
-        last = status.last
-        where = (
-            f" · https://discord.com/channels/{last.guild_id}/{last.channel_id}/{last.message_id}"
-            if last.message_id
-            else ""
-        )
-        fields.append(
-            ("Last", f"{last.local_date}: {last.status}{where}" + (f" ({last.detail})" if last.detail else ""))
-        )
-    if schedule.paused:
-        title, colour = "Daily drill: paused", WARN
-        description = f"Paused: {schedule.paused_reason}. Run `/drills resume` to start again."
-    else:
-        title, colour = "Daily drill: on", GOOD
-        description = f"One interview drill a day{f' in {guild.name}' if guild else ''}."
-    return make_embed(title, description, fields=fields, colour=colour)
+def status_embed(interaction: discord.Interaction, status: ScheduleStatus) -> discord.Embed:
+    return card_embed(status_card(status, server_name(interaction)))
+
+
+def missing_post_permissions(channel: discord.TextChannel) -> list[str]:
+    """What the bot lacks in ``channel`` to post a drill there: the one check for setup and every post."""
+    permissions = channel.permissions_for(channel.guild.me)
+    return [name for name in POST_PERMISSIONS if not getattr(permissions, name)]
 
 
 class DiscordSender:
     """The poster's view of Discord: post the drill (with nonce), open its thread, tell moderators."""
 
-    def __init__(self, bot: commands.Bot) -> None:
+    def __init__(self, bot: discord.Client) -> None:
         self.bot = bot
 
     def handles(self, guild_id: int) -> bool:
@@ -206,8 +182,7 @@ class DiscordSender:
         channel = self.bot.get_channel(delivery.channel_id)
         if not isinstance(channel, discord.TextChannel):
             raise ChannelUnavailable("the drill channel was deleted (or I can no longer see it)")
-        permissions = channel.permissions_for(channel.guild.me)
-        missing = [name for name in POST_PERMISSIONS if not getattr(permissions, name)]
+        missing = missing_post_permissions(channel)
         if missing:
             raise ChannelUnavailable(f"I'm missing {permission_names(missing)} in #{channel.name}")
         role = delivery.ping_role_id
@@ -274,11 +249,10 @@ class DiscordSender:
 class Drills(commands.Cog):
     drills = moderator_group("drills", "Schedule the daily interview drill for this server")
 
-    def __init__(self, bot: commands.Bot) -> None:
+    def __init__(self, bot: PmPoBot) -> None:
         self.bot = bot
-        services = getattr(bot, "services")  # noqa: B009 - PmPoBot attribute
-        self.poster = DrillPoster(services, DiscordSender(bot))
-        self.poster_loop = tasks.loop(seconds=services.config.drills.poll_seconds)(self.tick)
+        self.poster = DrillPoster(bot.services, DiscordSender(bot))
+        self.poster_loop = tasks.loop(seconds=bot.services.config.drills.poll_seconds)(self.tick)
         self.poster_loop.before_loop(self.bot.wait_until_ready)
         #: Set when the first pass after start-up (the one that resolves claims a crash left) is done.
         self.started = asyncio.Event()
@@ -330,8 +304,7 @@ class Drills(commands.Cog):
         threads: bool = True,
     ) -> None:
         assert interaction.guild_id is not None  # guild-only group
-        permissions = channel.permissions_for(channel.guild.me)
-        missing = [name for name in POST_PERMISSIONS if not getattr(permissions, name)]
+        missing = missing_post_permissions(channel)
         if missing:
             raise UserFacingError(
                 f"I can't post in {channel.mention}: I'm missing {permission_names(missing)} there. "
@@ -352,6 +325,7 @@ class Drills(commands.Cog):
             )
         )
         notes = []
+        permissions = channel.permissions_for(channel.guild.me)
         if threads and not permissions.create_public_threads:
             notes.append(
                 f"Threads are on, but I can't create threads in {channel.mention} (Create Public Threads): "
@@ -361,7 +335,7 @@ class Drills(commands.Cog):
             notes.append(f"{ping_role.mention} isn't mentionable, so the ping won't notify anyone until it is.")
         notes.append("If I lose access to the channel I'll pause the schedule and tell you.")
         await interaction.response.send_message(
-            "\n".join(notes), embed=status_embed(status, interaction.guild), ephemeral=True
+            "\n".join(notes), embed=status_embed(interaction, status), ephemeral=True
         )
 
     @setup.autocomplete("timezone")
@@ -374,7 +348,7 @@ class Drills(commands.Cog):
     async def status(self, interaction: discord.Interaction) -> None:
         assert interaction.guild_id is not None
         status = await service_of(interaction).status(interaction.guild_id)
-        await interaction.response.send_message(embed=status_embed(status, interaction.guild), ephemeral=True)
+        await interaction.response.send_message(embed=status_embed(interaction, status), ephemeral=True)
 
     @drills.command(name="pause", description="Stop posting drills until /drills resume")
     async def pause(self, interaction: discord.Interaction) -> None:
@@ -389,7 +363,7 @@ class Drills(commands.Cog):
         assert interaction.guild_id is not None
         status = await service_of(interaction).resume(interaction.guild_id)
         await interaction.response.send_message(
-            "Drills are back on.", embed=status_embed(status, interaction.guild), ephemeral=True
+            "Drills are back on.", embed=status_embed(interaction, status), ephemeral=True
         )
 
     @drills.command(name="skip", description="Skip the next drill (run it again to skip one more)")
@@ -434,15 +408,8 @@ class Drills(commands.Cog):
         assert interaction.guild_id is not None
         who = member or interaction.user
         streak = await service_of(interaction).streak(interaction.guild_id, who.id)
-        whose = "Your" if who.id == interaction.user.id else f"{who.mention}'s"
-        embed = make_embed(
-            f"Drill streak: {streak.current}",
-            f"{whose} streak is **{streak.current}** scheduled drill(s) in a row. "
-            f"Practised {streak.practised} of the {streak.scheduled} drills posted here.",
-            colour=GOOD if streak.current else BRAND,
-            footer="Practise today's drill with its Practise button to keep it going.",
-        )
-        await interaction.response.send_message(embed=embed, ephemeral=True)
+        card = streak_card(streak, who.id, own=who.id == interaction.user.id)
+        await interaction.response.send_message(embed=card_embed(card), ephemeral=True)
 
     @app_commands.command(name="drill-top", description="Who practised the most drills here this week")
     @member_cooldown()
@@ -450,16 +417,7 @@ class Drills(commands.Cog):
     async def top(self, interaction: discord.Interaction) -> None:
         assert interaction.guild_id is not None
         entries = await service_of(interaction).weekly_top(interaction.guild_id)
-        lines = [
-            f"**{rank}.** <@{e.user_id}>: {e.drills} drill(s), {e.strong} strong · streak {e.streak}"
-            for rank, e in enumerate(entries, start=1)
-        ]
-        embed = make_embed(
-            "Drill practice: the last 7 days",
-            "\n".join(lines) or "Nobody has practised a scheduled drill this week yet. Be the first!",
-            footer="Counts scheduled drills practised; strong answers break ties.",
-        )
-        await interaction.response.send_message(embed=embed)
+        await interaction.response.send_message(embed=card_embed(top_card(entries)))
 
     # -- the practice form ---------------------------------------------------------------------------
 
@@ -490,6 +448,6 @@ class Drills(commands.Cog):
         await interaction.response.send_message(embed=feedback_embed(feedback, streak_line), ephemeral=True)
 
 
-async def setup(bot: commands.Bot) -> None:
+async def setup(bot: PmPoBot) -> None:
     bot.add_dynamic_items(DrillButton)
     await bot.add_cog(Drills(bot))

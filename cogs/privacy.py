@@ -9,8 +9,10 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.privacy import NOTHING, confirm_card, deleted_card, forget, stored_about, stored_card
+from bot.privacy.cards import NOTHING, confirm_card, deleted_card, stored_card
+from bot.privacy.service import PrivacyService
 from cogs._ui import card_embed, dynamic_view, guarded, services_of
+from runner.client import PmPoBot
 
 
 class ForgetButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"privacy:forget:(?P<user>\d+)"):
@@ -35,7 +37,7 @@ class ForgetButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"pr
         if interaction.user.id != self.user_id:
             await interaction.response.send_message("This button is for someone else.", ephemeral=True)
             return
-        deleted = await forget(services_of(interaction), interaction.user.id)
+        deleted = await services_of(interaction).feature(PrivacyService).forget(interaction.user.id)
         await interaction.response.edit_message(embed=card_embed(deleted_card(deleted)), view=None)
 
 
@@ -44,12 +46,12 @@ class Privacy(commands.Cog):
 
     @privacy.command(name="show", description="List what this bot stores about you")
     async def show(self, interaction: discord.Interaction) -> None:
-        data = await stored_about(services_of(interaction), interaction.user.id)
+        data = await services_of(interaction).feature(PrivacyService).stored(interaction.user.id)
         await interaction.response.send_message(embed=card_embed(stored_card(data)), ephemeral=True)
 
     @privacy.command(name="forget", description="Delete everything this bot stores about you")
     async def forget_command(self, interaction: discord.Interaction) -> None:
-        data = await stored_about(services_of(interaction), interaction.user.id)
+        data = await services_of(interaction).feature(PrivacyService).stored(interaction.user.id)
         if not data.total:
             await interaction.response.send_message(NOTHING, ephemeral=True)
             return
@@ -57,6 +59,6 @@ class Privacy(commands.Cog):
         await interaction.response.send_message(embed=card_embed(confirm_card(data)), view=view, ephemeral=True)
 
 
-async def setup(bot: commands.Bot) -> None:
+async def setup(bot: PmPoBot) -> None:
     bot.add_dynamic_items(ForgetButton)
     await bot.add_cog(Privacy())

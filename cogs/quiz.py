@@ -16,16 +16,16 @@ from discord.ext import commands
 
 from bot import limits
 from bot.quiz.cards import (
-    in_progress_card,
     leaderboard_card,
+    open_quiz_card,
     question_card,
     result_card,
     stats_card,
     summary_card,
 )
 from bot.quiz.content import theme_key
-from bot.quiz.engine import LENGTHS, QuestionScreen, ResultScreen, Screen
-from bot.quiz.service import Progress, QuizInProgress, QuizService
+from bot.quiz.engine import LENGTHS, OpenQuiz, QuestionScreen, ResultScreen, Screen
+from bot.quiz.service import QuizService
 from cogs._ui import (
     EntryButton,
     autocomplete_choices,
@@ -33,9 +33,11 @@ from cogs._ui import (
     dynamic_view,
     guarded,
     member_cooldown,
+    server_name,
     services_of,
     start_private_flow,
 )
+from runner.client import PmPoBot
 
 DEFAULT_LENGTH = 10
 ALL_THEMES = "all"
@@ -78,12 +80,20 @@ def result_view(interaction: discord.Interaction, screen: ResultScreen) -> disco
     return dynamic_view(*items)
 
 
-def progress_prompt(
-    progress: Progress, *, guild_id: int | None, theme: str | None, length: int
+def render_start(
+    interaction: discord.Interaction,
+    outcome: Screen | OpenQuiz,
+    *,
+    guild_id: int | None,
+    theme: str | None,
+    length: int,
 ) -> tuple[discord.Embed, discord.ui.View]:
-    """The prompt for a member who already has a quiz going: continue it, or abandon it for the new one."""
-    new = OpenQuizButton(progress.session_id, guild_id or 0, length, theme_key(theme) if theme else ALL_THEMES)
-    return card_embed(in_progress_card(progress)), dynamic_view(OpenQuizButton(progress.session_id), new)
+    """A new quiz's first screen, or, for a member who already has one going, the prompt to continue it
+    or abandon it for the one just asked for (``guild_id``, ``theme``, ``length``)."""
+    if not isinstance(outcome, OpenQuiz):
+        return render(interaction, outcome)
+    new = OpenQuizButton(outcome.session_id, guild_id or 0, length, theme_key(theme) if theme else ALL_THEMES)
+    return card_embed(open_quiz_card(outcome)), dynamic_view(OpenQuizButton(outcome.session_id), new)
 
 
 class QuizButton(
@@ -170,19 +180,16 @@ class OpenQuizButton(
             embed, view = render(interaction, await service.screen(self.session_id, interaction.user.id))
         else:
             theme = None if self.theme == ALL_THEMES else self.theme
-            try:
-                screen = await service.start(
-                    user_id=interaction.user.id,
-                    guild_id=self.guild_id or None,
-                    theme=theme,
-                    length=self.length,
-                    replacing=self.session_id,
-                )
-                embed, view = render(interaction, screen)
-            except QuizInProgress as busy:  # yet another quiz was started meanwhile
-                embed, view = progress_prompt(
-                    busy.progress, guild_id=self.guild_id or None, theme=theme, length=self.length
-                )
+            outcome = await service.start(
+                user_id=interaction.user.id,
+                guild_id=self.guild_id or None,
+                theme=theme,
+                length=self.length,
+                replacing=self.session_id,
+            )  # an OpenQuiz again if yet another quiz was started meanwhile
+            embed, view = render_start(
+                interaction, outcome, guild_id=self.guild_id or None, theme=theme, length=self.length
+            )
         await interaction.response.edit_message(embed=embed, view=view)
 
 
@@ -202,13 +209,10 @@ class Quiz(commands.Cog):
         service = service_of(interaction)
         size = length.value if length is not None else DEFAULT_LENGTH
         chosen = service.resolve_theme(theme)
-        try:
-            screen = await service.start(
-                user_id=interaction.user.id, guild_id=interaction.guild_id, theme=chosen, length=size
-            )
-            embed, view = render(interaction, screen)
-        except QuizInProgress as busy:
-            embed, view = progress_prompt(busy.progress, guild_id=interaction.guild_id, theme=chosen, length=size)
+        outcome = await service.start(
+            user_id=interaction.user.id, guild_id=interaction.guild_id, theme=chosen, length=size
+        )
+        embed, view = render_start(interaction, outcome, guild_id=interaction.guild_id, theme=chosen, length=size)
         await start_private_flow(interaction, embed=embed, view=view)
 
     @start.autocomplete("theme")
@@ -230,11 +234,10 @@ class Quiz(commands.Cog):
         if interaction.guild_id is None:
             raise app_commands.NoPrivateMessage()
         rows = await service_of(interaction).leaderboard(interaction.guild_id)
-        server = interaction.guild.name if interaction.guild is not None else "this server"
-        card = leaderboard_card(rows, server=server, viewer=interaction.user.id, name=lambda uid: f"<@{uid}>")
+        card = leaderboard_card(rows, server=server_name(interaction) or "this server", viewer=interaction.user.id)
         await interaction.response.send_message(embed=card_embed(card))
 
 
-async def setup(bot: commands.Bot) -> None:
+async def setup(bot: PmPoBot) -> None:
     bot.add_dynamic_items(QuizButton, OpenQuizButton, EntryButton)
     await bot.add_cog(Quiz())

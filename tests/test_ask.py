@@ -3,18 +3,24 @@ pruning, reloads; plus `pmpo-bot ask`, `pmpo-bot kb validate` and the shell, whi
 
 from __future__ import annotations
 
+import asyncio
 import io
 import json
 import shutil
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
 
-from bot.ask import AskService, describe_gaps, describe_reload, describe_stats
+from bot.ask.search import SearchIndex
+from bot.ask.service import AskService
 from bot.cli import main
 from bot.errors import UserFacingError
+from bot.knowledge.base import KnowledgeBase
+from bot.knowledge.cards import gaps_card, reload_card, stats_card
+from bot.knowledge.entries import Entry, EntryLibrary
 from bot.services import Services
 from bot.shell import run_shell
 from tests.helpers import REPO, SHIPPED_KNOWLEDGE, FakeClock, make_config
@@ -87,7 +93,7 @@ async def test_gaps_counts_rewordings_together_per_server(services: Services) ->
     gaps = await service.gaps(GUILD)
     assert [n for _, n in gaps] == [2, 1]
     assert gaps[0][0].lower().startswith("how do i boil an egg")
-    assert "2× " in describe_gaps(gaps).body
+    assert "2× " in gaps_card(gaps).body
 
 
 async def test_stats_show_most_asked_and_helpful_ratio(services: Services) -> None:
@@ -101,7 +107,7 @@ async def test_stats_show_most_asked_and_helpful_ratio(services: Services) -> No
     stats = await service.stats(GUILD)
     assert [(s.entry_id, s.asked) for s in stats.most_asked] == [("pspo-cost-and-prep", 2), ("who-owns-the-roadmap", 1)]
     assert stats.helpful_ratio == pytest.approx(2 / 3)
-    card = describe_stats(stats)
+    card = stats_card(stats)
     assert "67%" in card.body and "asked 2×" in card.fields[0][1]
 
 
@@ -145,7 +151,7 @@ async def test_reload_rebuilds_the_index_and_reports_changes(tmp_path: Path, clo
         outcome = await services.knowledge.reload()
         assert outcome.accepted, outcome.problems
         assert service.answer("how do I negotiate a raise").entry.id == "negotiating-pay"  # type: ignore[union-attr]
-        card = describe_reload(outcome)
+        card = reload_card(outcome)
         assert ("Entries", "added: negotiating-pay\nedited: salary-gap-scope") in card.fields
     finally:
         await services.close()
@@ -165,19 +171,61 @@ async def test_broken_reload_is_refused_and_the_last_good_knowledge_keeps_answer
         assert not outcome.accepted
         assert service.knowledge is before
         assert service.answer("PO salary 2026").entry.id == "salary-figures"  # type: ignore[union-attr]
-        card = describe_reload(outcome)
+        card = reload_card(outcome)
         assert card.title == "Knowledge reload refused"
         assert "salary.yaml:3:1: YAML syntax error" in card.body and "last good version" in card.body
     finally:
         await services.close()
 
 
+async def test_a_reload_swaps_the_knowledge_and_its_search_index_together(
+    tmp_path: Path, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """While the new version's index is being built, members get the old knowledge with the old index, and
+    afterwards the new with the new: never new knowledge ranked by the old index."""
+    root = copy_knowledge(tmp_path)
+    config = make_config(tmp_path, knowledge={"path": str(root)})
+    services = await Services.open(config, clock=clock)
+    try:
+        first = services.knowledge.current
+        building, finish = threading.Event(), threading.Event()
+        build = SearchIndex.from_knowledge
+
+        def slow_build(knowledge: KnowledgeBase) -> SearchIndex:
+            if knowledge is not first:  # the reload's index: hold it until the test has looked
+                building.set()
+                finish.wait(10)
+            return build(knowledge)
+
+        monkeypatch.setattr(SearchIndex, "from_knowledge", slow_build)
+        service = services.feature(AskService)
+        salary = root / "entries" / "salary.yaml"
+        salary.write_text(salary.read_text().replace("**Scope.**", "**Scope, mostly.**"))
+
+        def served_entry() -> tuple[Entry, Entry]:
+            """The entry that answers, and the entry of that id in the knowledge being served."""
+            answer = service.answer("what explains the pm po pay gap")
+            assert answer.entry is not None
+            return answer.entry, service.knowledge.part(EntryLibrary).entries[answer.entry.id]
+
+        reload = asyncio.create_task(services.knowledge.reload())
+        await asyncio.to_thread(building.wait, 10)
+        answered, served = served_entry()
+        finish.set()
+        assert (await reload).accepted
+        assert answered is served and answered.answer.startswith("**Scope.**")
+        answered, served = served_entry()
+        assert answered is served and answered.answer.startswith("**Scope, mostly.**")
+    finally:
+        await services.close()
+
+
 def test_reload_report_trims_many_problems_to_fit_an_embed() -> None:
     from bot.knowledge.documents import Problem
-    from bot.services import ReloadOutcome
+    from bot.knowledge.holder import ReloadOutcome
 
     outcome = ReloadOutcome(problems=tuple(Problem(f"f{i}.yaml", i + 1, 1, "x" * 200) for i in range(100)))
-    body = describe_reload(outcome).body
+    body = reload_card(outcome).body
     assert len(body) <= 4096
     assert "more: run `pmpo-bot kb validate`" in body
 

@@ -14,16 +14,11 @@ import pytest
 
 from cogs.ask import MENU_NAME
 from tests.helpers import SHIPPED_KNOWLEDGE, embed
-from tests.loopback import LoopbackDiscord
+from tests.loopback import CallbackType, LoopbackDiscord
 from tests.loopback.driver import Actor, CommandUnavailable, InteractionHandle
 from tests.loopback.harness import BotHarness
 from tests.loopback.state import Channel, Guild, Message
 
-CHANNEL_MESSAGE = 4
-DEFERRED_CHANNEL_MESSAGE = 5
-UPDATE_MESSAGE = 7
-APPLICATION_COMMAND = 2
-MESSAGE_COMMAND = 3
 MODERATOR = discord.Permissions(manage_guild=True)
 FAST = {"cooldown_seconds": 0.001}  # tests that ask twice as one member are not about the cooldown
 
@@ -35,7 +30,7 @@ def buttons(message: Message) -> dict[str, str]:
 
 async def reply(handle: InteractionHandle) -> Message:
     callback = await handle.response()
-    assert callback.type == CHANNEL_MESSAGE, callback
+    assert callback.type == CallbackType.CHANNEL_MESSAGE, callback
     assert callback.message is not None
     assert not callback.message.pings
     return callback.message
@@ -43,7 +38,7 @@ async def reply(handle: InteractionHandle) -> Message:
 
 async def reloaded(handle: InteractionHandle) -> Message:
     """/kb reload thinks first (a big knowledge base takes seconds), then answers privately."""
-    assert (await handle.response()).type == DEFERRED_CHANNEL_MESSAGE
+    assert (await handle.response()).type == CallbackType.DEFERRED_MESSAGE
     message = await handle.original_message()
     assert message.ephemeral and not message.pings
     return message
@@ -170,7 +165,7 @@ async def test_topics_pages_survive_a_restart_and_compare_renders_the_table(
 
         await harness.restart()
         callback = await (await loopback.click(alice, first, "page:topics:0:next")).response()
-        assert callback.type == UPDATE_MESSAGE and callback.message is not None
+        assert callback.type == CallbackType.UPDATE_MESSAGE and callback.message is not None
         assert embed(callback.message)["footer"]["text"].startswith("Page 2/9")
         assert "page:topics:1:next" in buttons(callback.message)
 

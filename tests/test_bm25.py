@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.bm25 import Bm25Index
+from bot.ask.bm25 import Bm25Index
 
 WEIGHTS = (5.0, 0.5)
 VOCABULARY = ("alpha", "beta", "gamma", "delta", "omega")

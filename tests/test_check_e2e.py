@@ -10,12 +10,11 @@ from pathlib import Path
 import pytest
 
 from cogs._ui import DM_CLOSED, DM_SENT
-from tests.loopback import Channel, LoopbackDiscord, Member, Message
+from tests.loopback import CallbackType, Channel, LoopbackDiscord, Member, Message
 from tests.loopback.harness import BotHarness
 
 SEND_MESSAGES = 1 << 11
 ORDER_TAKER = ["posting", "po", "501-5000", "scrum", "other", "pm", "pm", "pm"]
-UPDATE_MESSAGE, DEFERRED_MESSAGE, CHANNEL_MESSAGE = 7, 5, 4
 
 
 @dataclass
@@ -53,7 +52,7 @@ async def press(w: World, message: Message, suffix: str) -> Message:
     custom_id = next((c for c in now.custom_ids if c.endswith(suffix)), None)
     assert custom_id is not None, f"no button ending in {suffix!r}: {now.custom_ids}"
     callback = await (await w.loopback.click(w.alice, now, custom_id)).response()
-    assert callback.type == UPDATE_MESSAGE, callback
+    assert callback.type == CallbackType.UPDATE_MESSAGE, callback
     return current(w, message)
 
 
@@ -94,7 +93,7 @@ async def test_full_flow_in_dms_with_back_start_over_entry_and_share(world: Worl
     assert len(flow.edits) == len(ORDER_TAKER) + 5
 
     entry = await (await w.loopback.click(w.alice, flow, "entry:order-taker-red-flag")).response()
-    assert entry.type == CHANNEL_MESSAGE and entry.message is not None and entry.message.ephemeral
+    assert entry.type == CallbackType.CHANNEL_MESSAGE and entry.message is not None and entry.message.ephemeral
     assert title(entry.message) == "How do I spot an order-taker PO role?"
 
     share = await w.loopback.click(w.alice, current(w, flow), next(c for c in flow.custom_ids if c.endswith(":share")))
@@ -133,7 +132,7 @@ async def test_closed_dms_run_the_same_flow_privately_in_the_server(world: World
 async def test_started_in_dms_it_runs_there_and_has_nothing_to_share(world: World) -> None:
     w = world
     reply = await (await w.loopback.slash(w.alice, "check start")).response()
-    assert reply.type == CHANNEL_MESSAGE and reply.message is not None
+    assert reply.type == CallbackType.CHANNEL_MESSAGE and reply.message is not None
     flow = await answer(w, reply.message, *ORDER_TAKER)
     assert title(flow) == "Verdict: Order-taker PO"
     assert not any(c.endswith(":share") for c in flow.custom_ids)

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from bot.check.content import CheckContent
 from bot.check.engine import AnswerError, evaluate, parse_pairs, resolve_answers
 from bot.check.rules import AnswerSpace, Condition, analyse, first_match
-from tests.test_check_support import BASE, EXAMPLES, shipped_content
+from tests.check_support import BASE, EXAMPLES, shipped_content
 
 OPTIONS = {"questions": "--answers", "context": "--context"}
 

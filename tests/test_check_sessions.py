@@ -8,28 +8,18 @@ from pathlib import Path
 
 import pytest
 
-from bot.check.sessions import (
-    FINISHED,
-    NOT_SET_UP,
-    NOT_YOURS,
-    RETIRED,
-    STALE,
-    Action,
-    CheckService,
-    Closed,
-    ClosedScreen,
-    OpenCheck,
-    QuestionScreen,
-    Screen,
-    VerdictScreen,
-)
+from bot.cards import discord_markup
+from bot.check.cards import open_check_card, question_card, verdict_card
+from bot.check.engine import Action, Closed, ClosedScreen, OpenCheck, QuestionScreen, Screen, VerdictScreen
+from bot.check.service import FINISHED, NOT_SET_UP, NOT_YOURS, RETIRED, STALE, CheckService
 from bot.config import Config
 from bot.errors import UserFacingError
-from bot.privacy import forget
-from bot.services import KnowledgeHolder, Services
-from bot.storage import Database
+from bot.knowledge.holder import KnowledgeHolder
+from bot.privacy.service import PrivacyService
+from bot.services import Services
+from bot.storage.sqlite import SqliteDatabase
+from tests.check_support import EXAMPLES, check_folder, load_check, open_services
 from tests.helpers import FakeClock
-from tests.test_check_support import EXAMPLES, check_folder, load_check, open_services
 
 ALICE, BOB = 101, 202
 GUILD, CHANNEL = 9001, 9002
@@ -62,12 +52,12 @@ async def answer_all(service: CheckService, screen: Screen, answers: dict[str, s
 
 async def test_a_full_check_ends_in_the_verdict_and_is_stored(service: CheckService, services: Services) -> None:
     first = await begin(service)
-    assert first.step == 0 and first.card().title == "The three-question check · Step 1 of 8"
-    assert "A job title on its own" in first.card().body
+    assert first.step == 0 and question_card(first).title == "The three-question check · Step 1 of 8"
+    assert "A job title on its own" in question_card(first).body
     screen = await answer_all(service, first, EXAMPLES["order-taker-po"])
     assert isinstance(screen, VerdictScreen)
     assert screen.result.verdict.id == "order-taker-po"
-    card = screen.card()
+    card = verdict_card(screen.content, screen.result, screen.notice)
     assert card.title == "Verdict: Order-taker PO"
     assert [name for name, _ in card.fields] == ["Why", "What the context changes", "Salary context", "Next steps"]
     assert card.footer == (
@@ -85,7 +75,7 @@ async def test_each_step_shows_progress_and_what_was_answered_so_far(service: Ch
         assert isinstance(screen, QuestionScreen) and screen.step == step
         screen = await service.act(screen.session.id, ALICE, step, Action.ANSWER, value)
     assert isinstance(screen, QuestionScreen)
-    card = screen.card()
+    card = question_card(screen)
     assert card.title == "The three-question check · Step 5 of 8"
     assert card.fields == (("So far", "Job posting · Product Owner · 5,000+ people · SAFe"),)
     assert card.footer is not None and card.footer.startswith("Context")
@@ -115,7 +105,7 @@ async def test_a_stale_step_changes_nothing_and_shows_where_the_member_is(servic
     stale = await service.act(first.session.id, ALICE, 0, Action.ANSWER, "current")
     assert isinstance(stale, QuestionScreen) and stale.step == 1 and stale.notice == STALE
     assert stale.session.answers == {"subject": "posting"}
-    assert stale.card().body.startswith(f"*{STALE}*")
+    assert question_card(stale).body.startswith(f"*{STALE}*")
     stale_back = await service.act(first.session.id, ALICE, 0, Action.RESTART)
     assert isinstance(stale_back, QuestionScreen) and stale_back.session.answers == {"subject": "posting"}
 
@@ -151,7 +141,7 @@ async def test_one_open_check_continue_or_abandon(service: CheckService) -> None
     await service.act(first.session.id, ALICE, 0, Action.ANSWER, "current")
     prompt = await service.start(ALICE, GUILD, CHANNEL)
     assert isinstance(prompt, OpenCheck) and prompt.session.id == first.session.id
-    assert "step 2 of 8 (Current role)" in prompt.card().body
+    assert "step 2 of 8 (Current role)" in open_check_card(prompt).body
     resumed = await service.resume(first.session.id, ALICE)
     assert isinstance(resumed, QuestionScreen) and resumed.step == 1
 
@@ -194,7 +184,7 @@ async def test_someone_elses_check_is_refused_and_a_deleted_one_explained(
     first = await begin(service)
     with pytest.raises(UserFacingError, match=NOT_YOURS):
         await service.act(first.session.id, BOB, 0, Action.ANSWER, "posting")
-    await forget(services, ALICE)
+    await services.feature(PrivacyService).forget(ALICE)
     gone = await service.act(first.session.id, ALICE, 0, Action.ANSWER, "posting")
     assert gone == ClosedScreen(Closed.GONE)
 
@@ -215,7 +205,9 @@ async def test_history_lists_finished_checks_newest_first_and_reopens_them(
     ]
     assert isinstance(first, VerdictScreen) and isinstance(second, VerdictScreen)
     reopened = await service.reopen(lines[1].session_id, ALICE)
-    assert isinstance(reopened, VerdictScreen) and reopened.card() == first.card()
+    assert isinstance(reopened, VerdictScreen) and verdict_card(
+        reopened.content, reopened.result, reopened.notice
+    ) == verdict_card(first.content, first.result, first.notice)
     assert await service.history(BOB) == []
 
 
@@ -232,23 +224,23 @@ async def test_a_retired_verdict_is_recomputed_with_a_notice(service: CheckServi
 async def test_sharing_is_claimed_once_and_only_for_server_checks(service: CheckService) -> None:
     in_server = await answer_all(service, await begin(service), EXAMPLES["hybrid-discovery-gap"])
     assert isinstance(in_server, VerdictScreen)
-    request = await service.share(in_server.session.id, ALICE, "<@101>")
+    request = await service.share(in_server.session.id, ALICE)
     assert request.channel_id == CHANNEL
     assert request.card.title == "Three-question check: Hybrid: discovery is the gap"
-    assert request.card.body.startswith("<@101> checked: Job posting · Product Owner")
+    assert discord_markup(request.card.body).startswith("<@101> checked: Job posting · Product Owner")
     assert "Why" not in [name for name, _ in request.card.fields]
     with pytest.raises(UserFacingError, match="already shared"):
-        await service.share(in_server.session.id, ALICE, "<@101>")
+        await service.share(in_server.session.id, ALICE)
     await service.unshare(in_server.session.id)
-    await service.share(in_server.session.id, ALICE, "<@101>")
+    await service.share(in_server.session.id, ALICE)
 
     in_dms = await answer_all(service, await begin(service, user=BOB, guild=None), EXAMPLES["shared-scope"], BOB)
     assert isinstance(in_dms, VerdictScreen)
     with pytest.raises(UserFacingError, match="started in DMs"):
-        await service.share(in_dms.session.id, BOB, "<@202>")
+        await service.share(in_dms.session.id, BOB)
     unfinished = await begin(service, user=BOB)
     with pytest.raises(UserFacingError, match="Only a finished check"):
-        await service.share(unfinished.session.id, BOB, "<@202>")
+        await service.share(unfinished.session.id, BOB)
 
 
 async def test_member_data_is_covered_by_privacy(services: Services) -> None:
@@ -262,7 +254,7 @@ async def test_without_a_check_file_the_member_is_told_it_is_not_set_up(
     (root / "check.yaml").unlink()
     knowledge = load_check(root).knowledge
     assert knowledge is not None
-    db = await Database.open(config.database_path)
+    db = await SqliteDatabase.open(config.database_path)
     try:
         services = Services(config, db, KnowledgeHolder(knowledge), clock)
         with pytest.raises(UserFacingError, match=NOT_SET_UP):

@@ -11,8 +11,8 @@ import pytest
 from bot.config import Config
 from bot.services import Services
 from bot.shell import run_shell
+from tests.check_support import open_services
 from tests.helpers import FakeClock
-from tests.test_check_support import open_services
 
 # Choices are numbered from 1 in file order; Back (from step 2) and Start over follow the answers.
 ORDER_TAKER = ["1", "2", "3", "2", "5", "2", "2", "2"]  # posting, PO, 501-5000, Scrum, other; PM above ×3

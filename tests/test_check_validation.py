@@ -11,7 +11,7 @@ from bot.check.content import CheckContent
 from bot.check.kind import CheckKind
 from bot.cli import main
 from bot.knowledge.documents import load_document
-from tests.test_check_support import SHIPPED_CHECK, check_folder, load_check
+from tests.check_support import SHIPPED_CHECK, check_folder, load_check
 
 FILE = "knowledge/check.yaml"
 

@@ -8,10 +8,11 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from bot.drills import store
 from bot.drills.content import DrillBank
+from bot.drills.engine import Post, next_in_rotation
 from bot.drills.poster import NONCE_WINDOW, ChannelUnavailable, Delivered, Delivery, DrillPoster, Pacer
 from bot.drills.service import DrillService, SetupRequest
+from bot.drills.store import DrillStore
 from bot.errors import UserFacingError
 from bot.services import Services
 from tests.helpers import FakeClock
@@ -62,14 +63,14 @@ async def statuses(services: Services) -> list[tuple[str, str]]:
     return [(r["local_date"], r["status"]) for r in rows]
 
 
-async def claim_left_by_a_crash(services: Services, clock: FakeClock) -> store.Post | None:
+async def claim_left_by_a_crash(services: Services, clock: FakeClock) -> Post | None:
     """Today's drill claimed at post time, as a process that died before recording the send leaves it."""
     at(clock, 2026, 11, 23, 7, 0)
     await setup(services)
     at(clock, 2026, 11, 23, 8, 30)
     bank = list(services.knowledge.current.part(DrillBank).drills)
-    return await store.claim(
-        services.db, guild_id=GUILD, local_date=dt.date(2026, 11, 23), scheduled_for=clock.now,
+    return await DrillStore(services.db).claim(
+        guild_id=GUILD, local_date=dt.date(2026, 11, 23), scheduled_for=clock.now,
         channel_id=CHANNEL, bank_ids=bank, now=clock.now,
     )  # fmt: skip
 
@@ -113,7 +114,7 @@ async def test_a_crash_between_claim_and_send_is_resent_with_the_same_nonce(
     report = await DrillPoster(services, discord).tick()
     assert report.posted == [GUILD]
     assert discord.messages == []  # Discord returned the existing message for the nonce
-    post = await store.get_post(services.db, claimed.id)
+    post = await DrillStore(services.db).get_post(claimed.id)
     assert post is not None and post.status == "posted" and post.message_id == 777
 
 
@@ -124,7 +125,7 @@ async def test_a_stale_claim_is_given_up_rather_than_risking_a_duplicate(service
     discord = FakeDiscord()
     report = await DrillPoster(services, discord).tick()
     assert report.unknown == [GUILD] and discord.messages == []
-    post = await store.get_post(services.db, claimed.id)
+    post = await DrillStore(services.db).get_post(claimed.id)
     assert post is not None and post.status == "failed" and "outcome unknown" in (post.detail or "")
     clock.advance(minutes=5)
     await DrillPoster(services, discord).tick()
@@ -175,7 +176,7 @@ async def test_losing_the_channel_pauses_tells_the_moderator_and_stops(services:
     poster = DrillPoster(services, discord)
     at(clock, 2026, 11, 23, 8, 30)
     assert (await poster.tick()).paused == [GUILD]
-    schedule = await store.get_schedule(services.db, GUILD)
+    schedule = await DrillStore(services.db).get_schedule(GUILD)
     assert schedule is not None and schedule.paused and schedule.paused_reason == "the drill channel was deleted"
     assert discord.notices == [
         (
@@ -228,9 +229,9 @@ async def test_the_pacer_spaces_requests_under_the_global_limit(monkeypatch: pyt
 
 def test_rotation_is_deterministic_per_server_and_cycle() -> None:
     bank = [f"d{i}" for i in range(10)]
-    a = store.next_in_rotation(bank, set(), guild_id=1, cycle=0, last=None)
-    assert a == store.next_in_rotation(bank, set(), guild_id=1, cycle=0, last=None)
-    assert store.next_in_rotation(bank, set(bank), guild_id=1, cycle=0, last=None)[1] == 1
+    a = next_in_rotation(bank, set(), guild_id=1, cycle=0, last=None)
+    assert a == next_in_rotation(bank, set(), guild_id=1, cycle=0, last=None)
+    assert next_in_rotation(bank, set(bank), guild_id=1, cycle=0, last=None)[1] == 1
 
 
 async def test_post_now_takes_todays_slot_and_refuses_a_second(services: Services, clock: FakeClock) -> None:
@@ -313,7 +314,7 @@ async def test_setup_refuses_bad_input_with_examples(services: Services) -> None
         await setup(services, timezone="Berlin")
     with pytest.raises(UserFacingError, match="mon-fri"):
         await setup(services, days="weekdayz")
-    assert await store.get_schedule(services.db, GUILD) is None
+    assert await DrillStore(services.db).get_schedule(GUILD) is None
 
 
 async def test_pause_and_resume_are_explained(services: Services, clock: FakeClock) -> None:

@@ -7,9 +7,10 @@ import json
 
 import pytest
 
-from bot.drills import store
+from bot.drills.engine import Post, count_streak
 from bot.drills.poster import DrillPoster
 from bot.drills.service import DrillService
+from bot.drills.store import DrillStore
 from bot.errors import UserFacingError
 from bot.services import Services
 from tests.helpers import FakeClock, make_config
@@ -18,7 +19,7 @@ from tests.test_drill_poster import GUILD, FakeDiscord, at, setup
 ALICE, BOB = 11, 12
 
 
-async def post_days(services: Services, clock: FakeClock, days: int) -> list[store.Post]:
+async def post_days(services: Services, clock: FakeClock, days: int) -> list[Post]:
     """A schedule and ``days`` daily posts from 23 November 2026."""
     at(clock, 2026, 11, 23, 7, 0)
     await setup(services)
@@ -28,13 +29,13 @@ async def post_days(services: Services, clock: FakeClock, days: int) -> list[sto
         clock.now = dt.datetime(2026, 11, 23, 8, 30, tzinfo=dt.UTC) + dt.timedelta(days=day)
         await poster.tick()
         date = (dt.date(2026, 11, 23) + dt.timedelta(days=day)).isoformat()
-        post = await store.post_on(services.db, GUILD, dt.date.fromisoformat(date))
+        post = await DrillStore(services.db).post_on(GUILD, dt.date.fromisoformat(date))
         assert post is not None
         posts.append(post)
     return posts
 
 
-async def practise(services: Services, user: int, post: store.Post, answer: str | None = None) -> str:
+async def practise(services: Services, user: int, post: Post, answer: str | None = None) -> str:
     service = services.feature(DrillService)
     drill = service.get(post.drill_id or "")
     feedback = await service.practise(
@@ -100,10 +101,10 @@ async def test_streaks_count_consecutive_scheduled_drills_practised(services: Se
 
 
 def test_streak_counting_rules() -> None:
-    assert store.count_streak([5, 4, 3, 2], {4, 3}) == 2  # newest still open
-    assert store.count_streak([5, 4, 3, 2], {5, 3, 2}) == 1  # a gap ends it
-    assert store.count_streak([5, 4, 3], {3}) == 0
-    assert store.count_streak([], set()) == 0
+    assert count_streak([5, 4, 3, 2], {4, 3}) == 2  # newest still open
+    assert count_streak([5, 4, 3, 2], {5, 3, 2}) == 1  # a gap ends it
+    assert count_streak([5, 4, 3], {3}) == 0
+    assert count_streak([], set()) == 0
 
 
 async def test_weekly_top_ranks_by_drills_practised_then_strong_answers(services: Services, clock: FakeClock) -> None:

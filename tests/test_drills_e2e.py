@@ -11,21 +11,21 @@ import datetime as dt
 from pathlib import Path
 from typing import Any, cast
 
+import discord
 import pytest
 
-from bot.drills import store
 from bot.drills.content import DrillBank
+from bot.drills.store import DrillStore
 from bot.knowledge.loader import require_knowledge
 from cogs.drills import Drills
 from tests.helpers import SHIPPED_KNOWLEDGE, FakeClock, install_bot_clock, labels
-from tests.loopback import LoopbackDiscord
+from tests.loopback import CallbackType, LoopbackDiscord
 from tests.loopback.driver import CommandUnavailable
 from tests.loopback.harness import BotHarness
 from tests.loopback.permissions import CREATE_PUBLIC_THREADS, SEND_MESSAGES
 from tests.loopback.state import Channel, Guild, Message, Overwrite
 
 BANK = require_knowledge(SHIPPED_KNOWLEDGE).part(DrillBank)
-MODAL = 9
 SETUP = {"time": "09:30", "timezone": "Europe/Berlin"}
 POSTING = dt.datetime(2026, 11, 23, 8, 30, tzinfo=dt.UTC)  # 09:30 in Berlin
 
@@ -51,6 +51,13 @@ async def drills_cog(h: BotHarness) -> Drills:
     cog = cast(Drills, found)
     await asyncio.wait_for(cog.started.wait(), 5)
     return cog
+
+
+def bot_can_send(h: BotHarness, channel: Channel) -> bool:
+    """Whether the bot's cache (not the loopback's state) says it may post in ``channel``."""
+    cached = h.bot.get_channel(channel.id)
+    assert isinstance(cached, discord.TextChannel)
+    return cached.permissions_for(cached.guild.me).send_messages
 
 
 def drill_of(message: Message) -> str:
@@ -101,7 +108,7 @@ async def test_setup_refuses_invalid_time_timezone_and_days_with_examples(
                 loopback.owner, "drills setup", {"channel": drills_channel, **SETUP, **options}, channel=drills_channel
             )
             assert expected in await reply_text(handle)
-        assert await store.get_schedule(h.bot.services.db, guild.id) is None
+        assert await DrillStore(h.bot.services.db).get_schedule(guild.id) is None
         with pytest.raises(CommandUnavailable):  # hidden from members (Manage Server by default)
             await loopback.slash(member, "drills setup", {"channel": drills_channel, **SETUP}, channel=drills_channel)
 
@@ -137,7 +144,7 @@ async def test_scheduled_post_with_thread_ping_reveal_practise_streak_and_top(
         assert weak.message.embeds[0]["description"] == drill.weak_answer
 
         opened = await loopback.click(alice, post, labels(post)["Practise"])
-        assert (await opened.response()).type == MODAL
+        assert (await opened.response()).type == CallbackType.MODAL
         assert opened.modal is not None and opened.modal["custom_id"].startswith(f"drill-answer:{drill.id}:")
         submitted = await loopback.submit_modal(alice, opened, {"answer": drill.strong_answer})
         feedback = (await submitted.response()).message
@@ -189,8 +196,8 @@ async def test_a_claim_left_by_a_crash_is_sent_once_after_the_restart(
         await set_up(loopback, drills_channel)
         bot_clock.now = POSTING
         # The crash: the date is claimed, the process dies before sending.
-        claimed = await store.claim(
-            h.bot.services.db, guild_id=guild.id, local_date=dt.date(2026, 11, 23), scheduled_for=POSTING,
+        claimed = await DrillStore(h.bot.services.db).claim(
+            guild_id=guild.id, local_date=dt.date(2026, 11, 23), scheduled_for=POSTING,
             channel_id=drills_channel.id, bank_ids=list(BANK.drills), now=POSTING,
         )  # fmt: skip
         assert claimed is not None
@@ -199,7 +206,7 @@ async def test_a_claim_left_by_a_crash_is_sent_once_after_the_restart(
         await drills_cog(h)  # the start-up pass resolves the claim
         (post,) = posts(loopback, drills_channel)
         assert drill_of(post) == claimed.drill_id
-        row = await store.get_post(h.bot.services.db, claimed.id)
+        row = await DrillStore(h.bot.services.db).get_post(claimed.id)
         assert row is not None and row.status == "posted" and row.message_id == post.id
         sent = [r for r in loopback.calls("POST", "/channels/{channel_id}/messages") if r.body.get("nonce")]
         assert [r.body["nonce"] for r in sent] == [claimed.nonce] and sent[0].body["enforce_nonce"] is True
@@ -212,11 +219,11 @@ async def test_missing_permission_pauses_the_schedule_and_tells_the_moderator(
         cog = await drills_cog(h)
         await set_up(loopback, drills_channel)
         loopback.set_bot_permissions(drills_channel, deny=SEND_MESSAGES)
-        await asyncio.sleep(0.05)  # the overwrite's CHANNEL_UPDATE reaches discord.py's cache
+        await h.cached("guild_channel_update", lambda: not bot_can_send(h, drills_channel))
         bot_clock.now = POSTING
         await cog.tick()
         assert posts(loopback, drills_channel) == []
-        schedule = await store.get_schedule(h.bot.services.db, guild.id)
+        schedule = await DrillStore(h.bot.services.db).get_schedule(guild.id)
         assert schedule is not None and schedule.paused
         # discord.py drops Embed Links along with Send Messages, as Discord does.
         assert (
@@ -249,10 +256,10 @@ async def test_a_deleted_channel_pauses_and_the_system_channel_hears_when_dms_ar
         await set_up(loopback, drills_channel)
         loopback.close_dms(loopback.owner)
         loopback.delete_channel(drills_channel)
-        await asyncio.sleep(0.05)
+        await h.cached("guild_channel_delete", lambda: h.bot.get_channel(drills_channel.id) is None)
         bot_clock.now = POSTING
         await cog.tick()
-        schedule = await store.get_schedule(h.bot.services.db, guild.id)
+        schedule = await DrillStore(h.bot.services.db).get_schedule(guild.id)
         assert schedule is not None and schedule.paused and "deleted" in (schedule.paused_reason or "")
         system = loopback.world.channel(guild.system_channel_id or 0)
         assert system is not None
@@ -288,7 +295,7 @@ async def test_discords_own_403_and_404_pause_the_schedule_when_the_cache_is_beh
             drills_channel.deleted = True
         bot_clock.now = POSTING
         await cog.tick()
-        schedule = await store.get_schedule(h.bot.services.db, guild.id)
+        schedule = await DrillStore(h.bot.services.db).get_schedule(guild.id)
         assert schedule is not None and schedule.paused and schedule.paused_reason == reason
         await loopback.wait_for_message(loopback.owner, lambda m: reason in m.content)
         bot_clock.advance(minutes=5)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.drills import store
+from bot.drills.store import DrillStore
 from bot.knowledge.loader import require_knowledge
 from bot.quiz.content import QuestionBank
 from tests.helpers import SHIPPED_KNOWLEDGE, FakeClock, install_bot_clock, labels
@@ -83,7 +83,7 @@ async def test_restart_between_sending_a_drill_and_recording_it_posts_once(
 ) -> None:
     """The worst moment to die: Discord has the message, the ledger does not know it yet."""
     drills_channel = general
-    recorded = store.mark_posted
+    recorded = DrillStore.mark_posted
     async with harness(loopback, tmp_path) as h:
         cog = await drills_cog(h)
         await set_up(loopback, drills_channel)
@@ -92,12 +92,12 @@ async def test_restart_between_sending_a_drill_and_recording_it_posts_once(
         async def stuck(*args: object, **kwargs: object) -> None:
             await never.wait()  # the process "dies" here: the message is out, the ledger still says claimed
 
-        monkeypatch.setattr(store, "mark_posted", stuck)
+        monkeypatch.setattr(DrillStore, "mark_posted", stuck)
         bot_clock.now = POSTING
         posting = asyncio.create_task(cog.tick())
         (sent,) = [await loopback.wait_for_message(drills_channel, lambda m: bool(m.embeds))]
         posting.cancel()
-        monkeypatch.setattr(store, "mark_posted", recorded)
+        monkeypatch.setattr(DrillStore, "mark_posted", recorded)
         bot_clock.advance(seconds=40)
         await h.restart()
         await drills_cog(h)  # the start-up pass resolves the claim: same nonce, so Discord returns the message

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.moderation import moderator_role_ids, set_moderator_role_ids
+from bot.moderation.service import ModerationService
 from tests.helpers import REPO, SHIPPED_KNOWLEDGE
-from tests.loopback import LoopbackDiscord
+from tests.loopback import CallbackType, LoopbackDiscord
 from tests.loopback.harness import BotHarness
 from tests.loopback.state import Channel, Guild
 
@@ -51,8 +51,9 @@ async def test_persistent_button_works_after_restart(loopback: LoopbackDiscord, 
     async with BotHarness(loopback, tmp_path) as harness:
         db = harness.bot.services.db
         await db.execute("CREATE TABLE notes (user_id INTEGER, text TEXT)")
-        async with db.transaction() as conn:
-            await conn.executemany("INSERT INTO notes VALUES (?, ?)", [(alice.id, "a"), (alice.id, "b"), (bob.id, "c")])
+        async with db.transaction() as tx:
+            for row in [(alice.id, "a"), (alice.id, "b"), (bob.id, "c")]:
+                await tx.execute("INSERT INTO notes VALUES (?, ?)", row)
 
         shown = await (await loopback.slash(alice, ("privacy", "show"), channel=general)).response()
         assert "2 × notes" in embed_text(shown.message)
@@ -62,7 +63,7 @@ async def test_persistent_button_works_after_restart(loopback: LoopbackDiscord, 
         await harness.restart()
         click = await loopback.click(alice, asked.message, f"privacy:forget:{alice.id}")
         done = await click.response()
-        assert done.type == 7 and "Deleted" in embed_text(done.message)
+        assert done.type == CallbackType.UPDATE_MESSAGE and "Deleted" in embed_text(done.message)
         rows = await harness.bot.services.db.fetchall("SELECT user_id FROM notes")
         assert [r["user_id"] for r in rows] == [bob.id]
 
@@ -79,7 +80,7 @@ async def test_unexpected_error_gives_a_reference_code_that_is_in_the_log(
 
     async with BotHarness(loopback, tmp_path):
         # discord.py loads extensions as fresh module objects: patch the one the bot is running.
-        monkeypatch.setattr(sys.modules["cogs.about"], "about_lines", broken)
+        monkeypatch.setattr(sys.modules["cogs.about"], "about_card", broken)
         with caplog.at_level(logging.ERROR, logger="pmpo.errors"):
             reply = await (await loopback.slash(alice, "about", channel=general)).response()
             assert reply.message is not None and reply.message.ephemeral
@@ -117,11 +118,11 @@ async def test_moderators_commands_are_for_manage_server(loopback: LoopbackDisco
         assert not added.message.pings
         listed = await (await loopback.slash(admin, ("moderators", "list"), channel=general)).response()
         assert f"<@&{helpers.id}>" in embed_text(listed.message)
-        assert await moderator_role_ids(harness.bot.services, guild.id) == {helpers.id}
+        assert await harness.bot.services.feature(ModerationService).moderator_role_ids(guild.id) == {helpers.id}
 
 
 def bot_process(config: Path, token: str) -> list[str]:
-    return [sys.executable, "-m", "bot", "--config", str(config), "run"]
+    return [sys.executable, "-m", "runner", "--config", str(config), "run"]
 
 
 def process_env(token: str) -> dict[str, str]:
@@ -189,7 +190,7 @@ async def test_sync_command_uploads_to_one_guild(loopback: LoopbackDiscord, tmp_
     process = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
-        "bot",
+        "runner",
         "--config",
         str(config),
         "sync",
@@ -248,7 +249,7 @@ async def test_moderator_commands_are_refused_server_side_even_when_shown_to_eve
         assert refused.message is not None and refused.message.ephemeral
         assert (refused.message.content or "").startswith("This command is for moderators")
 
-        await set_moderator_role_ids(harness.bot.services, guild.id, [helpers.id])
+        await harness.bot.services.feature(ModerationService).set_moderator_role_ids(guild.id, [helpers.id])
         allowed = await (await loopback.slash(helper, command, options, channel=general)).response()
         assert allowed.message is None or not (allowed.message.content or "").startswith("This command is for")
 
@@ -288,4 +289,4 @@ async def test_everyone_cannot_be_made_a_moderator_role(
         refused = await handle.response()
         assert refused.message is not None and refused.message.ephemeral
         assert (refused.message.content or "").startswith("@everyone can't be a moderator role")
-        assert await moderator_role_ids(harness.bot.services, guild.id) == set()
+        assert await harness.bot.services.feature(ModerationService).moderator_role_ids(guild.id) == set()

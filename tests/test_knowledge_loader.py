@@ -9,8 +9,8 @@ import pytest
 from bot.knowledge.base import diff
 from bot.knowledge.documents import DocumentError, parse_document
 from bot.knowledge.entries import EntryLibrary
+from bot.knowledge.holder import KnowledgeHolder
 from bot.knowledge.loader import load_knowledge
-from bot.services import KnowledgeHolder
 from tests.helpers import SHIPPED_KNOWLEDGE
 
 SOURCES = "kind: sources\nsources:\n  - id: a\n    title: A\n"
@@ -88,7 +88,7 @@ async def test_reload_diff_and_refusal_keep_last_good(tmp_path: Path) -> None:
     assert first is not None
     holder = KnowledgeHolder(first)
     seen = []
-    holder.on_change(seen.append)
+    holder.derive(seen.append)
 
     make_kb(root, entry("one", "what is one", "A changed answer."), entry("three", "what is three"))
     outcome = await holder.reload()

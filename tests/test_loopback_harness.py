@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.loopback import LoopbackDiscord
+from tests.loopback import CallbackType, LoopbackDiscord
 from tests.loopback.harness import BotHarness
 
 COMMANDS_ROUTE = "/applications/{application_id}/commands"
@@ -25,4 +25,4 @@ async def test_pmpo_bot_connects_syncs_answers_and_restarts(loopback: LoopbackDi
         # The command tree did not change, so the new process must not upload it again.
         assert len(loopback.calls("PUT", COMMANDS_ROUTE)) == 1
         again = await (await loopback.slash(alice, "about", channel=general)).response()
-        assert again.type == 4
+        assert again.type == CallbackType.CHANNEL_MESSAGE

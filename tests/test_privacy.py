@@ -2,35 +2,37 @@ from __future__ import annotations
 
 import io
 
-from bot.privacy import DESCRIPTIONS, forget, stored_about
+from bot.privacy.engine import DESCRIPTIONS
+from bot.privacy.service import PrivacyService
 from bot.services import Services
 from bot.shell import run_shell
 
 
 async def add_member_rows(services: Services) -> None:
-    async with services.db.transaction() as conn:
-        await conn.execute("CREATE TABLE IF NOT EXISTS t_parent (id INTEGER PRIMARY KEY, user_id INTEGER)")
-        await conn.execute(
+    async with services.db.transaction() as tx:
+        await tx.execute("CREATE TABLE IF NOT EXISTS t_parent (id INTEGER PRIMARY KEY, user_id INTEGER)")
+        await tx.execute(
             "CREATE TABLE IF NOT EXISTS t_child (id INTEGER PRIMARY KEY,"
             " parent INTEGER REFERENCES t_parent(id) ON DELETE CASCADE)"
         )
-        await conn.execute("CREATE TABLE IF NOT EXISTS t_votes (user_id INTEGER, entry TEXT)")
+        await tx.execute("CREATE TABLE IF NOT EXISTS t_votes (user_id INTEGER, entry TEXT)")
         for user in (1, 1, 2):
-            cursor = await conn.execute("INSERT INTO t_parent (user_id) VALUES (?)", (user,))
-            await conn.execute("INSERT INTO t_child (parent) VALUES (?)", (cursor.lastrowid,))
-        await conn.execute("INSERT INTO t_votes VALUES (1, 'x'), (2, 'y')")
+            parent = await tx.fetchone("INSERT INTO t_parent (user_id) VALUES (?) RETURNING id", (user,))
+            assert parent is not None
+            await tx.execute("INSERT INTO t_child (parent) VALUES (?)", (parent["id"],))
+        await tx.execute("INSERT INTO t_votes VALUES (1, 'x'), (2, 'y')")
 
 
 async def test_show_counts_and_forget_deletes_only_that_member(services: Services) -> None:
     await add_member_rows(services)
-    before = await stored_about(services, 1)
+    before = await services.feature(PrivacyService).stored(1)
     assert before.counts["t_parent"] == 2 and before.counts["t_votes"] == 1
     assert "2 × t parent" in before.lines()
 
-    deleted = await forget(services, 1)
+    deleted = await services.feature(PrivacyService).forget(1)
     assert deleted.total == 3
-    assert (await stored_about(services, 1)).total == 0
-    assert (await stored_about(services, 2)).total == 2
+    assert (await services.feature(PrivacyService).stored(1)).total == 0
+    assert (await services.feature(PrivacyService).stored(2)).total == 2
     children = await services.db.fetchall("SELECT parent FROM t_child")
     assert len(children) == 1  # the other member's child row survives; member 1's cascaded away
 

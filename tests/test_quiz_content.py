@@ -12,7 +12,8 @@ from bot.knowledge.entries import EntriesKind, EntryLibrary, SourcesKind
 from bot.knowledge.loader import load_knowledge
 from bot.limits import BUTTON_LABEL, EMBED_DESCRIPTION
 from bot.quiz.cards import longest_description
-from bot.quiz.content import QuestionBank, QuizKind
+from bot.quiz.content import QuestionBank
+from bot.quiz.kind import QuizKind
 from tests.helpers import SHIPPED_KNOWLEDGE
 
 #: Just enough of a knowledge base for quiz files to link to: two entries, one source.

@@ -10,13 +10,10 @@ import pytest
 from bot.knowledge.loader import load_knowledge
 from bot.quiz.content import QuestionBank, QuizQuestion
 from tests.helpers import SHIPPED_KNOWLEDGE, embed, labels
-from tests.loopback import LoopbackDiscord
+from tests.loopback import CallbackType, LoopbackDiscord
 from tests.loopback.driver import Actor
 from tests.loopback.harness import BotHarness
 from tests.loopback.state import Channel, Guild, Message
-
-UPDATE_MESSAGE = 7
-EPHEMERAL = 1 << 6
 
 
 @pytest.fixture(scope="module")
@@ -44,7 +41,7 @@ def option_id(message: Message, bank: QuestionBank, *, right: bool) -> str:
 async def click(loopback: LoopbackDiscord, actor: Actor, message: Message, custom_id: str) -> Message:
     handle = await loopback.click(actor, message, custom_id)
     callback = await handle.response()
-    assert callback.type == UPDATE_MESSAGE and callback.message is not None
+    assert callback.type == CallbackType.UPDATE_MESSAGE and callback.message is not None
     return callback.message
 
 
@@ -89,7 +86,7 @@ async def test_a_full_quiz_in_dms_with_right_and_wrong_answers_and_a_double_clic
             loopback.click(alice, message, wrong), loopback.click(alice, message, wrong)
         )
         for handle in (first, second):
-            assert (await handle.response()).type == UPDATE_MESSAGE
+            assert (await handle.response()).type == CallbackType.UPDATE_MESSAGE
         message = loopback.world.messages[message.id]
         question = question_on_result(message, bank)
         body = str(embed(message)["description"])

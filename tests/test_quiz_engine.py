@@ -12,12 +12,13 @@ import pytest
 
 from bot.config import Config
 from bot.errors import UserFacingError
+from bot.knowledge.holder import KnowledgeHolder
 from bot.quiz import engine
 from bot.quiz.content import QuestionBank
-from bot.quiz.engine import Answer, PlanItem, QuestionScreen, ResultScreen, SummaryScreen
-from bot.quiz.service import QuizInProgress, QuizService
-from bot.services import KnowledgeHolder, Services
-from bot.storage import Database
+from bot.quiz.engine import Answer, OpenQuiz, PlanItem, QuestionScreen, ResultScreen, SummaryScreen
+from bot.quiz.service import QuizService
+from bot.services import Services
+from bot.storage.sqlite import SqliteDatabase
 from tests.helpers import FakeClock
 from tests.test_quiz_content import load_quiz, write_knowledge
 
@@ -52,7 +53,7 @@ BANK = {
 @pytest.fixture
 async def quiz_services(tmp_path: Path, config: Config, clock: FakeClock) -> AsyncIterator[Services]:
     knowledge = load_quiz(write_knowledge(tmp_path / "kb", BANK))
-    db = await Database.open(config.database_path)
+    db = await SqliteDatabase.open(config.database_path)
     yield Services(config, db, KnowledgeHolder(knowledge), clock)
     await db.close()
 
@@ -268,10 +269,9 @@ async def test_one_quiz_at_a_time_and_replacing_abandons_the_old_one(quiz: QuizS
     assert isinstance(first, QuestionScreen)
     await quiz.answer(first.session_id, ALICE, 0, right_option(first))
     await quiz.next(first.session_id, ALICE, 0)
-    with pytest.raises(QuizInProgress) as raised:
-        await quiz.start(user_id=ALICE, guild_id=None, theme="salary", length=5)
-    assert raised.value.progress.session_id == first.session_id
-    assert (raised.value.progress.position, raised.value.progress.total) == (1, 10)
+    raised = await quiz.start(user_id=ALICE, guild_id=None, theme="salary", length=5)
+    assert isinstance(raised, OpenQuiz) and raised.session_id == first.session_id
+    assert (raised.position, raised.total) == (1, 10)
     # Bob is not affected by Alice's quiz.
     assert isinstance(await quiz.start(user_id=BOB, guild_id=None, theme=None, length=5), QuestionScreen)
 
@@ -280,8 +280,8 @@ async def test_one_quiz_at_a_time_and_replacing_abandons_the_old_one(quiz: QuizS
     old = await quiz.screen(first.session_id, ALICE)
     assert isinstance(old, SummaryScreen) and old.summary.status == "abandoned"
     # A second press of the same "start new" button does not abandon the new quiz.
-    with pytest.raises(QuizInProgress):
-        await quiz.start(user_id=ALICE, guild_id=None, theme="salary", length=5, replacing=first.session_id)
+    again = await quiz.start(user_id=ALICE, guild_id=None, theme="salary", length=5, replacing=first.session_id)
+    assert isinstance(again, OpenQuiz)
 
 
 async def test_quit_ends_with_a_partial_summary(quiz: QuizService) -> None:

@@ -8,8 +8,8 @@ import yaml
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
+from bot.ask.search import CONCEPTS, THESAURUS, SearchIndex, content_words, normalise, words
 from bot.knowledge.loader import require_knowledge
-from bot.search import CONCEPTS, THESAURUS, SearchIndex, content_words, normalise, words
 from tests.helpers import REPO, SHIPPED_KNOWLEDGE
 
 EVAL = yaml.safe_load((REPO / "tests" / "eval" / "ask_eval.yaml").read_text(encoding="utf-8"))

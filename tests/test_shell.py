@@ -43,7 +43,7 @@ def test_start_without_token_explains_and_reaches_the_shell(tmp_path: Path) -> N
         f"database:\n  path: {tmp_path / 'db.sqlite3'}\nknowledge:\n  path: {SHIPPED_KNOWLEDGE}\n"
     )
     done = subprocess.run(
-        [sys.executable, "-m", "bot"],
+        [sys.executable, "-m", "runner"],
         input="/about\n",
         capture_output=True,
         text=True,

@@ -16,11 +16,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from bot.ask.search import SearchIndex
 from bot.knowledge import schema_validation
 from bot.knowledge.documents import DocumentError, parse_document
 from bot.knowledge.entries import ComparisonKind, EntriesKind, EntryLibrary, SourcesKind
 from bot.knowledge.loader import load_knowledge
-from bot.search import SearchIndex
 from tests.helpers import SHIPPED_KNOWLEDGE
 
 KINDS = (SourcesKind(), EntriesKind(), ComparisonKind())

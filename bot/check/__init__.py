@@ -1,4 +1,7 @@
-"""The three-question check: content and validation, the rule engine, and check sessions in SQLite.
+"""The three-question check: on a job title, in the member's DMs (or the shell), ending in a verdict.
 
-Discord-free, so the cog, the shell and ``pmpo-bot check`` all run the same flow and verdicts.
+``content`` holds the check as typed objects and ``kind`` reads and validates ``knowledge/check.yaml``
+into them; ``rules`` and ``engine`` decide the verdict and hold a session's states; ``cards`` draws
+them; ``store`` keeps the sessions; ``service`` is what the front ends call. Discord-free, so the cog,
+the shell and ``pmpo-bot check`` all run the same flow and verdicts.
 """

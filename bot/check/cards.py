@@ -6,27 +6,14 @@ member sees in Discord word for word the one a moderator previews in the shell.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 
-from bot.cards import Card
+from bot.cards import Card, Mention
 from bot.check.content import CONTEXT, QUESTIONS, CheckContent
-from bot.check.engine import CheckResult
+from bot.check.engine import CheckResult, ClosedScreen, HistoryLine, OpenCheck, QuestionScreen
 from bot.limits import EMBED_FIELD_VALUE
 
 SECTION_NAMES = {CONTEXT: "Context", QUESTIONS: "The three questions"}
-
-
-@dataclass(frozen=True)
-class HistoryLine:
-    session_id: int
-    finished_at: dt.datetime
-    checked: str
-    verdict_title: str
-
-    def text(self) -> str:
-        return f"{self.finished_at:%Y-%m-%d} · {self.checked} → {self.verdict_title}"
 
 
 def recap(content: CheckContent, answers: Mapping[str, str], *, only_history: bool = False) -> str:
@@ -44,11 +31,12 @@ def checked_label(content: CheckContent, answers: Mapping[str, str]) -> str:
     return recap(content, answers, only_history=True) or "A role"
 
 
-def question_card(content: CheckContent, step: int, answers: Mapping[str, str], notice: str | None = None) -> Card:
-    question = content.questions[step]
+def question_card(screen: QuestionScreen) -> Card:
+    content, step, answers = screen.content, screen.step, screen.session.answers
+    question = screen.question
     parts = []
-    if notice:
-        parts.append(f"*{notice}*")
+    if screen.notice:
+        parts.append(f"*{screen.notice}*")
     if step == 0:
         parts.append(content.intro)
     parts.append(f"**{question.prompt}**" + (f"\n{question.help.strip()}" if question.help else ""))
@@ -83,25 +71,31 @@ def verdict_card(content: CheckContent, result: CheckResult, notice: str | None 
     )
 
 
-def share_card(content: CheckContent, result: CheckResult, who: str) -> Card:
+def share_card(content: CheckContent, result: CheckResult, user_id: int) -> Card:
     """The short public summary a member may choose to post: no reasons, no next steps."""
     return Card(
         title=f"Three-question check: {result.verdict.title}",
-        body=f"{who} checked: {recap(content, result.answers)}\n\n{result.verdict.summary}",
+        body=(Mention("user", user_id), f" checked: {recap(content, result.answers)}\n\n{result.verdict.summary}"),
     )
 
 
-def open_check_card(content: CheckContent, step: int, answers: Mapping[str, str], started: dt.datetime) -> Card:
-    so_far = recap(content, answers)
+def open_check_card(prompt: OpenCheck) -> Card:
+    content, session = prompt.content, prompt.session
+    so_far = recap(content, session.answers)
     return Card(
         title="You already have a check open",
         body=(
-            f"You started one on {started:%Y-%m-%d at %H:%M} UTC and got to step {step + 1} of "
+            f"You started one on {session.created_at:%Y-%m-%d at %H:%M} UTC and got to step {prompt.step + 1} of "
             f"{len(content.questions)}{f' ({so_far})' if so_far else ''}.\n\n"
             "Continue it, or abandon it and start a new one?"
         ),
         tone="warn",
     )
+
+
+def closed_card(screen: ClosedScreen, start: str) -> Card:
+    """A check that can't go on; ``start`` is the front end's command for a new one."""
+    return Card("Three-question check", screen.message(start), tone="warn")
 
 
 def history_card(lines: Sequence[HistoryLine]) -> Card:

@@ -1,16 +1,21 @@
-"""From a complete set of answers to a verdict with its reasons, context notes and salary context.
+"""The check's rules and states: from a complete set of answers to a verdict (with its reasons, context
+notes and salary context), and the screens a check session can be on.
 
-Pure functions over :class:`CheckContent`, so the Discord flow, the shell, the CLI and the tests all get
-exactly the same verdict for the same answers.
+Pure functions and plain data over :class:`CheckContent`, so the Discord flow, the shell, the CLI and the
+tests all get exactly the same verdict for the same answers.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import enum
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from bot.check.content import CheckContent, Note, Rule, Verdict
+from bot.cards import Card
+from bot.check.content import CheckContent, Note, Question, Rule, Verdict
 from bot.check.rules import Answers, first_match
+from bot.knowledge.entries import Entry
 
 
 class AnswerError(ValueError):
@@ -114,3 +119,110 @@ def resolve_answers(
             "missing " + "; ".join(f"{options[q.section]} {q.id}=… (allowed: {', '.join(q.values)})" for q in missing)
         )
     return answers, assumed
+
+
+class Status(enum.StrEnum):
+    OPEN = "open"
+    DONE = "done"
+    ABANDONED = "abandoned"
+    EXPIRED = "expired"
+
+
+class Action(enum.StrEnum):
+    """What a step button does; the values are what the buttons carry."""
+
+    ANSWER = "a"
+    BACK = "b"
+    RESTART = "r"
+
+
+class Closed(enum.Enum):
+    EXPIRED = "This check expired. Start again with {start}."
+    ABANDONED = "You abandoned this check for a new one. Start again with {start}."
+    GONE = "This check no longer exists (it may have been deleted with /privacy forget). Start again with {start}."
+    RETIRED = "That verdict is no longer in the knowledge base. Start a new check with {start}."
+
+
+@dataclass(frozen=True)
+class CheckSession:
+    id: int
+    user_id: int
+    guild_id: int | None
+    channel_id: int | None
+    step: int
+    answers: dict[str, str]
+    status: Status
+    verdict_id: str | None
+    verdict_title: str | None
+    created_at: dt.datetime
+    finished_at: dt.datetime | None
+    shared_at: dt.datetime | None
+
+
+@dataclass(frozen=True)
+class QuestionScreen:
+    content: CheckContent
+    session: CheckSession
+    step: int
+    notice: str | None = None
+
+    @property
+    def question(self) -> Question:
+        return self.content.questions[self.step]
+
+    @property
+    def selected(self) -> str | None:
+        """The answer given to this question before (after Back), so it can be shown as picked."""
+        return self.session.answers.get(self.question.id)
+
+
+@dataclass(frozen=True)
+class VerdictScreen:
+    content: CheckContent
+    session: CheckSession
+    result: CheckResult
+    #: The result's related entries, for "read more" buttons or choices.
+    entries: tuple[Entry, ...]
+    notice: str | None = None
+
+
+@dataclass(frozen=True)
+class ClosedScreen:
+    reason: Closed
+
+    def message(self, start: str) -> str:
+        """The explanation, naming the front end's command for a new check (``start``)."""
+        return self.reason.value.format(start=start)
+
+
+@dataclass(frozen=True)
+class OpenCheck:
+    """Starting a check while another is open: the member chooses to continue it or abandon it."""
+
+    content: CheckContent
+    session: CheckSession
+
+    @property
+    def step(self) -> int:
+        """The step the open check is on, within the questions the content has now."""
+        return min(self.session.step, len(self.content.questions) - 1)
+
+
+@dataclass(frozen=True)
+class ShareRequest:
+    channel_id: int
+    card: Card
+
+
+Screen = QuestionScreen | VerdictScreen | ClosedScreen
+
+
+@dataclass(frozen=True)
+class HistoryLine:
+    session_id: int
+    finished_at: dt.datetime
+    checked: str
+    verdict_title: str
+
+    def text(self) -> str:
+        return f"{self.finished_at:%Y-%m-%d} · {self.checked} → {self.verdict_title}"

@@ -15,7 +15,7 @@ from bot.check.cards import verdict_card
 from bot.check.content import CheckContent, Choice, Note, Question, Rule, Verdict
 from bot.check.engine import CheckResult
 from bot.check.rules import MAX_COMBINATIONS, AnswerSpace, Condition, analyse
-from bot.knowledge.base import Kind, KnowledgeBase, Origin, did_you_mean
+from bot.knowledge.base import Kind, KnowledgeBase, Origin, did_you_mean, does_not_exist
 from bot.knowledge.documents import Document, PathKey, Problem
 from bot.knowledge.entries import EntryLibrary
 
@@ -61,7 +61,7 @@ class CheckKind(Kind[CheckContent]):
                     problems.append(
                         verdict.origin.problem(
                             ("entries", i),
-                            f"verdict '{verdict.id}': entry '{entry}' does not exist{did_you_mean(entry, entries)}",
+                            f"verdict '{verdict.id}': entry '{entry}' {does_not_exist(entry, entries)}",
                         )
                     )
         for note in content.notes:
@@ -69,7 +69,7 @@ class CheckKind(Kind[CheckContent]):
                 problems.append(
                     note.origin.problem(
                         ("entry",),
-                        f"note '{note.id}': entry '{note.entry}' does not exist{did_you_mean(note.entry, entries)}",
+                        f"note '{note.id}': entry '{note.entry}' {does_not_exist(note.entry, entries)}",
                     )
                 )
 

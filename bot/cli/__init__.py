@@ -1,7 +1,9 @@
-"""``pmpo-bot``: the bot, the local shell and the moderators' tools behind one command.
+"""The command line's Discord-free half: the local shell and the moderators' tools.
 
 Each feature adds its sub-commands in a module of this package with ``register(subparsers)``; errors a
-user can fix are printed as one line and exit with status 2, never as a traceback.
+user can fix are printed as one line and exit with status 2, never as a traceback. ``pmpo-bot`` (the
+console script, :mod:`runner.cli`) adds the sub-commands that need Discord to these; ``python -m bot``
+runs these alone.
 """
 
 from __future__ import annotations
@@ -10,18 +12,26 @@ import argparse
 import asyncio
 import sys
 from collections.abc import Sequence
+from typing import Protocol
 
 from bot import __version__
-from bot.cli import ask, check, drill, kb, run
-from bot.cli.common import EXIT_USAGE, CommandError
+from bot.cli import ask, check, drill, kb, shell
+from bot.cli.common import EXIT_USAGE, CommandError, SubParsers
 from bot.config import ConfigError, default_config_path, load_config
 from bot.knowledge.loader import KnowledgeError
-from bot.storage import StorageError
-
-FEATURES = (run, kb, check, ask, drill)
+from bot.storage.database import StorageError
 
 
-def build_parser() -> argparse.ArgumentParser:
+class Feature(Protocol):
+    """A module of sub-commands."""
+
+    def register(self, subparsers: SubParsers) -> None: ...
+
+
+FEATURES: tuple[Feature, ...] = (shell, kb, check, ask, drill)
+
+
+def build_parser(features: Sequence[Feature] = FEATURES) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="pmpo-bot",
         description="PM-or-PO: a Discord bot (and local shell) that tells Product Managers and Product Owners apart.",
@@ -29,16 +39,17 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"pmpo-bot {__version__}")
     parser.add_argument("--config", metavar="FILE", help="configuration file (default: ./config.yaml if present)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for feature in FEATURES:
+    for feature in features:
         feature.register(sub)
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
+def main(argv: Sequence[str] | None = None, *, features: Sequence[Feature] = FEATURES, default: str = "shell") -> int:
+    """Run one sub-command of ``features``; ``default`` when none is given."""
+    parser = build_parser(features)
     args = parser.parse_args(argv)
     if args.command is None:
-        args = parser.parse_args([*(argv if argv is not None else sys.argv[1:]), "start"])
+        args = parser.parse_args([*(argv if argv is not None else sys.argv[1:]), default])
     try:
         config = load_config(default_config_path(args.config))
         result: int = asyncio.run(args.handler(args, config))

@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import argparse
 
-from bot.ask import Answer, answer_question, clean_question, entry_card, no_answer_card
+from bot.ask.cards import no_answer_card
+from bot.ask.engine import Answer, answer_question, clean_question
+from bot.ask.search import SearchIndex
+from bot.cards import plain
 from bot.cli.common import EXIT_OK, CommandError, SubParsers, add_command, add_knowledge_arg, knowledge_of, print_json
 from bot.config import Config
 from bot.errors import UserFacingError
 from bot.knowledge.base import KnowledgeBase
-from bot.search import SearchIndex
+from bot.knowledge.cards import entry_card
 
 
 def register(subparsers: SubParsers) -> None:
@@ -48,8 +51,8 @@ async def ask_command(args: argparse.Namespace, config: Config) -> int:
 def as_text(answer: Answer, knowledge: KnowledgeBase) -> str:
     """The answer as plain text: title, underline, body, fields, related entries."""
     card = entry_card(knowledge, answer.entry) if answer.entry else no_answer_card(answer, recorded=False)
-    lines = [card.title, "=" * min(len(card.title), 80), card.body]
-    lines.extend(f"\n{name}: {value}" for name, value in card.fields)
+    lines = [card.title, "=" * min(len(card.title), 80), plain(card.body)]
+    lines.extend(f"\n{name}: {plain(value)}" for name, value in card.fields)
     if answer.related:
         lines.append("\nRelated: " + "; ".join(entry.title for entry in answer.related))
     return "\n".join(lines)

@@ -25,12 +25,10 @@ add what a general check missed, write more; a strong answer gets a follow-up qu
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
+from bot.drills.content import Drill
 from bot.drills.cues import Token, compile_cue, first_match, tokenize
-
-if TYPE_CHECKING:
-    from bot.drills.content import Drill
 
 Rating = Literal["strong", "mixed", "weak"]
 

@@ -29,9 +29,9 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from bot.drills import schedule as sched
-from bot.drills import store
 from bot.drills.content import EMPTY_BANK, Drill, DrillBank
-from bot.drills.store import Post, Schedule
+from bot.drills.engine import NO_SCHEDULE, Post, Schedule
+from bot.drills.store import DrillStore
 from bot.errors import UserFacingError
 from bot.services import Services
 
@@ -122,6 +122,7 @@ class DrillPoster:
         self, services: Services, sender: DrillSender, *, requests_per_second: float = REQUESTS_PER_SECOND
     ) -> None:
         self.services = services
+        self.store = DrillStore(services.db)
         self.sender = sender
         self._in_flight: set[int] = set()  # post ids being sent by this process right now
         self._pacer = Pacer(requests_per_second)
@@ -139,14 +140,13 @@ class DrillPoster:
         """Resolve leftover claims, then post every due drill; safe to call as often as you like."""
         report = TickReport()
         now = self.services.clock()
-        db = self.services.db
         jobs: list[Coroutine[Any, Any, None]] = []  # started only under the concurrency limit
-        for post in await store.unresolved_claims(db):
+        for post in await self.store.unresolved_claims():
             if post.id not in self._in_flight and self.sender.handles(post.guild_id):
                 jobs.append(self._resolve_claim(post, report))
         bank_ids = self._bank_ids()
-        taken = await store.taken_dates(db, since=(now - dt.timedelta(days=9)).date())
-        for schedule in await store.active_schedules(db):
+        taken = await self.store.taken_dates(since=(now - dt.timedelta(days=9)).date())
+        for schedule in await self.store.active_schedules():
             if not self.sender.handles(schedule.guild_id):
                 continue
             decision = sched.decide(schedule.rule, now, active_since=schedule.active_since, grace=self.grace)
@@ -178,8 +178,7 @@ class DrillPoster:
         hours = missed.late_by.total_seconds() / 3600
         detail = f"the bot was not running at post time and came back {hours:.1f} h late (grace window exceeded)"
         now = self.services.clock()
-        if await store.hold_date(
-            self.services.db,
+        if await self.store.hold_date(
             guild_id=schedule.guild_id,
             local_date=missed.occurrence.local_date,
             status="missed",
@@ -195,8 +194,7 @@ class DrillPoster:
     async def _post_due(
         self, schedule: Schedule, occurrence: sched.Occurrence, bank_ids: list[str], report: TickReport
     ) -> None:
-        post = await store.claim(
-            self.services.db,
+        post = await self.store.claim(
             guild_id=schedule.guild_id,
             local_date=occurrence.local_date,
             scheduled_for=occurrence.when,
@@ -209,17 +207,17 @@ class DrillPoster:
 
     async def _resolve_claim(self, post: Post, report: TickReport) -> None:
         now = self.services.clock()
-        current = await store.get_post(self.services.db, post.id)
+        current = await self.store.get_post(post.id)
         if current is None or current.status != "claimed" or post.id in self._in_flight:
             return  # resolved meanwhile (e.g. by /drills post-now finishing its send)
-        schedule = await store.get_schedule(self.services.db, post.guild_id)
+        schedule = await self.store.get_schedule(post.guild_id)
         age = now - post.claimed_at
         if schedule is None or age > NONCE_WINDOW:
             detail = (
                 f"outcome unknown: claimed {age.total_seconds() / 60:.0f} min ago and never confirmed; not re-sent "
                 "because Discord may no longer recognise the nonce (at most once, never twice)"
             )
-            await store.mark_failed(self.services.db, post.id, detail=detail, now=now)
+            await self.store.mark_failed(post.id, detail=detail, now=now)
             report.unknown.append(post.guild_id)
             log.warning("Drill post %s in guild %s: %s", post.id, post.guild_id, detail)
             return
@@ -228,13 +226,12 @@ class DrillPoster:
 
     async def _send(self, post: Post, schedule: Schedule, report: TickReport) -> Delivered | None:
         """Send a claimed post and record the outcome; a transient error leaves it claimed for a re-send."""
-        db = self.services.db
         if post.id in self._in_flight:
             return None  # another task of this process is sending it right now
         drill = self.services.knowledge.current.part(DrillBank).drills.get(post.drill_id or "")
         if drill is None or post.nonce is None or post.channel_id is None:
-            await store.mark_failed(
-                db, post.id, detail=f"drill '{post.drill_id}' is no longer in the bank", now=self.services.clock()
+            await self.store.mark_failed(
+                post.id, detail=f"drill '{post.drill_id}' is no longer in the bank", now=self.services.clock()
             )
             report.failed.append(post.guild_id)
             return None
@@ -256,8 +253,8 @@ class DrillPoster:
             await self._pause_for(post, schedule, str(exc), report)
             return None
         except PostRejected as exc:
-            await store.mark_failed(
-                db, post.id, detail=f"Discord refused the message: {exc}", now=self.services.clock()
+            await self.store.mark_failed(
+                post.id, detail=f"Discord refused the message: {exc}", now=self.services.clock()
             )
             report.failed.append(post.guild_id)
             log.error("Drill post %s in guild %s refused by Discord: %s", post.id, post.guild_id, exc)
@@ -272,16 +269,16 @@ class DrillPoster:
             return None
         finally:
             self._in_flight.discard(post.id)
-        await store.mark_posted(
-            db, post.id, message_id=delivered.message_id, thread_id=delivered.thread_id, now=self.services.clock()
+        await self.store.mark_posted(
+            post.id, message_id=delivered.message_id, thread_id=delivered.thread_id, now=self.services.clock()
         )
         report.posted.append(post.guild_id)
         return delivered
 
     async def _pause_for(self, post: Post, schedule: Schedule, reason: str, report: TickReport) -> None:
         now = self.services.clock()
-        await store.mark_failed(self.services.db, post.id, detail=reason, now=now)
-        await store.set_paused(self.services.db, schedule.guild_id, paused=True, reason=reason, now=now)
+        await self.store.mark_failed(post.id, detail=reason, now=now)
+        await self.store.set_paused(schedule.guild_id, paused=True, reason=reason, now=now)
         report.paused.append(schedule.guild_id)
         log.warning("Paused the drill schedule of guild %s: %s", schedule.guild_id, reason)
         text = f"The daily interview drill is paused: {reason}. {RESUME_HINT}"
@@ -292,17 +289,15 @@ class DrillPoster:
 
     async def post_now(self, guild_id: int) -> Post:
         """/drills post-now: today's drill (in the server's time zone) right away, still once per date."""
-        db = self.services.db
-        schedule = await store.get_schedule(db, guild_id)
+        schedule = await self.store.get_schedule(guild_id)
         if schedule is None:
-            raise UserFacingError(store.NO_SCHEDULE)
+            raise UserFacingError(NO_SCHEDULE)
         bank_ids = self._bank_ids()
         if not bank_ids:
             raise UserFacingError(EMPTY_BANK)
         now = self.services.clock()
         today = sched.local_today(schedule.rule, now)
-        post = await store.claim(
-            db,
+        post = await self.store.claim(
             guild_id=guild_id,
             local_date=today,
             scheduled_for=now,
@@ -312,13 +307,13 @@ class DrillPoster:
             take_over=True,
         )
         if post is None:
-            existing = await store.post_on(db, guild_id, today)
+            existing = await self.store.post_on(guild_id, today)
             state = "is being posted right now" if existing and existing.status == "claimed" else "is already out"
             raise UserFacingError(f"Today's drill ({today.isoformat()}) {state}; there's one drill per day.")
         report = TickReport()
         delivered = await self._send(post, schedule, report)
         if report.paused:
-            fresh = await store.get_schedule(db, guild_id)
+            fresh = await self.store.get_schedule(guild_id)
             reason = fresh.paused_reason if fresh else "the channel can't be used"
             raise UserFacingError(
                 f"I couldn't post the drill: {reason}. The schedule is paused until `/drills resume`."
@@ -330,6 +325,6 @@ class DrillPoster:
                 "Discord didn't confirm the post. I'll retry it automatically within a minute or two; "
                 "it won't be posted twice."
             )
-        posted = await store.get_post(db, post.id)
+        posted = await self.store.get_post(post.id)
         assert posted is not None
         return posted

@@ -15,10 +15,10 @@ from rapidfuzz import process
 
 from bot import limits
 from bot.drills import schedule as sched
-from bot.drills import store
 from bot.drills.content import EMPTY_BANK, Drill, DrillBank
+from bot.drills.engine import NO_SCHEDULE, Schedule, ScheduleStatus, Streak, TopEntry, count_streak
 from bot.drills.feedback import Feedback, assess
-from bot.drills.store import Post, Schedule, Streak, TopEntry
+from bot.drills.store import DrillStore
 from bot.errors import UserFacingError
 from bot.services import Services
 
@@ -30,14 +30,6 @@ PAUSED_BY_MODERATOR = "paused by a moderator"
 
 class UnknownDrill(UserFacingError):
     """A drill id that is not in the bank; the message lists a few that are."""
-
-
-@dataclass(frozen=True)
-class ScheduleStatus:
-    schedule: Schedule
-    next_posts: tuple[sched.Occurrence, ...]  # the next few that will really go out (skips left out)
-    skipped: tuple[str, ...]  # upcoming local dates a moderator skipped
-    last: Post | None
 
 
 @dataclass(frozen=True)
@@ -101,6 +93,7 @@ def resolve_theme(bank: DrillBank, text: str) -> str:
 class DrillService:
     def __init__(self, services: Services) -> None:
         self.services = services
+        self.store = DrillStore(services.db)
 
     # -- the bank -------------------------------------------------------------------------------------
 
@@ -142,11 +135,10 @@ class DrillService:
         text = self.check_answer(answer)
         feedback = assess(drill, text)
         if post_id is not None:
-            post = await store.get_post(self.services.db, post_id)
+            post = await self.store.get_post(post_id)
             if post is None or post.guild_id != guild_id or post.drill_id != drill_id:
                 post_id = None  # a forged or stale id: keep the practice, don't count it for a streak
-        await store.record_answer(
-            self.services.db,
+        await self.store.record_answer(
             user_id=user_id,
             guild_id=guild_id,
             drill_id=drill.id,
@@ -158,11 +150,17 @@ class DrillService:
         return feedback
 
     async def streak(self, guild_id: int, user_id: int) -> Streak:
-        return await store.streak(self.services.db, guild_id, user_id)
+        posts = await self.store.posted_ids(guild_id)
+        practised = await self.store.practised_ids(guild_id, user_id)
+        return Streak(current=count_streak(posts, practised), practised=len(practised), scheduled=len(posts))
 
     async def weekly_top(self, guild_id: int, limit: int = 10) -> list[TopEntry]:
+        """Members who practised the most scheduled drills in the last 7 days; strong answers break ties."""
         since = self.services.clock() - dt.timedelta(days=7)
-        return await store.weekly_top(self.services.db, guild_id, since=since, limit=limit)
+        return [
+            TopEntry(user_id, drills, strong, (await self.streak(guild_id, user_id)).current)
+            for user_id, drills, strong in await self.store.most_practised(guild_id, since=since, limit=limit)
+        ]
 
     # -- schedules ------------------------------------------------------------------------------------
 
@@ -185,47 +183,45 @@ class DrillService:
             active_since=now,
             contact_user_id=request.moderator_id,
         )
-        await store.save_schedule(self.services.db, schedule, now)
+        await self.store.save_schedule(schedule, now)
         return await self.status(request.guild_id)
 
     async def require_schedule(self, guild_id: int) -> Schedule:
-        schedule = await store.get_schedule(self.services.db, guild_id)
+        schedule = await self.store.get_schedule(guild_id)
         if schedule is None:
-            raise UserFacingError(store.NO_SCHEDULE)
+            raise UserFacingError(NO_SCHEDULE)
         return schedule
 
     async def status(self, guild_id: int) -> ScheduleStatus:
         schedule = await self.require_schedule(guild_id)
         now = self.services.clock()
         since = now - dt.timedelta(days=1)
-        taken = await store.taken_dates(self.services.db, since=since.date())
+        taken = await self.store.taken_dates(since=since.date())
         upcoming = [
             o
             for o in sched.upcoming(schedule.rule, max(now, schedule.active_since))
             if (guild_id, o.local_date.isoformat()) not in taken
         ]
-        skipped = await store.skipped_dates(self.services.db, guild_id, since=sched.local_today(schedule.rule, now))
+        skipped = await self.store.skipped_dates(guild_id, since=sched.local_today(schedule.rule, now))
         return ScheduleStatus(
             schedule=schedule,
             next_posts=tuple(upcoming[:3]),
             skipped=tuple(skipped),
-            last=await store.last_post(self.services.db, guild_id),
+            last=await self.store.last_post(guild_id),
         )
 
     async def pause(self, guild_id: int) -> None:
         schedule = await self.require_schedule(guild_id)
         if schedule.paused:
             raise UserFacingError(f"Drills are already paused ({schedule.paused_reason}).")
-        await store.set_paused(
-            self.services.db, guild_id, paused=True, reason=PAUSED_BY_MODERATOR, now=self.services.clock()
-        )
+        await self.store.set_paused(guild_id, paused=True, reason=PAUSED_BY_MODERATOR, now=self.services.clock())
 
     async def resume(self, guild_id: int) -> ScheduleStatus:
         """Unpause; dates that passed while paused are not posted late (the next one is)."""
         schedule = await self.require_schedule(guild_id)
         if not schedule.paused:
             raise UserFacingError("Drills aren't paused; `/drills status` shows when the next one goes out.")
-        await store.set_paused(self.services.db, guild_id, paused=False, reason=None, now=self.services.clock())
+        await self.store.set_paused(guild_id, paused=False, reason=None, now=self.services.clock())
         return await self.status(guild_id)
 
     async def skip_next(self, guild_id: int) -> sched.Occurrence:
@@ -234,8 +230,7 @@ class DrillService:
         if not status.next_posts:
             raise UserFacingError("There's no upcoming drill to skip.")
         target = status.next_posts[0]
-        await store.hold_date(
-            self.services.db,
+        await self.store.hold_date(
             guild_id=guild_id,
             local_date=target.local_date,
             status="skipped",

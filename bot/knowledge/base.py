@@ -117,3 +117,13 @@ def did_you_mean(name: str, known: Mapping[str, object] | list[str]) -> str:
     """A ' (did you mean 'x'?)' suffix for a mistyped id, because most dangling references are typos."""
     match = process.extractOne(name, list(known), score_cutoff=75)
     return f" (did you mean '{match[0]}'?)" if match else ""
+
+
+def does_not_exist(name: str, known: Mapping[str, object] | list[str]) -> str:
+    """How every kind ends a message about a reference to nothing: 'does not exist', plus a typo hint."""
+    return f"does not exist{did_you_mean(name, known)}"
+
+
+def duplicate_id(what: str, item_id: str, first: Origin) -> str:
+    """How every kind reports an id defined twice: at the second definition, naming where the first is."""
+    return f"duplicate {what} '{item_id}' (first defined at {first.file}:{first.line})"

@@ -6,7 +6,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from bot.knowledge.base import Kind, KnowledgeBase, Origin, did_you_mean
+from bot.knowledge.base import Kind, KnowledgeBase, Origin, did_you_mean, does_not_exist, duplicate_id
 from bot.knowledge.documents import Document, Problem
 from bot.limits import EMBED_DESCRIPTION, EMBED_FIELD_VALUE
 
@@ -118,10 +118,7 @@ class EntriesKind(Kind[EntryLibrary]):
                     )
                 )
             if entry.id in part.entries:
-                first = part.entries[entry.id].origin
-                problems.append(
-                    origin.problem(("id",), f"duplicate id '{entry.id}' (first defined at {first.file}:{first.line})")
-                )
+                problems.append(origin.problem(("id",), duplicate_id("id", entry.id, part.entries[entry.id].origin)))
                 continue
             part.entries[entry.id] = entry
 
@@ -137,7 +134,7 @@ class EntriesKind(Kind[EntryLibrary]):
                     problems.append(
                         entry.origin.problem(
                             ("related", i),
-                            f"related id '{related}' does not exist{did_you_mean(related, library.entries)}",
+                            f"related id '{related}' {does_not_exist(related, library.entries)}",
                         )
                     )
             for i, source in enumerate(entry.sources):
@@ -174,13 +171,7 @@ class SourcesKind(Kind[SourceList]):
         for index, raw in enumerate(document.data["sources"]):
             origin = Origin(document, ("sources", index))
             if raw["id"] in part.sources:
-                first = part.origins[raw["id"]]
-                problems.append(
-                    origin.problem(
-                        ("id",),
-                        f"duplicate source id '{raw['id']}' (first defined at {first.file}:{first.line})",
-                    )
-                )
+                problems.append(origin.problem(("id",), duplicate_id("source id", raw["id"], part.origins[raw["id"]])))
                 continue
             part.sources[raw["id"]] = Source(raw["id"], raw["title"], raw.get("publisher"), raw.get("updated"))
             part.origins[raw["id"]] = origin
@@ -231,7 +222,7 @@ class ComparisonKind(Kind[ComparisonTable]):
                 problems.append(
                     table.origin.problem(
                         ("rows", i, "entry"),
-                        f"entry '{row.entry}' does not exist{did_you_mean(row.entry, entries)}",
+                        f"entry '{row.entry}' {does_not_exist(row.entry, entries)}",
                     )
                 )
         for i, source in enumerate(table.sources):

@@ -3,10 +3,10 @@
 from typing import Any
 
 from bot.check.kind import CheckKind
-from bot.drills.content import DrillsKind
+from bot.drills.kind import DrillsKind
 from bot.knowledge.base import Kind
 from bot.knowledge.entries import ComparisonKind, EntriesKind, SourcesKind
-from bot.quiz.content import QuizKind
+from bot.quiz.kind import QuizKind
 
 KINDS: tuple[Kind[Any], ...] = (
     SourcesKind(),

@@ -1,1 +1,1 @@
-"""Numbered SQL migrations (``NNNN_name.sql``), applied in order by :mod:`bot.storage`."""
+"""Numbered SQL migrations (``NNNN_name.sql``), applied in order by the backends in :mod:`bot.storage`."""

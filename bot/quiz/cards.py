@@ -7,15 +7,11 @@ validator measures :func:`longest_description` so no question can grow past Disc
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING
+from collections.abc import Sequence
 
-from bot.cards import Card, Tone
-
-if TYPE_CHECKING:
-    from bot.quiz.content import QuizQuestion
-    from bot.quiz.engine import LeaderboardRow, MemberStats, QuestionScreen, QuizSummary, ResultScreen
-    from bot.quiz.service import Progress
+from bot.cards import Card, Mention, Tone
+from bot.quiz.content import QuizQuestion
+from bot.quiz.engine import LeaderboardRow, MemberStats, OpenQuiz, QuestionScreen, QuizSummary, ResultScreen
 
 VERDICTS = {"right": "✅ **Right!**", "wrong": "❌ **Not quite.**", "skipped": "⏭️ **Skipped.**"}
 ENDINGS = {
@@ -114,12 +110,12 @@ def summary_card(summary: QuizSummary) -> Card:
     )
 
 
-def in_progress_card(progress: Progress) -> Card:
-    theme = progress.theme or "all themes"
+def open_quiz_card(prompt: OpenQuiz) -> Card:
+    theme = prompt.theme or "all themes"
     return Card(
         title="You already have a quiz going",
         body=(
-            f"Your quiz on **{theme}** is at question {progress.position + 1} of {progress.total}. "
+            f"Your quiz on **{theme}** is at question {prompt.position + 1} of {prompt.total}. "
             "Continue it, or abandon it (it counts as unfinished) and start the new one?"
         ),
         tone="warn",
@@ -149,27 +145,25 @@ def stats_card(stats: MemberStats) -> Card:
     )
 
 
-def leaderboard_card(
-    rows: Sequence[LeaderboardRow], *, server: str, viewer: int, name: Callable[[int], str], limit: int = 10
-) -> Card:
-    """Top ``limit`` players, plus the viewer's own line when they are further down.
-
-    ``name`` renders a member id (Discord passes a mention, which shows the name without pinging).
-    """
+def leaderboard_card(rows: Sequence[LeaderboardRow], *, server: str, viewer: int, limit: int = 10) -> Card:
+    """Top ``limit`` players, plus the viewer's own line when they are further down."""
     if not rows:
         return Card(f"Quiz leaderboard · {server}", "Nobody has played here yet. Be the first: /quiz start.")
     shown = list(rows[:limit])
     own = next((r for r in rows[limit:] if r.user_id == viewer), None)
-    lines = [_leader_line(r, name) for r in shown]
+    lines = [_leader_line(r) for r in shown]
     if own is not None:
-        lines += ["…", _leader_line(own, name)]
+        lines += [["…"], _leader_line(own)]
+    body: list[str | Mention] = []
+    for line in lines:
+        body += ["\n", *line] if body else line
     return Card(
         f"Quiz leaderboard · {server}",
-        "\n".join(lines),
+        tuple(body),
         footer="Best score of a finished quiz (hard questions are worth more) · questions answered here.",
     )
 
 
-def _leader_line(row: LeaderboardRow, name: Callable[[int], str]) -> str:
+def _leader_line(row: LeaderboardRow) -> list[str | Mention]:
     best = f"{row.best_score} pts" if row.best_score is not None else "no finished quiz"
-    return f"**{row.rank}.** {name(row.user_id)} · best {best} · {row.answered} answered"
+    return [f"**{row.rank}.** ", Mention("user", row.user_id), f" · best {best} · {row.answered} answered"]

@@ -257,6 +257,17 @@ class ResultScreen:
 
 
 @dataclass(frozen=True)
+class OpenQuiz:
+    """Starting a quiz while another is active: where that one stands, so the member chooses to continue
+    it or abandon it for the new one."""
+
+    session_id: int
+    theme: str | None
+    position: int
+    total: int
+
+
+@dataclass(frozen=True)
 class SummaryScreen:
     summary: QuizSummary
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from dataclasses import dataclass
 
 from rapidfuzz import process, utils
 
@@ -24,6 +23,7 @@ from bot.quiz.engine import (
     Answer,
     LeaderboardRow,
     MemberStats,
+    OpenQuiz,
     QuestionScreen,
     QuizSummary,
     ResultScreen,
@@ -32,24 +32,6 @@ from bot.quiz.engine import (
 )
 from bot.quiz.store import ActiveSessionExists, QuizStore, SessionRecord
 from bot.services import Services
-
-
-@dataclass(frozen=True)
-class Progress:
-    """Where a member's running quiz stands, for the "continue or abandon?" question."""
-
-    session_id: int
-    theme: str | None
-    position: int
-    total: int
-
-
-class QuizInProgress(UserFacingError):
-    """Starting a quiz while another is active; front ends offer to continue or abandon it."""
-
-    def __init__(self, progress: Progress) -> None:
-        super().__init__("You already have a quiz going. Continue it, or abandon it and start a new one.")
-        self.progress = progress
 
 
 class QuizService:
@@ -101,11 +83,11 @@ class QuizService:
         theme: str | None,
         length: int,
         replacing: int | None = None,
-    ) -> Screen:
+    ) -> Screen | OpenQuiz:
         """Start a quiz of ``length`` questions on ``theme`` (a name a member typed; None for all themes).
 
-        Raises :class:`QuizInProgress` if the member has another active quiz, unless it is ``replacing``,
-        which is then closed as abandoned.
+        While the member has another active quiz, that one is returned as :class:`OpenQuiz` for them to
+        decide about, unless it is ``replacing``, which is then closed as abandoned.
         """
         chosen_theme = self.resolve_theme(theme)
         self.check_length(length)
@@ -117,7 +99,7 @@ class QuizService:
                 await self.store.end(old.id, "abandoned", engine.score(answers.values()), now)
         active = await self.store.active_for(user_id)
         if active is not None:
-            raise QuizInProgress(self._progress(active))
+            return self._open(active)
         pool = self.bank.in_theme(chosen_theme)
         if not pool:
             raise UserFacingError("There are no quiz questions loaded right now; ask a moderator to add some.")
@@ -131,7 +113,7 @@ class QuizService:
             racing = await self.store.active_for(user_id)
             if racing is None:
                 raise
-            raise QuizInProgress(self._progress(racing)) from None
+            return self._open(racing)
         return await self.screen(session_id, user_id)
 
     async def screen(self, session_id: int, user_id: int) -> Screen:
@@ -253,8 +235,8 @@ class QuizService:
         return session.plan[position]
 
     @staticmethod
-    def _progress(session: SessionRecord) -> Progress:
-        return Progress(session.id, session.theme, session.position, len(session.plan))
+    def _open(session: SessionRecord) -> OpenQuiz:
+        return OpenQuiz(session.id, session.theme, session.position, len(session.plan))
 
     async def _record_and_move_on(self, session: SessionRecord, answer: Answer) -> None:
         """Store a skip and show the next question; after the last one the quiz ends instead."""

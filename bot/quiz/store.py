@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import sqlite3
 from dataclasses import dataclass
 from typing import Any, cast
 
 from bot.quiz.engine import Answer, Outcome, PlanItem, Status
-from bot.storage import Database
+from bot.storage.database import Database, Row
 
 
 @dataclass(frozen=True)
@@ -50,14 +49,15 @@ class QuizStore:
         encoded = json.dumps(
             [{"question": p.question_id, "theme": p.theme, "points": p.points, "order": list(p.order)} for p in plan]
         )
-        try:
-            return await self.db.execute(
+        async with self.db.transaction() as tx:
+            row = await tx.fetchone(
                 "INSERT INTO quiz_sessions (user_id, guild_id, theme, plan, started_at, last_activity_at) "
-                "VALUES (?, ?, ?, ?, ?, ?)",
+                "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING id",
                 (user_id, guild_id, theme, encoded, now.isoformat(), now.isoformat()),
             )
-        except sqlite3.IntegrityError:
-            raise ActiveSessionExists from None
+        if row is None:  # the one-active-quiz index refused it
+            raise ActiveSessionExists
+        return int(row["id"])
 
     async def get(self, session_id: int) -> SessionRecord | None:
         row = await self.db.fetchone("SELECT * FROM quiz_sessions WHERE id = ?", (session_id,))
@@ -98,8 +98,8 @@ class QuizStore:
 
         With ``advance`` (a skip) the quiz moves to the next question in the same transaction.
         """
-        async with self.db.transaction() as conn:
-            cursor = await conn.execute(
+        async with self.db.transaction() as tx:
+            stored = await tx.execute(
                 "INSERT INTO quiz_answers (session_id, position, user_id, question_id, theme, points, chosen, "
                 "outcome, answered_at) SELECT ?, ?, ?, ?, ?, ?, ?, ?, ? "
                 "WHERE EXISTS (SELECT 1 FROM quiz_sessions WHERE id = ? AND status = 'active' AND position = ?) "
@@ -118,10 +118,10 @@ class QuizStore:
                     answer.position,
                 ),
             )
-            if cursor.rowcount != 1:
+            if stored != 1:
                 return False
             step = 1 if advance else 0
-            await conn.execute(
+            await tx.execute(
                 "UPDATE quiz_sessions SET position = position + ?, last_activity_at = ? WHERE id = ?",
                 (step, now.isoformat(), session.id),
             )
@@ -129,23 +129,21 @@ class QuizStore:
 
     async def advance(self, session_id: int, from_position: int, now: dt.datetime) -> bool:
         """Move past an answered question; a second click on the same Next button changes nothing."""
-        async with self.db.transaction() as conn:
-            cursor = await conn.execute(
-                "UPDATE quiz_sessions SET position = position + 1, last_activity_at = ? "
-                "WHERE id = ? AND status = 'active' AND position = ? "
-                "AND EXISTS (SELECT 1 FROM quiz_answers WHERE session_id = ? AND position = ?)",
-                (now.isoformat(), session_id, from_position, session_id, from_position),
-            )
-            return cursor.rowcount == 1
+        moved = await self.db.execute(
+            "UPDATE quiz_sessions SET position = position + 1, last_activity_at = ? "
+            "WHERE id = ? AND status = 'active' AND position = ? "
+            "AND EXISTS (SELECT 1 FROM quiz_answers WHERE session_id = ? AND position = ?)",
+            (now.isoformat(), session_id, from_position, session_id, from_position),
+        )
+        return moved == 1
 
     async def end(self, session_id: int, status: Status, score: int, now: dt.datetime) -> bool:
-        async with self.db.transaction() as conn:
-            cursor = await conn.execute(
-                "UPDATE quiz_sessions SET status = ?, score = ?, ended_at = ?, last_activity_at = ? "
-                "WHERE id = ? AND status = 'active'",
-                (status, score, now.isoformat(), now.isoformat(), session_id),
-            )
-            return cursor.rowcount == 1
+        ended = await self.db.execute(
+            "UPDATE quiz_sessions SET status = ?, score = ?, ended_at = ?, last_activity_at = ? "
+            "WHERE id = ? AND status = 'active'",
+            (status, score, now.isoformat(), now.isoformat(), session_id),
+        )
+        return ended == 1
 
     async def last_outcomes(self, user_id: int) -> dict[str, Outcome]:
         """The member's most recent outcome per question they have ever been asked."""
@@ -176,7 +174,7 @@ class QuizStore:
     async def theme_totals(self, user_id: int) -> list[tuple[str, int, int]]:
         """``(theme, right, asked)`` over all the member's answers, skips counted as asked."""
         rows = await self.db.fetchall(
-            "SELECT theme, SUM(outcome = 'right') AS right, COUNT(*) AS asked FROM quiz_answers "
+            "SELECT theme, COUNT(CASE WHEN outcome = 'right' THEN 1 END) AS right, COUNT(*) AS asked FROM quiz_answers "
             "WHERE user_id = ? GROUP BY theme",
             (user_id,),
         )
@@ -187,7 +185,7 @@ class QuizStore:
         rows = await self.db.fetchall(
             "SELECT s.user_id AS user_id, "
             "  MAX(CASE WHEN s.status = 'finished' THEN s.score END) AS best, "
-            "  SUM(s.status = 'finished') AS finished, "
+            "  COUNT(CASE WHEN s.status = 'finished' THEN 1 END) AS finished, "
             "  COALESCE(SUM((SELECT COUNT(*) FROM quiz_answers a "
             "                WHERE a.session_id = s.id AND a.outcome != 'skipped')), 0) AS answered "
             "FROM quiz_sessions s WHERE s.guild_id = ? GROUP BY s.user_id",
@@ -199,7 +197,7 @@ class QuizStore:
         ]
 
 
-def _session(row: sqlite3.Row) -> SessionRecord:
+def _session(row: Row) -> SessionRecord:
     plan: list[dict[str, Any]] = json.loads(row["plan"])
     return SessionRecord(
         id=row["id"],

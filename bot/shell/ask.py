@@ -6,8 +6,11 @@ that entry and its own related entries, until the member types q (or the input e
 
 from __future__ import annotations
 
-from bot.ask import AskService, comparison_card, entry_card, no_answer_card, related_entries, topic_pages
+from bot.ask.cards import comparison_card, no_answer_card, topic_pages
+from bot.ask.engine import related_entries
+from bot.ask.service import AskService
 from bot.errors import UserFacingError
+from bot.knowledge.cards import entry_card
 from bot.knowledge.entries import Entry
 from bot.shell.session import Session, ShellCommand
 

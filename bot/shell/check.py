@@ -6,16 +6,10 @@ check left open when the input ends is offered again next time, exactly like in 
 
 from __future__ import annotations
 
-from bot.check.cards import history_card
-from bot.check.sessions import (
-    Action,
-    CheckService,
-    ClosedScreen,
-    OpenCheck,
-    QuestionScreen,
-    Screen,
-    VerdictScreen,
-)
+from bot.check.cards import history_card, open_check_card, question_card, verdict_card
+from bot.check.engine import Action, ClosedScreen, OpenCheck, QuestionScreen, Screen, VerdictScreen
+from bot.check.service import CheckService
+from bot.knowledge.cards import entry_card
 from bot.shell.session import Session, ShellCommand
 
 START = "/check"
@@ -31,7 +25,7 @@ async def check_command(session: Session, rest: str) -> None:
     service = session.services.feature(CheckService)
     outcome: Screen | OpenCheck = await service.start(session.user_id, None, None)
     if isinstance(outcome, OpenCheck):
-        session.show(outcome.card())
+        session.show(open_check_card(outcome))
         picked = await session.choose("What now?", ["Continue the open check", "Abandon it and start a new one"])
         if picked is None:
             return
@@ -46,7 +40,7 @@ async def check_command(session: Session, rest: str) -> None:
 async def run_flow(session: Session, service: CheckService, screen: Screen | OpenCheck) -> None:
     """Ask until a verdict (or the input ends: the check then stays open for next time)."""
     while isinstance(screen, QuestionScreen):
-        session.show(screen.card())
+        session.show(question_card(screen))
         choices = screen.question.choices
         labels = [c.label + (" (your answer)" if c.value == screen.selected else "") for c in choices]
         moves = ([(Action.BACK, "Back")] if screen.step > 0 else []) + [(Action.RESTART, "Start over")]
@@ -69,13 +63,13 @@ async def run_flow(session: Session, service: CheckService, screen: Screen | Ope
 
 async def show_verdict(session: Session, screen: VerdictScreen) -> None:
     """The verdict card, then its related entries to read (the shell's "read more" buttons)."""
-    session.show(screen.card())
+    session.show(verdict_card(screen.content, screen.result, screen.notice))
     entries = screen.entries
     while entries:
         picked = await session.choose("Read a related entry?", [e.title for e in entries] + ["Done"])
         if picked is None or picked == len(entries):
             return
-        session.card(entries[picked].title, entries[picked].answer)
+        session.show(entry_card(session.services.knowledge.current, entries[picked]))
 
 
 async def history_command(session: Session) -> None:

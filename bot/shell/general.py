@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.about import about_lines
+from bot.about import about_card
 from bot.shell.session import Session, ShellCommand
 
 
@@ -14,7 +14,7 @@ async def help_command(session: Session, _: str) -> None:
 
 
 async def about_command(session: Session, _: str) -> None:
-    session.show(about_lines(session.services))
+    session.show(about_card(session.services))
 
 
 async def quit_command(session: Session, _: str) -> None:

@@ -7,9 +7,10 @@ here too, and a quiz left when the input ends can be continued with /quiz (until
 from __future__ import annotations
 
 from bot.errors import UserFacingError
-from bot.quiz.cards import in_progress_card, question_card, result_card, stats_card, summary_card
-from bot.quiz.engine import QuestionScreen, ResultScreen, Screen
-from bot.quiz.service import QuizInProgress, QuizService
+from bot.knowledge.cards import entry_card
+from bot.quiz.cards import open_quiz_card, question_card, result_card, stats_card, summary_card
+from bot.quiz.engine import OpenQuiz, QuestionScreen, ResultScreen, Screen
+from bot.quiz.service import QuizService
 from bot.shell.session import Session, ShellCommand
 
 DEFAULT_LENGTH = 10
@@ -28,21 +29,22 @@ async def quiz_command(session: Session, rest: str) -> None:
     try:
         theme = service.resolve_theme(" ".join(words) or None)
         service.check_length(length)
-        try:
-            screen = await service.start(user_id=session.user_id, guild_id=None, theme=theme, length=length)
-        except QuizInProgress as busy:
-            session.show(in_progress_card(busy.progress))
+        outcome = await service.start(user_id=session.user_id, guild_id=None, theme=theme, length=length)
+        if isinstance(outcome, OpenQuiz):
+            session.show(open_quiz_card(outcome))
             picked = await session.choose("What now?", ["Continue it", "Abandon it and start the new one"])
             if picked is None:
                 return
-            old = busy.progress.session_id
             if picked == 0:
-                screen = await service.screen(old, session.user_id)
+                outcome = await service.screen(outcome.session_id, session.user_id)
             else:
-                screen = await service.start(
-                    user_id=session.user_id, guild_id=None, theme=theme, length=length, replacing=old
+                outcome = await service.start(
+                    user_id=session.user_id, guild_id=None, theme=theme, length=length, replacing=outcome.session_id
                 )
-        await play(session, service, screen)
+        if isinstance(outcome, OpenQuiz):  # yet another quiz was started meanwhile
+            session.show(open_quiz_card(outcome))
+            return
+        await play(session, service, outcome)
     except UserFacingError as error:
         session.say(str(error))
         session.say(USAGE)
@@ -97,7 +99,7 @@ async def after_result(session: Session, service: QuizService, screen: ResultScr
         if move != "read":
             return move
         if entry is not None:
-            session.card(entry.title, entry.answer)
+            session.show(entry_card(session.services.knowledge.current, entry))
 
 
 COMMANDS = [

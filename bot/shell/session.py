@@ -8,7 +8,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import TextIO
 
-from bot.cards import Card
+from bot.cards import Card, plain
 from bot.services import Services
 
 #: The shell acts as one local member, outside any server; its data sits in the same database as the
@@ -39,22 +39,16 @@ class Session:
         self._stdout.write(text + "\n")
         self._stdout.flush()
 
-    def card(
-        self, title: str, body: str = "", fields: Sequence[tuple[str, str]] = (), footer: str | None = None
-    ) -> None:
-        """The shell's rendering of an embed."""
-        self.say(f"== {title} ==")
-        if body:
-            self.say(body)
-        for name, value in fields:
-            self.say(f"-- {name}")
-            self.say(textwrap.indent(value, "   "))
-        if footer:
-            self.say(f"({footer})")
-
     def show(self, card: Card) -> None:
-        """A core :class:`~bot.cards.Card` (the shell has no colours, so its tone is not shown)."""
-        self.card(card.title, card.body, card.fields, card.footer)
+        """A core :class:`~bot.cards.Card`, the shell's rendering of an embed (no colours: the tone is not shown)."""
+        self.say(f"== {card.title} ==")
+        if card.body:
+            self.say(plain(card.body))
+        for name, value in card.fields:
+            self.say(f"-- {name}")
+            self.say(textwrap.indent(plain(value), "   "))
+        if card.footer:
+            self.say(f"({card.footer})")
 
     async def read(self, prompt: str) -> str | None:
         """The next line, or None at end of input."""

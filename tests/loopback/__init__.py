@@ -3,9 +3,11 @@
 from tests.loopback.driver import Callback, CommandUnavailable, InteractionHandle
 from tests.loopback.server import LoopbackDiscord
 from tests.loopback.state import Channel, Guild, Member, Message, Problem, Role, User
+from tests.loopback.webhooks import CallbackType
 
 __all__ = [
     "Callback",
+    "CallbackType",
     "Channel",
     "CommandUnavailable",
     "Guild",

@@ -24,10 +24,9 @@ from tests.loopback.state import Channel, Interaction, Json, Member, Message, Ro
 from tests.loopback.webhooks import (
     APPLICATION_COMMAND,
     AUTOCOMPLETE,
-    AUTOCOMPLETE_RESULT,
     MESSAGE_COMPONENT,
-    MODAL,
     MODAL_SUBMIT,
+    CallbackType,
 )
 
 Actor = Member | User
@@ -86,7 +85,9 @@ class InteractionHandle:
     def original(self) -> Message | None:
         """The response message (types 4/5), or the message a component sat on (types 6/7)."""
         message_id = self.record.original_message_id or (
-            self.record.source_message_id if self.record.response_type in (6, 7) else None
+            self.record.source_message_id
+            if self.record.response_type in (CallbackType.DEFERRED_UPDATE, CallbackType.UPDATE_MESSAGE)
+            else None
         )
         return None if message_id is None else self._world.messages.get(message_id)
 
@@ -112,7 +113,7 @@ class InteractionHandle:
 
     @property
     def modal(self) -> Json | None:
-        return self.record.response_data if self.record.response_type == MODAL else None
+        return self.record.response_data if self.record.response_type == CallbackType.MODAL else None
 
 
 class MemberActions:
@@ -178,7 +179,7 @@ class MemberActions:
         data = _command_data(synced, built.build(leaf, dict(options), focused=focused), built.resolved, _path(command))
         handle = await self._interact(AUTOCOMPLETE, actor, channel, data, timeout=timeout)
         callback = await handle.response(timeout)
-        if callback.type != AUTOCOMPLETE_RESULT:
+        if callback.type != CallbackType.AUTOCOMPLETE_RESULT:
             raise AssertionError(f"autocomplete answered with callback type {callback.type}, expected 8")
         return list((callback.data or {}).get("choices") or [])
 

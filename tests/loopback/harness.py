@@ -8,14 +8,15 @@ bot and starts a new one on the same database, as a redeploy would.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Self
 
 import discord
 
-from bot.client import PmPoBot
 from bot.config import load_config
+from runner.client import PmPoBot
 from tests.helpers import SHIPPED_KNOWLEDGE
 from tests.loopback.server import LoopbackDiscord
 
@@ -80,6 +81,15 @@ class BotHarness:
             await bot.close()
         if connection is not None:
             await asyncio.wait_for(connection, self._startup_timeout)
+
+    async def cached(self, event: str, condition: Callable[[], bool]) -> None:
+        """Wait until the bot has handled a gateway ``event`` after which ``condition`` holds (its cache caught up).
+
+        Gateway events reach the bot asynchronously; waiting on the event itself, not a fixed sleep, keeps
+        tests both fast and free of timing guesses.
+        """
+        if not condition():
+            await asyncio.wait_for(self.bot.wait_for(event, check=lambda *_: condition()), self._startup_timeout)
 
     async def restart(self) -> PmPoBot:
         """Close the bot and start a fresh PmPoBot on the same database and config."""

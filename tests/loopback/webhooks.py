@@ -9,6 +9,7 @@ message, as on Discord.
 from __future__ import annotations
 
 import asyncio
+import enum
 from dataclasses import dataclass
 
 from tests.loopback import errors, limits
@@ -17,16 +18,33 @@ from tests.loopback.rest import Call, Reply, RestApi
 from tests.loopback.state import EPHEMERAL, LOADING, Interaction, Json, Message, World
 
 PING, APPLICATION_COMMAND, MESSAGE_COMPONENT, AUTOCOMPLETE, MODAL_SUBMIT = 1, 2, 3, 4, 5
-CHANNEL_MESSAGE, DEFERRED_MESSAGE, DEFERRED_UPDATE, UPDATE_MESSAGE = 4, 5, 6, 7
-AUTOCOMPLETE_RESULT, MODAL = 8, 9
 
-ALLOWED_CALLBACKS: dict[int, set[int]] = {
-    APPLICATION_COMMAND: {CHANNEL_MESSAGE, DEFERRED_MESSAGE, MODAL},
-    MESSAGE_COMPONENT: {CHANNEL_MESSAGE, DEFERRED_MESSAGE, DEFERRED_UPDATE, UPDATE_MESSAGE, MODAL},
-    AUTOCOMPLETE: {AUTOCOMPLETE_RESULT},
-    MODAL_SUBMIT: {CHANNEL_MESSAGE, DEFERRED_MESSAGE, DEFERRED_UPDATE, UPDATE_MESSAGE},
+
+class CallbackType(enum.IntEnum):
+    """How the bot answered an interaction (Discord's interaction callback types); tests assert on these."""
+
+    CHANNEL_MESSAGE = 4
+    DEFERRED_MESSAGE = 5
+    DEFERRED_UPDATE = 6
+    UPDATE_MESSAGE = 7
+    AUTOCOMPLETE_RESULT = 8
+    MODAL = 9
+
+
+MESSAGE_CALLBACKS = frozenset(
+    {
+        CallbackType.CHANNEL_MESSAGE,
+        CallbackType.DEFERRED_MESSAGE,
+        CallbackType.DEFERRED_UPDATE,
+        CallbackType.UPDATE_MESSAGE,
+    }
+)
+ALLOWED_CALLBACKS: dict[int, frozenset[int]] = {
+    APPLICATION_COMMAND: frozenset({CallbackType.CHANNEL_MESSAGE, CallbackType.DEFERRED_MESSAGE, CallbackType.MODAL}),
+    MESSAGE_COMPONENT: MESSAGE_CALLBACKS | {CallbackType.MODAL},
+    AUTOCOMPLETE: frozenset({CallbackType.AUTOCOMPLETE_RESULT}),
+    MODAL_SUBMIT: MESSAGE_CALLBACKS,
 }
-MESSAGE_CALLBACKS = {CHANNEL_MESSAGE, DEFERRED_MESSAGE, DEFERRED_UPDATE, UPDATE_MESSAGE}
 
 
 @dataclass
@@ -65,8 +83,9 @@ class InteractionWebhooks:
         body = call.json
         kind = body.get("type")
         data = body.get("data") or {}
-        if kind not in ALLOWED_CALLBACKS.get(interaction.type, set()) or (
-            kind in (DEFERRED_UPDATE, UPDATE_MESSAGE) and interaction.source_message_id is None
+        if kind not in ALLOWED_CALLBACKS.get(interaction.type, frozenset()) or (
+            kind in (CallbackType.DEFERRED_UPDATE, CallbackType.UPDATE_MESSAGE)
+            and interaction.source_message_id is None
         ):
             raise errors.invalid_form_body(
                 [(("type",), "INTERACTION_CALLBACK_TYPE_INVALID", f"Callback type {kind} is not valid here")]
@@ -81,23 +100,23 @@ class InteractionWebhooks:
         return self._callback_response(interaction, kind, message)
 
     def _respond(self, interaction: Interaction, kind: int, data: Json, filenames: list[str]) -> Message | None:
-        if kind == CHANNEL_MESSAGE:
+        if kind == CallbackType.CHANNEL_MESSAGE:
             if limits.is_empty_message(data) and not filenames:
                 raise errors.empty_message()
             limits.check(limits.message_violations(data), prefix=("data",))
             message = self._create(interaction, data, filenames)
             interaction.original_message_id = message.id
             return message
-        if kind == DEFERRED_MESSAGE:
+        if kind == CallbackType.DEFERRED_MESSAGE:
             message = self._create(interaction, {"flags": data.get("flags", 0) & EPHEMERAL}, [], loading=True)
             interaction.original_message_id = message.id
             return message
-        if kind == UPDATE_MESSAGE:
+        if kind == CallbackType.UPDATE_MESSAGE:
             limits.check(limits.message_violations(data), prefix=("data",))
             return self._messages.edit(self._source(interaction), data, filenames=filenames)
-        if kind == AUTOCOMPLETE_RESULT:
+        if kind == CallbackType.AUTOCOMPLETE_RESULT:
             limits.check(limits.autocomplete_violations(data), prefix=("data",))
-        elif kind == MODAL:
+        elif kind == CallbackType.MODAL:
             limits.check(limits.modal_violations(data), prefix=("data",))
         return None
 
@@ -161,7 +180,7 @@ class InteractionWebhooks:
         interaction = self._interaction(call)
         limits.check_new_message(call.json, call.filenames)
         original = self._original(interaction)
-        if interaction.response_type == DEFERRED_MESSAGE and original is not None and original.loading:
+        if interaction.response_type == CallbackType.DEFERRED_MESSAGE and original is not None and original.loading:
             message = self._messages.edit(original, call.json, filenames=call.filenames)
         else:
             message = self._create(interaction, call.json, call.filenames)

@@ -9,32 +9,34 @@ from __future__ import annotations
 import discord
 from discord.ext import commands
 
-from bot.ask import AskService, describe_gaps, describe_reload, describe_stats
+from bot.ask.service import AskService
+from bot.knowledge.cards import gaps_card, reload_card, stats_card
 from cogs._permissions import moderator_group
 from cogs._ui import card_embed, services_of
+from runner.client import PmPoBot
 
 
-class KnowledgeAdmin(commands.Cog):
+class Kb(commands.Cog):
     kb = moderator_group("kb", "Knowledge base tools for moderators")
 
     @kb.command(name="reload", description="Re-read the knowledge files; refused (old version kept) if any is broken")
     async def reload(self, interaction: discord.Interaction) -> None:
         services = services_of(interaction)
-        services.feature(AskService)  # the index must be listening before the swap
+        services.feature(AskService)  # registers the search index, so the reload builds it before the swap
         await interaction.response.defer(ephemeral=True, thinking=True)  # a big reload outlasts the 3 s deadline
         outcome = await services.knowledge.reload()
-        await interaction.followup.send(embed=card_embed(describe_reload(outcome)), ephemeral=True)
+        await interaction.followup.send(embed=card_embed(reload_card(outcome)), ephemeral=True)
 
     @kb.command(name="gaps", description="The most frequent questions members asked that had no curated answer")
     async def gaps(self, interaction: discord.Interaction) -> None:
-        card = describe_gaps(await services_of(interaction).feature(AskService).gaps(interaction.guild_id))
+        card = gaps_card(await services_of(interaction).feature(AskService).gaps(interaction.guild_id))
         await interaction.response.send_message(embed=card_embed(card), ephemeral=True)
 
     @kb.command(name="stats", description="Most asked entries and how helpful members found the answers")
     async def stats(self, interaction: discord.Interaction) -> None:
-        card = describe_stats(await services_of(interaction).feature(AskService).stats(interaction.guild_id))
+        card = stats_card(await services_of(interaction).feature(AskService).stats(interaction.guild_id))
         await interaction.response.send_message(embed=card_embed(card), ephemeral=True)
 
 
-async def setup(bot: commands.Bot) -> None:
-    await bot.add_cog(KnowledgeAdmin())
+async def setup(bot: PmPoBot) -> None:
+    await bot.add_cog(Kb())

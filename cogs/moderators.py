@@ -11,11 +11,13 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.errors import UserFacingError
-from bot.moderation import moderator_role_ids, set_moderator_role_ids
-from cogs._ui import make_embed, services_of
+from bot.moderation.cards import moderators_card
+from bot.moderation.service import ModerationService
+from cogs._ui import card_embed, services_of
+from runner.client import PmPoBot
 
 
-class ServerSettings(commands.Cog):
+class Moderators(commands.Cog):
     moderators = app_commands.Group(
         name="moderators",
         description="Choose which roles may run the bot's moderator commands here",
@@ -30,9 +32,9 @@ class ServerSettings(commands.Cog):
         if role.is_default() or role.managed:
             what = "@everyone" if role.is_default() else "a role managed by an integration"
             raise UserFacingError(f"{what} can't be a moderator role: pick a role you give to moderators yourself.")
-        services = services_of(interaction)
-        roles = await moderator_role_ids(services, interaction.guild_id) | {role.id}
-        await set_moderator_role_ids(services, interaction.guild_id, roles)
+        moderation = services_of(interaction).feature(ModerationService)
+        roles = await moderation.moderator_role_ids(interaction.guild_id) | {role.id}
+        await moderation.set_moderator_role_ids(interaction.guild_id, roles)
         await interaction.response.send_message(f"{role.mention} now counts as a moderator role.", ephemeral=True)
 
     @moderators.command(name="remove", description="Stop this role from using moderator commands")
@@ -40,30 +42,25 @@ class ServerSettings(commands.Cog):
     async def remove(self, interaction: discord.Interaction, role: discord.Role) -> None:
         assert interaction.guild_id is not None
         services = services_of(interaction)
-        roles = await moderator_role_ids(services, interaction.guild_id)
+        moderation = services.feature(ModerationService)
+        roles = await moderation.moderator_role_ids(interaction.guild_id)
         if role.id in services.config.moderation.moderator_role_ids:
             await interaction.response.send_message(
                 f"{role.mention} is a moderator role in the bot's config file; ask the bot's owner to change it.",
                 ephemeral=True,
             )
             return
-        await set_moderator_role_ids(
-            services, interaction.guild_id, roles - {role.id} - set(services.config.moderation.moderator_role_ids)
+        await moderation.set_moderator_role_ids(
+            interaction.guild_id, roles - {role.id} - set(services.config.moderation.moderator_role_ids)
         )
         await interaction.response.send_message(f"{role.mention} is no longer a moderator role.", ephemeral=True)
 
     @moderators.command(name="list", description="Show which roles count as moderators here")
     async def list_roles(self, interaction: discord.Interaction) -> None:
         assert interaction.guild_id is not None
-        roles = sorted(await moderator_role_ids(services_of(interaction), interaction.guild_id))
-        listed = "\n".join(f"<@&{role_id}>" for role_id in roles) or "No extra roles."
-        await interaction.response.send_message(
-            embed=make_embed(
-                "Moderators", f"Members with **Manage Server**, plus these roles:\n{listed}", footer="/moderators add"
-            ),
-            ephemeral=True,
-        )
+        roles = await services_of(interaction).feature(ModerationService).moderator_role_ids(interaction.guild_id)
+        await interaction.response.send_message(embed=card_embed(moderators_card(roles)), ephemeral=True)
 
 
-async def setup(bot: commands.Bot) -> None:
-    await bot.add_cog(ServerSettings())
+async def setup(bot: PmPoBot) -> None:
+    await bot.add_cog(Moderators())

@@ -1,14 +1,15 @@
-"""Starting things: the Discord bot, the local shell, and an explicit command sync."""
+"""The sub-commands that need Discord: ``start`` (the bot when ``DISCORD_TOKEN`` is set, else the local
+shell: what ``make run`` does), ``run`` (always the bot) and ``sync`` (upload the slash commands now)."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import logging
 import signal
 import sys
 
 from bot.cli.common import EXIT_OK, CommandError, SubParsers, add_command
+from bot.cli.shell import shell_command
 from bot.config import TOKEN_ENV, Config, discord_token
 from bot.services import Services
 
@@ -27,7 +28,6 @@ def register(subparsers: SubParsers) -> None:
         help="the Discord bot if DISCORD_TOKEN is set, else the local shell",
     )
     add_command(subparsers, "run", run_command, help=f"the Discord bot (needs {TOKEN_ENV})")
-    add_command(subparsers, "shell", shell_command, help="the local shell: try the bot without Discord")
     sync = add_command(subparsers, "sync", sync_command, help="upload the slash commands to Discord now")
     sync.add_argument("--guild", type=int, metavar="ID", help="sync to one server only (instant, for testing)")
 
@@ -39,42 +39,36 @@ async def start_command(args: argparse.Namespace, config: Config) -> int:
     return await run_command(args, config)
 
 
-async def shell_command(args: argparse.Namespace, config: Config) -> int:
-    from bot.shell import run_shell
-
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    services = await Services.open(config)
-    try:
-        await run_shell(services, sys.stdin, sys.stdout)
-    finally:
-        await services.close()
-    return EXIT_OK
-
-
 async def run_command(args: argparse.Namespace, config: Config) -> int:
     token = _require_token()
-    from bot.client import PmPoBot, configure_logging
+    from runner.client import PmPoBot, configure_logging
 
     configure_logging(config)
     services = await Services.open(config)
-    bot = PmPoBot(config, services)
-    loop = asyncio.get_running_loop()
-    for signum in (signal.SIGTERM, signal.SIGINT):
-        loop.add_signal_handler(signum, lambda: asyncio.ensure_future(bot.close()))
-    async with bot:
-        await bot.start(token)
+    try:
+        bot = PmPoBot(config, services)
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(signum, lambda: asyncio.ensure_future(bot.close()))
+        async with bot:
+            await bot.start(token)
+    finally:  # whoever opens the services closes them, after the bot has stopped using them
+        await services.close()
     return EXIT_OK
 
 
 async def sync_command(args: argparse.Namespace, config: Config) -> int:
     token = _require_token()
-    from bot.client import PmPoBot, configure_logging
+    from runner.client import PmPoBot, configure_logging
 
     configure_logging(config)
     services = await Services.open(config)
-    async with PmPoBot(config, services, sync_on_start=False) as bot:
-        await bot.login(token)
-        count = await bot.sync_commands(guild_id=args.guild)
+    try:
+        async with PmPoBot(config, services, sync_on_start=False) as bot:
+            await bot.login(token)
+            count = await bot.sync_commands(guild_id=args.guild)
+    finally:
+        await services.close()
     where = f"server {args.guild}" if args.guild else "all servers (may take up to an hour to show everywhere)"
     print(f"Synced {count} command(s) to {where}.")
     return EXIT_OK

@@ -5,7 +5,7 @@ Why it is built this way:
 * **Ranking is BM25** with Porter stems ("stories" finds "story") and a weight per field, so an entry's
   example questions and aliases count for more than a word buried in its answer. The scores are SQLite
   FTS5's ``bm25()``, which search first used (a test checks they are equal), but computed ahead of
-  time per word and entry with numpy (``bot.bm25``): FTS5 scores every entry containing any word of the
+  time per word and entry with numpy (``bot.ask.bm25``): FTS5 scores every entry containing any word of the
   question at query time, which took 13 ms at 10,000 entries; this takes a fraction of one.
 * **Typos are corrected with rapidfuzz** against the words the index actually contains ("roadmpa" →
   "roadmap"), and titles/aliases are fuzzy-matched for ``/topic`` autocomplete.
@@ -33,11 +33,11 @@ from functools import lru_cache
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA, Levenshtein
 
-from bot.bm25 import Bm25Index
+from bot.ask.bm25 import Bm25Index
+from bot.ask.stemming import PorterStemmer
 from bot.knowledge.base import KnowledgeBase
 from bot.knowledge.entries import Entry, EntryLibrary
 from bot.knowledge.loader import paused_gc
-from bot.stemming import PorterStemmer
 
 #: Words that carry no topic. Chat fillers ("lol", "pls") are here because members type them.
 _STOPWORD_TEXT = """

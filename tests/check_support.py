@@ -1,4 +1,4 @@
-"""Builders for the check's tests (no tests here): the shipped check.yaml with only what it depends on.
+"""Builders for the check's tests: the shipped check.yaml with only what it depends on.
 
 Loading just sources, entries and the check keeps these tests about the check: content another feature
 is still writing cannot break them. The whole shipped folder is covered by the loader's own test.
@@ -15,9 +15,10 @@ from bot.check.kind import CheckKind
 from bot.config import Config
 from bot.knowledge.base import Kind, KnowledgeBase
 from bot.knowledge.entries import EntriesKind, SourcesKind
+from bot.knowledge.holder import KnowledgeHolder
 from bot.knowledge.loader import LoadResult, load_knowledge
-from bot.services import KnowledgeHolder, Services
-from bot.storage import Database
+from bot.services import Services
+from bot.storage.sqlite import SqliteDatabase
 from tests.helpers import SHIPPED_KNOWLEDGE, FakeClock
 
 KINDS: tuple[Kind[Any], ...] = (SourcesKind(), EntriesKind(), CheckKind())
@@ -52,7 +53,7 @@ def shipped_content(tmp_path: Path) -> CheckContent:
 
 async def open_services(config: Config, tmp_path: Path, clock: FakeClock) -> Services:
     """Services over a fresh database and the check's knowledge only."""
-    db = await Database.open(config.database_path)
+    db = await SqliteDatabase.open(config.database_path)
     return Services(config, db, KnowledgeHolder(shipped_knowledge(tmp_path)), clock)
 
 

@@ -1,7 +1,8 @@
-"""The Discord side's entry point: a ``commands.Bot`` that wires the core into discord.py.
+"""The bot: a ``commands.Bot`` that wires the core into discord.py, loads every cog and syncs commands.
 
-This module and ``cogs/`` are the only code that imports discord; everything they call lives in the
-Discord-free core so the shell and the tests can use it directly.
+Cogs are typed against :class:`PmPoBot` (``async def setup(bot: PmPoBot)``) and reach the core through
+:attr:`PmPoBot.services`; everything they call lives in the Discord-free core so the shell and the tests
+can use it directly.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from discord.ext import commands
 import cogs
 from bot.config import Config
 from bot.services import Services
+from bot.storage.meta import MetaStore
 from cogs._errors import ErrorReportingTree
 
 log = logging.getLogger(__name__)
@@ -62,6 +64,8 @@ class PmPoBot(commands.AutoShardedBot):
         )
         self.config = config
         self._services = services
+        #: Services the bot opened itself (in setup_hook) are the bot's to close; given ones, the giver's.
+        self._owns_services = services is None
         self._sync_on_start = sync_on_start and config.discord.sync_commands
 
     @property
@@ -83,7 +87,7 @@ class PmPoBot(commands.AutoShardedBot):
 
     async def close(self) -> None:
         await super().close()
-        if self._services is not None:
+        if self._owns_services and self._services is not None:
             await self._services.close()
             self._services = None
 
@@ -94,8 +98,7 @@ class PmPoBot(commands.AutoShardedBot):
     async def sync_if_changed(self) -> None:
         """Upload the global commands only when they differ from the last upload (Discord rate-limits sync)."""
         current = self.command_tree_hash()
-        row = await self.services.db.fetchone("SELECT value FROM meta WHERE key = ?", (TREE_HASH_KEY,))
-        if row is not None and row["value"] == current:
+        if await MetaStore(self.services.db).get(TREE_HASH_KEY) == current:
             log.info("Command tree unchanged since the last sync; not re-uploading")
             return
         await self.sync_commands()
@@ -106,9 +109,6 @@ class PmPoBot(commands.AutoShardedBot):
             self.tree.copy_global_to(guild=guild)
         synced = await self.tree.sync(guild=guild)
         if guild is None:
-            await self.services.db.execute(
-                "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                (TREE_HASH_KEY, self.command_tree_hash()),
-            )
+            await MetaStore(self.services.db).set(TREE_HASH_KEY, self.command_tree_hash())
         log.info("Synced %d command(s)%s", len(synced), f" to guild {guild_id}" if guild_id else "")
         return len(synced)

@@ -1,0 +1,111 @@
+"""What the front ends call to answer members' questions: ``/ask``, the "Answer this" context menu,
+``/topic``, ``/topics``, ``/compare``, ``/kb gaps`` and ``/kb stats``, the shell's ``/ask``.
+
+Get it with ``services.feature(AskService)``: it holds the search index of the knowledge being served
+and records, through :class:`~bot.ask.store.AskStore`, what ``/kb`` reports on.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from bot import limits
+from bot.ask.engine import Answer, AskStats, EntryStat, answer_question, clean_question
+from bot.ask.search import SearchIndex, normalise
+from bot.ask.store import AskStore
+from bot.errors import UserFacingError
+from bot.knowledge.base import KnowledgeBase
+from bot.knowledge.entries import Entry, EntryLibrary
+from bot.services import Services
+
+
+class AskService:
+    """The search index of the knowledge being served, plus what /ask records in the database."""
+
+    def __init__(self, services: Services) -> None:
+        self._services = services
+        self.store = AskStore(services.db)
+        self._build_index = SearchIndex.from_knowledge
+        services.knowledge.derive(self._build_index)  # every reload builds the new index before serving it
+        self._served()  # and the current one now, not on the first question
+
+    def _served(self) -> tuple[KnowledgeBase, SearchIndex]:
+        """The knowledge being served and its index, from one version: a reload swaps both at once."""
+        served = self._services.knowledge.served
+        return served.knowledge, served.get(self._build_index)
+
+    @property
+    def knowledge(self) -> KnowledgeBase:
+        return self._services.knowledge.current
+
+    def answer(self, question: str) -> Answer:
+        """Validate and answer without recording anything."""
+        text = clean_question(question, self._services.config.ask.max_question_length)
+        knowledge, index = self._served()
+        return answer_question(index, knowledge, text)
+
+    async def ask(self, question: str, guild_id: int | None, *, keep_unanswered: bool = True) -> Answer:
+        """Answer, and record it: the entry for ``/kb stats``, or the question for ``/kb gaps``.
+
+        The member who asked is deliberately not recorded in either case. ``keep_unanswered=False`` is for
+        text someone else wrote (the context menu): its author never asked the bot to keep it.
+        """
+        answer = self.answer(question)
+        now = self._services.clock()
+        if answer.entry is not None:
+            await self.store.log_answer(answer.entry.id, guild_id, now)
+        elif keep_unanswered:
+            await self.store.log_unanswered(normalise(answer.question), answer.question, guild_id, now)
+        return answer
+
+    def entry(self, entry_id: str) -> Entry | None:
+        return self.knowledge.part(EntryLibrary).entries.get(entry_id)
+
+    def topic(self, name: str) -> Entry:
+        """The entry a member picked or typed in ``/topic``: an id, a title, an alias, or close to one."""
+        entry = self.entry(name.strip()) or self._served()[1].lookup(name)
+        if entry is None:
+            raise UserFacingError(f"I have no topic called '{limits.echo(name)}'. Try `/topics` to browse.")
+        return entry
+
+    def autocomplete(self, current: str) -> list[tuple[str, str]]:
+        """(name, entry id) pairs for Discord's autocomplete: at most 25, names at most 100 characters."""
+        return [
+            (limits.trim(entry.title, limits.AUTOCOMPLETE_NAME), entry.id)
+            for entry in self._served()[1].titles_matching(current, limit=limits.AUTOCOMPLETE_CHOICES)
+        ]
+
+    async def vote(self, *, user_id: int, entry_id: str, message_id: int, guild_id: int | None, helpful: bool) -> bool:
+        """Store a member's vote on one answer message; returns True when it replaced a different vote."""
+        previous = await self.store.vote(
+            user_id=user_id,
+            entry_id=entry_id,
+            message_id=message_id,
+            guild_id=guild_id,
+            helpful=helpful,
+            now=self._services.clock(),
+        )
+        return previous is not None and previous != helpful
+
+    async def gaps(self, guild_id: int | None, limit: int = 10) -> list[tuple[str, int]]:
+        """The most frequent unanswered questions in a server, as (an example wording, count)."""
+        return await self.store.gaps(guild_id, limit)
+
+    async def stats(self, guild_id: int | None, limit: int = 10) -> AskStats:
+        by_entry = await self.store.votes(guild_id)
+        most_asked = []
+        for entry_id, asked in await self.store.most_asked(guild_id, limit):
+            entry = self.entry(entry_id)
+            yes, no = by_entry.get(entry_id, (0, 0))
+            title = entry.title if entry else f"(removed entry {entry_id})"
+            most_asked.append(EntryStat(entry_id, title, asked, yes, no))
+        return AskStats(
+            tuple(most_asked),
+            helpful=sum(yes for yes, _ in by_entry.values()),
+            unhelpful=sum(no for _, no in by_entry.values()),
+        )
+
+    async def prune_unanswered(self) -> int:
+        """Delete unanswered questions past ``ask.unanswered_retention_days``; returns how many went."""
+        days = self._services.config.ask.unanswered_retention_days
+        return await self.store.prune_unanswered(self._services.clock() - dt.timedelta(days=days))

@@ -1,0 +1,33 @@
+"""What is stored about a member, counted per table and described in words a member understands."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+#: How each table reads to a member; a table missing here is still shown and deleted, under its own name.
+DESCRIPTIONS = {
+    "helpful_votes": "your 'Helpful?' votes on answers",
+    "check_sessions": "your three-question checks and their verdicts",
+    "quiz_sessions": "your quizzes and their scores",
+    "quiz_answers": "your answers to quiz questions",
+    "drill_answers": "your drill practice answers and their feedback (streaks are counted from these)",
+    "drill_schedule_contacts": "drill schedules you set up as a moderator (you are told if one pauses)",
+}
+
+
+@dataclass(frozen=True)
+class StoredData:
+    """Row counts per kind of data for one member."""
+
+    counts: dict[str, int]
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    def lines(self) -> list[str]:
+        return [f"{count} × {describe(table)}" for table, count in self.counts.items() if count]
+
+
+def describe(table: str) -> str:
+    return DESCRIPTIONS.get(table, table.replace("_", " "))

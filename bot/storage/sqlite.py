@@ -1,0 +1,179 @@
+"""The SQLite backend: one file in WAL mode, a writer connection and a read-only reader connection.
+
+Writes from concurrent tasks are serialised on the writer (a lock, then ``BEGIN IMMEDIATE``), so the
+bot never meets ``database is locked`` from itself, and another process holding the file (a backup, the
+shell) is waited for (``busy_timeout``). Reads outside a transaction go to a second, read-only
+connection: in WAL mode it sees the last committed state, so a read never shows rows of another task's
+transaction that may still roll back, and reads don't queue behind a write. One read runs there at a
+time: SQLite keeps a connection's snapshot while any of its statements is unfinished, so overlapping
+reads would keep seeing the state from before writes that have since committed. Reads run in the order
+they were asked for, so of two racing clicks the first one's reads finish first. The schema version is
+checked before anything touches the file.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sqlite3
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+import aiosqlite
+
+from bot.storage.database import Params, Row, StorageError, Transaction
+from bot.storage.migrations import Migration, bundled_migrations
+
+log = logging.getLogger(__name__)
+
+#: ``INSERT … RETURNING`` (the portable way to learn a new row's id) needs SQLite 3.35 (March 2021).
+OLDEST_SQLITE = (3, 35)
+_SETTINGS = ("PRAGMA foreign_keys = ON", "PRAGMA busy_timeout = 5000", "PRAGMA synchronous = NORMAL")
+
+
+class SqliteExecutor:
+    """Statements on one connection: the writer inside a transaction, or a reader."""
+
+    def __init__(self, conn: aiosqlite.Connection) -> None:
+        self._conn = conn
+
+    async def execute(self, sql: str, params: Params = ()) -> int:
+        async with self._conn.execute(sql, params) as cursor:
+            return max(cursor.rowcount, 0)  # -1 for statements that change no rows (CREATE, PRAGMA)
+
+    async def fetchone(self, sql: str, params: Params = ()) -> Row | None:
+        async with self._conn.execute(sql, params) as cursor:
+            return await cursor.fetchone()
+
+    async def fetchall(self, sql: str, params: Params = ()) -> list[Row]:
+        async with self._conn.execute(sql, params) as cursor:
+            return list(await cursor.fetchall())
+
+
+class SqliteDatabase:
+    """An open SQLite database at the newest schema version (see :class:`bot.storage.database.Database`)."""
+
+    def __init__(self, writer: aiosqlite.Connection, reader: aiosqlite.Connection, path: Path) -> None:
+        self.path = path
+        self._writer = writer
+        self._write_lock = asyncio.Lock()
+        self._reader_connection = reader
+        self._reader = SqliteExecutor(reader)
+        self._read_lock = asyncio.Lock()
+
+    @classmethod
+    async def open(cls, path: str | Path, migrations: Sequence[Migration] | None = None) -> SqliteDatabase:
+        """Open (creating if needed) and migrate forward; refuse a database made by a newer version."""
+        if sqlite3.sqlite_version_info < OLDEST_SQLITE:
+            wanted = ".".join(map(str, OLDEST_SQLITE))
+            raise StorageError(f"SQLite {wanted} or newer is needed; this Python has {sqlite3.sqlite_version}")
+        path = Path(path)
+        steps = list(migrations) if migrations is not None else bundled_migrations()
+        newest = steps[-1].version if steps else 0
+        if path.exists():
+            found = _peek_version(path)
+            if found > newest:
+                raise StorageError(
+                    f"database {path} has schema version {found}, but this version of the bot only knows up to "
+                    f"{newest}; it was written by a newer pmpo-bot. Upgrade the bot (the file was not touched)."
+                )
+        else:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        opened: list[aiosqlite.Connection] = []
+        try:
+            writer = await _connect(path, opened, "PRAGMA journal_mode = WAL")
+            await _migrate(writer, steps)
+            reader = await _connect(path, opened, "PRAGMA query_only = ON")
+        except BaseException:
+            for conn in opened:
+                await conn.close()
+            raise
+        return cls(writer, reader, path)
+
+    async def close(self) -> None:
+        async with self._write_lock:  # a read in flight finishes first too: a connection keeps its order
+            try:
+                await self._writer.close()
+            finally:  # even when cancelled meanwhile: a connection left open keeps the process from exiting
+                await self._reader_connection.close()
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[Transaction]:
+        """``BEGIN IMMEDIATE`` … ``COMMIT`` on the writer, rolled back on any exception; one writer at a time."""
+        async with self._write_lock:
+            await self._writer.execute("BEGIN IMMEDIATE")
+            try:
+                yield SqliteExecutor(self._writer)
+            except BaseException:
+                await self._writer.execute("ROLLBACK")
+                raise
+            await self._writer.execute("COMMIT")
+
+    async def execute(self, sql: str, params: Params = ()) -> int:
+        async with self.transaction() as tx:
+            return await tx.execute(sql, params)
+
+    async def fetchone(self, sql: str, params: Params = ()) -> Row | None:
+        async with self._read_lock:
+            return await self._reader.fetchone(sql, params)
+
+    async def fetchall(self, sql: str, params: Params = ()) -> list[Row]:
+        async with self._read_lock:
+            return await self._reader.fetchall(sql, params)
+
+    async def schema_version(self) -> int:
+        row = await self.fetchone("PRAGMA user_version")
+        return int(row[0]) if row else 0
+
+    async def user_tables(self) -> list[str]:
+        tables = await self.fetchall(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name"
+        )
+        found = []
+        for row in tables:
+            columns = await self.fetchall(f"PRAGMA table_info('{row['name']}')")
+            if any(col["name"] == "user_id" for col in columns):
+                found.append(str(row["name"]))
+        return found
+
+
+async def _connect(path: Path, opened: list[aiosqlite.Connection], *settings: str) -> aiosqlite.Connection:
+    conn = await aiosqlite.connect(path, isolation_level=None)
+    opened.append(conn)
+    conn.row_factory = aiosqlite.Row
+    for statement in (*settings, *_SETTINGS):
+        await conn.execute(statement)
+    return conn
+
+
+async def _migrate(writer: aiosqlite.Connection, steps: Sequence[Migration]) -> None:
+    async with writer.execute("PRAGMA user_version") as cursor:
+        row = await cursor.fetchone()
+    current = int(row[0]) if row else 0
+    for migration in steps:
+        if migration.version <= current:
+            continue
+        log.info("Applying database migration %s", migration.name)
+        try:
+            await writer.executescript(
+                f"BEGIN IMMEDIATE;\n{migration.sql}\nPRAGMA user_version = {migration.version};\nCOMMIT;"
+            )
+        except sqlite3.Error as exc:
+            if writer.in_transaction:
+                await writer.execute("ROLLBACK")
+            raise StorageError(f"migration {migration.name} failed: {exc}") from exc
+
+
+def _peek_version(path: Path) -> int:
+    """Read ``user_version`` without changing the file (no WAL switch, no migrations)."""
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            return int(conn.execute("PRAGMA user_version").fetchone()[0])
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        raise StorageError(
+            f"{path} is not a usable SQLite database ({exc}); move it aside or restore a backup"
+        ) from None
