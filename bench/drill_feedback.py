@@ -10,9 +10,10 @@ For each set it prints exact agreement, agreement within one step, the confusion
 engine), the two errors that must not happen (strong rated weak, weak rated strong), how the answers a
 person rated "mixed" come out, and how the engine's signals match the ones the person marked present.
 
-Run: ``python -m bench.drill_feedback`` (aggregates of every set). ``--show dev`` lists each dev answer
-with the person's and the engine's signals, for tuning. ``--misses`` lists the test disagreements by id
-only: it is for the final report, once the engine is settled, never for tuning.
+Run: ``python -m bench.drill_feedback`` (aggregates of dev and the old 25), ``--test`` to add the test
+half's aggregates (look once per engine version, never while tuning), ``--misses`` to list the test
+disagreements by id only (for the final report). ``--show dev`` lists each dev answer with the person's
+and the engine's signals, for tuning.
 """
 
 from __future__ import annotations
@@ -119,7 +120,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--knowledge", default=str(HERE.parent / "knowledge"))
     parser.add_argument("--show", choices=("dev", "old"), help="list every answer of this set (never the test set)")
-    parser.add_argument("--misses", action="store_true", help="list test disagreements by id (final report only)")
+    parser.add_argument("--test", action="store_true", help="add the test half's aggregates (not while tuning)")
+    parser.add_argument("--misses", action="store_true", help="with --test: list test disagreements by id")
     args = parser.parse_args(argv)
 
     bank = require_knowledge(args.knowledge).part(DrillBank)
@@ -127,7 +129,7 @@ def main(argv: list[str] | None = None) -> int:
         show(bank, load(args.show))
         return 0
     misses: list[str] = []
-    for name in SETS:
+    for name in SETS if args.test else tuple(s for s in SETS if s != "test"):
         tally = Tally()
         for item in load(name):
             feedback = assess(bank.drills[item["drill"]], item["answer"])
@@ -136,7 +138,7 @@ def main(argv: list[str] | None = None) -> int:
                 misses.append(f"{item['id']:<6} {item['drill']:<26} {item['rating']:<6} {feedback.rating}")
         print("\n".join(tally.report(name)))
         print()
-    if args.misses:
+    if args.test and args.misses:
         print("test disagreements (id, drill, person, engine):")
         print("\n".join(misses) or "none")
     return 0
