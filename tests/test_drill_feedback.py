@@ -137,6 +137,21 @@ def test_cues_match_word_forms_spellings_and_contractions() -> None:
     assert compile_cue("# interview*").search(tokenize("twelve interviews")) is not None
 
 
+@pytest.mark.parametrize(
+    ("cue", "text", "matches"),
+    [
+        ("i .. decided", "I then decided", True),
+        ("i .. decided", "I never decided", False),
+        ("talk* to customer*", "I haven't talked to customers", False),
+        ("talk* to customer*", "I have talked to customers", True),
+        ("not .. title", "it is not about the title", True),
+        ("i .. would .. own .. roadmap", "I would not own the roadmap", False),
+    ],
+)
+def test_a_negation_cancels_a_match(cue: str, text: str, matches: bool) -> None:
+    assert (compile_cue(cue).search(tokenize(text)) is not None) is matches
+
+
 def test_evidence_is_quoted_from_the_original_text() -> None:
     text = "We İnterviewed TWELVE customers."
     tokens = tokenize(text)
