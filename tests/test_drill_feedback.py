@@ -57,7 +57,7 @@ def test_found_signals_quote_the_answer_and_missing_ones_say_what_is_looked_for(
     )
     found = {f.id: f.detail for f in feedback.signals_found}
     assert found["scope-over-title"] == "“scope”"
-    assert found["counted-discovery"] == "“customer interviews”"
+    assert found["counted-discovery"] == "“12 customer interviews”"
     missing = {f.id: f.detail for f in feedback.signals_missing}
     killed = next(s for s in d.signals if s.id == "killed-on-viability")
     assert missing["killed-on-viability"] == killed.looks_for
