@@ -30,6 +30,7 @@ NUMBER_WORDS = frozenset({
     "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "thirteen",
     "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty", "thirty", "forty", "fifty",
     "sixty", "seventy", "eighty", "ninety", "hundred", "thousand", "million", "dozen", "half", "percent", "%",
+    "twice", "third", "thirds", "doubled", "halved", "tripled",
 })
 # fmt: on
 #: Contractions are spelled out, so "I'd own the roadmap" matches the cue "i would own".

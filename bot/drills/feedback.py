@@ -65,6 +65,11 @@ OWNERSHIP_CUES = (
     "i .. took/take ... off",
     "i .. put .. on hold",
     "i .. pick*/went with",
+    "i .. made .. case",
+    "i .. moved .. team/it/them/developer*/engineer*",
+    "i .. priorit* ... over/ahead/above/instead",
+    "i .. focus* .. team",
+    "i .. pushed for",
     "i .. pull* .. plug",
     "i .. turn* down",
     "i .. convinc*/persuad* ... to .. drop*/stop*/kill*/cut*/shelv*/park*/paus*/focus*",
@@ -136,6 +141,11 @@ BUZZWORD_CUES = (
     "champion*",
     "orchestrat*",
     "problem solver",
+    "keen",
+    "eager",
+    "excited",
+    "motivat*",
+    "dream*",
 )
 #: Where a story comes from outside product work (teaching, a restaurant, a ward), in the member's words.
 OUTSIDE_PRODUCT_CUES = (
@@ -148,7 +158,7 @@ OUTSIDE_PRODUCT_CUES = (
 )
 #: Figures that describe the job, not the evidence: "three years", "fourteen engineers", "89 story points".
 _JOB_FIGURES = frozenset(
-    stem(word) for word in ("year", "yr", "engineer", "developer", "dev", "point", "sprint", "iteration")
+    stem(word) for word in ("year", "yr", "engineer", "developer", "dev", "point", "sprint", "iteration", "person")
 )
 _RATE_WORDS = frozenset({"a", "an", "per", "every", "each"})
 _CALENDAR_YEAR = re.compile(r"^(19|20)\d\d$")
