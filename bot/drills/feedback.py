@@ -54,6 +54,8 @@ STRONG_SHARE = 0.7
 EXECUTION_TERMS = 2
 #: Distinct buzzwords it takes to call an answer buzzwords instead of evidence.
 BUZZWORDS = 3
+#: Buzzwords quoted back; a wall of them would crowd the other weak patterns out of the card.
+QUOTED_BUZZWORDS = 5
 
 OWNERSHIP_CUES = (
     "i .. decid/kill/chose/choos/cut/drop/stop/shelv/cancel/descop*/depriorit*/pivot/veto/scrap*/own",
@@ -286,13 +288,9 @@ def judges_execution(drill: Drill) -> bool:
 
 
 def _terms(cues: tuple[str, ...], tokens: list[Token], text: str) -> list[str]:
-    """The answer's words for each cue that matches, one per cue: how many distinct terms it uses."""
-    found = []
-    for cue in cues:
-        span = compile_cue(cue).search(tokens)
-        if span is not None:
-            found.append(text[span[0] : span[1]])
-    return found
+    """The answer's words for each cue that matches, one per cue, in the order the answer uses them."""
+    spans = sorted(span for cue in cues if (span := compile_cue(cue).search(tokens)) is not None)
+    return [text[start:end] for start, end in spans]
 
 
 def strong_at(drill: Drill) -> int:
@@ -337,7 +335,7 @@ def assess(drill: Drill, answer: str) -> Feedback:
             first_tips.append(f"Rework “{evidence}”: {flag.why}")
     buzzwords = _terms(BUZZWORD_CUES, tokens, text)
     if len(buzzwords) >= BUZZWORDS and general["numbers"] is None and general["owned-decision"] is None:
-        quoted = ", ".join(f"“{word}”" for word in buzzwords)
+        quoted = ", ".join(f"“{word}”" for word in buzzwords[:QUOTED_BUZZWORDS])
         disqualifying.append(
             Finding(
                 "buzzwords",
