@@ -36,7 +36,9 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import TYPE_CHECKING, Any, Literal
 
 from bot.drills.cues import Token, compile_cue, first_match, is_number, stem, tokenize
@@ -223,22 +225,18 @@ def first_figure(tokens: list[Token], text: str) -> str | None:
 class _Detector:
     id: str
     name: str
-    cues: tuple[str, ...]
+    #: The answer's words that meet the check, or None.
+    find: Callable[[list[Token], str], str | None]
     #: Why its absence matters, shown as the weak pattern's detail when a drill expects it.
     missing: str
     tip: str
-
-    def detect(self, tokens: list[Token], text: str) -> str | None:
-        if not self.cues:
-            return first_figure(tokens, text)
-        return first_match(self.cues, tokens, text)
 
 
 GENERAL: dict[str, _Detector] = {
     "numbers": _Detector(
         "no-numbers",
         "No numbers",
-        (),
+        first_figure,
         "Nothing is counted or measured (years in the job, team size and story points don't count), so the "
         "interviewer has to take the scope on trust.",
         "Put a number on it: how many customer interviews, how many bets you stopped, how much a metric moved.",
@@ -246,14 +244,14 @@ GENERAL: dict[str, _Detector] = {
     "owned-decision": _Detector(
         "no-owned-decision",
         "No decision you owned",
-        OWNERSHIP_CUES,
+        partial(first_match, OWNERSHIP_CUES),
         "Nothing says which call was yours ('I decided', 'I killed', 'my call'); 'we' and 'helped' hide it.",
         "Name one decision that was yours and say it in the first person: 'I decided…', 'I killed…'.",
     ),
     "outcome-metric": _Detector(
         "no-outcome-metric",
         "No outcome metric",
-        OUTCOME_CUES,
+        partial(first_match, OUTCOME_CUES),
         "Success is described as output (shipped, delivered) rather than a business outcome.",
         "Say how you measured success as a business outcome, e.g. retention, conversion or revenue, not 'shipped'.",
     ),
@@ -279,10 +277,12 @@ _TOO_SHORT_TIP = "Expand it to four to six sentences: the situation, your decisi
 
 
 def judges_execution(drill: Drill) -> bool:
-    """Execution-only is a weak pattern only where the drill asks for PM-level judgment.
+    """Whether the drill asks for PM-level judgment: it expects an owned decision or an outcome metric.
 
-    For a team-level SAFe PO role, backlog, stories and acceptance *are* the job; flagging them there
-    would push members towards the very mismatch those drills warn about.
+    Only there is execution-only a weak pattern, and only there does a story from outside product work cap
+    the rating. For a team-level SAFe PO role, backlog, stories and acceptance *are* the job; flagging them
+    would push members towards the very mismatch those drills warn about; and a career changer's story from
+    teaching is exactly the evidence their drills ask for.
     """
     return "owned-decision" in drill.expects or "outcome-metric" in drill.expects
 
@@ -296,6 +296,51 @@ def _terms(cues: tuple[str, ...], tokens: list[Token], text: str) -> list[str]:
 def strong_at(drill: Drill) -> int:
     """How many signals a strong answer shows: 3 of 4, 4 of 5."""
     return math.ceil(STRONG_SHARE * len(drill.signals))
+
+
+#: A weak pattern and the suggestion that goes with it.
+_Pattern = tuple[Finding, str]
+
+
+def _disqualifying(
+    drill: Drill, tokens: list[Token], text: str, found: int, general: dict[str, str | None]
+) -> list[_Pattern]:
+    """Patterns that stop an answer from being strong, and with one signal or none make it weak."""
+    patterns: list[_Pattern] = []
+    execution = _terms(EXECUTION_CUES, tokens, text)
+    if (
+        judges_execution(drill)
+        and len(execution) >= EXECUTION_TERMS
+        and found <= 1
+        and general["owned-decision"] is None
+        and general["outcome-metric"] is None
+    ):
+        patterns.append((_EXECUTION_ONLY, _EXECUTION_TIP))
+    for flag in drill.red_flags:
+        evidence = first_match(flag.cues, tokens, text)
+        if evidence is not None:
+            finding = Finding(flag.id, flag.name, f"“{evidence}”: {flag.why}")
+            patterns.append((finding, f"Rework “{evidence}”: {flag.why}"))
+    buzzwords = _terms(BUZZWORD_CUES, tokens, text)
+    if len(buzzwords) >= BUZZWORDS and general["numbers"] is None and general["owned-decision"] is None:
+        quoted = ", ".join(f"“{word}”" for word in buzzwords[:QUOTED_BUZZWORDS])
+        detail = f"{quoted}: adjectives and slogans with no figure and no decision of yours behind them."
+        patterns.append((Finding("buzzwords", "Buzzwords instead of evidence", detail), _BUZZWORDS_TIP))
+    return patterns
+
+
+def _capping(drill: Drill, tokens: list[Token], text: str, general: dict[str, str | None]) -> list[_Pattern]:
+    """Patterns that keep an answer at mixed however many signals it shows."""
+    patterns: list[_Pattern] = []
+    for key in drill.expects:
+        if general[key] is None:
+            detector = GENERAL[key]
+            patterns.append((Finding(detector.id, detector.name, detector.missing), detector.tip))
+    outside = first_match(OUTSIDE_PRODUCT_CUES, tokens, text) if judges_execution(drill) else None
+    if outside is not None:
+        detail = f"“{outside}”: it shows the thinking, but this question tests decisions you made in a product role."
+        patterns.append((Finding("outside-product", "A story from outside product work", detail), _OUTSIDE_PRODUCT_TIP))
+    return patterns
 
 
 def assess(drill: Drill, answer: str) -> Feedback:
@@ -313,53 +358,9 @@ def assess(drill: Drill, answer: str) -> Feedback:
             missing.append(Finding(signal.id, signal.name, signal.looks_for))
             signal_tips.append(signal.tip)
 
-    general = {key: detector.detect(tokens, text) for key, detector in GENERAL.items()}
-    disqualifying: list[Finding] = []  # any of these and the answer cannot be strong
-    capping: list[Finding] = []  # expectations not met, or a non-product story: at most mixed
-    first_tips: list[str] = []  # disqualifying patterns outrank a missing signal
-    last_tips: list[str] = []  # general checks and length come after it
-    execution = _terms(EXECUTION_CUES, tokens, text)
-    if (
-        judges_execution(drill)
-        and len(execution) >= EXECUTION_TERMS
-        and len(found) <= 1
-        and general["owned-decision"] is None
-        and general["outcome-metric"] is None
-    ):
-        disqualifying.append(_EXECUTION_ONLY)
-        first_tips.append(_EXECUTION_TIP)
-    for flag in drill.red_flags:
-        evidence = first_match(flag.cues, tokens, text)
-        if evidence is not None:
-            disqualifying.append(Finding(flag.id, flag.name, f"“{evidence}”: {flag.why}"))
-            first_tips.append(f"Rework “{evidence}”: {flag.why}")
-    buzzwords = _terms(BUZZWORD_CUES, tokens, text)
-    if len(buzzwords) >= BUZZWORDS and general["numbers"] is None and general["owned-decision"] is None:
-        quoted = ", ".join(f"“{word}”" for word in buzzwords[:QUOTED_BUZZWORDS])
-        disqualifying.append(
-            Finding(
-                "buzzwords",
-                "Buzzwords instead of evidence",
-                f"{quoted}: adjectives and slogans with no figure and no decision of yours behind them.",
-            )
-        )
-        first_tips.append(_BUZZWORDS_TIP)
-    for key in drill.expects:
-        if general[key] is None:
-            detector = GENERAL[key]
-            capping.append(Finding(detector.id, detector.name, detector.missing))
-            last_tips.append(detector.tip)
-    outside = first_match(OUTSIDE_PRODUCT_CUES, tokens, text) if judges_execution(drill) else None
-    if outside is not None:
-        capping.append(
-            Finding(
-                "outside-product",
-                "A story from outside product work",
-                f"“{outside}”: it shows the thinking, but this question tests decisions you made in a product role.",
-            )
-        )
-        last_tips.append(_OUTSIDE_PRODUCT_TIP)
-
+    general = {key: detector.find(tokens, text) for key, detector in GENERAL.items()}
+    disqualifying = _disqualifying(drill, tokens, text, len(found), general)
+    capping = _capping(drill, tokens, text, general)
     rating: Rating
     if not found or (len(found) <= 1 and disqualifying):
         rating = "weak"
@@ -367,10 +368,10 @@ def assess(drill: Drill, answer: str) -> Feedback:
         rating = "strong"
     else:
         rating = "mixed"
-    patterns = disqualifying + capping
     if rating != "strong" and len(tokens) < MIN_WORDS:
-        patterns.append(_TOO_SHORT)
-        last_tips.append(_TOO_SHORT_TIP)
-    tips = first_tips + signal_tips[:1] + last_tips
+        capping.append((_TOO_SHORT, _TOO_SHORT_TIP))  # advice only: the rating is already settled
+    # Disqualifying patterns outrank the first missing signal; general checks and length come after it.
+    tips = [tip for _, tip in disqualifying] + signal_tips[:1] + [tip for _, tip in capping]
     suggestion = tips[0] if tips else f"Strong answer. Now prepare the follow-up: {drill.follow_ups[0]}"
-    return Feedback(rating, tuple(found), tuple(missing), tuple(patterns), suggestion)
+    patterns = tuple(finding for finding, _ in disqualifying + capping)
+    return Feedback(rating, tuple(found), tuple(missing), patterns, suggestion)
