@@ -1,8 +1,19 @@
-"""How the drill feedback engine judges answers it was not tuned on, next to a person's rating.
+"""How the drill feedback engine agrees with a person's rating of practice answers.
 
-``bench/drill_answers.yaml`` holds hand-written practice answers, each rated strong / mixed / weak by a
-person. This prints the engine's verdict for each, exact agreement, agreement within one step, and a
-confusion matrix, so the README can quote honest numbers. Run: ``python -m bench.drill_feedback``.
+Two labelled sets, both rated by a person before the engine judged them:
+
+* ``bench/practice_answers.yaml`` (108 answers, rated by ``bench/practice_rubric.md``), split in half:
+  ``dev`` is what the engine may be tuned on, ``test`` is never looked at answer by answer while tuning;
+* ``bench/drill_answers.yaml``, the first 25 answers ("old"), kept as the earlier benchmark.
+
+For each set it prints exact agreement, agreement within one step, the confusion table (person ×
+engine), the two errors that must not happen (strong rated weak, weak rated strong), how the answers a
+person rated "mixed" come out, and how the engine's signals match the ones the person marked present.
+
+Run: ``python -m bench.drill_feedback`` (aggregates of dev and the old 25), ``--test`` to add the test
+half's aggregates (look once per engine version, never while tuning), ``--misses`` to list the test
+disagreements by id only (for the final report). ``--show dev`` lists each dev answer with the person's
+and the engine's signals, for tuning.
 """
 
 from __future__ import annotations
@@ -10,50 +21,126 @@ from __future__ import annotations
 import argparse
 import sys
 from collections import Counter
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import yaml
 
 from bot.drills.content import DrillBank
-from bot.drills.feedback import assess
+from bot.drills.feedback import Feedback, assess
 from bot.knowledge.loader import require_knowledge
 
 RATINGS = ("weak", "mixed", "strong")
 HERE = Path(__file__).resolve().parent
+PRACTICE = HERE / "practice_answers.yaml"
+OLD = HERE / "drill_answers.yaml"
+SETS = ("dev", "test", "old")
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--knowledge", default=str(HERE.parent / "knowledge"))
-    parser.add_argument("--answers", default=str(HERE / "drill_answers.yaml"))
-    parser.add_argument("--verbose", action="store_true", help="show signals and patterns for every answer")
-    args = parser.parse_args(argv)
+@dataclass
+class Tally:
+    """What one set of answers adds up to; signal counts only where the person marked signals."""
 
-    bank = require_knowledge(args.knowledge).part(DrillBank)
-    answers = yaml.safe_load(Path(args.answers).read_text(encoding="utf-8"))["answers"]
-    confusion: Counter[tuple[str, str]] = Counter()
-    print(f"{'drill':<28} {'human':<7} {'engine':<7} signals  patterns")
+    confusion: Counter[tuple[str, str]] = field(default_factory=Counter)
+    signals_both: int = 0
+    signals_person_only: int = 0
+    signals_engine_only: int = 0
+
+    def add(self, person: str, feedback: Feedback, person_signals: list[str] | None) -> None:
+        self.confusion[(person, feedback.rating)] += 1
+        if person_signals is not None:
+            engine = {f.id for f in feedback.signals_found}
+            self.signals_both += len(engine & set(person_signals))
+            self.signals_person_only += len(set(person_signals) - engine)
+            self.signals_engine_only += len(engine - set(person_signals))
+
+    def report(self, name: str) -> list[str]:
+        c = self.confusion
+        total = sum(c.values())
+        exact = sum(n for (p, e), n in c.items() if p == e)
+        near = sum(n for (p, e), n in c.items() if abs(RATINGS.index(p) - RATINGS.index(e)) <= 1)
+        mixed = [c[("mixed", e)] for e in RATINGS]
+        lines = [
+            f"== {name}: {total} answers",
+            f"exact agreement: {exact}/{total} ({exact / total:.0%})  within one step: {near}/{total}",
+            f"strong rated weak: {c[('strong', 'weak')]}  weak rated strong: {c[('weak', 'strong')]}",
+            f"person 'mixed' ({sum(mixed)}) rated by the engine: "
+            + ", ".join(f"{r} {n}" for r, n in zip(RATINGS, mixed, strict=True)),
+            "confusion (rows: person, columns: engine)",
+            "         " + "".join(f"{r:>8}" for r in RATINGS),
+            *(f"{p:>8} " + "".join(f"{c[(p, e)]:>8}" for e in RATINGS) for p in RATINGS),
+        ]
+        marked = self.signals_both + self.signals_person_only
+        if marked:
+            claimed = self.signals_both + self.signals_engine_only
+            lines.append(
+                f"signals: person marked {marked}, engine found {self.signals_both} of them "
+                f"({self.signals_both / marked:.0%}); engine found {self.signals_engine_only} the person did not "
+                f"(precision {self.signals_both / claimed:.0%})"
+                if claimed
+                else f"signals: person marked {marked}, engine found none"
+            )
+        return lines
+
+
+def load(name: str) -> list[dict[str, Any]]:
+    """The answers of one set: ``dev`` or ``test`` from the practice set, or the ``old`` 25."""
+    if name == "old":
+        return list(yaml.safe_load(OLD.read_text(encoding="utf-8"))["answers"])
+    answers = yaml.safe_load(PRACTICE.read_text(encoding="utf-8"))["answers"]
+    return [a for a in answers if a["split"] == name]
+
+
+def show(bank: DrillBank, answers: list[dict[str, Any]]) -> None:
+    """Every answer with both ratings and where the signals differ (``-`` person only, ``+`` engine only)."""
     for item in answers:
         drill = bank.drills[item["drill"]]
         feedback = assess(drill, item["answer"])
-        human, engine = item["rating"], feedback.rating
-        confusion[(human, engine)] += 1
-        mark = " " if human == engine else "x"
-        shown = f"{len(feedback.signals_found)}/{len(drill.signals)}"
-        patterns = ",".join(p.id for p in feedback.weak_patterns) or "-"
-        print(f"{mark} {drill.id:<26} {human:<7} {engine:<7} {shown:<8} {patterns}")
-        if args.verbose:
-            for found in feedback.signals_found:
-                print(f"      + {found.id}: {found.detail}")
-    total = sum(confusion.values())
-    exact = sum(n for (h, e), n in confusion.items() if h == e)
-    near = sum(n for (h, e), n in confusion.items() if abs(RATINGS.index(h) - RATINGS.index(e)) <= 1)
-    print()
-    print(f"answers: {total}  exact agreement: {exact}/{total} ({exact / total:.0%})  within one step: {near}/{total}")
-    print("confusion (rows: human, columns: engine)")
-    print("         " + "".join(f"{r:>8}" for r in RATINGS))
-    for human in RATINGS:
-        print(f"{human:>8} " + "".join(f"{confusion[(human, engine)]:>8}" for engine in RATINGS))
+        mark = " " if item["rating"] == feedback.rating else "x"
+        person = set(item.get("signals", ()))
+        engine = {f.id: f.detail for f in feedback.signals_found}
+        print(
+            f"{mark} {item.get('id', '-'):<5} {drill.id:<26} {item.get('style', '-'):<20} "
+            f"person {item['rating']:<6} engine {feedback.rating:<6} "
+            f"{len(engine)}/{len(drill.signals)} {','.join(p.id for p in feedback.weak_patterns) or '-'}"
+        )
+        for signal in drill.signals:
+            if signal.id in engine and "signals" in item and signal.id not in person:
+                print(f"      + {signal.id}: {engine[signal.id]}")
+            elif signal.id in engine:
+                print(f"        {signal.id}: {engine[signal.id]}")
+            elif signal.id in person:
+                print(f"      - {signal.id}")
+        if "why" in item:
+            print(f"        person: {item['why']}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--knowledge", default=str(HERE.parent / "knowledge"))
+    parser.add_argument("--show", choices=("dev", "old"), help="list every answer of this set (never the test set)")
+    parser.add_argument("--test", action="store_true", help="add the test half's aggregates (not while tuning)")
+    parser.add_argument("--misses", action="store_true", help="with --test: list test disagreements by id")
+    args = parser.parse_args(argv)
+
+    bank = require_knowledge(args.knowledge).part(DrillBank)
+    if args.show:
+        show(bank, load(args.show))
+        return 0
+    misses: list[str] = []
+    for name in SETS if args.test else tuple(s for s in SETS if s != "test"):
+        tally = Tally()
+        for item in load(name):
+            feedback = assess(bank.drills[item["drill"]], item["answer"])
+            tally.add(item["rating"], feedback, item.get("signals"))
+            if name == "test" and feedback.rating != item["rating"]:
+                misses.append(f"{item['id']:<6} {item['drill']:<26} {item['rating']:<6} {feedback.rating}")
+        print("\n".join(tally.report(name)))
+        print()
+    if args.test and args.misses:
+        print("test disagreements (id, drill, person, engine):")
+        print("\n".join(misses) or "none")
     return 0
 
 

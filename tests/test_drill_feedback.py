@@ -57,7 +57,7 @@ def test_found_signals_quote_the_answer_and_missing_ones_say_what_is_looked_for(
     )
     found = {f.id: f.detail for f in feedback.signals_found}
     assert found["scope-over-title"] == "“scope”"
-    assert found["counted-discovery"] == "“customer interviews”"
+    assert found["counted-discovery"] == "“12 customer interviews”"
     missing = {f.id: f.detail for f in feedback.signals_missing}
     killed = next(s for s in d.signals if s.id == "killed-on-viability")
     assert missing["killed-on-viability"] == killed.looks_for
@@ -126,6 +126,137 @@ def test_a_red_flag_stops_an_otherwise_strong_answer() -> None:
     assert feedback.suggestion.startswith("Rework “I would own the roadmap”")
 
 
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("Three years as a PO on a team of fourteen engineers.", False),
+        ("It was estimated at 89 story points over two sprints.", False),
+        ("We moved it to Q2 of 2026.", False),
+        ("I was the only PO at a 12-person startup.", False),
+        ("Repeat orders doubled after the change.", True),
+        ("$46k a year", True),
+        ("Churn fell from 9% to 6%.", True),
+        ("I talked to 12 customers.", True),
+    ],
+)
+def test_figures_about_the_job_are_not_numbers(text: str, found: bool) -> None:
+    patterns = {p.id for p in assess(drill("success-metrics-outcomes"), text).weak_patterns}
+    assert ("no-numbers" not in patterns) is found
+
+
+@pytest.mark.parametrize(
+    ("text", "owned"),
+    [
+        ("I recommended stopping it, showed the CFO the data, and he agreed.", True),
+        ("I convinced my director to drop the social features.", True),
+        ("Honestly, I haven't killed anything on my own.", False),
+        ("I never decided anything like that; it came from above.", False),
+    ],
+)
+def test_ownership_counts_a_recommendation_but_not_a_negation(text: str, owned: bool) -> None:
+    patterns = {p.id for p in assess(drill("killed-roadmap-bet"), text).weak_patterns}
+    assert ("no-owned-decision" not in patterns) is owned
+
+
+def test_one_signal_without_a_disqualifying_pattern_is_mixed_not_weak() -> None:
+    feedback = assess(drill("discovery-practice"), "Every Friday I call two customers who cancelled that month.")
+    assert {f.id for f in feedback.signals_found} == {"regular-cadence", "right-people"}
+    assert feedback.rating == "mixed"
+    single = assess(drill("career-pspo-value"), "It shows I know the Scrum framework and what a PO is accountable for.")
+    assert [f.id for f in single.signals_found] == ["knows-scrum-po"]
+    assert single.rating == "mixed"
+
+
+def test_one_signal_next_to_a_red_flag_is_weak() -> None:
+    feedback = assess(drill("safe-po-role"), "I'd manage the backlog and I'd set the roadmap for my team's part of it.")
+    assert [f.id for f in feedback.signals_found] == ["team-backlog"]
+    assert "claims-roadmap" in {p.id for p in feedback.weak_patterns}
+    assert feedback.rating == "weak"
+
+
+def test_strong_needs_most_signals_three_of_four_but_four_of_five() -> None:
+    four = (
+        "The PO keeps the team backlog ordered, writes user stories with acceptance criteria and accepts the "
+        "work at each iteration review, so the developers always know what done means for them."
+    )
+    assert len(assess(drill("safe-po-role"), four).signals_found) == 3
+    assert assess(drill("safe-po-role"), four).rating == "mixed"
+    five = four + " Before PI Planning I get the top of the backlog ready."
+    assert len(assess(drill("safe-po-role"), five).signals_found) == 4
+    assert assess(drill("safe-po-role"), five).rating == "strong"
+
+
+def test_a_short_dense_answer_can_be_strong_and_a_short_thin_one_is_told_to_expand() -> None:
+    dense = (
+        "Ask who owns the roadmap, who talks to customers and who sets the metrics. All three the PO: "
+        "a PM in all but name; none: an order-taker."
+    )
+    feedback = assess(drill("diff-three-questions"), dense)
+    assert feedback.rating == "strong"
+    assert not feedback.weak_patterns
+    thin = assess(drill("diff-three-questions"), "I'd look at who owns the roadmap.")
+    assert thin.rating == "mixed"
+    assert "too-short" in {p.id for p in thin.weak_patterns}
+
+
+def test_a_counted_signal_needs_the_count() -> None:
+    d = drill("po-title-pm-scope")
+    vague = assess(d, "I talk to customers a lot and I run customer interviews whenever I can.")
+    assert "counted-discovery" in {f.id for f in vague.signals_missing}
+    counted = assess(d, "I ran about twelve customer interviews every quarter.")
+    assert "counted-discovery" in {f.id for f in counted.signals_found}
+
+
+def test_we_with_every_signal_is_mixed_where_an_owned_decision_is_expected() -> None:
+    answer = (
+        "We looked at why trial accounts went quiet, and exit interviews kept pointing at the import step. We "
+        "decided that was the real problem to fix and parked the reporting revamp. Trial-to-paid went from 14% to 19%."
+    )
+    feedback = assess(drill("own-the-why"), answer)
+    assert len(feedback.signals_found) == 4
+    assert [p.id for p in feedback.weak_patterns] == ["no-owned-decision"]
+    assert feedback.rating == "mixed"
+    owned = assess(drill("own-the-why"), answer + " Parking the revamp was my call.")
+    assert owned.rating == "strong"
+
+
+def test_buzzwords_without_evidence_are_weak_but_one_real_example_makes_it_mixed() -> None:
+    d = drill("ai-consolidation")
+    slogans = "I bring a holistic, outcome-driven, customer-obsessed mindset and I leverage AI to unlock synergies."
+    feedback = assess(d, slogans)
+    assert feedback.rating == "weak"
+    buzz = next(p for p in feedback.weak_patterns if p.id == "buzzwords")
+    assert "“holistic”" in buzz.detail and "“mindset”" in buzz.detail
+    example = assess(d, slogans + " For example I now run about six customer calls a month.")
+    assert "buzzwords" not in {p.id for p in example.weak_patterns}
+    assert example.rating == "mixed"
+
+
+def test_execution_only_with_one_signal_is_weak() -> None:
+    answer = (
+        "I started using Copilot to draft user stories and acceptance criteria, automated our sprint report in "
+        "Jira and now I learn a new tool every month."
+    )
+    feedback = assess(drill("ai-move-to-discovery"), answer)
+    assert len(feedback.signals_found) == 1
+    assert "execution-only" in {p.id for p in feedback.weak_patterns}
+    assert feedback.rating == "weak"
+
+
+def test_a_story_from_outside_product_work_is_capped_where_product_judgment_is_asked() -> None:
+    story = (
+        "Before product I ran a restaurant. We had a catering service planned for the spring. Before we hired "
+        "anyone I asked twenty regular customers and costed it: nobody would pay enough to cover the van and the "
+        "staff, so I decided to drop it and we put the money into a lunch menu instead."
+    )
+    feedback = assess(drill("killed-roadmap-bet"), story)
+    assert len(feedback.signals_found) == 4
+    assert "outside-product" in {p.id for p in feedback.weak_patterns}
+    assert feedback.rating == "mixed"
+    # Where the question is about the member's work in general, the same kind of story counts fully.
+    assert "outside-product" not in {p.id for p in assess(drill("ai-lovable"), story).weak_patterns}
+
+
 def test_cues_match_word_forms_spellings_and_contractions() -> None:
     assert compile_cue("interview* ... customer*").search(tokenize("interviewed about ten customers")) is not None
     assert compile_cue("prioritise").search(tokenize("we prioritized it")) is not None
@@ -135,6 +266,21 @@ def test_cues_match_word_forms_spellings_and_contractions() -> None:
     assert compile_cue("kill .. bet/item").search(tokenize("kill the roadmap item")) is not None
     assert compile_cue("kill .. bet/item").search(tokenize("kill the big shiny roadmap item")) is None
     assert compile_cue("# interview*").search(tokenize("twelve interviews")) is not None
+
+
+@pytest.mark.parametrize(
+    ("cue", "text", "matches"),
+    [
+        ("i .. decided", "I then decided", True),
+        ("i .. decided", "I never decided", False),
+        ("talk* to customer*", "I haven't talked to customers", False),
+        ("talk* to customer*", "I have talked to customers", True),
+        ("not .. title", "it is not about the title", True),
+        ("i .. would .. own .. roadmap", "I would not own the roadmap", False),
+    ],
+)
+def test_a_negation_cancels_a_match(cue: str, text: str, matches: bool) -> None:
+    assert (compile_cue(cue).search(tokenize(text)) is not None) is matches
 
 
 def test_evidence_is_quoted_from_the_original_text() -> None:

@@ -7,7 +7,10 @@ A cue is written in the drill YAML by people who are not programmers, so it is d
 * ``a/b/c`` matches any one of the words (single words only: write one cue per phrase);
 * ``word*`` matches any word starting with ``word``;
 * ``#`` matches any number, in digits ("15", "46k", "30%") or words ("twelve", "a dozen");
-* ``..`` lets up to 2 words sit in between, ``...`` up to 4 ("I ... killed" matches "I then killed").
+* ``..`` lets up to 2 words sit in between, ``...`` up to 4 ("I ... killed" matches "I then killed");
+* a negation cancels a match: gaps never skip "not", "never" or "no", and a match right after one does not
+  count, so "I .. decided" misses "I never decided" and "talked to customers" misses "haven't talked to
+  customers" (a cue may still start with a negation: "not .. title").
 
 Regular expressions were rejected on purpose: one stray ``.*`` in a YAML file would make a signal match
 everything, and the validator could not explain the mistake in a moderator's terms.
@@ -27,6 +30,7 @@ NUMBER_WORDS = frozenset({
     "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "thirteen",
     "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty", "thirty", "forty", "fifty",
     "sixty", "seventy", "eighty", "ninety", "hundred", "thousand", "million", "dozen", "half", "percent", "%",
+    "twice", "third", "thirds", "doubled", "halved", "tripled",
 })
 # fmt: on
 #: Contractions are spelled out, so "I'd own the roadmap" matches the cue "i would own".
@@ -37,6 +41,8 @@ _BRITISH = re.compile(r"is(e|ed|es|ing|ation|ations)$")
 _SUFFIXES = (("ies", "y"), ("ied", "y"), ("ing", ""), ("ed", ""), ("es", ""), ("s", ""))
 SMALL_GAP = 2
 LARGE_GAP = 4
+#: Words a gap never skips and a match may not follow: "I haven't killed anything" shows no decision.
+NEGATIONS = frozenset({"not", "never", "no"})
 
 
 class CueError(ValueError):
@@ -122,8 +128,10 @@ class Cue:
     steps: tuple[Step, ...]
 
     def search(self, tokens: list[Token]) -> tuple[int, int] | None:
-        """The character span of the first match in ``tokens``, or None."""
+        """The character span of the first match in ``tokens`` not cancelled by a negation, or None."""
         for start, token in enumerate(tokens):
+            if start > 0 and tokens[start - 1].raw in NEGATIONS:
+                continue
             if self.steps[0].accepts(token):
                 end = self._rest(tokens, start + 1, 1)
                 if end is not None:
@@ -142,6 +150,8 @@ class Cue:
                 end = self._rest(tokens, index + 1, step_index + 1)
                 if end is not None:
                     return end
+            if tokens[index].raw in NEGATIONS:
+                return None  # a gap may not skip a negation
         return None
 
 

@@ -4,40 +4,58 @@ Every verdict can be traced to words in the answer. The engine combines
 
 * the drill's own **signals** (from its YAML): a signal counts as shown when one of its cue phrases
   matches, and the matched words are quoted back as evidence;
-* **general detectors** that hold for every interview answer: specific numbers, ownership language
-  ("I decided", "I killed", "I owned"), outcome metrics (retention, revenue, "business outcome"), and
-  execution-only vocabulary (backlog, ceremonies, tickets, stakeholders);
+* **general detectors** that hold for every interview answer: a figure about the evidence or the result
+  (not years of experience, team size or story points), ownership language ("I decided", "I killed", "my
+  call", "I recommended stopping it"), outcome metrics (retention, revenue, customers coming back),
+  execution-only vocabulary (backlog, ceremonies, tickets, stakeholders) and buzzwords;
 * the drill's **red flags**, drill-specific weak patterns.
 
-Rating, in words a member can check against the feedback they see:
+The rating follows the rubric a person rates practice answers by (``bench/practice_rubric.md``), so a
+member can check it against the feedback they see:
 
-* **weak**: the answer describes only execution (two or more execution terms, no drill signal, no
-  owned decision, no outcome; only for drills that expect an owned decision or an outcome metric),
-  or shows fewer than a third of the drill's signals;
-* **strong**: at least 60% of the signals and no weak pattern at all;
+* **disqualifying patterns** (an answer that has one cannot be strong): execution only where the drill
+  asks for judgment, a red flag, buzzwords with no figure and no decision behind them;
+* **capping patterns** keep an answer at mixed, however many signals it shows: a missed expectation (the
+  drill's ``expects``: numbers, an owned decision, an outcome metric) or, where the drill asks for product
+  judgment, a story from outside product work (it shows the thinking, not the experience tested);
+* **weak**: no signal at all, or one signal next to a disqualifying pattern;
+* **strong**: at least 70% of the signals (3 of 4, 4 of 5), no disqualifying pattern, every expectation
+  met;
 * **mixed**: everything in between.
 
+Length never decides the rating: a dense two-sentence answer can be strong. A short answer that is not
+strong is told to write more.
+
 The suggestion is the single most useful next step, in a fixed order of priority: leave execution-only
-territory, fix a red flag, add the first missing signal (signals are listed in order of importance),
-add what a general check missed, write more; a strong answer gets a follow-up question to prepare.
+territory, fix a red flag, trade buzzwords for one real example, add the first missing signal (signals
+are listed in order of importance), add what a general check missed, write more; a strong answer gets a
+follow-up question to prepare.
 """
 
 from __future__ import annotations
 
+import math
+import re
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any, Literal
 
 from bot.drills.content import Drill
-from bot.drills.cues import Token, compile_cue, first_match, tokenize
+from bot.drills.cues import Token, compile_cue, first_match, is_number, stem, tokenize
 
 Rating = Literal["strong", "mixed", "weak"]
 
-#: Fewer words than this cannot show enough to be strong, whatever they say.
+#: Under this many words an answer that falls short is told to write more (it never lowers the rating).
 MIN_WORDS = 25
-STRONG_SHARE = 0.6
+#: Share of a drill's signals a strong answer shows: 3 of 4, 4 of 5.
+STRONG_SHARE = 0.7
 #: Distinct execution terms it takes to call an answer execution-only; one "user stories" is not a pattern.
 EXECUTION_TERMS = 2
-WEAK_SHARE = 1 / 3
+#: Distinct buzzwords it takes to call an answer buzzwords instead of evidence.
+BUZZWORDS = 3
+#: Buzzwords quoted back; a wall of them would crowd the other weak patterns out of the card.
+QUOTED_BUZZWORDS = 5
 
 OWNERSHIP_CUES = (
     "i .. decid/kill/chose/choos/cut/drop/stop/shelv/cancel/descop*/depriorit*/pivot/veto/scrap*/own",
@@ -45,7 +63,19 @@ OWNERSHIP_CUES = (
     "i .. push/pushed back",
     "i .. said/say no",
     "i .. defin*/set .. metric*/goal/target/kpi*/outcome/success",
-    "my call/decision/bet",
+    "i .. recommend*/propos*/argu* .. stop*/drop*/kill*/cut*/cancel*/shelv*/paus*/postpon*/park*/scrap*",
+    "i .. took/take ... off",
+    "i .. put .. on hold",
+    "i .. pick*/went with",
+    "i .. made .. case",
+    "i .. moved .. team/it/them/developer*/engineer*",
+    "i .. priorit* ... over/ahead/above/instead",
+    "i .. focus* .. team",
+    "i .. pushed for",
+    "i .. pull* .. plug",
+    "i .. turn* down",
+    "i .. convinc*/persuad* ... to .. drop*/stop*/kill*/cut*/shelv*/park*/paus*/focus*",
+    "my call/decision/bet/recommendation",
     "call was mine",
     "decision was mine",
     "i was accountable",
@@ -64,6 +94,9 @@ OUTCOME_CUES = (
     "cost to serve",
     "win rate",
     "active user*",
+    "come/comes/came/coming back",
+    "repeat purchase*/order*/visit*/customer*",
+    "usage",
 )
 EXECUTION_CUES = (
     "backlog*",
@@ -83,6 +116,54 @@ EXECUTION_CUES = (
     "retro*",
     "requirement*",
 )
+BUZZWORD_CUES = (
+    "passion*",
+    "mindset",
+    "leverag*",
+    "synerg*",
+    "holistic*",
+    "north star",
+    "data driven",
+    "customer centric/obsessed/focused",
+    "outcome driven/focused",
+    "force multiplier",
+    "thought partner",
+    "empower*",
+    "innovat*",
+    "game changer",
+    "next level",
+    "best practice*",
+    "value add*",
+    "fast learner",
+    "team player",
+    "culture of",
+    "radical cando*",
+    "drive* alignment",
+    "unlock*",
+    "champion*",
+    "orchestrat*",
+    "problem solver",
+    "keen",
+    "eager",
+    "excited",
+    "motivat*",
+    "dream*",
+)
+#: Where a story comes from outside product work (teaching, a restaurant, a ward), in the member's words.
+OUTSIDE_PRODUCT_CUES = (
+    "before .. product/tech",
+    "no product job*/role*/experience",
+    "outside .. product/tech/software",
+    "not .. in product",
+    "i .. was/am/worked as .. teacher/nurse/chef/waiter/waitress/cashier/receptionist/pharmacist/paramedic/barista",
+    "i .. ran/run/managed/manage/owned .. restaurant*/hotel*/cafe*/bar/shop*/store*/clinic*/ward/salon*/kitchen*",
+)
+#: Figures that describe the job, not the evidence: "three years", "fourteen engineers", "89 story points".
+_JOB_FIGURES = frozenset(
+    stem(word) for word in ("year", "yr", "engineer", "developer", "dev", "point", "sprint", "iteration", "person")
+)
+_RATE_WORDS = frozenset({"a", "an", "per", "every", "each"})
+_CALENDAR_YEAR = re.compile(r"^(19|20)\d\d$")
 
 
 @dataclass(frozen=True)
@@ -116,38 +197,59 @@ class Feedback:
         }
 
 
+def first_figure(tokens: list[Token], text: str) -> str | None:
+    """The first figure about the evidence or the result, quoted with the word after it.
+
+    Years of experience, team size, sprint length and story points describe the job, not what the member
+    found or changed, so "three years" or "fourteen engineers" does not count; nor does a calendar year or
+    a quarter's name ("Q2").
+    """
+    for index, token in enumerate(tokens):
+        if not is_number(token) or _CALENDAR_YEAR.match(token.raw):
+            continue
+        if index > 0 and tokens[index - 1].raw == "q":
+            continue  # "Q2" names a quarter
+        following = tokens[index + 1 : index + 3]
+        if following and following[0].raw in _RATE_WORDS:
+            following = following[:1]  # "$46k a year" is money per year, not years in the job
+        if any(t.stem in _JOB_FIGURES for t in following):
+            continue
+        end = following[0].end if following else token.end
+        return text[token.start : end]
+    return None
+
+
 @dataclass(frozen=True)
 class _Detector:
     id: str
     name: str
-    cues: tuple[str, ...]
+    #: The answer's words that meet the check, or None.
+    find: Callable[[list[Token], str], str | None]
     #: Why its absence matters, shown as the weak pattern's detail when a drill expects it.
     missing: str
     tip: str
-
-    def detect(self, tokens: list[Token], text: str) -> str | None:
-        return first_match(self.cues, tokens, text)
 
 
 GENERAL: dict[str, _Detector] = {
     "numbers": _Detector(
         "no-numbers",
         "No numbers",
-        ("#",),
-        "Nothing is counted or measured, so the interviewer has to take the scope on trust.",
+        first_figure,
+        "Nothing is counted or measured (years in the job, team size and story points don't count), so the "
+        "interviewer has to take the scope on trust.",
         "Put a number on it: how many customer interviews, how many bets you stopped, how much a metric moved.",
     ),
     "owned-decision": _Detector(
         "no-owned-decision",
         "No decision you owned",
-        OWNERSHIP_CUES,
-        "Nothing says which call was yours ('I decided', 'I killed', 'I owned'); 'we' and 'helped' hide it.",
+        partial(first_match, OWNERSHIP_CUES),
+        "Nothing says which call was yours ('I decided', 'I killed', 'my call'); 'we' and 'helped' hide it.",
         "Name one decision that was yours and say it in the first person: 'I decided…', 'I killed…'.",
     ),
     "outcome-metric": _Detector(
         "no-outcome-metric",
         "No outcome metric",
-        OUTCOME_CUES,
+        partial(first_match, OUTCOME_CUES),
         "Success is described as output (shipped, delivered) rather than a business outcome.",
         "Say how you measured success as a business outcome, e.g. retention, conversion or revenue, not 'shipped'.",
     ),
@@ -161,6 +263,11 @@ _EXECUTION_ONLY = Finding(
 _EXECUTION_TIP = (
     "Swap the list of tasks for one story: a problem you decided was worth solving, why, and what happened."
 )
+_BUZZWORDS_TIP = "Trade the buzzwords for one real example: what you did, with whom, and what came of it, in numbers."
+_OUTSIDE_PRODUCT_TIP = (
+    "Keep the story, it shows the thinking; then add one product decision of your own, however small, because "
+    "that is the experience this question tests."
+)
 _TOO_SHORT = Finding(
     "too-short", "Too short", f"Under {MIN_WORDS} words can't carry a situation, a decision and a result."
 )
@@ -168,12 +275,70 @@ _TOO_SHORT_TIP = "Expand it to four to six sentences: the situation, your decisi
 
 
 def judges_execution(drill: Drill) -> bool:
-    """Execution-only is a weak pattern only where the drill asks for PM-level judgment.
+    """Whether the drill asks for PM-level judgment: it expects an owned decision or an outcome metric.
 
-    For a team-level SAFe PO role, backlog, stories and acceptance *are* the job; flagging them there
-    would push members towards the very mismatch those drills warn about.
+    Only there is execution-only a weak pattern, and only there does a story from outside product work cap
+    the rating. For a team-level SAFe PO role, backlog, stories and acceptance *are* the job; flagging them
+    would push members towards the very mismatch those drills warn about; and a career changer's story from
+    teaching is exactly the evidence their drills ask for.
     """
     return "owned-decision" in drill.expects or "outcome-metric" in drill.expects
+
+
+def _terms(cues: tuple[str, ...], tokens: list[Token], text: str) -> list[str]:
+    """The answer's words for each cue that matches, one per cue, in the order the answer uses them."""
+    spans = sorted(span for cue in cues if (span := compile_cue(cue).search(tokens)) is not None)
+    return [text[start:end] for start, end in spans]
+
+
+def strong_at(drill: Drill) -> int:
+    """How many signals a strong answer shows: 3 of 4, 4 of 5."""
+    return math.ceil(STRONG_SHARE * len(drill.signals))
+
+
+#: A weak pattern and the suggestion that goes with it.
+_Pattern = tuple[Finding, str]
+
+
+def _disqualifying(
+    drill: Drill, tokens: list[Token], text: str, found: int, general: dict[str, str | None]
+) -> list[_Pattern]:
+    """Patterns that stop an answer from being strong, and with one signal or none make it weak."""
+    patterns: list[_Pattern] = []
+    execution = _terms(EXECUTION_CUES, tokens, text)
+    if (
+        judges_execution(drill)
+        and len(execution) >= EXECUTION_TERMS
+        and found <= 1
+        and general["owned-decision"] is None
+        and general["outcome-metric"] is None
+    ):
+        patterns.append((_EXECUTION_ONLY, _EXECUTION_TIP))
+    for flag in drill.red_flags:
+        evidence = first_match(flag.cues, tokens, text)
+        if evidence is not None:
+            finding = Finding(flag.id, flag.name, f"“{evidence}”: {flag.why}")
+            patterns.append((finding, f"Rework “{evidence}”: {flag.why}"))
+    buzzwords = _terms(BUZZWORD_CUES, tokens, text)
+    if len(buzzwords) >= BUZZWORDS and general["numbers"] is None and general["owned-decision"] is None:
+        quoted = ", ".join(f"“{word}”" for word in buzzwords[:QUOTED_BUZZWORDS])
+        detail = f"{quoted}: adjectives and slogans with no figure and no decision of yours behind them."
+        patterns.append((Finding("buzzwords", "Buzzwords instead of evidence", detail), _BUZZWORDS_TIP))
+    return patterns
+
+
+def _capping(drill: Drill, tokens: list[Token], text: str, general: dict[str, str | None]) -> list[_Pattern]:
+    """Patterns that keep an answer at mixed however many signals it shows."""
+    patterns: list[_Pattern] = []
+    for key in drill.expects:
+        if general[key] is None:
+            detector = GENERAL[key]
+            patterns.append((Finding(detector.id, detector.name, detector.missing), detector.tip))
+    outside = first_match(OUTSIDE_PRODUCT_CUES, tokens, text) if judges_execution(drill) else None
+    if outside is not None:
+        detail = f"“{outside}”: it shows the thinking, but this question tests decisions you made in a product role."
+        patterns.append((Finding("outside-product", "A story from outside product work", detail), _OUTSIDE_PRODUCT_TIP))
+    return patterns
 
 
 def assess(drill: Drill, answer: str) -> Feedback:
@@ -191,43 +356,20 @@ def assess(drill: Drill, answer: str) -> Feedback:
             missing.append(Finding(signal.id, signal.name, signal.looks_for))
             signal_tips.append(signal.tip)
 
-    general = {key: detector.detect(tokens, text) for key, detector in GENERAL.items()}
-    patterns: list[Finding] = []
-    first_tips: list[str] = []  # execution-only and red flags outrank a missing signal
-    last_tips: list[str] = []  # general checks and length come after it
-    execution_terms = sum(compile_cue(cue).search(tokens) is not None for cue in EXECUTION_CUES)
-    execution_only = (
-        judges_execution(drill)
-        and execution_terms >= EXECUTION_TERMS
-        and not found
-        and general["owned-decision"] is None
-        and general["outcome-metric"] is None
-    )
-    if execution_only:
-        patterns.append(_EXECUTION_ONLY)
-        first_tips.append(_EXECUTION_TIP)
-    for flag in drill.red_flags:
-        evidence = first_match(flag.cues, tokens, text)
-        if evidence is not None:
-            patterns.append(Finding(flag.id, flag.name, f"“{evidence}”: {flag.why}"))
-            first_tips.append(f"Rework “{evidence}”: {flag.why}")
-    for key in drill.expects:
-        if general[key] is None:
-            detector = GENERAL[key]
-            patterns.append(Finding(detector.id, detector.name, detector.missing))
-            last_tips.append(detector.tip)
-    if len(tokens) < MIN_WORDS:
-        patterns.append(_TOO_SHORT)
-        last_tips.append(_TOO_SHORT_TIP)
-    tips = first_tips + signal_tips[:1] + last_tips
-
-    share = len(found) / len(drill.signals)
+    general = {key: detector.find(tokens, text) for key, detector in GENERAL.items()}
+    disqualifying = _disqualifying(drill, tokens, text, len(found), general)
+    capping = _capping(drill, tokens, text, general)
     rating: Rating
-    if execution_only or share < WEAK_SHARE:
+    if not found or (len(found) <= 1 and disqualifying):
         rating = "weak"
-    elif share >= STRONG_SHARE and not patterns:
+    elif len(found) >= strong_at(drill) and not disqualifying and not capping:
         rating = "strong"
     else:
         rating = "mixed"
+    if rating != "strong" and len(tokens) < MIN_WORDS:
+        capping.append((_TOO_SHORT, _TOO_SHORT_TIP))  # advice only: the rating is already settled
+    # Disqualifying patterns outrank the first missing signal; general checks and length come after it.
+    tips = [tip for _, tip in disqualifying] + signal_tips[:1] + [tip for _, tip in capping]
     suggestion = tips[0] if tips else f"Strong answer. Now prepare the follow-up: {drill.follow_ups[0]}"
-    return Feedback(rating, tuple(found), tuple(missing), tuple(patterns), suggestion)
+    patterns = tuple(finding for finding, _ in disqualifying + capping)
+    return Feedback(rating, tuple(found), tuple(missing), patterns, suggestion)
