@@ -1,19 +1,23 @@
 """How the drill feedback engine agrees with a person's rating of practice answers.
 
-Two labelled sets, both rated by a person before the engine judged them:
+Three labelled sets, each rated by a person by ``bench/practice_rubric.md`` before the engine judged it:
 
-* ``bench/practice_answers.yaml`` (108 answers, rated by ``bench/practice_rubric.md``), split in half:
-  ``dev`` is what the engine may be tuned on, ``test`` is never looked at answer by answer while tuning;
-* ``bench/drill_answers.yaml``, the first 25 answers ("old"), kept as the earlier benchmark.
+* ``bench/practice_answers_more.yaml`` (120 answers, written blind to the engine and its cue lists):
+  ``tune`` (80) is what the engine may be tuned on; ``check`` (40) is looked at only in aggregate, to see
+  whether a change made on tune generalises;
+* ``bench/practice_answers.yaml`` (108 answers), split in half: ``dev`` was tuned on in the round before
+  (to saturation, so it no longer measures generalisation); ``test`` is never looked at answer by answer
+  and is the figure reported for issue #17;
+* ``bench/drill_answers.yaml``, the first 25 answers ("old"), kept as the earliest benchmark.
 
 For each set it prints exact agreement, agreement within one step, the confusion table (person ×
 engine), the two errors that must not happen (strong rated weak, weak rated strong), how the answers a
 person rated "mixed" come out, and how the engine's signals match the ones the person marked present.
 
-Run: ``python -m bench.drill_feedback`` (aggregates of dev and the old 25), ``--test`` to add the test
-half's aggregates (look once per engine version, never while tuning), ``--misses`` to list the test
-disagreements by id only (for the final report). ``--show dev`` lists each dev answer with the person's
-and the engine's signals, for tuning.
+Run: ``python -m bench.drill_feedback`` (aggregates of tune, check, dev and the old 25), ``--test`` to add
+the test half's aggregates (look once per engine version, never while tuning), ``--misses`` to list the
+check and test disagreements by id only (for the final report). ``--show tune`` (or ``dev``, ``old``) lists
+each answer of that set with the person's and the engine's signals, for tuning.
 """
 
 from __future__ import annotations
@@ -34,8 +38,14 @@ from bot.knowledge.loader import require_knowledge
 RATINGS = ("weak", "mixed", "strong")
 HERE = Path(__file__).resolve().parent
 PRACTICE = HERE / "practice_answers.yaml"
+MORE = HERE / "practice_answers_more.yaml"
 OLD = HERE / "drill_answers.yaml"
-SETS = ("dev", "test", "old")
+#: Every set in the order reported; the test half only with ``--test``.
+SETS = ("tune", "check", "dev", "old", "test")
+#: Sets whose answers may be listed one by one: never check (validation) nor test (the reported figure).
+SHOWABLE = ("tune", "dev", "old")
+#: Sets whose disagreements ``--misses`` lists, by id only.
+MISSES = ("check", "test")
 
 
 @dataclass
@@ -85,10 +95,11 @@ class Tally:
 
 
 def load(name: str) -> list[dict[str, Any]]:
-    """The answers of one set: ``dev`` or ``test`` from the practice set, or the ``old`` 25."""
+    """The answers of one set: ``tune``/``check`` from the fresh set, ``dev``/``test`` from the first, or ``old``."""
     if name == "old":
         return list(yaml.safe_load(OLD.read_text(encoding="utf-8"))["answers"])
-    answers = yaml.safe_load(PRACTICE.read_text(encoding="utf-8"))["answers"]
+    source = MORE if name in ("tune", "check") else PRACTICE
+    answers = yaml.safe_load(source.read_text(encoding="utf-8"))["answers"]
     return [a for a in answers if a["split"] == name]
 
 
@@ -119,28 +130,29 @@ def show(bank: DrillBank, answers: list[dict[str, Any]]) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--knowledge", default=str(HERE.parent / "knowledge"))
-    parser.add_argument("--show", choices=("dev", "old"), help="list every answer of this set (never the test set)")
+    parser.add_argument("--show", choices=SHOWABLE, help="list every answer of this set (never check or test)")
     parser.add_argument("--test", action="store_true", help="add the test half's aggregates (not while tuning)")
-    parser.add_argument("--misses", action="store_true", help="with --test: list test disagreements by id")
+    parser.add_argument("--misses", action="store_true", help="list check (and with --test, test) misses by id")
     args = parser.parse_args(argv)
 
     bank = require_knowledge(args.knowledge).part(DrillBank)
     if args.show:
         show(bank, load(args.show))
         return 0
-    misses: list[str] = []
+    misses: dict[str, list[str]] = {name: [] for name in MISSES}
     for name in SETS if args.test else tuple(s for s in SETS if s != "test"):
         tally = Tally()
         for item in load(name):
             feedback = assess(bank.drills[item["drill"]], item["answer"])
             tally.add(item["rating"], feedback, item.get("signals"))
-            if name == "test" and feedback.rating != item["rating"]:
-                misses.append(f"{item['id']:<6} {item['drill']:<26} {item['rating']:<6} {feedback.rating}")
+            if name in misses and feedback.rating != item["rating"]:
+                misses[name].append(f"{item['id']:<6} {item['drill']:<26} {item['rating']:<6} {feedback.rating}")
         print("\n".join(tally.report(name)))
         print()
-    if args.test and args.misses:
-        print("test disagreements (id, drill, person, engine):")
-        print("\n".join(misses) or "none")
+    if args.misses:
+        for name in MISSES if args.test else MISSES[:1]:
+            print(f"{name} disagreements (id, drill, person, engine):")
+            print("\n".join(misses[name]) or "none")
     return 0
 
 
