@@ -93,6 +93,17 @@ STATEMENTS = [
     ("metrics", "not_stated", "You'll be measured on activation and retention."),
     ("metrics", "not_stated", "Write acceptance criteria and keep the Definition of Done."),
     ("metrics", "not_stated", "Experience defining OKRs and running customer interviews."),
+    ("metrics", "not_stated", "We don't have OKRs yet."),
+    ("metrics", "not_stated", "Drive outcomes, not output."),
+    ("metrics", "role", "Work with our agencies, and you will define the KPIs for each campaign."),
+    ("metrics", "pm", "Report progress against the targets the directors set for each release."),
+    ("customers", "role", "You are in contact with the clients every week to collect their needs."),
+    ("customers", "not_stated", "You love talking to customers and you know how to run interviews."),
+    (
+        "roadmap",
+        "pm",
+        "The PO gets requirements from the Product Manager of the client, which is responsible of the roadmap.",
+    ),
 ]
 
 
@@ -172,6 +183,26 @@ def test_a_heading_never_answers() -> None:
     assert read(RULES, ad).answers["customers"] == "not_stated"
 
 
+def test_a_statement_about_the_roadmap_outweighs_one_about_the_strategy() -> None:
+    ad = "Product Manager\n\nOur CEO sets the company vision. Within it, the growth roadmap is yours."
+    assert read(RULES, ad).answers["roadmap"] == "role"
+    assert read(RULES, "Product Manager\n\nOur CEO sets the company vision.").answers["roadmap"] == "pm"
+
+
+def test_a_semicolon_starts_a_new_statement() -> None:
+    ad = "Product Manager\n\nCompany OKRs are set by the leadership team; you own the OKRs of your squad."
+    reading = read(RULES, ad)
+    assert reading.answers["metrics"] == "shared"
+    assert len(reading.findings) == 2
+
+
+def test_the_ads_own_title_with_its_qualifier_is_this_role() -> None:
+    ad = "Principal Product Manager\n\nAs Principal Product Manager you will set the roadmap for ads."
+    assert read(RULES, ad).answers["roadmap"] == "role"
+    ad = "Associate Product Manager\n\nYou work for a Group Product Manager who owns the roadmap."
+    assert read(RULES, ad).answers["roadmap"] == "pm"
+
+
 def test_the_ads_own_title_is_this_role_and_other_titles_are_someone_else() -> None:
     ad = "Product Owner\n\nThe Product Owner owns the roadmap. Product Managers run the customer interviews."
     reading = read(RULES, ad)
@@ -246,11 +277,11 @@ def test_segments_join_wrapped_lines_and_keep_bullets_and_headings_apart() -> No
 def test_clauses_split_at_semicolons_colons_and_dashes() -> None:
     ad = "Discovery is the PM's job: she runs it; you join – sometimes."
     (sentence,) = split(ad)
-    assert [ad[a:b] for a, b in sentence.clauses] == [
-        "Discovery is the PM's job",
-        "she runs it",
-        "you join",
-        "sometimes.",
+    assert [(ad[c.start : c.end], c.statement) for c in sentence.clauses] == [
+        ("Discovery is the PM's job", 0),
+        ("she runs it", 0),
+        ("you join", 1),
+        ("sometimes.", 1),
     ]
 
 

@@ -174,26 +174,33 @@ class _Builder:
         questions: dict[str, QuestionCues] = {}
         for index, raw in enumerate(self.data["questions"]):
             path: PathKey = ("questions", index)
-            for t_index, topic in enumerate(raw["topics"]):
-                if topic not in synonym_words:
-                    self.problem(
-                        (*path, "topics", t_index),
-                        f"question '{raw['id']}': topic '{topic}' is not a synonym word"
-                        f"{did_you_mean(topic, sorted(synonym_words))} (words: {', '.join(sorted(synonym_words))})",
-                    )
+            words = [*raw["topics"], *raw.get("broader", ())]
+            for key in ("topics", "broader"):
+                for t_index, topic in enumerate(raw.get(key, ())):
+                    if topic not in synonym_words:
+                        self.problem(
+                            (*path, key, t_index),
+                            f"question '{raw['id']}': topic '{topic}' is not a synonym word"
+                            f"{did_you_mean(topic, sorted(synonym_words))} (words: {', '.join(sorted(synonym_words))})",
+                        )
             stances: list[tuple[Stance, Phrases]] = []
             for stance in STANCES:
                 own = raw.get(stance, [])
                 shared_name = _PATTERN_OF[stance]
                 shared = patterns[shared_name] if shared_name else []
-                compiled_own = self.phrases((*path, stance), own, raw["topics"])
-                compiled_shared = self.phrases(("patterns", shared_name), shared, raw["topics"]) if shared else None
+                compiled_own = self.phrases((*path, stance), own, words)
+                compiled_shared = self.phrases(("patterns", shared_name), shared, words) if shared else None
                 texts = compiled_own.texts + (compiled_shared.texts if compiled_shared else ())
                 stances.append((stance, Phrases(texts)))
             if raw["id"] in questions:
                 self.problem((*path, "id"), f"question '{raw['id']}' appears twice")
                 continue
-            questions[raw["id"]] = QuestionCues(raw["id"], frozenset(stem(t) for t in raw["topics"]), tuple(stances))
+            questions[raw["id"]] = QuestionCues(
+                raw["id"],
+                frozenset(stem(word) for word in raw["topics"]),
+                frozenset(stem(word) for word in raw.get("broader", ())),
+                tuple(stances),
+            )
         return tuple(questions.values())
 
     def non_product(self, role_types: set[str]) -> dict[str, NonProduct]:

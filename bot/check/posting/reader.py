@@ -6,16 +6,19 @@ How an ad is read, step by step (every phrase list is in ``knowledge/check-posti
 2. Boilerplate is set aside for the three questions: sections under headings such as "About us",
    "Benefits" or "Who you are"; a sentence with a marker such as "we offer" or "equal opportunity"
    together with the rest of its paragraph; and qualifications ("3+ years of experience with OKRs"),
-   which describe the candidate, not the job.
-3. In each clause, synonyms become one word: "user research" and "customer interviews" become
-   ``discovery``, "OKRs" and "north-star metric" become ``metrics``, "the Head of Product" becomes ``pm``
-   (someone other than this role) and "you", "your" or the ad's own title become ``you``.
+   which describe the candidate, not the job. Headings themselves never answer.
+3. In each clause, job titles and synonyms become one word each: "user research" and "customer
+   interviews" become ``discovery``, "talk to our travellers" ``contact``, "OKRs" ``metrics``, "the Head
+   of Product" ``pm`` (someone other than this role), and "you", "your" or the ad's own title ``you``.
 4. For each question whose topic the clause names, the question's patterns are tried in precedence
    order: nobody owns it, negation ("you won't own the roadmap"), shared, someone else (attribution:
-   "the PM, who owns the roadmap"), input only ("help shape"), this role. The first kind that matches
-   is what the clause says. Clauses about the future ("over time you may grow into ...") say nothing.
+   "the PM, who owns the roadmap"; never across a ``you``), input only ("help shape"), this role. The
+   first kind that matches is what the clause says. Clauses about the future ("over time you may grow
+   into ...") say nothing. Within one statement (a sentence, or a part of it after ';') the first
+   clause that says something wins: what follows a ':' or a dash elaborates it.
 5. Per question, the statements are combined: the answer most statements give wins, a tie is
-   ``shared``; "input only" counts only when nothing firmer is said, "nobody owns it" only when
+   ``shared``; statements about the topic itself outweigh those about a broader one (the roadmap over
+   the strategy); "input only" counts only when nothing firmer is said, "nobody owns it" only when
    nothing else is said; no statement at all is ``not_stated``.
 6. Context: the title named first, the company's headcount, the operating model and the kind of
    company, from every sentence except qualifications.
@@ -48,8 +51,8 @@ from bot.check.posting.rules import (
     ValueCues,
     synthetic,
 )
-from bot.check.posting.segments import Sentence, split
-from bot.drills.cues import Token, tokenize
+from bot.check.posting.segments import Clause, Sentence, split
+from bot.drills.cues import Token, stem, tokenize
 
 #: Quotes longer than this are cut to the clause, then to the words around the match.
 QUOTE_LIMIT = 160
@@ -61,6 +64,8 @@ _WORD_VALUES = {
     "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100, "dozen": 12,
 }  # fmt: skip
 _MULTIPLIERS = {"hundred": 100, "thousand": 1000, "k": 1000}
+#: Synonym phrases may use each other's words; more rounds than this would mean a loop in the lists.
+_MAX_PASSES = 4
 #: What a word that spells a synonym word becomes when no synonym phrase put it there.
 _BLANK = "-"
 #: A headcount this large is the number of users or customers, not of staff.
@@ -92,6 +97,8 @@ class Finding:
     #: The cue that matched, so a moderator can see which phrase to change.
     cue: str
     quote: Quote
+    #: About something broader than the topic ("the product strategy" for the roadmap).
+    broad: bool = False
 
     @property
     def answer(self) -> Answer:
@@ -139,8 +146,11 @@ class _Ad:
 
 @dataclass(frozen=True)
 class _Title:
+    """The ad's own title: which one, where it is named, and the word before it ("Senior", "Principal")."""
+
     cues: TitleCues | None
     hit_start: int
+    qualifier: str = ""
 
 
 def read(rules: PostingRules, text: str) -> Reading:
@@ -204,75 +214,108 @@ def _title(rules: PostingRules, ad: _Ad, sentences: Sequence[Sentence]) -> _Titl
         best: tuple[int, TitleCues] | None = None
         for cues in rules.titles:
             hit = cues.phrases.earliest(tokens)
-            if hit is not None and (best is None or tokens[hit.first].start < best[0]):
-                best = (tokens[hit.first].start, cues)
+            if hit is not None and (best is None or hit.first < best[0]):
+                best = (hit.first, cues)
         if best is not None:
-            return _Title(best[1], best[0])
+            first, cues = best
+            return _Title(cues, tokens[first].start, tokens[first - 1].raw if first else "")
     return _Title(None, -1)
 
 
 def _sentence_findings(rules: PostingRules, ad: _Ad, sentence: Sentence, title: _Title) -> list[Finding]:
-    """Per question, what the first clause that says anything about it says.
+    """Per statement and question, what the first clause that says anything about it says.
 
-    Later clauses of a sentence elaborate the first ("Lead discovery for your area: run user interviews
-    together with UX Research, talk to merchants"), so they do not outvote it. Headings name a section
-    or the job ("Product Manager, Local Discovery"); they never say who decides.
+    Clauses after ':' or a dash elaborate the one before ("Lead discovery for your area: run user
+    interviews together with UX Research"), so they do not outvote it; after ';' a new statement
+    starts. Headings name a section or the job ("Product Manager, Local Discovery"); they never say
+    who decides.
     """
     if sentence.heading:
         return []
-    found: dict[str, Finding] = {}
-    for start, end in sentence.clauses:
-        tokens = _canonical(rules, ad.tokens_in(start, end), title)
+    found: dict[tuple[int, str], Finding] = {}
+    for clause in sentence.clauses:
+        tokens = _canonical(rules, ad.tokens_in(clause.start, clause.end), title)
         if not tokens or rules.ignore.first(tokens):
             continue
         stems = {token.stem for token in tokens}
         for question in rules.questions:
-            if question.id in found or not question.topic_stems & stems:
+            if (clause.statement, question.id) in found or not (question.topic_stems | question.broader_stems) & stems:
                 continue
             stance, hit = _stance(question, tokens)
             if stance is None or hit is None:
                 continue
-            quote = _quote(ad, sentence, (start, end), tokens[hit.first].start, tokens[hit.last].end)
-            found[question.id] = Finding(question.id, stance, hit.cue, quote)
+            quote = _quote(ad, sentence, clause, tokens[hit.first].start, tokens[hit.last].end)
+            broad = not any(t.stem in question.topic_stems for t in tokens[hit.first : hit.last + 1])
+            found[clause.statement, question.id] = Finding(question.id, stance, hit.cue, quote, broad)
     return list(found.values())
 
 
 def _stance(question: QuestionCues, tokens: Sequence[Token]) -> tuple[Stance | None, Hit | None]:
+    """The first kind of statement (in precedence order) with a match in the clause.
+
+    "Someone else decides" never holds across this role: in "work with agencies, and you will define
+    the metrics" the one who defines is the one named last, so such a match is passed over.
+    """
+    you = stem(SELF)
     for stance, phrases in question.stances:
-        hit = phrases.first(tokens)
-        if hit is not None:
+        for hit in phrases.hits(tokens):
+            if stance == "pm" and any(t.stem == you for t in tokens[hit.first + 1 : hit.last]):
+                continue
             return stance, hit
     return None, None
 
 
 def _canonical(rules: PostingRules, tokens: list[Token], title: _Title) -> list[Token]:
-    """The clause's tokens with every synonym phrase, and every job title, replaced by one word."""
+    """The clause's tokens with every job title and every synonym phrase replaced by one word.
+
+    All lists are matched together: where phrases overlap, the one starting first wins, then the
+    longest, then the one listed first. This repeats until nothing changes, so a phrase can use another
+    list's word ("talk ... to ... users" once "customers" has become ``users``). A word left as written
+    that spells one of these words ("contact" in "point of contact") is blanked: the word must mean
+    only what its phrases say.
+    """
     if not tokens:
         return tokens
-    candidates: list[tuple[int, int, str]] = []
+    made: set[int] = set()
+    spans: list[tuple[int, int, str]] = []
     for cues in rules.titles:
         for hit in cues.phrases.hits(tokens):
-            word = SELF if _names_this_job(tokens, hit, cues, title) else OTHERS
-            candidates.append((hit.first, hit.last, word))
-    for word, phrases in rules.synonyms:
-        candidates.extend((hit.first, hit.last, word) for hit in phrases.hits(tokens))
-    candidates.sort(key=lambda c: (c[0], -(c[1] - c[0])))
+            spans.append((hit.first, hit.last, SELF if _names_this_job(tokens, hit, cues, title) else OTHERS))
+    for _ in range(_MAX_PASSES):
+        for word, phrases in rules.synonyms:
+            spans.extend((hit.first, hit.last, word) for hit in phrases.hits(tokens))
+        spans = [span for span in spans if not _no_change(tokens, span, made)]
+        if not spans:
+            break
+        tokens = _replace(tokens, spans, made)
+        spans = []
+    return [
+        Token(_BLANK, _BLANK, t.start, t.end) if t.stem in rules.reserved and id(t) not in made else t for t in tokens
+    ]
+
+
+def _no_change(tokens: Sequence[Token], span: tuple[int, int, str], made: set[int]) -> bool:
+    """A span that would put a word in place of itself ("users" matched again by ``user*``)."""
+    first, last, word = span
+    return first == last and id(tokens[first]) in made and tokens[first].raw == word
+
+
+def _replace(tokens: list[Token], spans: list[tuple[int, int, str]], made: set[int]) -> list[Token]:
+    """Each span (first and last token, word) by one token, noted in ``made``; where spans overlap, the
+    earliest, then the longest, then the first listed wins."""
+    spans.sort(key=lambda c: (c[0], -(c[1] - c[0])))
     result: list[Token] = []
     position = 0
-    for first, last, word in candidates:
+    for first, last, word in spans:
         if first < position:
             continue
-        result.extend(_plain(rules, tokens[position:first]))
-        result.append(synthetic(word, tokens[first : last + 1]))
+        result.extend(tokens[position:first])
+        token = synthetic(word, tokens[first : last + 1])
+        made.add(id(token))
+        result.append(token)
         position = last + 1
-    result.extend(_plain(rules, tokens[position:]))
+    result.extend(tokens[position:])
     return result
-
-
-def _plain(rules: PostingRules, tokens: Sequence[Token]) -> list[Token]:
-    """Words left as written; one that spells a synonym word ("contact" in "point of contact") is blanked,
-    because that word must mean only what its phrases say."""
-    return [Token(_BLANK, _BLANK, t.start, t.end) if t.stem in rules.reserved else t for t in tokens]
 
 
 def _names_this_job(tokens: Sequence[Token], hit: Hit, cues: TitleCues, title: _Title) -> bool:
@@ -281,17 +324,21 @@ def _names_this_job(tokens: Sequence[Token], hit: Hit, cues: TitleCues, title: _
         return True
     if title.cues is None or cues.value != title.cues.value or cues.role_type != title.cues.role_type:
         return False
-    plural = tokens[hit.last].raw.endswith("s")
-    before = tokens[hit.first - 1].raw if hit.first > 0 else ""
-    return not plural and before in _SELF_DETERMINERS
+    if tokens[hit.last].raw.endswith("s"):
+        return False  # "our Product Managers": others
+    before = [t.raw for t in tokens[max(0, hit.first - 2) : hit.first]]
+    if before and before[-1] in _SELF_DETERMINERS:
+        return True  # "the PO will ...", "as Product Owner"
+    # "as Principal Product Manager" in an ad for a Principal Product Manager
+    return len(before) == 2 and before[1] == title.qualifier and before[0] in _SELF_DETERMINERS
 
 
-def _quote(ad: _Ad, sentence: Sentence, clause: tuple[int, int], start: int, end: int) -> Quote:
+def _quote(ad: _Ad, sentence: Sentence, clause: Clause, start: int, end: int) -> Quote:
     """The sentence, or if it is long the clause, or if that is long the words around the match."""
-    for low, high in ((sentence.start, sentence.end), clause):
+    for low, high in ((sentence.start, sentence.end), (clause.start, clause.end)):
         if high - low <= QUOTE_LIMIT:
             return Quote(low, high, ad.text[low:high], low > sentence.start, high < sentence.end)
-    low, high = clause
+    low, high = clause.start, clause.end
     spare = max(QUOTE_LIMIT - (end - start), 0)
     begin = max(low, start - spare // 3)
     finish = min(high, end + spare - (start - begin))
@@ -313,8 +360,11 @@ def _strip_span(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 def _combine(findings: Sequence[Finding]) -> tuple[Answer, tuple[Quote, ...]]:
-    """Most statements win and a tie is shared; "input only" and "nobody owns it" are fall-backs."""
+    """Most statements win and a tie is shared; statements about the topic itself outweigh broader ones;
+    "input only" and "nobody owns it" are fall-backs."""
     firm = [f for f in findings if f.stance not in ("input", "nobody")]
+    if any(not f.broad for f in firm):
+        firm = [f for f in firm if not f.broad]
     if firm:
         counts = Counter(f.answer for f in firm)
         top = max(counts.values())

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
-from bot.drills.cues import Cue, Token, compile_cue, stem
+from bot.drills.cues import Cue, Step, Token, compile_cue, is_number, stem
 from bot.knowledge.base import Origin
 
 QUESTIONS = ("roadmap", "customers", "metrics")
@@ -51,21 +51,31 @@ class Hit:
 
 
 class Phrases:
-    """Compiled cues with an index by first word; searching a token list yields every match."""
+    """Compiled cues, each indexed by one of its words, so a clause only tries the cues that can match it.
+
+    A cue can only match where every one of its steps accepts some word, so each cue is filed under one
+    step (the one with the fewest alternatives, whole words preferred over prefixes): its words, or the
+    first two letters of its prefixes. Topic words such as ``roadmap`` are rare, which makes most cues
+    cheap to rule out.
+    """
 
     def __init__(self, texts: Iterable[str]) -> None:
         self.texts = tuple(texts)
         self.cues = tuple(compile_cue(text) for text in self.texts)
-        by_stem: dict[str, list[Cue]] = {}
-        scan: list[Cue] = []
-        for cue in self.cues:
-            first = cue.steps[0]
-            if first.prefixes or first.number:
-                scan.append(cue)
-            for word in first.stems:
-                by_stem.setdefault(word, []).append(cue)
-        self._by_stem = {word: tuple(cues) for word, cues in by_stem.items()}
-        self._scan = tuple(scan)
+        by_stem: dict[str, list[int]] = {}
+        by_start: dict[str, list[int]] = {}
+        numbers: list[int] = []
+        for index, cue in enumerate(self.cues):
+            step = min(cue.steps, key=_selectivity)
+            if step.number:
+                numbers.append(index)
+            for word in step.stems:
+                by_stem.setdefault(word, []).append(index)
+            for prefix in step.prefixes:
+                by_start.setdefault(prefix[:_START], []).append(index)
+        self._by_stem = by_stem
+        self._by_start = by_start
+        self._numbers = tuple(numbers)
 
     def __bool__(self) -> bool:
         return bool(self.cues)
@@ -74,16 +84,16 @@ class Phrases:
         """Every match of every cue, in cue order, each cue's matches left to right."""
         if not tokens:
             return []
-        candidates: dict[int, Cue] = {}
+        candidates: set[int] = set()
         for token in tokens:
-            for cue in self._by_stem.get(token.stem, ()):
-                candidates.setdefault(id(cue), cue)
-        for cue in self._scan:
-            candidates.setdefault(id(cue), cue)
-        order = {id(cue): i for i, cue in enumerate(self.cues)}
+            candidates.update(self._by_stem.get(token.stem, ()))
+            for start in {token.raw[:_START], token.stem[:_START], token.raw[:1], token.stem[:1]}:
+                candidates.update(self._by_start.get(start, ()))
+        if self._numbers and any(is_number(token) for token in tokens):
+            candidates.update(self._numbers)
         found: list[Hit] = []
-        for cue in sorted(candidates.values(), key=lambda c: order[id(c)]):
-            found.extend(_all_hits(cue, tokens))
+        for index in sorted(candidates):
+            found.extend(_all_hits(self.cues[index], tokens))
         return found
 
     def first(self, tokens: Sequence[Token]) -> Hit | None:
@@ -96,6 +106,17 @@ class Phrases:
         """The match that starts first in ``tokens`` (the longest one where two start together)."""
         hits = self.hits(tokens)
         return min(hits, key=lambda h: (h.first, -h.last)) if hits else None
+
+
+#: Prefix cues are filed under this many first letters (a one-letter prefix under its one letter).
+_START = 2
+
+
+def _selectivity(step: Step) -> tuple[int, int]:
+    """Lower is better for filing a cue: whole words before prefixes, few alternatives before many."""
+    if step.number and not step.stems and not step.prefixes:
+        return (2, 0)
+    return (1 if step.prefixes or step.number else 0, len(step.stems) + len(step.prefixes))
 
 
 def _all_hits(cue: Cue, tokens: Sequence[Token]) -> Iterable[Hit]:
@@ -125,6 +146,8 @@ class QuestionCues:
     id: str
     #: The synonym words that mean this question's topic, as the stems the tokens carry.
     topic_stems: frozenset[str]
+    #: Words for something broader (the strategy for the roadmap), outweighed by the topic itself.
+    broader_stems: frozenset[str]
     stances: tuple[tuple[Stance, Phrases], ...]
 
 

@@ -22,10 +22,19 @@ _BULLET = re.compile(r"[-•*·–—●▪►✓✔+>]\s+|\d{1,2}[.)]\s+")
 _ENDS_SENTENCE = re.compile(r"[.!?:;…][\"'”’)\]]*$")
 _TITLE_SEPARATOR = re.compile(r"\s[|·]\s")
 _SENTENCE_END = re.compile(r"[.!?…]+[\"'”’)\]]*(\s+)")
-_CLAUSE_BREAK = re.compile(r";\s*|:\s+|\s[–—-]{1,2}\s")
+_CLAUSE_BREAK = re.compile(r"(;)\s*|:\s+|\s[–—-]{1,2}\s")
 _ABBREVIATIONS = frozenset(
     {"e.g", "i.e", "eg", "ie", "approx", "incl", "vs", "mr", "ms", "mrs", "dr", "no", "nr", "st", "min", "max"}
 )
+
+
+@dataclass(frozen=True)
+class Clause:
+    start: int
+    end: int
+    #: Clauses after a ';' start a new statement; those after ':' or a dash go on with the one before
+    #: ("Lead discovery for your area: run the interviews ...").
+    statement: int
 
 
 @dataclass(frozen=True)
@@ -40,7 +49,7 @@ class Sentence:
     heading: bool
     #: The sentence cut at ';', ':', and spaced dashes, so "the PM owns the roadmap; you own the backlog"
     #: is read as two statements.
-    clauses: tuple[tuple[int, int], ...]
+    clauses: tuple[Clause, ...]
 
 
 def split(text: str) -> list[Sentence]:
@@ -127,14 +136,15 @@ def _sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return [(s, e) for s, e in (_strip(text, s, e) for s, e in spans) if s < e]
 
 
-def _clauses(text: str, start: int, end: int) -> tuple[tuple[int, int], ...]:
-    spans = []
-    begin = start
+def _clauses(text: str, start: int, end: int) -> tuple[Clause, ...]:
+    clauses = []
+    begin, statement = start, 0
     for match in _CLAUSE_BREAK.finditer(text, start, end):
-        spans.append((begin, match.start()))
+        clauses.append(Clause(*_strip(text, begin, match.start()), statement))
         begin = match.end()
-    spans.append((begin, end))
-    return tuple((s, e) for s, e in (_strip(text, s, e) for s, e in spans) if s < e)
+        statement += 1 if match.group(1) else 0
+    clauses.append(Clause(*_strip(text, begin, end), statement))
+    return tuple(clause for clause in clauses if clause.start < clause.end)
 
 
 def _strip(text: str, start: int, end: int) -> tuple[int, int]:
