@@ -43,6 +43,7 @@ STATEMENTS = [
     ("roadmap", "shared", "Work with the Group PM to define the roadmap for your area."),
     ("roadmap", "shared", "Contribute to the product roadmap."),
     ("roadmap", "shared", "Help shape the product strategy."),
+    ("roadmap", "role", "The successful candidate reports to the CTO. He/she will own the roadmap."),
     ("roadmap", "not_stated", "Help deliver the roadmap by keeping the backlog ordered."),
     ("roadmap", "not_stated", "Turn the roadmap into user stories."),
     ("roadmap", "not_stated", "Over time you may grow into owning the roadmap."),
@@ -178,6 +179,17 @@ def test_later_clauses_of_a_sentence_elaborate_the_first() -> None:
     assert read(RULES, ad).answers["customers"] == "role"
 
 
+def test_a_list_of_short_lines_is_a_list_of_duties_not_of_headings() -> None:
+    ad = (
+        "Product Owner\n\nResponsibilities\nOwn the roadmap\nTalk to customers every week\nDefine the KPIs\n\n"
+        "What we offer\nA good salary"
+    )
+    reading = read(RULES, ad)
+    assert reading.answers == {"roadmap": "role", "customers": "role", "metrics": "role"}
+    # the last line stands alone before nothing, like a heading: harmless, headings only stop answering
+    assert [s.heading for s in split(ad)] == [False, False, False, False, False, False, True]
+
+
 def test_a_heading_never_answers() -> None:
     ad = "Product Manager, Local Discovery\n\nYou own the roadmap."
     assert read(RULES, ad).answers["customers"] == "not_stated"
@@ -255,6 +267,7 @@ def test_context(key: str, expected: str | None, ad: str) -> None:
         ("Business Analyst – Claims IT. Document requirements.", "business-analyst"),
         ("Delivery Manager. Keep releases boring.", "delivery-manager"),
         ("Product Marketing Manager. Own positioning.", "other"),
+        ("Senior Product Designer. Work with the Product Manager.", "other"),
         ("Product Owner / Business Analyst. Own the backlog.", "product"),
     ],
 )

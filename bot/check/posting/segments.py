@@ -45,7 +45,8 @@ class Sentence:
     end: int
     #: Which paragraph (run of lines without a blank line) the sentence is in, counted from 0.
     paragraph: int
-    #: A stand-alone short line without a full stop: "About us", "What you'll do:", the title line.
+    #: A stand-alone short line without a full stop, before a paragraph or a list: "About us",
+    #: "What you'll do:", a title line.
     heading: bool
     #: The sentence cut at ';', ':', and spaced dashes, so "the PM owns the roadmap; you own the backlog"
     #: is read as two statements.
@@ -53,14 +54,23 @@ class Sentence:
 
 
 def split(text: str) -> list[Sentence]:
-    """Every sentence of ``text`` in order; whitespace-only text has none."""
-    sentences: list[Sentence] = []
+    """Every sentence of ``text`` in order; whitespace-only text has none.
+
+    A short stand-alone line is a heading only if it ends with ':' or what follows is not another such
+    line: in a list of short lines without bullets ("Own the roadmap", "Talk to customers") every line
+    is a duty, not a heading.
+    """
+    units = []
     for paragraph, lines in enumerate(_paragraphs(text)):
         for start, end, alone in _units(text, lines):
             parts = _sentences(text, start, end)
-            heading = alone and len(parts) == 1 and _is_heading(text[start:end])
-            for s_start, s_end in parts:
-                sentences.append(Sentence(s_start, s_end, paragraph, heading, _clauses(text, s_start, s_end)))
+            units.append((paragraph, parts, alone and len(parts) == 1 and _is_heading(text[start:end])))
+    sentences: list[Sentence] = []
+    for index, (paragraph, parts, short) in enumerate(units):
+        following_short = index + 1 < len(units) and units[index + 1][2]
+        heading = short and (text[parts[0][1] - 1] == ":" or not following_short)
+        for s_start, s_end in parts:
+            sentences.append(Sentence(s_start, s_end, paragraph, heading, _clauses(text, s_start, s_end)))
     return sentences
 
 
