@@ -253,6 +253,10 @@ def test_the_ads_own_title_is_this_role_and_other_titles_are_someone_else() -> N
         ("kind", "other", "Product Owner\nWe are a non-profit helping refugees."),
         ("kind", "bigtech", "Product Manager\nOur products are used by billions of people."),
         ("kind", "eu-saas", "Product Owner\nWe build software for banks across Europe."),
+        ("kind", "eu-saas", "Product Owner – Banking Platform\nFinly builds software for banks across Europe."),
+        ("kind", None, "Product Owner\nWe offer private health insurance and 8 bank holidays."),
+        ("kind", "enterprise", "Product Owner – Billing | TelcoNord, 12,000 staff"),
+        ("kind", "other", "Product Owner\nA US software company with annual revenue of $2 billion."),
     ],
 )
 def test_context(key: str, expected: str | None, ad: str) -> None:

@@ -158,6 +158,7 @@ class _Builder:
             kinds=KindCues(
                 anywhere=self.value_cues(("company_kind", "anywhere"), data["company_kind"]["anywhere"]),
                 earliest=self.value_cues(("company_kind", "earliest"), data["company_kind"]["earliest"]),
+                excluded=self.phrases(("company_kind", "not"), data["company_kind"]["not"]),
                 european=self.phrases(("company_kind", "european"), data["company_kind"]["european"]),
             ),
             non_product=non_product,

@@ -406,16 +406,7 @@ def _size(rules: PostingRules, ad: _Ad, sentences: Sequence[Sentence]) -> tuple[
     size = rules.size
     for sentence in sentences:
         tokens = ad.tokens_in(sentence.start, sentence.end)
-        hits = size.headcount.hits(tokens)
-        if not hits:
-            continue
-        excluded = size.not_headcount.hits(tokens)
-        for hit in sorted(hits, key=lambda h: h.first):
-            if any(
-                e.first <= hit.last and hit.first <= e.last and not hit.first <= e.first <= e.last <= hit.last
-                for e in excluded
-            ):
-                continue
+        for hit in sorted(_hits(size.headcount, size.not_headcount, tokens), key=lambda h: h.first):
             people = _number(tokens, hit)
             if people is None or people >= _NOT_A_HEADCOUNT:
                 continue
@@ -468,29 +459,50 @@ def _first_value(entries: Sequence[ValueCues], ad: _Ad, sentences: Sequence[Sent
 
 
 def _kind(rules: PostingRules, ad: _Ad, sentences: Sequence[Sentence]) -> tuple[str, Quote] | None:
+    """The kind of company: a startup or big tech wherever the ad says so; otherwise whatever the ad
+    names first (a company describes itself before its customers), headings only if the text is silent."""
     assert rules.kinds is not None
     kinds = rules.kinds
-    found = _first_value(kinds.anywhere, ad, sentences)
-    if found is not None:
-        return found
-    best: tuple[int, ValueCues, Quote] | None = None
-    for entry in kinds.earliest:
+    for entry in kinds.anywhere:
         for sentence in sentences:
-            tokens = ad.tokens_in(sentence.start, sentence.end)
-            hit = entry.phrases.earliest(tokens)
-            if hit is not None:
-                position = tokens[hit.first].start
-                if best is None or position < best[0]:
-                    best = (position, entry, ad.quote(sentence))
-                break
-    if best is None:
-        return None
-    _, entry, quote = best
-    if entry.outside_europe is not None and not any(
-        kinds.european.first(ad.tokens_in(s.start, s.end)) for s in sentences
-    ):
-        return entry.outside_europe, quote
-    return entry.value, quote
+            if _hits(entry.phrases, kinds.excluded, ad.tokens_in(sentence.start, sentence.end)):
+                return entry.value, ad.quote(sentence)
+    for group in ([s for s in sentences if not s.heading], [s for s in sentences if s.heading]):
+        best: tuple[int, ValueCues, Quote] | None = None
+        for entry in kinds.earliest:
+            for sentence in group:
+                tokens = ad.tokens_in(sentence.start, sentence.end)
+                hits = _hits(entry.phrases, kinds.excluded, tokens)
+                if hits:
+                    position = tokens[min(hit.first for hit in hits)].start
+                    if best is None or position < best[0]:
+                        best = (position, entry, ad.quote(sentence))
+                    break
+        if best is not None:
+            _, entry, quote = best
+            if entry.outside_europe is not None and not any(
+                kinds.european.first(ad.tokens_in(s.start, s.end)) for s in sentences
+            ):
+                return entry.outside_europe, quote
+            return entry.value, quote
+    return None
+
+
+def _hits(phrases: Phrases, excluded: Phrases, tokens: Sequence[Token]) -> list[Hit]:
+    """The matches of ``phrases`` that no ``excluded`` phrase overlaps ("health insurance" is not an
+    insurer); an excluded phrase inside a match does not count ("we are a team of 45" is a headcount)."""
+    hits = phrases.hits(tokens)
+    if not hits:
+        return hits
+    spans = excluded.hits(tokens)
+    return [
+        hit
+        for hit in hits
+        if not any(
+            e.first <= hit.last and hit.first <= e.last and not hit.first <= e.first <= e.last <= hit.last
+            for e in spans
+        )
+    ]
 
 
 __all__ = ["QUESTIONS", "Finding", "Quote", "Reading", "read"]

@@ -207,6 +207,8 @@ class KindCues:
     #: Otherwise the one whose phrase comes first in the ad decides (a company describes itself before
     #: it names its customers).
     earliest: tuple[ValueCues, ...]
+    #: Phrases that look like a kind of company but are not ("health insurance", "bank holidays").
+    excluded: Phrases
     european: Phrases
 
 
