@@ -61,7 +61,7 @@ def test_text_reading_from_a_file(tmp_path: Path) -> None:
     done = pmpo("--posting", str(ad))
     assert done.returncode == 0, done.stderr.decode()
     out = done.stdout.decode()
-    assert out.startswith("What the ad says:\n  roadmap: not stated in the ad\n")
+    assert out.startswith("What the ad says:\n  Roadmap: not stated in the ad\n")
     assert "  Customers: this role\n    “You talk to customers every week.”\n" in out
     assert "Not in the ad (assumed): size=51-500, model=unsure, kind=other" in out
     assert "Verdict: Ask before you accept (ask-before-you-accept)" in out

@@ -76,7 +76,9 @@ def as_text(content: CheckContent, judged: PostingVerdict) -> str:
     for question, answer in reading.answers.items():
         check_question = content.question(question)
         choice = check_question.choice(judged.answers[question]) if check_question else None
-        label = choice.short if choice is not None and answer != "not_stated" else f"{question}: {NOT_STATED}"
+        label = (
+            choice.short if choice is not None and answer != "not_stated" else f"{question.capitalize()}: {NOT_STATED}"
+        )
         lines.append(f"  {label}")
         lines += [f"    “{quote.shown()}”" for quote in reading.evidence[question]]
     context = ", ".join(f"{key}={value}" for key, value in reading.context.items())
