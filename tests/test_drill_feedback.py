@@ -232,6 +232,20 @@ def test_buzzwords_without_evidence_are_weak_but_one_real_example_makes_it_mixed
     assert example.rating == "mixed"
 
 
+@pytest.mark.parametrize(
+    ("drill_id", "signal", "slogan", "plain"),
+    [
+        ("success-metrics-outcomes", "outcome-not-output", "My squad is outcome-driven.", "My squad tracks outcomes."),
+        ("roadmap-decisions", "customer-and-market-evidence", "Customer-obsessed, data-driven.", "Customers told us."),
+        ("diff-in-your-words", "pm-scope", "I am a strategic thinker.", "The PM sets the strategy."),
+    ],
+)
+def test_a_buzzword_is_not_a_signal(drill_id: str, signal: str, slogan: str, plain: str) -> None:
+    """The rubric: a buzzword counts only when something concrete stands behind it, so its words are no evidence."""
+    assert signal not in {f.id for f in assess(drill(drill_id), slogan).signals_found}
+    assert signal in {f.id for f in assess(drill(drill_id), plain).signals_found}
+
+
 def test_execution_only_with_one_signal_is_weak() -> None:
     answer = (
         "I started using Copilot to draft user stories and acceptance criteria, automated our sprint report in "

@@ -10,6 +10,9 @@ Every verdict can be traced to words in the answer. The engine combines
   execution-only vocabulary (backlog, ceremonies, tickets, stakeholders) and buzzwords;
 * the drill's **red flags**, drill-specific weak patterns.
 
+A buzzword is never evidence: its words are blanked out before signals and detectors look, so
+"outcome-driven" is no outcome metric and "customer-obsessed" no customer evidence.
+
 The rating follows the rubric a person rates practice answers by (``bench/practice_rubric.md``), so a
 member can check it against the feedback they see:
 
@@ -148,6 +151,25 @@ BUZZWORD_CUES = (
     "excited",
     "motivat*",
     "dream*",
+    "impact driven/focused",
+    "data informed",
+    "feedback loop*",
+    "ladder* up",
+    "foster*",
+    "status quo",
+    "strategic thinker",
+    "big picture thinker",
+    "curiosity",
+    "empathy",
+    "by nature",
+    "delight*",
+    "frictionless",
+    "seamless*",
+    "world class",
+    "cutting edge",
+    "growth mindset",
+    "move the needle",
+    "wow*",
 )
 #: Where a story comes from outside product work (teaching, a restaurant, a ward), in the member's words.
 OUTSIDE_PRODUCT_CUES = (
@@ -164,6 +186,8 @@ _JOB_FIGURES = frozenset(
 )
 _RATE_WORDS = frozenset({"a", "an", "per", "every", "each"})
 _CALENDAR_YEAR = re.compile(r"^(19|20)\d\d$")
+#: What a blanked-out word reads as: no cue word, number or negation looks like it.
+_BLANK = "_"
 
 
 @dataclass(frozen=True)
@@ -285,10 +309,27 @@ def judges_execution(drill: Drill) -> bool:
     return "owned-decision" in drill.expects or "outcome-metric" in drill.expects
 
 
+def _spans(cues: tuple[str, ...], tokens: list[Token]) -> list[tuple[int, int]]:
+    """The character span of each cue that matches, one per cue, in the order the answer uses them."""
+    return sorted(span for cue in cues if (span := compile_cue(cue).search(tokens)) is not None)
+
+
 def _terms(cues: tuple[str, ...], tokens: list[Token], text: str) -> list[str]:
     """The answer's words for each cue that matches, one per cue, in the order the answer uses them."""
-    spans = sorted(span for cue in cues if (span := compile_cue(cue).search(tokens)) is not None)
-    return [text[start:end] for start, end in spans]
+    return [text[start:end] for start, end in _spans(cues, tokens)]
+
+
+def without_buzzwords(tokens: list[Token]) -> list[Token]:
+    """``tokens`` with every buzzword's words blanked out, so no signal or detector can quote them.
+
+    A buzzword is not a signal (the rubric): "outcome-driven" is not an outcome and "customer-obsessed" is
+    not customer evidence. The blanked words keep their place, so no new phrase forms across the gap.
+    """
+    spans = _spans(BUZZWORD_CUES, tokens)
+    return [
+        Token(_BLANK, _BLANK, t.start, t.end) if any(start <= t.start < end for start, end in spans) else t
+        for t in tokens
+    ]
 
 
 def strong_at(drill: Drill) -> int:
@@ -301,7 +342,7 @@ _Pattern = tuple[Finding, str]
 
 
 def _disqualifying(
-    drill: Drill, tokens: list[Token], text: str, found: int, general: dict[str, str | None]
+    drill: Drill, tokens: list[Token], text: str, found: int, general: dict[str, str | None], buzzwords: list[str]
 ) -> list[_Pattern]:
     """Patterns that stop an answer from being strong, and with one signal or none make it weak."""
     patterns: list[_Pattern] = []
@@ -319,7 +360,6 @@ def _disqualifying(
         if evidence is not None:
             finding = Finding(flag.id, flag.name, f"“{evidence}”: {flag.why}")
             patterns.append((finding, f"Rework “{evidence}”: {flag.why}"))
-    buzzwords = _terms(BUZZWORD_CUES, tokens, text)
     if len(buzzwords) >= BUZZWORDS and general["numbers"] is None and general["owned-decision"] is None:
         quoted = ", ".join(f"“{word}”" for word in buzzwords[:QUOTED_BUZZWORDS])
         detail = f"{quoted}: adjectives and slogans with no figure and no decision of yours behind them."
@@ -344,7 +384,9 @@ def _capping(drill: Drill, tokens: list[Token], text: str, general: dict[str, st
 def assess(drill: Drill, answer: str) -> Feedback:
     """Judge ``answer`` to ``drill``; pure and deterministic, so the same answer always gets the same verdict."""
     text = answer.strip()
-    tokens = tokenize(text)
+    all_tokens = tokenize(text)
+    buzzwords = _terms(BUZZWORD_CUES, all_tokens, text)
+    tokens = without_buzzwords(all_tokens)
     found: list[Finding] = []
     missing: list[Finding] = []
     signal_tips: list[str] = []
@@ -357,7 +399,7 @@ def assess(drill: Drill, answer: str) -> Feedback:
             signal_tips.append(signal.tip)
 
     general = {key: detector.find(tokens, text) for key, detector in GENERAL.items()}
-    disqualifying = _disqualifying(drill, tokens, text, len(found), general)
+    disqualifying = _disqualifying(drill, tokens, text, len(found), general, buzzwords)
     capping = _capping(drill, tokens, text, general)
     rating: Rating
     if not found or (len(found) <= 1 and disqualifying):
