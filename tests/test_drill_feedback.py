@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.drills.content import Drill, DrillBank
-from bot.drills.cues import CueError, compile_cue, tokenize
+from bot.drills.cues import CONCEPTS, CueError, compile_cue, tokenize
 from bot.drills.feedback import assess
 from bot.knowledge.loader import require_knowledge
 from tests.helpers import SHIPPED_KNOWLEDGE
@@ -285,6 +285,30 @@ def test_cues_match_word_forms_spellings_and_contractions() -> None:
 @pytest.mark.parametrize(
     ("cue", "text", "matches"),
     [
+        ("i .. @stop", "I struck it from the plan", True),
+        ("i .. @stop", "I pulled it before anyone started", True),
+        ("i .. @stop", "I moved it", False),
+        ("@talk ... @people", "I phoned about forty patients", True),
+        ("would/will not .. @pay", "they wouldn't fund it", True),
+        ("@stop/freeze it", "freeze it", True),
+        ("@stop/freeze it", "move it", False),
+    ],
+)
+def test_a_word_group_is_written_once_and_matches_any_of_its_words(cue: str, text: str, matches: bool) -> None:
+    assert (compile_cue(cue).search(tokenize(text)) is not None) is matches
+
+
+def test_every_word_group_compiles_names_distinct_words_and_is_listed_for_moderators() -> None:
+    schema = (SHIPPED_KNOWLEDGE.parent / "bot" / "knowledge" / "schemas" / "drills.schema.json").read_text()
+    for name, words in CONCEPTS.items():
+        assert len(words) == len(set(words)), name
+        assert compile_cue(f"@{name}").steps[0].prefixes or compile_cue(f"@{name}").steps[0].stems
+        assert f"@{name}" in schema, f"the schema's description of cues does not list @{name}"
+
+
+@pytest.mark.parametrize(
+    ("cue", "text", "matches"),
+    [
         ("i .. decided", "I then decided", True),
         ("i .. decided", "I never decided", False),
         ("talk* to customer*", "I haven't talked to customers", False),
@@ -312,6 +336,7 @@ def test_evidence_is_quoted_from_the_original_text() -> None:
         ("kill .. ... bet", "two gaps in a row"),
         ("don't pitch", "spell out contractions"),
         ("  ", "empty"),
+        ("i .. @halt", "no word group '@halt'; the groups are @stop"),
     ],
 )
 def test_malformed_cues_explain_themselves(cue: str, message: str) -> None:

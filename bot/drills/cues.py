@@ -7,6 +7,9 @@ A cue is written in the drill YAML by people who are not programmers, so it is d
 * ``a/b/c`` matches any one of the words (single words only: write one cue per phrase);
 * ``word*`` matches any word starting with ``word``;
 * ``#`` matches any number, in digits ("15", "46k", "30%") or words ("twelve", "a dozen");
+* ``@name`` matches any word of a shared word group (:data:`CONCEPTS`), written once for every drill:
+  ``i .. @stop`` matches "I killed", "I shelved", "I struck it", "I pulled the plug"; it can be one of
+  the alternatives (``@stop/freeze``);
 * ``..`` lets up to 2 words sit in between, ``...`` up to 4 ("I ... killed" matches "I then killed");
 * a negation cancels a match: gaps never skip "not", "never" or "no", and a match right after one does not
   count, so "I .. decided" misses "I never decided" and "talked to customers" misses "haven't talked to
@@ -24,6 +27,7 @@ from functools import cache
 
 _TOKEN = re.compile(r"\d+(?:[.,]\d+)*[a-z]*|[a-z]+(?:'[a-z]+)?|[%$€£]")
 _CUE_WORD = re.compile(r"^[a-z0-9%$€£]+\*?$")
+_CONCEPT = re.compile(r"^@[a-z]+$")
 #: Spelled-out numbers that count as a figure ("one" is left out: "no one", "one of").
 # fmt: off
 NUMBER_WORDS = frozenset({
@@ -43,6 +47,46 @@ SMALL_GAP = 2
 LARGE_GAP = 4
 #: Words a gap never skips and a match may not follow: "I haven't killed anything" shows no decision.
 NEGATIONS = frozenset({"not", "never", "no"})
+
+
+# fmt: off
+#: Word groups a cue names with ``@name``: one list per idea, so a synonym added here helps every drill
+#: that uses the idea instead of the one answer that happened to use it. Words follow cue syntax.
+CONCEPTS: dict[str, tuple[str, ...]] = {
+    # stopping or taking something off a plan
+    "stop": (
+        "kill*", "stop*", "drop*", "cut", "cuts", "cutting", "shelv*", "cancel*", "scrap*", "strike", "struck",
+        "axe*", "ditch*", "binned", "park*", "paus*", "postpon*", "sunset*", "descop*", "depriorit*", "halt*",
+        "abandon*", "froze", "frozen", "freez*", "nix*", "pulled", "shut", "veto*", "reject*", "declin*",
+    ),
+    # talking with the people a product serves
+    "talk": (
+        "talk*", "spoke", "speak*", "call", "called", "calls", "calling", "phon*", "rang", "interview*", "visit*",
+        "met", "meet*", "ask*", "survey*", "chat*", "shadow*", "sat", "listen*", "conversation*", "heard",
+    ),
+    # the people a product serves, named generically
+    "people": (
+        "customer*", "user*", "client*", "account*", "buyer*", "prospect*", "people", "member*", "patient*",
+        "shopper*", "subscriber*", "tenant*", "consumer*", "merchant*", "seller*", "household*", "famil*",
+    ),
+    # money changing hands
+    "pay": (
+        "pay", "pays", "paid", "paying", "buy*", "bought", "purchas*", "fund*", "spend*", "spent", "wallet*",
+        "money", "pric*", "budget*", "afford*", "invoice*",
+    ),
+    # where the product goes: what a Product Manager owns
+    "roadmap": ("roadmap*", "strateg*", "vision", "direction"),
+    # being the one who decides it
+    "own": (
+        "own", "owns", "owned", "owning", "set", "sets", "setting", "defin*", "driv*", "drove", "decid*", "lead",
+        "leads", "leading", "led", "shap*", "steer*", "control*",
+    ),
+    # figures that say whether something worked
+    "metric": (
+        "metric*", "number*", "kpi*", "measur*", "figure*", "target*", "goal*", "okr*", "yardstick*", "scorecard*",
+    ),
+}
+# fmt: on
 
 
 class CueError(ValueError):
@@ -183,7 +227,7 @@ def compile_cue(text: str) -> Cue:
         stems: set[str] = set()
         prefixes: list[str] = []
         number = False
-        for word in part.split("/"):
+        for word in _expand(text, part.split("/")):
             if word == "#":
                 number = True
                 continue
@@ -191,7 +235,7 @@ def compile_cue(text: str) -> Cue:
                 raise CueError(
                     f"cue '{text}': '{word or '(empty)'}' is not a word; use letters and digits (spell out "
                     "contractions: 'would', 'not'), 'a/b' for alternatives, 'word*' for a prefix, '#' for a number, "
-                    "'..'/'...' for gaps"
+                    "'@name' for a word group, '..'/'...' for gaps"
                 )
             if word.endswith("*"):
                 prefixes.append(word[:-1])
@@ -200,6 +244,20 @@ def compile_cue(text: str) -> Cue:
         steps.append(Step(frozenset(stems), tuple(prefixes), gap, number))
         gap = 0
     return Cue(text, tuple(steps))
+
+
+def _expand(text: str, words: list[str]) -> list[str]:
+    """The alternatives of one word position with every ``@name`` replaced by its group's words."""
+    expanded: list[str] = []
+    for word in words:
+        if not _CONCEPT.match(word):
+            expanded.append(word)
+        elif word[1:] in CONCEPTS:
+            expanded.extend(CONCEPTS[word[1:]])
+        else:
+            known = ", ".join(f"@{name}" for name in CONCEPTS)
+            raise CueError(f"cue '{text}': there is no word group '{word}'; the groups are {known}")
+    return expanded
 
 
 def first_match(cues: tuple[str, ...], tokens: list[Token], text: str) -> str | None:
