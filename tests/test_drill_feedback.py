@@ -246,6 +246,34 @@ def test_a_buzzword_is_not_a_signal(drill_id: str, signal: str, slogan: str, pla
     assert signal in {f.id for f in assess(drill(drill_id), plain).signals_found}
 
 
+def test_plans_and_reading_instead_of_experience_are_weak_where_the_drill_asks_what_you_did() -> None:
+    hopes = (
+        "I've been reading Inspired and Continuous Discovery Habits, and I'm hoping to start talking to customers "
+        "next year."
+    )
+    feedback = assess(drill("ai-move-to-discovery"), hopes)
+    intentions = next(p for p in feedback.weak_patterns if p.id == "intentions")
+    assert intentions.detail.startswith("“I'm hoping to”")
+    assert feedback.rating == "weak"
+    done = assess(drill("ai-move-to-discovery"), hopes + " Since March I've run 22 customer interviews.")
+    assert "intentions" not in {p.id for p in done.weak_patterns}
+    # Where a plan is the question (a career changer's first 90 days), intentions are the answer.
+    plan = assess(drill("career-first-90-days"), "I'd like to meet every developer and I plan to read the backlog.")
+    assert "intentions" not in {p.id for p in plan.weak_patterns}
+
+
+def test_rejecting_work_that_met_the_criteria_is_a_red_flag() -> None:
+    d = drill("safe-accepting-work")
+    answer = (
+        "It met the criteria, so I'd check with a couple of users, write a new story for the backlog and fix how I "
+        "write criteria next time. But this one I'd reject and send it back: the developers should have known."
+    )
+    feedback = assess(d, answer)
+    assert len(feedback.signals_found) >= 3
+    assert "moves-goalposts" in {p.id for p in feedback.weak_patterns}
+    assert feedback.rating == "mixed"
+
+
 def test_execution_only_with_one_signal_is_weak() -> None:
     answer = (
         "I started using Copilot to draft user stories and acceptance criteria, automated our sprint report in "

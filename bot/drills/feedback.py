@@ -17,7 +17,8 @@ The rating follows the rubric a person rates practice answers by (``bench/practi
 member can check it against the feedback they see:
 
 * **disqualifying patterns** (an answer that has one cannot be strong): execution only where the drill
-  asks for judgment, a red flag, buzzwords with no figure and no decision behind them;
+  asks for judgment, a red flag, buzzwords with no figure and no decision behind them, and, where the drill
+  asks what the member has done, plans, hopes or reading with nothing done behind them;
 * **capping patterns** keep an answer at mixed, however many signals it shows: a missed expectation (the
   drill's ``expects``: numbers, an owned decision, an outcome metric) or, where the drill asks for product
   judgment, a story from outside product work (it shows the thinking, not the experience tested);
@@ -172,6 +173,20 @@ BUZZWORD_CUES = (
     "move the needle",
     "wow*",
 )
+#: Plans, hopes and reading, where the drill asks what the member has done.
+INTENTION_CUES = (
+    "i .. would like/love to",
+    "i .. hop*/plan*/intend*/aim* .. to",
+    "i .. want* to .. start*/do/try/learn/get/begin",
+    "i am .. going to",
+    "i will .. start*/try/begin",
+    "next year/quarter/month",
+    "at some point",
+    "one day",
+    "someday",
+    "i .. read*/studied/studying",
+    "i .. have been .. read*/study*/learn*",
+)
 #: Where a story comes from outside product work (teaching, a restaurant, a ward), in the member's words.
 OUTSIDE_PRODUCT_CUES = (
     "before .. product/tech",
@@ -288,6 +303,12 @@ _EXECUTION_ONLY = Finding(
 _EXECUTION_TIP = (
     "Swap the list of tasks for one story: a problem you decided was worth solving, why, and what happened."
 )
+_INTENTIONS = Finding(
+    "intentions",
+    "Intentions instead of experience",
+    "Plans, hopes and reading show interest, not what you have done; this question asks for something you did.",
+)
+_INTENTIONS_TIP = "Tell one thing you have already done, however small, before saying what you plan to do next."
 _BUZZWORDS_TIP = "Trade the buzzwords for one real example: what you did, with whom, and what came of it, in numbers."
 _OUTSIDE_PRODUCT_TIP = (
     "Keep the story, it shows the thinking; then add one product decision of your own, however small, because "
@@ -356,6 +377,16 @@ def _disqualifying(
         and general["outcome-metric"] is None
     ):
         patterns.append((_EXECUTION_ONLY, _EXECUTION_TIP))
+    intention = first_match(INTENTION_CUES, tokens, text) if judges_execution(drill) else None
+    if (
+        intention is not None
+        and found <= 1
+        and general["numbers"] is None
+        and general["owned-decision"] is None
+        and general["outcome-metric"] is None
+    ):
+        detail = f"“{intention}”: {_INTENTIONS.detail}"
+        patterns.append((Finding(_INTENTIONS.id, _INTENTIONS.name, detail), _INTENTIONS_TIP))
     for flag in drill.red_flags:
         evidence = first_match(flag.cues, tokens, text)
         if evidence is not None:
