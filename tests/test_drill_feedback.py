@@ -274,6 +274,17 @@ def test_rejecting_work_that_met_the_criteria_is_a_red_flag() -> None:
     assert feedback.rating == "mixed"
 
 
+def test_one_phrase_is_evidence_for_one_signal_only() -> None:
+    """'Churn' is customer evidence or a measured result, not both; a second phrase can be the other."""
+    d = drill("own-the-why")
+    once = {f.id: f.detail for f in assess(d, "Churn kept rising.").signals_found}
+    assert once == {"customer-evidence": "“Churn”"}
+    twice = {
+        f.id: f.detail for f in assess(d, "Churn kept rising. Then cancellations went down by half.").signals_found
+    }
+    assert twice == {"customer-evidence": "“Churn”", "measured-result": "“went down by half”"}
+
+
 def test_execution_only_with_one_signal_is_weak() -> None:
     answer = (
         "I started using Copilot to draft user stories and acceptance criteria, automated our sprint report in "

@@ -260,10 +260,16 @@ def _expand(text: str, words: list[str]) -> list[str]:
     return expanded
 
 
-def first_match(cues: tuple[str, ...], tokens: list[Token], text: str) -> str | None:
-    """The answer's own words for the first cue that matches, used as evidence in the feedback."""
+def first_span(cues: tuple[str, ...], tokens: list[Token]) -> tuple[int, int] | None:
+    """The character span of the first cue that matches, or None."""
     for cue in cues:
         span = compile_cue(cue).search(tokens)
         if span is not None:
-            return text[span[0] : span[1]]
+            return span
     return None
+
+
+def first_match(cues: tuple[str, ...], tokens: list[Token], text: str) -> str | None:
+    """The answer's own words for the first cue that matches, used as evidence in the feedback."""
+    span = first_span(cues, tokens)
+    return text[span[0] : span[1]] if span is not None else None

@@ -11,7 +11,8 @@ Every verdict can be traced to words in the answer. The engine combines
 * the drill's **red flags**, drill-specific weak patterns.
 
 A buzzword is never evidence: its words are blanked out before signals and detectors look, so
-"outcome-driven" is no outcome metric and "customer-obsessed" no customer evidence.
+"outcome-driven" is no outcome metric and "customer-obsessed" no customer evidence. And one phrase is
+evidence for one signal only (the most important that claims it), as an interviewer hears it once.
 
 The rating follows the rubric a person rates practice answers by (``bench/practice_rubric.md``), so a
 member can check it against the feedback they see:
@@ -46,7 +47,7 @@ from functools import partial
 from typing import Any, Literal
 
 from bot.drills.content import Drill
-from bot.drills.cues import Token, compile_cue, first_match, is_number, stem, tokenize
+from bot.drills.cues import Token, compile_cue, first_match, first_span, is_number, stem, tokenize
 
 Rating = Literal["strong", "mixed", "weak"]
 
@@ -341,17 +342,36 @@ def _terms(cues: tuple[str, ...], tokens: list[Token], text: str) -> list[str]:
     return [text[start:end] for start, end in _spans(cues, tokens)]
 
 
-def without_buzzwords(tokens: list[Token]) -> list[Token]:
-    """``tokens`` with every buzzword's words blanked out, so no signal or detector can quote them.
-
-    A buzzword is not a signal (the rubric): "outcome-driven" is not an outcome and "customer-obsessed" is
-    not customer evidence. The blanked words keep their place, so no new phrase forms across the gap.
-    """
-    spans = _spans(BUZZWORD_CUES, tokens)
+def blank(tokens: list[Token], spans: list[tuple[int, int]]) -> list[Token]:
+    """``tokens`` with the words inside ``spans`` blanked out; they keep their place, so no new phrase forms."""
     return [
         Token(_BLANK, _BLANK, t.start, t.end) if any(start <= t.start < end for start, end in spans) else t
         for t in tokens
     ]
+
+
+def without_buzzwords(tokens: list[Token]) -> list[Token]:
+    """``tokens`` with every buzzword's words blanked out, so no signal or detector can quote them.
+
+    A buzzword is not a signal (the rubric): "outcome-driven" is not an outcome and "customer-obsessed" is
+    not customer evidence.
+    """
+    return blank(tokens, _spans(BUZZWORD_CUES, tokens))
+
+
+def _signal_evidence(drill: Drill, tokens: list[Token]) -> dict[str, tuple[int, int]]:
+    """Each shown signal's evidence span, signals in order of importance.
+
+    Words that are one signal's evidence are blanked for the signals after it: an interviewer hears a phrase
+    once, so "churned" is not both the customer evidence and the measured result.
+    """
+    evidence: dict[str, tuple[int, int]] = {}
+    for signal in drill.signals:
+        span = first_span(signal.cues, tokens)
+        if span is not None:
+            evidence[signal.id] = span
+            tokens = blank(tokens, [span])
+    return evidence
 
 
 def strong_at(drill: Drill) -> int:
@@ -422,10 +442,11 @@ def assess(drill: Drill, answer: str) -> Feedback:
     found: list[Finding] = []
     missing: list[Finding] = []
     signal_tips: list[str] = []
+    evidence = _signal_evidence(drill, tokens)
     for signal in drill.signals:
-        evidence = first_match(signal.cues, tokens, text)
-        if evidence is not None:
-            found.append(Finding(signal.id, signal.name, f"“{evidence}”"))
+        if signal.id in evidence:
+            start, end = evidence[signal.id]
+            found.append(Finding(signal.id, signal.name, f"“{text[start:end]}”"))
         else:
             missing.append(Finding(signal.id, signal.name, signal.looks_for))
             signal_tips.append(signal.tip)
