@@ -12,6 +12,7 @@ process handling the action writes; one edit at a time per process.
 from __future__ import annotations
 
 import asyncio
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -126,7 +127,7 @@ class CurationService:
         return [*dict.fromkeys([*ranked, *grouper.index.titles_matching(text, limit=limit)])][:limit]
 
     def topics(self) -> list[Topic]:
-        return not_covered_topics(self.knowledge.root)
+        return not_covered_topics(absolute(self.knowledge.root))
 
     # -- actions on a gap ---------------------------------------------------------------------------
 
@@ -178,9 +179,9 @@ class CurationService:
             raise UserFacingError(f"There is no entry with the id '{entry_id.strip()}'.")
         question = " ".join(question.split())
         summary = f"add an example question to {entry.id}"
+        file = absolute(entry.origin.file)
         if normalise_question(question) in {normalise_question(q) for q in entry.questions}:
-            return self._refused(summary, Path(entry.origin.file), f"'{question}' is already a question of {entry.id}")
-        file = Path(entry.origin.file)
+            return self._refused(summary, file, f"'{question}' is already a question of {entry.id}")
         path = entry.origin.path
         return await self._edit(
             file,
@@ -211,7 +212,7 @@ class CurationService:
 
     async def new_topic(self, draft: TopicDraft, moderator: Moderator) -> EditOutcome:
         """A new not-covered topic, appended to the not-covered file."""
-        found = not_covered_files(self.knowledge.root)
+        found = not_covered_files(absolute(self.knowledge.root))
         if not found:
             raise UserFacingError("There is no not-covered file in the knowledge folder to add a topic to.")
         topic_id = slug(draft.title, {t.id for t in self.topics()})
@@ -241,7 +242,7 @@ class CurationService:
                 "and cites its sources, for you to check in the commit."
             )
         entry_id = slug(draft.title, set(entries))
-        file = Path(related[0].origin.file)
+        file = absolute(related[0].origin.file)
         item: dict[str, Value] = {
             "id": Plain(entry_id),
             "title": draft.title,
@@ -266,7 +267,7 @@ class CurationService:
         if target is None:
             raise UserFacingError("Nothing to undo: every edit made with /kb or pmpo-bot kb is already reverted.")
         original = target.record
-        file = self.knowledge.root / original.file
+        file = absolute(self.knowledge.root) / original.file
 
         def revert(text: str) -> str:
             if digest(text) != target.after_sha256:
@@ -310,7 +311,7 @@ class CurationService:
         message: str | None = None,
         reverts: int | None = None,
     ) -> EditOutcome:
-        root = self.knowledge.root
+        root = absolute(self.knowledge.root)
         shown = self._relative(file)
         async with self._writing:
             try:
@@ -350,7 +351,7 @@ class CurationService:
     def _relative(self, file: Path) -> str:
         """``file`` relative to the knowledge folder, as history and commits name it."""
         try:
-            return file.resolve().relative_to(self.knowledge.root.resolve()).as_posix()
+            return absolute(file).relative_to(absolute(self.knowledge.root)).as_posix()
         except ValueError:
             return str(file)
 
@@ -381,6 +382,11 @@ class TopicDraft:
     @classmethod
     def from_form(cls, title: str, says: str, questions: str, points_to: str) -> TopicDraft:
         return cls(title.strip(), " ".join(says.split()), lines(questions), ids(points_to))
+
+
+def absolute(path: str | Path) -> Path:
+    """``path`` made absolute against the working directory, as knowledge files are named (no disk access)."""
+    return Path(os.path.abspath(path))
 
 
 def lines(text: str) -> tuple[str, ...]:

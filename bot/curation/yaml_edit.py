@@ -146,6 +146,7 @@ def _plain(value: Value) -> Any:
 def _scalar(value: str, style: str | None) -> str:
     """``value`` as a YAML scalar in ``style`` (``"``, ``'`` or plain) when that style can hold it, else
     double-quoted, which can hold anything."""
+    style = style or None  # libyaml calls the plain style "", PyYAML None
     if style == "'" and _printable(value):
         return "'" + value.replace("'", "''") + "'"
     if style is None and _printable(value) and _reads_back_plain(value):
