@@ -201,3 +201,38 @@ async def test_members_without_moderator_rights_are_refused_every_action(
             refused = await private(await attempt)
             assert refused.content.startswith("This command is for moderators")
     assert {path: path.read_bytes() for path in knowledge.rglob("*.yaml")} == snapshot
+
+
+async def test_members_signals_make_a_one_click_candidate_and_no_votes_show_in_kb_stats(
+    loopback: LoopbackDiscord, tmp_path: Path, repo: Path, guild: Guild, general: Channel
+) -> None:
+    alice = loopback.add_member(guild, "alice")
+    bob = loopback.add_member(guild, "bob")
+    mod = loopback.add_member(guild, "mod", permissions=MODERATOR)
+    async with BotHarness(loopback, tmp_path, knowledge={"path": str(repo / "knowledge")}, ask=FAST):
+        handle = await loopback.slash(alice, "ask", {"question": TAKE_HOME[0]}, channel=general)
+        nothing = (await handle.response()).message
+        assert nothing is not None
+        suggestion = component_id(nothing, "suggest:")
+        assert suggestion.endswith(":salary-figures")
+        shown_to_bob = await private(await loopback.click(bob, nothing, suggestion))  # not bob's question
+        assert embed(shown_to_bob)["title"] == SALARY_TITLE and not shown_to_bob.custom_ids
+        opened = await private(await loopback.click(alice, nothing, suggestion))
+        assert embed(opened)["title"] == SALARY_TITLE
+        vote = component_id(opened, "vote:salary-figures:y:u")
+        assert (await private(await loopback.click(alice, opened, vote))).content == "Thanks! Noted as helpful."
+
+        listing, detail = await open_gap(loopback, mod, general)
+        assert f"✓ members found *{SALARY_TITLE}* answered it" in embed(listing)["description"]
+        one_click = component_id(detail, "kb:sig:")
+        done = await after_thinking(await loopback.click(mod, detail, one_click))
+        assert embed(done)["title"] == "Knowledge edited"
+
+        answered = (
+            await (await loopback.slash(bob, "ask", {"question": "po salary"}, channel=general)).response()
+        ).message
+        assert answered is not None
+        await private(await loopback.click(bob, answered, "vote:salary-figures:n"))
+        stats = await private(await loopback.slash(mod, "kb stats", channel=general))
+        unhelpful = next(f["value"] for f in embed(stats)["fields"] if f["name"].startswith("Not helpful"))
+        assert unhelpful == f"1× “po salary” → {SALARY_TITLE}"
