@@ -1,4 +1,5 @@
-"""/drill in the shell: a private drill on demand, with numbered choices where Discord has buttons.
+"""/drill in the shell: a private drill on demand, with numbered choices where Discord has buttons. Without
+a theme it is the drill for the member's weakest signals, with the reason (``bot.drills.choice``).
 
 Practice answers are stored under the local shell user like the bot's (they don't count towards a
 server's streak: there is no scheduled post in the shell).
