@@ -2,6 +2,7 @@
 
 Reads only the knowledge folder (no database, no Discord), so it answers instantly and can run in CI
 or in tests: ``pmpo-bot check --answers roadmap=role,customers=pm,metrics=shared --context size=5000+ --json``.
+With ``--posting FILE`` (or ``-`` for stdin) the answers are read from a job ad instead (``bot.cli.posting``).
 """
 
 from __future__ import annotations
@@ -12,7 +13,9 @@ from typing import Any
 from bot.check.cards import recap
 from bot.check.content import CONTEXT, QUESTIONS, CheckContent
 from bot.check.engine import AnswerError, CheckResult, evaluate, parse_pairs, resolve_answers
+from bot.check.posting.intake import CLI_LIMIT
 from bot.cli.common import EXIT_OK, CommandError, SubParsers, add_command, add_knowledge_arg, knowledge_of, print_json
+from bot.cli.posting import check_posting
 from bot.config import Config
 
 OPTIONS = {QUESTIONS: "--answers", CONTEXT: "--context"}
@@ -25,7 +28,8 @@ def register(subparsers: SubParsers) -> None:
         check_command,
         help="the three-question check's verdict for given answers (to try a change to check.yaml)",
         description="Print the verdict the check gives for these answers. Context questions with a default "
-        "in check.yaml may be left out; the output says which defaults were assumed.",
+        "in check.yaml may be left out; the output says which defaults were assumed. With --posting, the "
+        "answers are read from a job ad, each with the sentences it came from.",
     )
     parser.add_argument(
         "--answers",
@@ -39,6 +43,11 @@ def register(subparsers: SubParsers) -> None:
         default="",
         help="the context, e.g. size=5000+,model=safe,kind=enterprise (also subject=..., title=...)",
     )
+    parser.add_argument(
+        "--posting",
+        metavar="FILE",
+        help=f"read the answers from a job ad in FILE ('-' for stdin; UTF-8 text, at most {CLI_LIMIT:,} characters)",
+    )
     parser.add_argument("--json", action="store_true", help="print the verdict as JSON")
     add_knowledge_arg(parser)
 
@@ -48,6 +57,10 @@ async def check_command(args: argparse.Namespace, config: Config) -> int:
     content = knowledge.part(CheckContent)
     if not content.loaded:
         raise CommandError(f"{knowledge.root} has no check file (a YAML file with 'kind: check')")
+    if args.posting is not None:
+        if args.answers.strip() or args.context.strip():
+            raise CommandError("--posting reads the answers from the ad; leave out --answers and --context")
+        return check_posting(knowledge, args.posting, as_json=args.json)
     try:
         given = {
             QUESTIONS: parse_pairs(args.answers, "--answers") if args.answers.strip() else {},

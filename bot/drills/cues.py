@@ -127,18 +127,23 @@ class Cue:
     text: str
     steps: tuple[Step, ...]
 
-    def search(self, tokens: list[Token]) -> tuple[int, int] | None:
-        """The character span of the first match in ``tokens`` not cancelled by a negation, or None."""
+    def search(self, tokens: list[Token], *, negation_cancels: bool = True) -> tuple[int, int] | None:
+        """The character span of the first match in ``tokens`` not cancelled by a negation, or None.
+
+        ``negation_cancels=False`` matches the words as written, for a reader that weighs negation with
+        rules of its own (the job-posting reader: "you won't talk to customers" is evidence about who
+        does, not a miss).
+        """
         for start, token in enumerate(tokens):
-            if start > 0 and tokens[start - 1].raw in NEGATIONS:
+            if negation_cancels and start > 0 and tokens[start - 1].raw in NEGATIONS:
                 continue
             if self.steps[0].accepts(token):
-                end = self._rest(tokens, start + 1, 1)
+                end = self._rest(tokens, start + 1, 1, negation_cancels)
                 if end is not None:
                     return tokens[start].start, tokens[end].end
         return None
 
-    def _rest(self, tokens: list[Token], position: int, step_index: int) -> int | None:
+    def _rest(self, tokens: list[Token], position: int, step_index: int, negation_cancels: bool) -> int | None:
         if step_index == len(self.steps):
             return position - 1
         step = self.steps[step_index]
@@ -147,10 +152,10 @@ class Cue:
             if index >= len(tokens):
                 return None
             if step.accepts(tokens[index]):
-                end = self._rest(tokens, index + 1, step_index + 1)
+                end = self._rest(tokens, index + 1, step_index + 1, negation_cancels)
                 if end is not None:
                     return end
-            if tokens[index].raw in NEGATIONS:
+            if negation_cancels and tokens[index].raw in NEGATIONS:
                 return None  # a gap may not skip a negation
         return None
 

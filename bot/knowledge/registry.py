@@ -3,6 +3,7 @@
 from typing import Any
 
 from bot.check.kind import CheckKind
+from bot.check.posting.kind import PostingKind
 from bot.drills.kind import DrillsKind
 from bot.knowledge.base import Kind
 from bot.knowledge.entries import ComparisonKind, EntriesKind, SourcesKind
@@ -13,6 +14,7 @@ KINDS: tuple[Kind[Any], ...] = (
     EntriesKind(),
     ComparisonKind(),
     CheckKind(),
+    PostingKind(),
     DrillsKind(),
     QuizKind(),
 )

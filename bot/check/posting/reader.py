@@ -1,0 +1,508 @@
+"""From the text of a job ad to the check's three answers and its context, each with the ad's words.
+
+How an ad is read, step by step (every phrase list is in ``knowledge/check-posting.yaml``):
+
+1. The ad is cut into sentences and clauses (``segments``).
+2. Boilerplate is set aside for the three questions: sections under headings such as "About us",
+   "Benefits" or "Who you are"; a sentence with a marker such as "we offer" or "equal opportunity"
+   together with the rest of its paragraph; and qualifications ("3+ years of experience with OKRs"),
+   which describe the candidate, not the job. Headings themselves never answer.
+3. In each clause, job titles and synonyms become one word each: "user research" and "customer
+   interviews" become ``discovery``, "talk to our travellers" ``contact``, "OKRs" ``metrics``, "the Head
+   of Product" ``pm`` (someone other than this role), and "you", "your" or the ad's own title ``you``.
+4. For each question whose topic the clause names, the question's patterns are tried in precedence
+   order: nobody owns it, negation ("you won't own the roadmap"), shared, someone else (attribution:
+   "the PM, who owns the roadmap"; never across a ``you``), input only ("help shape"), this role. The
+   first kind that matches is what the clause says. Clauses about the future ("over time you may grow
+   into ...") say nothing. Within one statement (a sentence, or a part of it after ';') the first
+   clause that says something wins: what follows a ':' or a dash elaborates it.
+5. Per question, the statements are combined: the answer most statements give wins, a tie is
+   ``shared``; statements about the topic itself outweigh those about a broader one (the roadmap over
+   the strategy); "input only" counts only when nothing firmer is said, "nobody owns it" only when
+   nothing else is said; no statement at all is ``not_stated``.
+6. Context: the title named first, the company's headcount, the operating model and the kind of
+   company, from every sentence except qualifications.
+
+Deterministic and explainable: every answer carries the sentences it came from and the cue that fired.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from bot.check.posting.rules import (
+    ANSWERS,
+    OTHERS,
+    PRODUCT,
+    QUESTIONS,
+    SELF,
+    STANCE_ANSWER,
+    Answer,
+    Hit,
+    Phrases,
+    PostingRules,
+    QuestionCues,
+    Stance,
+    TitleCues,
+    ValueCues,
+    synthetic,
+)
+from bot.check.posting.segments import Clause, Sentence, split
+from bot.drills.cues import Token, stem, tokenize
+
+#: Quotes longer than this are cut to the clause, then to the words around the match.
+QUOTE_LIMIT = 160
+#: A title mention preceded by one of these names the job itself ("the PO will ...", "as Product Owner").
+_SELF_DETERMINERS = frozenset({"the", "a", "an", "as", "this"})
+_WORD_VALUES = {
+    "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
+    "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50,
+    "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100, "dozen": 12,
+}  # fmt: skip
+_MULTIPLIERS = {"hundred": 100, "thousand": 1000, "k": 1000}
+#: Synonym phrases may use each other's words; more rounds than this would mean a loop in the lists.
+_MAX_PASSES = 4
+#: What a word that spells a synonym word becomes when no synonym phrase put it there.
+_BLANK = "-"
+#: A headcount this large is the number of users or customers, not of staff.
+_NOT_A_HEADCOUNT = 1_000_000
+
+
+@dataclass(frozen=True)
+class Quote:
+    """A piece of the ad, exactly as written (``text`` is ``ad[start:end]``)."""
+
+    start: int
+    end: int
+    text: str
+    #: Whether the quote starts or ends inside its sentence (a long sentence is quoted around the match).
+    cut_before: bool = False
+    cut_after: bool = False
+
+    def shown(self) -> str:
+        """The quote on one line, as a member sees it, with "…" where the sentence goes on."""
+        return ("…" if self.cut_before else "") + " ".join(self.text.split()) + ("…" if self.cut_after else "")
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One statement in the ad about who decides one question."""
+
+    question: str
+    stance: Stance
+    #: The cue that matched, so a moderator can see which phrase to change.
+    cue: str
+    quote: Quote
+    #: About something broader than the topic ("the product strategy" for the roadmap).
+    broad: bool = False
+
+    @property
+    def answer(self) -> Answer:
+        return STANCE_ANSWER[self.stance]
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What the reader found in one ad."""
+
+    answers: dict[str, Answer]
+    #: Per question, the quotes behind its answer (empty when the ad is silent).
+    evidence: dict[str, tuple[Quote, ...]]
+    #: Only the context the ad states: title always; size, model and kind when found.
+    context: dict[str, str]
+    context_evidence: dict[str, Quote]
+    #: ``product``, or the kind of job it is instead (scrum-master, project-manager, ...).
+    role_type: str
+    findings: tuple[Finding, ...]
+
+    @property
+    def is_product_role(self) -> bool:
+        return self.role_type == PRODUCT
+
+
+@dataclass
+class _Ad:
+    """The ad's text and tokens, tokenized once and sliced per sentence and clause."""
+
+    text: str
+    tokens: list[Token]
+    starts: list[int]
+
+    @classmethod
+    def of(cls, text: str) -> _Ad:
+        tokens = tokenize(text)
+        return cls(text, tokens, [t.start for t in tokens])
+
+    def tokens_in(self, start: int, end: int) -> list[Token]:
+        return self.tokens[bisect.bisect_left(self.starts, start) : bisect.bisect_left(self.starts, end)]
+
+    def quote(self, sentence: Sentence) -> Quote:
+        return Quote(sentence.start, sentence.end, self.text[sentence.start : sentence.end])
+
+
+@dataclass(frozen=True)
+class _Title:
+    """The ad's own title: which one, where it is named, and the word before it ("Senior", "Principal")."""
+
+    cues: TitleCues | None
+    hit_start: int
+    qualifier: str = ""
+
+
+def read(rules: PostingRules, text: str) -> Reading:
+    """Read one ad. Never fails on any text; an ad with no statements reads as all ``not_stated``."""
+    ad = _Ad.of(text)
+    sentences = split(text)
+    counted, qualifications = _classify(rules, ad, sentences)
+    title = _title(rules, ad, [s for s, q in zip(sentences, qualifications, strict=True) if not q])
+    findings: list[Finding] = []
+    for sentence, counts in zip(sentences, counted, strict=True):
+        if counts:
+            findings.extend(_sentence_findings(rules, ad, sentence, title))
+    answers: dict[str, Answer] = {}
+    evidence: dict[str, tuple[Quote, ...]] = {}
+    for question in rules.questions:
+        answers[question.id], evidence[question.id] = _combine([f for f in findings if f.question == question.id])
+    context_sentences = [s for s, q in zip(sentences, qualifications, strict=True) if not q]
+    context, context_evidence = _context(rules, ad, context_sentences, title)
+    return Reading(
+        answers=answers,
+        evidence=evidence,
+        context=context,
+        context_evidence=context_evidence,
+        role_type=title.cues.role_type if title.cues else PRODUCT,
+        findings=tuple(findings),
+    )
+
+
+def _classify(rules: PostingRules, ad: _Ad, sentences: Sequence[Sentence]) -> tuple[list[bool], list[bool]]:
+    """Per sentence: does it count for the three questions, and is it a qualification."""
+    assert rules.boilerplate is not None
+    boilerplate = rules.boilerplate
+    counted: list[bool] = []
+    qualifications: list[bool] = []
+    in_boilerplate_section = False
+    skipped_paragraph: int | None = None
+    for sentence in sentences:
+        tokens = ad.tokens_in(sentence.start, sentence.end)
+        if sentence.heading:
+            if boilerplate.keep_headings.first(tokens):
+                in_boilerplate_section = False
+            else:
+                in_boilerplate_section = boilerplate.headings.first(tokens) is not None
+        if boilerplate.paragraphs.first(tokens):
+            skipped_paragraph = sentence.paragraph
+        qualification = boilerplate.qualifications.first(tokens) is not None
+        qualifications.append(qualification)
+        counted.append(
+            not in_boilerplate_section
+            and skipped_paragraph != sentence.paragraph
+            and not qualification
+            and boilerplate.sentences.first(tokens) is None
+        )
+    return counted, qualifications
+
+
+def _title(rules: PostingRules, ad: _Ad, sentences: Sequence[Sentence]) -> _Title:
+    """The first title the ad names (a double title "Product Owner / Business Analyst" is the first)."""
+    for sentence in sentences:
+        tokens = ad.tokens_in(sentence.start, sentence.end)
+        best: tuple[int, TitleCues] | None = None
+        for cues in rules.titles:
+            hit = cues.phrases.earliest(tokens)
+            if hit is not None and (best is None or hit.first < best[0]):
+                best = (hit.first, cues)
+        if best is not None:
+            first, cues = best
+            return _Title(cues, tokens[first].start, tokens[first - 1].raw if first else "")
+    return _Title(None, -1)
+
+
+def _sentence_findings(rules: PostingRules, ad: _Ad, sentence: Sentence, title: _Title) -> list[Finding]:
+    """Per statement and question, what the first clause that says anything about it says.
+
+    Clauses after ':' or a dash elaborate the one before ("Lead discovery for your area: run user
+    interviews together with UX Research"), so they do not outvote it; after ';' a new statement
+    starts. Headings name a section or the job ("Product Manager, Local Discovery"); they never say
+    who decides.
+    """
+    if sentence.heading:
+        return []
+    found: dict[tuple[int, str], Finding] = {}
+    for clause in sentence.clauses:
+        tokens = _canonical(rules, ad.tokens_in(clause.start, clause.end), title)
+        if not tokens or rules.ignore.first(tokens):
+            continue
+        stems = {token.stem for token in tokens}
+        for question in rules.questions:
+            if (clause.statement, question.id) in found or not (question.topic_stems | question.broader_stems) & stems:
+                continue
+            stance, hit = _stance(question, tokens)
+            if stance is None or hit is None:
+                continue
+            quote = _quote(ad, sentence, clause, tokens[hit.first].start, tokens[hit.last].end)
+            broad = not any(t.stem in question.topic_stems for t in tokens[hit.first : hit.last + 1])
+            found[clause.statement, question.id] = Finding(question.id, stance, hit.cue, quote, broad)
+    return list(found.values())
+
+
+def _stance(question: QuestionCues, tokens: Sequence[Token]) -> tuple[Stance | None, Hit | None]:
+    """The first kind of statement (in precedence order) with a match in the clause.
+
+    "Someone else decides" never holds across this role: in "work with agencies, and you will define
+    the metrics" the one who defines is the one named last, so such a match is passed over.
+    """
+    you = stem(SELF)
+    for stance, phrases in question.stances:
+        for hit in phrases.hits(tokens):
+            if stance == "pm" and any(t.stem == you for t in tokens[hit.first + 1 : hit.last]):
+                continue
+            return stance, hit
+    return None, None
+
+
+def _canonical(rules: PostingRules, tokens: list[Token], title: _Title) -> list[Token]:
+    """The clause's tokens with every job title and every synonym phrase replaced by one word.
+
+    All lists are matched together: where phrases overlap, the one starting first wins, then the
+    longest, then the one listed first. This repeats until nothing changes, so a phrase can use another
+    list's word ("talk ... to ... users" once "customers" has become ``users``). A word left as written
+    that spells one of these words ("contact" in "point of contact") is blanked: the word must mean
+    only what its phrases say.
+    """
+    if not tokens:
+        return tokens
+    made: set[int] = set()
+    spans: list[tuple[int, int, str]] = []
+    for cues in rules.titles:
+        for hit in cues.phrases.hits(tokens):
+            spans.append((hit.first, hit.last, SELF if _names_this_job(tokens, hit, cues, title) else OTHERS))
+    for _ in range(_MAX_PASSES):
+        for word, phrases in rules.synonyms:
+            spans.extend((hit.first, hit.last, word) for hit in phrases.hits(tokens))
+        spans = [span for span in spans if not _no_change(tokens, span, made)]
+        if not spans:
+            break
+        tokens = _replace(tokens, spans, made)
+        spans = []
+    return [
+        Token(_BLANK, _BLANK, t.start, t.end) if t.stem in rules.reserved and id(t) not in made else t for t in tokens
+    ]
+
+
+def _no_change(tokens: Sequence[Token], span: tuple[int, int, str], made: set[int]) -> bool:
+    """A span that would put a word in place of itself ("users" matched again by ``user*``)."""
+    first, last, word = span
+    return first == last and id(tokens[first]) in made and tokens[first].raw == word
+
+
+def _replace(tokens: list[Token], spans: list[tuple[int, int, str]], made: set[int]) -> list[Token]:
+    """Each span (first and last token, word) by one token, noted in ``made``; where spans overlap, the
+    earliest, then the longest, then the first listed wins."""
+    spans.sort(key=lambda c: (c[0], -(c[1] - c[0])))
+    result: list[Token] = []
+    position = 0
+    for first, last, word in spans:
+        if first < position:
+            continue
+        result.extend(tokens[position:first])
+        token = synthetic(word, tokens[first : last + 1])
+        made.add(id(token))
+        result.append(token)
+        position = last + 1
+    result.extend(tokens[position:])
+    return result
+
+
+def _names_this_job(tokens: Sequence[Token], hit: Hit, cues: TitleCues, title: _Title) -> bool:
+    """Is this title mention the job itself ("the PO will ...") rather than someone else?"""
+    if tokens[hit.first].start == title.hit_start:
+        return True
+    if title.cues is None or cues.value != title.cues.value or cues.role_type != title.cues.role_type:
+        return False
+    if tokens[hit.last].raw.endswith("s"):
+        return False  # "our Product Managers": others
+    before = [t.raw for t in tokens[max(0, hit.first - 2) : hit.first]]
+    if before and before[-1] in _SELF_DETERMINERS:
+        return True  # "the PO will ...", "as Product Owner"
+    # "as Principal Product Manager" in an ad for a Principal Product Manager
+    return len(before) == 2 and before[1] == title.qualifier and before[0] in _SELF_DETERMINERS
+
+
+def _quote(ad: _Ad, sentence: Sentence, clause: Clause, start: int, end: int) -> Quote:
+    """The sentence, or if it is long the clause, or if that is long the words around the match."""
+    for low, high in ((sentence.start, sentence.end), (clause.start, clause.end)):
+        if high - low <= QUOTE_LIMIT:
+            return Quote(low, high, ad.text[low:high], low > sentence.start, high < sentence.end)
+    low, high = clause.start, clause.end
+    spare = max(QUOTE_LIMIT - (end - start), 0)
+    begin = max(low, start - spare // 3)
+    finish = min(high, end + spare - (start - begin))
+    while begin > low and not ad.text[begin - 1].isspace():
+        begin += 1
+    while finish < high and not ad.text[finish].isspace():
+        finish -= 1
+    begin, finish = min(begin, start), max(finish, end)
+    begin, finish = _strip_span(ad.text, begin, finish)
+    return Quote(begin, finish, ad.text[begin:finish], begin > sentence.start, finish < sentence.end)
+
+
+def _strip_span(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and not text[start].isalnum():
+        start += 1
+    while end > start and text[end - 1] in " ,;:-–—(\n\t":
+        end -= 1
+    return start, end
+
+
+def _combine(findings: Sequence[Finding]) -> tuple[Answer, tuple[Quote, ...]]:
+    """Most statements win and a tie is shared; statements about the topic itself outweigh broader ones;
+    "input only" and "nobody owns it" are fall-backs."""
+    firm = [f for f in findings if f.stance not in ("input", "nobody")]
+    if any(not f.broad for f in firm):
+        firm = [f for f in firm if not f.broad]
+    if firm:
+        counts = Counter(f.answer for f in firm)
+        top = max(counts.values())
+        winners = [answer for answer in ANSWERS if counts[answer] == top]
+        answer: Answer = winners[0] if len(winners) == 1 else "shared"
+        chosen = [f for f in firm if f.answer in winners]
+    elif any(f.stance == "input" for f in findings):
+        answer, chosen = "shared", [f for f in findings if f.stance == "input"]
+    elif findings:
+        answer, chosen = "not_stated", list(findings)
+    else:
+        return "not_stated", ()
+    return answer, tuple(dict.fromkeys(f.quote for f in chosen))
+
+
+def _context(
+    rules: PostingRules, ad: _Ad, sentences: Sequence[Sentence], title: _Title
+) -> tuple[dict[str, str], dict[str, Quote]]:
+    context: dict[str, str] = {"title": title.cues.value if title.cues else rules.default_title}
+    evidence: dict[str, Quote] = {}
+    if title.cues is not None:
+        sentence = next(s for s in sentences if s.start <= title.hit_start < s.end)
+        evidence["title"] = ad.quote(sentence)
+    size = _size(rules, ad, sentences)
+    if size is not None:
+        context["size"], evidence["size"] = size
+    model = _first_value(rules.models, ad, sentences)
+    if model is not None:
+        context["model"], evidence["model"] = model
+    kind = _kind(rules, ad, sentences)
+    if kind is not None:
+        context["kind"], evidence["kind"] = kind
+    return context, evidence
+
+
+def _size(rules: PostingRules, ad: _Ad, sentences: Sequence[Sentence]) -> tuple[str, Quote] | None:
+    """The company's headcount: the first "N people / employees / of us ..." that is not one team's."""
+    assert rules.size is not None
+    size = rules.size
+    for sentence in sentences:
+        tokens = ad.tokens_in(sentence.start, sentence.end)
+        for hit in sorted(_hits(size.headcount, size.not_headcount, tokens), key=lambda h: h.first):
+            people = _number(tokens, hit)
+            if people is None or people >= _NOT_A_HEADCOUNT:
+                continue
+            if _more_than(size.more_than, ad, tokens, hit):
+                people += 1
+            return size.band(people), ad.quote(sentence)
+    return None
+
+
+def _number(tokens: Sequence[Token], hit: Hit) -> int | None:
+    """The headcount in a matched phrase: "12,000", "1.400", "12k", "a dozen", "two hundred"."""
+    for index in range(hit.first, hit.last + 1):
+        raw = tokens[index].raw
+        digits = re.fullmatch(r"(\d+(?:[.,]\d+)*)([a-z]*)", raw)
+        value: float | None = None
+        if digits:
+            groups = re.split(r"[.,]", digits.group(1))
+            if len(groups) > 1 and all(len(g) == 3 for g in groups[1:]):
+                value = int("".join(groups))
+            else:
+                value = float(digits.group(1).replace(",", "."))
+            value *= _MULTIPLIERS.get(digits.group(2), 1)
+        elif raw in _WORD_VALUES:
+            value = _WORD_VALUES[raw]
+        if value is None:
+            continue
+        following = tokens[index + 1].raw if index + 1 < len(tokens) else ""
+        if following in ("million", "billion"):
+            return None
+        value *= _MULTIPLIERS.get(following, 1)
+        return int(value)
+    return None
+
+
+def _more_than(phrases: Phrases, ad: _Ad, tokens: Sequence[Token], hit: Hit) -> bool:
+    """A headcount after "more than" (or followed by "+") is above its number, so in the next band up."""
+    number = next((i for i in range(hit.first, hit.last + 1) if tokens[i].raw[:1].isdigit()), hit.first)
+    if ad.text[tokens[number].end : tokens[number].end + 1] == "+":
+        return True
+    return any(h.last == number - 1 for h in phrases.hits(tokens))
+
+
+def _first_value(entries: Sequence[ValueCues], ad: _Ad, sentences: Sequence[Sentence]) -> tuple[str, Quote] | None:
+    """The first entry (in file order) with a phrase anywhere in the ad."""
+    for entry in entries:
+        for sentence in sentences:
+            if entry.phrases.first(ad.tokens_in(sentence.start, sentence.end)):
+                return entry.value, ad.quote(sentence)
+    return None
+
+
+def _kind(rules: PostingRules, ad: _Ad, sentences: Sequence[Sentence]) -> tuple[str, Quote] | None:
+    """The kind of company: a startup or big tech wherever the ad says so; otherwise whatever the ad
+    names first (a company describes itself before its customers), headings only if the text is silent."""
+    assert rules.kinds is not None
+    kinds = rules.kinds
+    for entry in kinds.anywhere:
+        for sentence in sentences:
+            if _hits(entry.phrases, kinds.excluded, ad.tokens_in(sentence.start, sentence.end)):
+                return entry.value, ad.quote(sentence)
+    for group in ([s for s in sentences if not s.heading], [s for s in sentences if s.heading]):
+        best: tuple[int, ValueCues, Quote] | None = None
+        for entry in kinds.earliest:
+            for sentence in group:
+                tokens = ad.tokens_in(sentence.start, sentence.end)
+                hits = _hits(entry.phrases, kinds.excluded, tokens)
+                if hits:
+                    position = tokens[min(hit.first for hit in hits)].start
+                    if best is None or position < best[0]:
+                        best = (position, entry, ad.quote(sentence))
+                    break
+        if best is not None:
+            _, entry, quote = best
+            if entry.outside_europe is not None and not any(
+                kinds.european.first(ad.tokens_in(s.start, s.end)) for s in sentences
+            ):
+                return entry.outside_europe, quote
+            return entry.value, quote
+    return None
+
+
+def _hits(phrases: Phrases, excluded: Phrases, tokens: Sequence[Token]) -> list[Hit]:
+    """The matches of ``phrases`` that no ``excluded`` phrase overlaps ("health insurance" is not an
+    insurer); an excluded phrase inside a match does not count ("we are a team of 45" is a headcount)."""
+    hits = phrases.hits(tokens)
+    if not hits:
+        return hits
+    spans = excluded.hits(tokens)
+    return [
+        hit
+        for hit in hits
+        if not any(
+            e.first <= hit.last and hit.first <= e.last and not hit.first <= e.first <= e.last <= hit.last
+            for e in spans
+        )
+    ]
+
+
+__all__ = ["QUESTIONS", "Finding", "Quote", "Reading", "read"]

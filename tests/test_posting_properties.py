@@ -1,0 +1,48 @@
+"""Whatever text is pasted as an ad, the reader answers within its contract and never crashes."""
+
+from __future__ import annotations
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from bot.check.posting.reader import read
+from bot.check.posting.rules import ANSWERS, QUESTIONS
+from bot.check.posting.verdict import judge
+from tests.test_posting_support import shipped
+
+CONTENT, RULES = shipped()
+
+#: Ad-like text: the reader's own vocabulary, headings, bullets, punctuation, numbers, other scripts.
+WORDS = st.sampled_from(
+    [
+        "Product Owner", "PM", "roadmap", "you", "own", "the", "won't", "not", "nobody", "together with",
+        "Head of Product", "KPIs", "set by", "customer interviews", "talk to customers", "About us", "Benefits",
+        "What you'll do", "SAFe", "Scrum", "12,000 staff", "we're 30", "startup", "bank", "- ", "• ", ":", ";",
+        " – ", ".", "!", "?", "\n", "\n\n", "\r\n", "'s", "İ", "é", "😅", "#", "…", "“", "”",
+    ]
+)  # fmt: skip
+TEXT = st.one_of(
+    st.text(max_size=600),
+    st.lists(st.one_of(WORDS, st.text(max_size=10)), max_size=80).map(" ".join),
+    st.lists(st.one_of(WORDS, st.text(max_size=10)), max_size=80).map("".join),
+)
+SETTINGS = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@SETTINGS
+@given(TEXT)
+def test_any_text_reads_within_the_contract(text: str) -> None:
+    reading = read(RULES, text)
+    assert set(reading.answers) == set(QUESTIONS)
+    assert all(answer in ANSWERS for answer in reading.answers.values())
+    for question, quotes in reading.evidence.items():
+        assert (reading.answers[question] in ("role", "pm", "shared")) <= bool(quotes)
+        for quote in quotes:
+            assert quote.text and text[quote.start : quote.end] == quote.text
+    for quote in reading.context_evidence.values():
+        assert text[quote.start : quote.end] == quote.text
+    for key, value in reading.context.items():
+        question = CONTENT.question(key)
+        assert question is not None and question.choice(value) is not None
+    judged = judge(CONTENT, RULES, reading)
+    assert (judged.verdict_id is None) == (reading.role_type != "product")

@@ -1,0 +1,339 @@
+"""The posting reader on statements written for these tests: each rule of the rubric, one sentence at a time.
+
+None of these sentences comes from ``bench/job_posts.yaml``; they are the phrasings ads commonly use, so a
+change to ``knowledge/check-posting.yaml`` that breaks a common phrasing fails here, not only in the bench.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.check.posting.reader import read
+from bot.check.posting.segments import split
+from bot.check.posting.verdict import check_answers, judge
+from tests.test_posting_support import shipped
+
+CONTENT, RULES = shipped()
+
+STATEMENTS = [
+    # roadmap
+    ("roadmap", "role", "You will own the product roadmap for our checkout."),
+    ("roadmap", "role", "Define and own the product vision and strategy for payments."),
+    ("roadmap", "role", "You decide what the team builds and in which order."),
+    ("roadmap", "role", "Set the direction for the search experience."),
+    ("roadmap", "role", "Build and maintain the roadmap for the mobile app."),
+    ("roadmap", "role", "The roadmap is yours."),
+    ("roadmap", "role", "You're accountable for the roadmap."),
+    ("roadmap", "role", "Take ownership of the product roadmap."),
+    ("roadmap", "role", "Own the roadmap and review it with the CPO every quarter."),
+    ("roadmap", "role", "Own the roadmap, with input from sales and support."),
+    ("roadmap", "pm", "You will work closely with the Product Manager, who owns the roadmap."),
+    ("roadmap", "pm", "The roadmap is defined by our product leadership."),
+    ("roadmap", "pm", "Deliver the roadmap set by the Head of Product."),
+    ("roadmap", "pm", "Turn the PM's roadmap into user stories."),
+    ("roadmap", "pm", "You won't own the roadmap."),
+    ("roadmap", "pm", "This role does not set the product strategy."),
+    ("roadmap", "pm", "Our Head of Product sets the roadmap; you execute it."),
+    ("roadmap", "pm", "Roadmap decisions are made by the VP of Product."),
+    ("roadmap", "pm", "The product strategy comes from the leadership team."),
+    ("roadmap", "pm", "You own the backlog, not the roadmap."),
+    ("roadmap", "shared", "Shape the roadmap together with the Head of Product."),
+    ("roadmap", "shared", "Co-own the roadmap with the Product Manager."),
+    ("roadmap", "shared", "You and the PM jointly decide the roadmap."),
+    ("roadmap", "shared", "Work with the Group PM to define the roadmap for your area."),
+    ("roadmap", "shared", "Contribute to the product roadmap."),
+    ("roadmap", "shared", "Help shape the product strategy."),
+    ("roadmap", "role", "The successful candidate reports to the CTO. He/she will own the roadmap."),
+    ("roadmap", "not_stated", "Help deliver the roadmap by keeping the backlog ordered."),
+    ("roadmap", "not_stated", "Turn the roadmap into user stories."),
+    ("roadmap", "not_stated", "Over time you may grow into owning the roadmap."),
+    ("roadmap", "not_stated", "There is a path to owning the roadmap within a year."),
+    ("roadmap", "not_stated", "Order and refine the team backlog."),
+    ("roadmap", "not_stated", "Plan and track delivery of the roadmap."),
+    # customers
+    ("customers", "role", "Talk to customers every week."),
+    ("customers", "role", "Run customer interviews and usability tests."),
+    ("customers", "role", "Lead user research to uncover unmet needs."),
+    ("customers", "role", "Own product discovery for your area."),
+    ("customers", "role", "Regularly visit customers on site."),
+    ("customers", "role", "Spend time with our users to understand their problems."),
+    ("customers", "role", "Engage directly with customers to understand their workflows."),
+    ("customers", "role", "Gather customer feedback and turn it into insights."),
+    ("customers", "role", "Validate ideas with customers before we build them."),
+    ("customers", "role", "You'll run this discovery yourself."),
+    ("customers", "pm", "Customer research is done by our UX research team."),
+    ("customers", "pm", "Our PMs run discovery and hand over validated requirements."),
+    ("customers", "pm", "The Product Manager talks to customers; you work with the developers."),
+    ("customers", "pm", "You won't talk to customers directly."),
+    ("customers", "pm", "The PM is the one who talks to customers."),
+    ("customers", "shared", "Join customer interviews with the PM."),
+    ("customers", "shared", "Take part in discovery alongside our designers."),
+    ("customers", "shared", "Participate in user testing sessions."),
+    ("customers", "not_stated", "Be the voice of the customer in the team."),
+    ("customers", "not_stated", "You'll translate insights from user research into user stories."),
+    ("customers", "not_stated", "Handle support escalations from customers."),
+    ("customers", "not_stated", "Run requirement workshops with stakeholders from finance."),
+    ("customers", "not_stated", "You have run discovery before."),
+    ("customers", "not_stated", "Comfortable running user interviews."),
+    # metrics
+    ("metrics", "role", "Define success metrics and track them."),
+    ("metrics", "role", "Own the KPIs for your product area."),
+    ("metrics", "role", "Set OKRs for the team."),
+    ("metrics", "role", "You are accountable for the outcomes."),
+    ("metrics", "role", "Choose the north-star metric for onboarding."),
+    ("metrics", "pm", "Work towards the OKRs set by leadership."),
+    ("metrics", "pm", "Track KPIs defined by the business."),
+    ("metrics", "pm", "Success metrics are agreed by the steering committee."),
+    ("metrics", "pm", "Targets come from the sales team."),
+    ("metrics", "pm", "Work towards the KPIs that the Business Owners set."),
+    ("metrics", "shared", "Agree KPIs with your stakeholders."),
+    ("metrics", "shared", "Set OKRs together with the Head of Product."),
+    ("metrics", "shared", "Co-define success metrics with the PM."),
+    ("metrics", "not_stated", "Nobody owns the metrics yet."),
+    ("metrics", "not_stated", "Report on KPIs to the Head of Product."),
+    ("metrics", "not_stated", "You'll be measured on activation and retention."),
+    ("metrics", "not_stated", "Write acceptance criteria and keep the Definition of Done."),
+    ("metrics", "not_stated", "Experience defining OKRs and running customer interviews."),
+    ("metrics", "not_stated", "We don't have OKRs yet."),
+    ("metrics", "not_stated", "Drive outcomes, not output."),
+    ("metrics", "role", "Work with our agencies, and you will define the KPIs for each campaign."),
+    ("metrics", "pm", "Report progress against the targets the directors set for each release."),
+    ("customers", "role", "You are in contact with the clients every week to collect their needs."),
+    ("customers", "not_stated", "You love talking to customers and you know how to run interviews."),
+    (
+        "roadmap",
+        "pm",
+        "The PO gets requirements from the Product Manager of the client, which is responsible of the roadmap.",
+    ),
+]
+
+
+@pytest.mark.parametrize(("question", "expected", "statement"), STATEMENTS)
+def test_one_statement(question: str, expected: str, statement: str) -> None:
+    reading = read(RULES, f"Product Owner\n\n{statement}")
+    assert reading.answers[question] == expected, [f for f in reading.findings if f.question == question]
+
+
+def test_every_answer_quotes_the_sentence_it_came_from() -> None:
+    ad = "Product Owner\n\nYou'll work with our CPO. The roadmap is set by the CPO; you write the stories."
+    reading = read(RULES, ad)
+    assert reading.answers["roadmap"] == "pm"
+    (quote,) = reading.evidence["roadmap"]
+    assert quote.text == "The roadmap is set by the CPO; you write the stories."
+    assert ad[quote.start : quote.end] == quote.text
+    assert reading.evidence["customers"] == ()
+
+
+def test_a_long_sentence_is_quoted_around_the_match() -> None:
+    filler = "and the many teams, tools and partners it works with every day across the whole group, " * 3
+    ad = f"Product Owner\n\nYou will work with {filler}while the roadmap is owned by our Head of Product."
+    (quote,) = read(RULES, ad).evidence["roadmap"]
+    assert quote.text.endswith("the roadmap is owned by our Head of Product.")
+    assert quote.cut_before and not quote.cut_after
+    assert quote.shown().startswith("…") and len(quote.text) <= 160
+
+
+def test_boilerplate_sections_and_qualifications_count_for_nothing() -> None:
+    ad = """Product Owner – Payments
+
+About us
+Our strategy is set by the board and our customers are at the heart of every decision.
+
+What you'll do
+- Keep the backlog ordered.
+
+Who you are
+- You have defined OKRs before and love customer interviews.
+
+Benefits
+- We set ambitious goals and celebrate them.
+"""
+    reading = read(RULES, ad)
+    assert reading.answers == {"roadmap": "not_stated", "customers": "not_stated", "metrics": "not_stated"}
+
+
+def test_a_marker_sentence_sets_aside_the_rest_of_its_paragraph() -> None:
+    ad = (
+        "Product Owner\n\nYou talk to customers every week.\n\n"
+        "We are an equal opportunity employer. We set and publish goals for representation."
+    )
+    reading = read(RULES, ad)
+    assert reading.answers["customers"] == "role"
+    assert reading.answers["metrics"] == "not_stated"
+
+
+def test_statements_are_counted_and_a_tie_is_shared() -> None:
+    ad = "Product Owner\n\nYou own the roadmap for search. The Head of Product owns the roadmap for the app."
+    assert read(RULES, ad).answers["roadmap"] == "shared"
+    ad += " You also own the roadmap for the API."
+    assert read(RULES, ad).answers["roadmap"] == "role"
+
+
+def test_input_only_counts_when_nothing_firmer_is_said() -> None:
+    ad = "Product Owner\n\nHelp shape the roadmap. The Head of Product owns the roadmap."
+    assert read(RULES, ad).answers["roadmap"] == "pm"
+
+
+def test_later_clauses_of_a_sentence_elaborate_the_first() -> None:
+    ad = "Product Manager\n\nLead discovery for your area: run user interviews together with UX Research."
+    assert read(RULES, ad).answers["customers"] == "role"
+
+
+def test_a_list_of_short_lines_is_a_list_of_duties_not_of_headings() -> None:
+    ad = (
+        "Product Owner\n\nResponsibilities\nOwn the roadmap\nTalk to customers every week\nDefine the KPIs\n\n"
+        "What we offer\nA good salary"
+    )
+    reading = read(RULES, ad)
+    assert reading.answers == {"roadmap": "role", "customers": "role", "metrics": "role"}
+    # the last line stands alone before nothing, like a heading: harmless, headings only stop answering
+    assert [s.heading for s in split(ad)] == [False, False, False, False, False, False, True]
+
+
+def test_a_heading_never_answers() -> None:
+    ad = "Product Manager, Local Discovery\n\nYou own the roadmap."
+    assert read(RULES, ad).answers["customers"] == "not_stated"
+
+
+def test_a_statement_about_the_roadmap_outweighs_one_about_the_strategy() -> None:
+    ad = "Product Manager\n\nOur CEO sets the company vision. Within it, the growth roadmap is yours."
+    assert read(RULES, ad).answers["roadmap"] == "role"
+    assert read(RULES, "Product Manager\n\nOur CEO sets the company vision.").answers["roadmap"] == "pm"
+
+
+def test_a_semicolon_starts_a_new_statement() -> None:
+    ad = "Product Manager\n\nCompany OKRs are set by the leadership team; you own the OKRs of your squad."
+    reading = read(RULES, ad)
+    assert reading.answers["metrics"] == "shared"
+    assert len(reading.findings) == 2
+
+
+def test_the_ads_own_title_with_its_qualifier_is_this_role() -> None:
+    ad = "Principal Product Manager\n\nAs Principal Product Manager you will set the roadmap for ads."
+    assert read(RULES, ad).answers["roadmap"] == "role"
+    ad = "Associate Product Manager\n\nYou work for a Group Product Manager who owns the roadmap."
+    assert read(RULES, ad).answers["roadmap"] == "pm"
+
+
+def test_the_ads_own_title_is_this_role_and_other_titles_are_someone_else() -> None:
+    ad = "Product Owner\n\nThe Product Owner owns the roadmap. Product Managers run the customer interviews."
+    reading = read(RULES, ad)
+    assert reading.answers["roadmap"] == "role"
+    assert reading.answers["customers"] == "pm"
+
+
+@pytest.mark.parametrize(
+    ("key", "expected", "ad"),
+    [
+        ("title", "po", "Senior Product Owner (m/f/d)\nBerlin"),
+        ("title", "pm", "Lead Product Manager - Growth"),
+        ("title", "other", "Product Lead, Payments"),
+        ("title", "po", "We are hiring! Join us as Product Owner / Business Analyst."),
+        ("title", "other", "Come and work with us."),
+        ("size", "1-50", "Product Owner\nWe're a team of 45 building invoicing software."),
+        ("size", "51-500", "Product Owner\nOur team of 8 engineers is part of a company of 300 people."),
+        ("size", "51-500", "Product Owner\nJoin our 300-strong team in Leeds."),
+        ("size", "501-5000", "Product Owner\nWe have over 2,000 employees worldwide."),
+        ("size", "5000+", "Product Owner\nMore than 5,000 colleagues work here."),
+        ("size", "501-5000", "Product Owner\nAbout 5,000 colleagues work here."),
+        ("size", "5000+", "Product Owner\n5,000+ employees."),
+        ("size", "1-50", "Product Owner\nWe're 50 people."),
+        ("size", "5000+", "Product Owner\n10k employees."),
+        ("size", None, "Product Owner\nOur app is used by 2 million people."),
+        ("size", None, "Product Owner\nYou'll lead a team of 8 people."),
+        ("model", "scrum", "Product Owner\nWe use Scrum with two-week sprints."),
+        ("model", "safe", "Product Owner\nWe're a SAFe organisation with four release trains."),
+        ("model", None, "Product Owner\nWe work in two-week sprints and love Kanban."),
+        ("model", None, "Product Owner\nSAFe POPM certification required."),
+        ("model", "none", "Product Owner\nWe don't follow any framework by the book."),
+        ("kind", "eu-saas", "Product Owner\nFounded in 2015, we are a profitable SaaS company in Berlin."),
+        ("kind", "startup", "Product Owner\nWe're a Series B fintech."),
+        ("kind", "enterprise", "Product Owner\nA leading German insurer."),
+        ("kind", "other", "Product Owner\nA US-based software company."),
+        ("kind", "other", "Product Owner\nWe are a non-profit helping refugees."),
+        ("kind", "bigtech", "Product Manager\nOur products are used by billions of people."),
+        ("kind", "eu-saas", "Product Owner\nWe build software for banks across Europe."),
+        ("kind", "eu-saas", "Product Owner – Banking Platform\nFinly builds software for banks across Europe."),
+        ("kind", None, "Product Owner\nWe offer private health insurance and 8 bank holidays."),
+        ("kind", "enterprise", "Product Owner – Billing | TelcoNord, 12,000 staff"),
+        ("kind", "other", "Product Owner\nA US software company with annual revenue of $2 billion."),
+    ],
+)
+def test_context(key: str, expected: str | None, ad: str) -> None:
+    assert read(RULES, ad).context.get(key) == expected
+
+
+@pytest.mark.parametrize(
+    ("ad", "role_type"),
+    [
+        ("Scrum Master, Payments tribe. Coach the team.", "scrum-master"),
+        ("Project Manager (Digital). Plan and track delivery.", "project-manager"),
+        ("Business Analyst – Claims IT. Document requirements.", "business-analyst"),
+        ("Delivery Manager. Keep releases boring.", "delivery-manager"),
+        ("Product Marketing Manager. Own positioning.", "other"),
+        ("Senior Product Designer. Work with the Product Manager.", "other"),
+        ("Product Owner / Business Analyst. Own the backlog.", "product"),
+    ],
+)
+def test_jobs_that_are_not_product_roles(ad: str, role_type: str) -> None:
+    assert read(RULES, ad).role_type == role_type
+
+
+def test_segments_join_wrapped_lines_and_keep_bullets_and_headings_apart() -> None:
+    ad = "What you'll do\n- Own the roadmap for our app and decide what we\n  build next.\n- Talk to users.\nDone."
+    sentences = split(ad)
+    assert [ad[s.start : s.end] for s in sentences] == [
+        "What you'll do",
+        "Own the roadmap for our app and decide what we\n  build next.",
+        "Talk to users.",
+        "Done.",
+    ]
+    assert [s.heading for s in sentences] == [True, False, False, False]
+
+
+def test_clauses_split_at_semicolons_colons_and_dashes() -> None:
+    ad = "Discovery is the PM's job: she runs it; you join – sometimes."
+    (sentence,) = split(ad)
+    assert [(ad[c.start : c.end], c.statement) for c in sentence.clauses] == [
+        ("Discovery is the PM's job", 0),
+        ("she runs it", 0),
+        ("you join", 1),
+        ("sometimes.", 1),
+    ]
+
+
+def test_a_reading_becomes_the_checks_answers_with_the_silent_context_filled() -> None:
+    ad = "Product Owner at a 12,000-staff bank\n\nThe roadmap is set by Product Management. You talk to customers."
+    reading = read(RULES, ad)
+    answers, assumed = check_answers(RULES, reading)
+    assert answers == {
+        "subject": "posting",
+        "title": "po",
+        "size": "5000+",
+        "model": "unsure",
+        "kind": "enterprise",
+        "roadmap": "pm",
+        "customers": "role",
+        "metrics": "unsure",
+    }
+    assert assumed == ("model",)
+
+
+def test_the_verdict_puts_the_ads_own_words_into_the_next_steps() -> None:
+    ad = "Product Owner\n\nYou own the roadmap and talk to customers. KPIs are set by the business."
+    judged = judge(CONTENT, RULES, read(RULES, ad))
+    assert judged.result is not None and judged.verdict_id == "shared-scope"
+    assert judged.next_steps[0].startswith("The ad gives this role the roadmap (“You own the roadmap and talk")
+    assert judged.next_steps[2] == (
+        "The ad says success metrics are set by someone else (“KPIs are set by the business.”): ask who decides "
+        "what 'done' means, and whether this role can change the targets."
+    )
+    assert judged.next_steps[3:] == judged.result.verdict.next_steps
+
+
+def test_a_job_that_is_not_a_product_role_gets_no_verdict_but_the_closest_entry() -> None:
+    judged = judge(CONTENT, RULES, read(RULES, "Scrum Master – ART Lending (SAFe). Coach the team."))
+    assert judged.verdict_id is None and judged.result is None
+    assert judged.title == "A Scrum Master job, not a PM or PO role"
+    assert judged.entries == ("job-vs-accountability",)
+    assert judged.next_steps
