@@ -80,6 +80,11 @@ class DrillsConfig:
 
 
 @dataclass(frozen=True)
+class InterviewConfig:
+    session_ttl_minutes: float = 60.0
+
+
+@dataclass(frozen=True)
 class Config:
     database: DatabaseConfig = field(default_factory=DatabaseConfig)
     knowledge: KnowledgeConfig = field(default_factory=KnowledgeConfig)
@@ -90,6 +95,7 @@ class Config:
     check: CheckConfig = field(default_factory=CheckConfig)
     quiz: QuizConfig = field(default_factory=QuizConfig)
     drills: DrillsConfig = field(default_factory=DrillsConfig)
+    interview: InterviewConfig = field(default_factory=InterviewConfig)
 
     @property
     def database_path(self) -> Path:
@@ -240,6 +246,7 @@ def _check_values(config: Config) -> None:
         "quiz.session_ttl_minutes": config.quiz.session_ttl_minutes,
         "drills.poll_seconds": config.drills.poll_seconds,
         "drills.max_answer_length": config.drills.max_answer_length,
+        "interview.session_ttl_minutes": config.interview.session_ttl_minutes,
     }
     for key, number in positive.items():
         if number <= 0:

@@ -14,6 +14,7 @@ SELECT_OPTIONS = 25
 SELECT_OPTION_LABEL = 100
 AUTOCOMPLETE_CHOICES = 25
 AUTOCOMPLETE_NAME = 100
+CUSTOM_ID = 100
 
 
 #: How much of a member's own input an error message repeats back.

@@ -29,6 +29,10 @@ WARN = discord.Colour.orange()
 TONES: dict[Tone, discord.Colour] = {"neutral": BRAND, "good": GOOD, "warn": WARN}
 DM_CLOSED = "Your DMs are closed (or I can't message you), so I'll run it here, visible only to you."
 DM_SENT = "I've sent you a DM. Open it to continue."
+#: The text input of the answer forms (drill practice, mock interview).
+ANSWER_INPUT = "answer"
+#: Discord's ceiling for a text input, whatever ``drills.max_answer_length`` says.
+TEXT_INPUT_MAX = 4000
 
 S = TypeVar("S")
 T = TypeVar("T")
@@ -188,6 +192,22 @@ class BaseModal(discord.ui.Modal):
 
     async def on_error(self, interaction: discord.Interaction, error: Exception, /) -> None:  # type: ignore[override]
         await report_error(interaction, error, what=f"{type(self).__name__} form")
+
+
+def submitted_text(components: list[Any], custom_id: str) -> str | None:
+    """The value of one text input in a modal submission (inside action rows or labels)."""
+    for component in components:
+        if not isinstance(component, dict):
+            continue
+        if component.get("custom_id") == custom_id and "value" in component:
+            return str(component["value"])
+        nested = list(component.get("components") or [])
+        if isinstance(component.get("component"), dict):
+            nested.append(component["component"])
+        found = submitted_text(nested, custom_id)
+        if found is not None:
+            return found
+    return None
 
 
 async def start_private_flow(

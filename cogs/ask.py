@@ -31,6 +31,7 @@ from cogs._ui import (
     dynamic_view,
     guarded,
     member_cooldown,
+    open_entry_privately,
     register_pager,
     send_pages,
     services_of,
@@ -40,6 +41,8 @@ from runner.client import PmPoBot
 log = logging.getLogger(__name__)
 
 MENU_NAME = "Answer this with PM-or-PO"
+#: How an answer message shows the question it answers (its embed's author line).
+QUESTION_PREFIX = "Q: "
 TOPICS_PAGER = "topics"
 
 
@@ -54,60 +57,135 @@ def ask_cooldown(interaction: discord.Interaction) -> app_commands.Cooldown:
 
 class VoteButton(
     discord.ui.DynamicItem[discord.ui.Button[Any]],
-    template=r"vote:(?P<entry>[a-z0-9]+(?:-[a-z0-9]+)*):(?P<helpful>[yn])",
+    template=r"vote:(?P<entry>[a-z0-9]+(?:-[a-z0-9]+)*):(?P<helpful>[yn])(?::(?P<origin>m|u\d+))?",
 ):
-    """ "Helpful? yes / no" under an answer. The vote is keyed by member, entry and answer message."""
+    """ "Helpful? yes / no" under an answer. The vote is keyed by member, entry and answer message.
 
-    def __init__(self, entry_id: str, helpful: bool) -> None:
+    ``origin`` says where the question voted on is: none, on the answer message's "Q:" line (a member's
+    own /ask); ``u<id>``, the unanswered question the entry was suggested for; ``m``, the context menu,
+    whose text its author never asked the bot to keep (nor does a message the menu answered before
+    ``m`` existed, known by the message it targeted).
+    """
+
+    def __init__(self, entry_id: str, helpful: bool, origin: str | None = None) -> None:
+        suffix = f":{origin}" if origin else ""
         super().__init__(
             discord.ui.Button(
                 label="Helpful? Yes" if helpful else "No",
                 style=discord.ButtonStyle.success if helpful else discord.ButtonStyle.secondary,
-                custom_id=f"vote:{entry_id}:{'y' if helpful else 'n'}",
+                custom_id=f"vote:{entry_id}:{'y' if helpful else 'n'}{suffix}",
                 row=4,
             )
         )
         self.entry_id = entry_id
         self.helpful = helpful
+        self.origin = origin
 
     @classmethod
     async def from_custom_id(
         cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
     ) -> VoteButton:
-        return cls(match["entry"], match["helpful"] == "y")
+        return cls(match["entry"], match["helpful"] == "y", match["origin"])
 
     @guarded("helpful vote")
     async def callback(self, interaction: discord.Interaction) -> None:
         message_id = interaction.message.id if interaction.message is not None else 0
+        question = asked_on(interaction.message) if self.origin is None else None
+        unanswered_id = int(self.origin[1:]) if self.origin and self.origin.startswith("u") else None
         changed = await ask_service(interaction).vote(
             user_id=interaction.user.id,
             entry_id=self.entry_id,
             message_id=message_id,
             guild_id=interaction.guild_id,
             helpful=self.helpful,
+            question=question,
+            unanswered_id=unanswered_id,
         )
         verdict = "helpful" if self.helpful else "not helpful"
         text = f"Changed your vote to {verdict}." if changed else f"Thanks! Noted as {verdict}."
         await interaction.response.send_message(text, ephemeral=True)
 
 
-def entry_view(entries: tuple[Entry, ...], vote_on: Entry | None) -> BaseView | None:
-    """Buttons for entries to open privately (related or suggested), plus the vote buttons for an answer."""
-    items: list[discord.ui.Item[Any]] = [EntryButton(e.id, e.title, row=0) for e in entries[: limits.BUTTONS_PER_ROW]]
+def asked_on(message: discord.Message | None) -> str | None:
+    """The question a member's /ask answer message answered, from its "Q: …" line (as :func:`answer_message`
+    writes it); None for an answer to someone else's message."""
+    metadata = message.interaction_metadata if message is not None else None
+    if message is None or (metadata is not None and metadata.target_message_id is not None):
+        return None
+    author = message.embeds[0].author.name if message.embeds else None
+    return author.removeprefix(QUESTION_PREFIX) if author and author.startswith(QUESTION_PREFIX) else None
+
+
+class SuggestionButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=r"suggest:(?P<unanswered>\d+):(?P<entry>[a-z0-9]+(?:-[a-z0-9]+)*)",
+):
+    """A close entry offered when a question had no answer; carries the kept question's id, so when the
+    member who asked opens it (and votes on it), moderators see a candidate example question."""
+
+    def __init__(self, unanswered_id: int, entry_id: str, label: str = "Read more") -> None:
+        super().__init__(
+            discord.ui.Button(
+                label=limits.trim(label, limits.BUTTON_LABEL),
+                style=discord.ButtonStyle.secondary,
+                custom_id=f"suggest:{unanswered_id}:{entry_id}",
+                row=0,
+            )
+        )
+        self.unanswered_id = unanswered_id
+        self.entry_id = entry_id
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
+    ) -> SuggestionButton:
+        return cls(int(match["unanswered"]), match["entry"])
+
+    @guarded("open suggestion")
+    async def callback(self, interaction: discord.Interaction) -> None:
+        service = ask_service(interaction)
+        entry = service.entry(self.entry_id)
+        metadata = interaction.message.interaction_metadata if interaction.message is not None else None
+        if entry is None or metadata is None or metadata.user.id != interaction.user.id:
+            await open_entry_privately(interaction, self.entry_id)  # someone else's question: just show it
+            return
+        await service.open_suggestion(unanswered_id=self.unanswered_id, entry_id=entry.id, user_id=interaction.user.id)
+        view = entry_view((), entry, origin=f"u{self.unanswered_id}")
+        embed = card_embed(entry_card(service.knowledge, entry))
+        await send(interaction, embed, view, ephemeral=True)
+
+
+def entry_view(
+    entries: tuple[Entry, ...], vote_on: Entry | None, *, origin: str | None = None, unanswered_id: int | None = None
+) -> BaseView | None:
+    """Buttons for entries to open privately (related or suggested), plus the vote buttons for an answer.
+
+    With ``unanswered_id`` the entries are suggestions for that kept question (:class:`SuggestionButton`);
+    ``origin`` goes on the votes (see :class:`VoteButton`).
+    """
+    shown = entries[: limits.BUTTONS_PER_ROW]
+    items: list[discord.ui.Item[Any]] = (
+        [SuggestionButton(unanswered_id, e.id, e.title) for e in shown]
+        if unanswered_id is not None
+        else [EntryButton(e.id, e.title, row=0) for e in shown]
+    )
     if vote_on is not None:
-        items += [VoteButton(vote_on.id, True), VoteButton(vote_on.id, False)]
+        items += [VoteButton(vote_on.id, True, origin), VoteButton(vote_on.id, False, origin)]
     return dynamic_view(*items) if items else None
 
 
-def answer_message(interaction: discord.Interaction, answer: Answer) -> tuple[discord.Embed, BaseView | None]:
+def answer_message(
+    interaction: discord.Interaction, answer: Answer, *, own_question: bool = True
+) -> tuple[discord.Embed, BaseView | None]:
+    """``own_question``: the member asked it themselves (/ask), so a "not helpful" vote may keep it."""
     service = ask_service(interaction)
     if answer.entry is None:
         embed = card_embed(no_answer_card(answer))
-        view = entry_view(answer.suggestions, None)
+        view = entry_view(answer.suggestions, None, unanswered_id=answer.unanswered_id)
     else:
         embed = card_embed(entry_card(service.knowledge, answer.entry))
-        view = entry_view(answer.related, answer.entry)
-    embed.set_author(name=limits.trim(f"Q: {answer.question}", limits.EMBED_TITLE))
+        view = entry_view(answer.related, answer.entry, origin=None if own_question else "m")
+    embed.set_author(name=limits.trim(f"{QUESTION_PREFIX}{answer.question}", limits.EMBED_TITLE))
     return embed, view
 
 
@@ -156,7 +234,7 @@ class Ask(commands.Cog):
     @app_commands.describe(question="Your question, e.g. who owns the roadmap?", private="Only you see the answer")
     @app_commands.checks.dynamic_cooldown(ask_cooldown)
     async def ask(self, interaction: discord.Interaction, question: str, private: bool = False) -> None:
-        answer = await ask_service(interaction).ask(question, interaction.guild_id)
+        answer = await ask_service(interaction).ask(question, interaction.guild_id, user_id=interaction.user.id)
         embed, view = answer_message(interaction, answer)
         await send(interaction, embed, view, ephemeral=private)
 
@@ -167,7 +245,7 @@ class Ask(commands.Cog):
         # Someone else's message: answer its opening (they can't be asked to shorten it) and keep nothing of it.
         opening = message.content[: services_of(interaction).config.ask.max_question_length]
         answer = await ask_service(interaction).ask(opening, interaction.guild_id, keep_unanswered=False)
-        embed, view = answer_message(interaction, answer)
+        embed, view = answer_message(interaction, answer, own_question=False)
         embed.description = limits.trim(
             f"Answering [this message]({message.jump_url}).\n\n{embed.description or ''}", limits.EMBED_DESCRIPTION
         )
@@ -204,5 +282,5 @@ class Ask(commands.Cog):
 
 async def setup(bot: PmPoBot) -> None:
     register_pager(TOPICS_PAGER, render_topics)
-    bot.add_dynamic_items(EntryButton, VoteButton, PageButton)
+    bot.add_dynamic_items(EntryButton, VoteButton, SuggestionButton, PageButton)
     await bot.add_cog(Ask(bot))

@@ -33,9 +33,13 @@ from bot.drills.poster import ChannelUnavailable, Delivered, Delivery, DrillPost
 from bot.drills.schedule import timezone_choices
 from bot.drills.service import MIN_ANSWER_LENGTH, DrillService, SetupRequest, UnknownDrill
 from bot.errors import UserFacingError
+from bot.interview.cards import chosen_drill_card
+from bot.interview.service import InterviewService
 from cogs._errors import permission_names
 from cogs._permissions import moderator_group
 from cogs._ui import (
+    ANSWER_INPUT,
+    TEXT_INPUT_MAX,
     BaseModal,
     autocomplete_choices,
     card_embed,
@@ -44,6 +48,7 @@ from cogs._ui import (
     member_cooldown,
     server_name,
     services_of,
+    submitted_text,
 )
 from runner.client import PmPoBot
 
@@ -51,9 +56,6 @@ log = logging.getLogger(__name__)
 
 Action = Literal["strong", "weak", "practise"]
 ANSWER_FORM = re.compile(r"^drill-answer:(?P<drill>[a-z0-9]+(?:-[a-z0-9]+)*):(?P<post>\d+)$")
-ANSWER_INPUT = "answer"
-#: Discord's ceiling for a text input, whatever ``drills.max_answer_length`` says.
-TEXT_INPUT_MAX = 4000
 PRACTISE_HINT = "practise privately with the buttons: only you see your answer and the feedback"
 #: What the bot needs in the drill channel to post a drill at all.
 POST_PERMISSIONS = ("view_channel", "send_messages", "embed_links")
@@ -134,22 +136,6 @@ def answer_form(drill: Drill, post_id: int, limit: int) -> discord.ui.Modal:
     )
     form.stop()
     return form
-
-
-def submitted_text(components: list[Any], custom_id: str) -> str | None:
-    """The value of one text input in a modal submission (inside action rows or labels)."""
-    for component in components:
-        if not isinstance(component, dict):
-            continue
-        if component.get("custom_id") == custom_id and "value" in component:
-            return str(component["value"])
-        nested = list(component.get("components") or [])
-        if isinstance(component.get("component"), dict):
-            nested.append(component["component"])
-        found = submitted_text(nested, custom_id)
-        if found is not None:
-            return found
-    return None
 
 
 def feedback_embed(feedback: Feedback, streak_line: str | None) -> discord.Embed:
@@ -389,10 +375,13 @@ class Drills(commands.Cog):
     @member_cooldown()
     @app_commands.describe(theme="Only drills on this theme (default: any)")
     async def drill(self, interaction: discord.Interaction, theme: str | None = None) -> None:
-        chosen = service_of(interaction).pick(theme)
-        await interaction.response.send_message(
-            embed=card_embed(drill_card(chosen, hint=PRACTISE_HINT)), view=drill_view(chosen.id), ephemeral=True
-        )
+        if theme:
+            chosen = service_of(interaction).pick(theme)
+            card = drill_card(chosen, hint=PRACTISE_HINT)
+        else:  # the drill for the member's weakest signals, saying why
+            pick = await services_of(interaction).feature(InterviewService).next_drill(interaction.user.id)
+            chosen, card = pick.drill, chosen_drill_card(pick, hint=PRACTISE_HINT)
+        await interaction.response.send_message(embed=card_embed(card), view=drill_view(chosen.id), ephemeral=True)
 
     @drill.autocomplete("theme")
     async def theme_autocomplete(

@@ -38,7 +38,7 @@ def test_drill_shows_prompt_situation_answers_and_follow_ups(
         drill.strong_answer,
         drill.weak_answer,
         drill.weak_why,
-        *drill.follow_ups,
+        *(f.ask for f in drill.follow_ups),
     ):
         assert text in out
     assert "== A strong answer ==" in out and "-- What it shows" in out and "== A weak answer ==" in out

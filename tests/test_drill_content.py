@@ -37,7 +37,9 @@ GOOD = """\
     weak:
       answer: "I manage the backlog."
       why: "Execution only."
-    follow_ups: ["Which interview changed your mind?"]
+    follow_ups:
+      - ask: "Which interview changed your mind?"
+        probes: [counted]
     related: [{related}]
 """
 
@@ -109,6 +111,25 @@ def test_unknown_signal_in_shows_is_reported_with_the_known_ones(tmp_path: Path)
     ), found
 
 
+def test_a_follow_up_probing_an_unknown_signal_is_located(tmp_path: Path) -> None:
+    text = drills_file("A", good().replace("probes: [counted]", "probes: [countd]"))
+    found = problems(knowledge_with(tmp_path, {"a.yaml": text}))
+    assert any(
+        f"a.yaml:{line_of(text, 'probes:')}:" in p
+        and "'countd' is not a signal of drill 'po-drill' (did you mean 'counted'?)" in p
+        for p in found
+    ), found
+
+
+def test_follow_ups_are_optional(tmp_path: Path) -> None:
+    body = good()
+    start = body.index("    follow_ups:")
+    text = drills_file("A", body[:start] + body[body.index("    related:") :])
+    result = load_knowledge(knowledge_with(tmp_path, {"a.yaml": text}))
+    assert result.problems == () and result.knowledge is not None
+    assert result.knowledge.part(DrillBank).drills["po-drill"].follow_ups == ()
+
+
 def test_whitespace_only_texts_are_empty(tmp_path: Path) -> None:
     text = drills_file("A", good().replace('why: "Execution only."', 'why: "   "'))
     found = problems(knowledge_with(tmp_path, {"a.yaml": text}))
@@ -169,7 +190,8 @@ def test_a_card_over_discords_field_limit_is_reported(tmp_path: Path) -> None:
         (("prompt: ", "prompts: "), "unknown key 'prompts'"),
         (("id: po-drill", "id: PO Drill"), "does not match the expected form"),
         (("expects: [numbers]", "expects: [vibes]"), "is 'vibes', expected one of: numbers, owned-decision"),
-        (('follow_ups: ["Which interview changed your mind?"]', "follow_ups: []"), "needs at least 1 item(s)"),
+        (("probes: [counted]", "probes: []"), "needs at least 1 item(s)"),
+        (('- ask: "Which interview', '- question: "Which interview'), "unknown key 'question'"),
     ],
 )
 def test_schema_problems_are_located(tmp_path: Path, edit: tuple[str, str], message: str) -> None:

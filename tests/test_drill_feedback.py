@@ -68,7 +68,7 @@ def test_found_signals_quote_the_answer_and_missing_ones_say_what_is_looked_for(
 def test_a_strong_answer_gets_a_follow_up_to_prepare() -> None:
     d = drill("own-the-why")
     feedback = assess(d, d.strong_answer)
-    assert feedback.suggestion == f"Strong answer. Now prepare the follow-up: {d.follow_ups[0]}"
+    assert feedback.suggestion == f"Strong answer. Now prepare the follow-up: {d.follow_ups[0].ask}"
 
 
 def test_judgment_is_deterministic() -> None:

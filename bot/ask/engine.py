@@ -29,6 +29,8 @@ class Answer:
     confidence: float
     suggestions: tuple[Entry, ...] = ()
     related: tuple[Entry, ...] = ()
+    #: The row the question was kept under for ``/kb gaps`` (set by :meth:`AskService.ask`), or None.
+    unanswered_id: int | None = None
 
     def to_json(self) -> dict[str, Any]:
         """The ``pmpo-bot ask --json`` object; ``entry_id`` is null when there is no confident answer."""

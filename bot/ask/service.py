@@ -7,6 +7,7 @@ and records, through :class:`~bot.ask.store.AskStore`, what ``/kb`` reports on.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 from bot import limits
@@ -44,19 +45,33 @@ class AskService:
         knowledge, index = self._served()
         return answer_question(index, knowledge, text)
 
-    async def ask(self, question: str, guild_id: int | None, *, keep_unanswered: bool = True) -> Answer:
+    async def ask(
+        self, question: str, guild_id: int | None, *, keep_unanswered: bool = True, user_id: int | None = None
+    ) -> Answer:
         """Answer, and record it: the entry for ``/kb stats``, or the question for ``/kb gaps``.
 
         The member who asked is deliberately not recorded in either case. ``keep_unanswered=False`` is for
-        text someone else wrote (the context menu): its author never asked the bot to keep it.
+        text someone else wrote (the context menu): its author never asked the bot to keep it. ``user_id``
+        only closes the member's open suggestion signals (asking again means the entry they opened was
+        not the end of it); it is not stored with the question.
         """
         answer = self.answer(question)
         now = self._services.clock()
+        if user_id is not None:
+            await self.store.note_member_asked(user_id, now)
         if answer.entry is not None:
             await self.store.log_answer(answer.entry.id, guild_id, now)
         elif keep_unanswered:
-            await self.store.log_unanswered(normalise(answer.question), answer.question, guild_id, now)
+            kept = await self.store.log_unanswered(normalise(answer.question), answer.question, guild_id, now)
+            answer = dataclasses.replace(answer, unanswered_id=kept)
         return answer
+
+    async def open_suggestion(self, *, unanswered_id: int, entry_id: str, user_id: int) -> None:
+        """The member whose question had no answer opened a suggested entry: a signal for ``/kb gaps``."""
+        await self.store.log_suggestion_open(unanswered_id, entry_id, user_id, self._services.clock())
+
+    async def unanswered_question(self, unanswered_id: int) -> str | None:
+        return await self.store.unanswered_question(unanswered_id)
 
     def entry(self, entry_id: str) -> Entry | None:
         return self.knowledge.part(EntryLibrary).entries.get(entry_id)
@@ -75,8 +90,24 @@ class AskService:
             for entry in self._served()[1].titles_matching(current, limit=limits.AUTOCOMPLETE_CHOICES)
         ]
 
-    async def vote(self, *, user_id: int, entry_id: str, message_id: int, guild_id: int | None, helpful: bool) -> bool:
-        """Store a member's vote on one answer message; returns True when it replaced a different vote."""
+    async def vote(
+        self,
+        *,
+        user_id: int,
+        entry_id: str,
+        message_id: int,
+        guild_id: int | None,
+        helpful: bool,
+        question: str | None = None,
+        unanswered_id: int | None = None,
+    ) -> bool:
+        """Store a member's vote on one answer message; returns True when it replaced a different vote.
+
+        ``question``: what the answer answered, listed by ``/kb stats`` under a "not helpful" vote.
+        ``unanswered_id``: the vote is on an entry suggested for that unanswered question.
+        """
+        if unanswered_id is not None and question is None:
+            question = await self.store.unanswered_question(unanswered_id)
         previous = await self.store.vote(
             user_id=user_id,
             entry_id=entry_id,
@@ -84,6 +115,8 @@ class AskService:
             guild_id=guild_id,
             helpful=helpful,
             now=self._services.clock(),
+            question=question,
+            unanswered_id=unanswered_id,
         )
         return previous is not None and previous != helpful
 

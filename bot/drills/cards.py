@@ -15,6 +15,7 @@ from bot.drills.feedback import Feedback
 from bot.drills.schedule import format_days, format_time
 
 SHOWS_FIELD = "What it shows"
+FOLLOW_UPS_FIELD = "Be ready for the follow-ups"
 RATING_TITLES = {
     "strong": "Strong answer",
     "mixed": "Getting there",
@@ -35,14 +36,10 @@ def drill_card(drill: Drill, *, heading: str = "Interview drill", hint: str | No
 
 def strong_card(drill: Drill) -> Card:
     shows = [s for s in drill.signals if s.id in drill.strong_shows]
-    return Card(
-        title="A strong answer",
-        body=drill.strong_answer,
-        fields=(
-            (SHOWS_FIELD, "\n".join(f"• **{s.name}**: {s.looks_for}" for s in shows)),
-            ("Be ready for the follow-ups", "\n".join(f"• {f}" for f in drill.follow_ups)),
-        ),
-    )
+    fields = [(SHOWS_FIELD, "\n".join(f"• **{s.name}**: {s.looks_for}" for s in shows))]
+    if drill.follow_ups:
+        fields.append((FOLLOW_UPS_FIELD, "\n".join(f"• {f.ask}" for f in drill.follow_ups)))
+    return Card(title="A strong answer", body=drill.strong_answer, fields=tuple(fields))
 
 
 def weak_card(drill: Drill) -> Card:

@@ -39,6 +39,16 @@ class RedFlag:
 
 
 @dataclass(frozen=True)
+class FollowUp:
+    """A question an interviewer asks next to probe an answer, and the drill's signals a good reply shows.
+
+    The mock interview judges the reply against ``probes`` only, so a follow-up says what it tests."""
+
+    ask: str
+    probes: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Drill:
     id: str
     theme: str
@@ -51,7 +61,7 @@ class Drill:
     strong_shows: tuple[str, ...]
     weak_answer: str
     weak_why: str
-    follow_ups: tuple[str, ...]
+    follow_ups: tuple[FollowUp, ...]
     related: tuple[str, ...]
     origin: Origin = field(compare=False, repr=False)
 

@@ -465,6 +465,7 @@ def assess(drill: Drill, answer: str) -> Feedback:
         capping.append((_TOO_SHORT, _TOO_SHORT_TIP))  # advice only: the rating is already settled
     # Disqualifying patterns outrank the first missing signal; general checks and length come after it.
     tips = [tip for _, tip in disqualifying] + signal_tips[:1] + [tip for _, tip in capping]
-    suggestion = tips[0] if tips else f"Strong answer. Now prepare the follow-up: {drill.follow_ups[0]}"
+    follow_up = f" Now prepare the follow-up: {drill.follow_ups[0].ask}" if drill.follow_ups else ""
+    suggestion = tips[0] if tips else f"Strong answer.{follow_up}"
     patterns = tuple(finding for finding, _ in disqualifying + capping)
     return Feedback(rating, tuple(found), tuple(missing), patterns, suggestion)

@@ -14,7 +14,7 @@ from typing import Any
 from bot import limits
 from bot.cards import discord_markup
 from bot.drills.cards import SHOWS_FIELD, strong_card
-from bot.drills.content import Drill, DrillBank, RedFlag, Signal
+from bot.drills.content import Drill, DrillBank, FollowUp, RedFlag, Signal
 from bot.drills.cues import CueError, compile_cue
 from bot.drills.feedback import Feedback, assess
 from bot.knowledge.base import Kind, KnowledgeBase, Origin, did_you_mean, does_not_exist, duplicate_id
@@ -44,7 +44,7 @@ def _build(raw: Mapping[str, Any], theme: str, origin: Origin) -> Drill:
         strong_shows=tuple(raw["strong"]["shows"]),
         weak_answer=_text(raw["weak"]["answer"]),
         weak_why=_text(raw["weak"]["why"]),
-        follow_ups=tuple(_text(f) for f in raw["follow_ups"]),
+        follow_ups=tuple(FollowUp(_text(f["ask"]), tuple(f["probes"])) for f in raw.get("follow_ups", ())),
         related=tuple(raw.get("related", ())),
         origin=origin,
     )
@@ -64,7 +64,7 @@ def _empty_texts(drill: Drill) -> list[PathKey]:
         texts.append((("signals", i, "tip"), s.tip))
     for i, r in enumerate(drill.red_flags):
         texts += [(("red_flags", i, "name"), r.name), (("red_flags", i, "why"), r.why)]
-    texts += [(("follow_ups", i), f) for i, f in enumerate(drill.follow_ups)]
+    texts += [(("follow_ups", i, "ask"), f.ask) for i, f in enumerate(drill.follow_ups)]
     return [path for path, text in texts if not text]
 
 
@@ -94,7 +94,8 @@ def _limit_problems(drill: Drill) -> list[tuple[PathKey, str]]:
 
 
 def _reference_problems(drill: Drill) -> list[tuple[PathKey, str]]:
-    """Signal ids used twice in a drill, ``strong.shows`` naming signals that do not exist, broken cues."""
+    """Signal ids used twice in a drill, ``strong.shows`` or a follow-up's ``probes`` naming signals that do not
+    exist, broken cues."""
     found: list[tuple[PathKey, str]] = []
     seen: set[str] = set()
     for i, s in enumerate(drill.signals):
@@ -102,12 +103,15 @@ def _reference_problems(drill: Drill) -> list[tuple[PathKey, str]]:
             found.append((("signals", i, "id"), f"signal id '{s.id}' is used twice in drill '{drill.id}'"))
         seen.add(s.id)
     known = [s.id for s in drill.signals]
-    for i, shown in enumerate(drill.strong_shows):
-        if shown not in seen:
+    references: list[tuple[PathKey, str]] = [(("strong", "shows", i), s) for i, s in enumerate(drill.strong_shows)]
+    for i, follow_up in enumerate(drill.follow_ups):
+        references += [(("follow_ups", i, "probes", j), probed) for j, probed in enumerate(follow_up.probes)]
+    for path, signal in references:
+        if signal not in seen:
             found.append(
                 (
-                    ("strong", "shows", i),
-                    f"'{shown}' is not a signal of drill '{drill.id}'{did_you_mean(shown, known)} "
+                    path,
+                    f"'{signal}' is not a signal of drill '{drill.id}'{did_you_mean(signal, known)} "
                     f"(signals: {', '.join(known)})",
                 )
             )

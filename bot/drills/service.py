@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from rapidfuzz import process
 
 from bot import limits
+from bot.drills import choice
 from bot.drills import schedule as sched
 from bot.drills.content import EMPTY_BANK, Drill, DrillBank
 from bot.drills.engine import NO_SCHEDULE, Schedule, ScheduleStatus, Streak, TopEntry, count_streak
@@ -117,6 +118,25 @@ class DrillService:
             raise UserFacingError(EMPTY_BANK)
         pool = self.bank.in_theme(self.resolve_theme(theme)) if theme else list(self.bank.drills.values())
         return (rng or random).choice(pool)
+
+    def choose(
+        self,
+        observations: list[choice.Observation],
+        *,
+        count: int,
+        seed: str,
+        theme: str | None = None,
+    ) -> list[choice.Pick]:
+        """The ``count`` drills (of one theme, if given) that exercise the signals the member's answers show
+        least (``bot.drills.choice``): ``/drill`` without a theme and every mock interview."""
+        if not self.bank.drills:
+            raise UserFacingError(EMPTY_BANK)
+        pool = self.bank.in_theme(self.resolve_theme(theme)) if theme else list(self.bank.drills.values())
+        return choice.choose(pool, choice.tally(observations), count, seed)
+
+    async def observations(self, user_id: int) -> list[choice.Observation]:
+        """What the member's practice answers showed, signal by signal (``bot.drills.choice``)."""
+        return await self.store.observations(user_id)
 
     # -- practice -------------------------------------------------------------------------------------
 

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from typing import Literal
 from zoneinfo import ZoneInfo
 
+from bot.drills.choice import Observation, observations_of
 from bot.drills.engine import REUSABLE, Post, Schedule, next_in_rotation
 from bot.drills.feedback import Feedback
 from bot.drills.schedule import Rule, days_to_mask, format_time, mask_to_days
@@ -235,6 +236,13 @@ class DrillStore:
                 now.isoformat(),
             ),
         )
+
+    async def observations(self, user_id: int) -> list[Observation]:
+        """Every signal the member's practice answers were judged on, oldest first."""
+        rows = await self.db.fetchall(
+            "SELECT feedback, created_at FROM drill_answers WHERE user_id = ? ORDER BY created_at, id", (user_id,)
+        )
+        return [seen for row in rows for seen in observations_of(json.loads(row["feedback"]), _time(row["created_at"]))]
 
     async def posted_ids(self, guild_id: int) -> list[int]:
         """The server's scheduled drills that went out, newest first."""

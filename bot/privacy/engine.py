@@ -12,6 +12,9 @@ DESCRIPTIONS = {
     "quiz_answers": "your answers to quiz questions",
     "drill_answers": "your drill practice answers and their feedback (streaks are counted from these)",
     "drill_schedule_contacts": "drill schedules you set up as a moderator (you are told if one pauses)",
+    "interview_sessions": "your mock interviews (which drills, how far you got)",
+    "interview_answers": "your mock interview answers and their feedback",
+    "suggestion_opens": "entries you opened when a question of yours had no answer (and whether they helped)",
 }
 
 

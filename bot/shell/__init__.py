@@ -13,12 +13,12 @@ from typing import TextIO
 
 from bot.errors import UserFacingError
 from bot.services import Services
-from bot.shell import ask, check, drill, general, privacy, quiz
+from bot.shell import ask, check, drill, general, interview, privacy, quiz
 from bot.shell.session import Session, ShellCommand
 
 log = logging.getLogger(__name__)
 
-MODULES = (general, ask, privacy, check, quiz, drill)
+MODULES = (general, ask, privacy, check, quiz, drill, interview)
 
 BANNER = "PM-or-PO shell. Type /help for commands, /quit to leave."
 

@@ -1,0 +1,252 @@
+"""/interview start and /interview history: a mock interview on one DM message, answered in forms.
+
+Each step replaces the previous one on the same message: a question (or follow-up) with an Answer
+button that opens a form, then the feedback with a button to move on. Buttons carry the session id and
+the step, and so does the form, and the core re-reads the session from the database on every click and
+submit (``bot.interview.service``), so they keep working across restarts and a double submit counts once.
+
+The form is a modal that discord.py never stores (it is stopped before it is sent): every submission,
+before or after a restart, arrives through one ``on_interaction`` listener, as the drills' practice form
+does (``cogs/drills.py``).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Literal, cast
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot import limits
+from bot.drills.service import MIN_ANSWER_LENGTH
+from bot.interview.cards import (
+    ANSWER_LABEL,
+    NEXT_LABELS,
+    QUIT_LABEL,
+    answer_card,
+    history_card,
+    open_interview_card,
+    prompt_card,
+    summary_card,
+)
+from bot.interview.engine import DEFAULT_QUESTIONS, QUESTIONS, FeedbackScreen, OpenInterview, PromptScreen, Screen
+from bot.interview.service import InterviewService
+from cogs._ui import (
+    ANSWER_INPUT,
+    TEXT_INPUT_MAX,
+    BaseModal,
+    autocomplete_choices,
+    card_embed,
+    dynamic_view,
+    guarded,
+    member_cooldown,
+    services_of,
+    start_private_flow,
+    submitted_text,
+)
+from runner.client import PmPoBot
+
+Action = Literal["a", "n", "q"]  # answer (opens the form), next, quit
+ANSWER_FORM = re.compile(r"^interview-answer:(?P<sid>\d+):(?P<step>\d+)$")
+ALL_THEMES = "all"
+
+
+def service_of(interaction: discord.Interaction) -> InterviewService:
+    return services_of(interaction).feature(InterviewService)
+
+
+def render(screen: Screen) -> tuple[discord.Embed, discord.ui.View]:
+    """The embed and buttons for a screen; the summary gets an empty view, which removes the buttons."""
+    if isinstance(screen, PromptScreen):
+        return card_embed(prompt_card(screen)), dynamic_view(
+            InterviewButton(screen.session_id, screen.step, "a", label=ANSWER_LABEL),
+            InterviewButton(screen.session_id, screen.step, "q", label=QUIT_LABEL),
+        )
+    if isinstance(screen, FeedbackScreen):
+        items: list[discord.ui.Item[Any]] = [
+            InterviewButton(screen.session_id, screen.step, "n", label=NEXT_LABELS[screen.next])
+        ]
+        if screen.next != "summary":
+            items.append(InterviewButton(screen.session_id, screen.step, "q", label=QUIT_LABEL))
+        return card_embed(answer_card(screen)), dynamic_view(*items)
+    return card_embed(summary_card(screen.summary)), dynamic_view()
+
+
+def render_start(
+    outcome: Screen | OpenInterview, *, guild_id: int | None, theme: str | None, questions: int
+) -> tuple[discord.Embed, discord.ui.View]:
+    """A new session's first question, or, for a member who already has one going, the prompt to continue
+    it or abandon it for the one just asked for (``guild_id``, ``theme``, ``questions``)."""
+    if not isinstance(outcome, OpenInterview):
+        return render(outcome)
+    new = OpenInterviewButton(outcome.session_id, guild_id or 0, questions, theme or ALL_THEMES)
+    return card_embed(open_interview_card(outcome)), dynamic_view(OpenInterviewButton(outcome.session_id), new)
+
+
+def answer_form(screen: PromptScreen, limit: int) -> discord.ui.Modal:
+    """The answer form for one step. Stopped before it is sent, so discord.py never keeps it: submissions
+    are handled by :meth:`Interview.on_interaction`, the same way before and after a restart."""
+    asked = screen.follow_up.ask if screen.follow_up is not None else screen.drill.prompt
+    title = f"Question {screen.number} of {screen.total}" + (" · follow-up" if screen.follow_up else "")
+    form = BaseModal(title=title, custom_id=f"interview-answer:{screen.session_id}:{screen.step}", timeout=None)
+    form.add_item(
+        discord.ui.Label(
+            text="Your answer, as you'd say it",
+            description=limits.trim(asked, 100),
+            component=discord.ui.TextInput(
+                custom_id=ANSWER_INPUT,
+                style=discord.TextStyle.paragraph,
+                min_length=MIN_ANSWER_LENGTH,
+                max_length=limit,
+                placeholder=f"Up to {limit} characters.",
+            ),
+        )
+    )
+    form.stop()
+    return form
+
+
+class InterviewButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=r"interview:(?P<sid>\d+):(?P<step>\d+):(?P<action>[anq])",
+):
+    """Answer (opens the form), Next or Quit, drawn for one step of one session."""
+
+    def __init__(self, session_id: int, step: int, action: Action, *, label: str = "…") -> None:
+        style = {
+            "a": discord.ButtonStyle.primary,
+            "n": discord.ButtonStyle.success,
+            "q": discord.ButtonStyle.danger,
+        }[action]
+        super().__init__(
+            discord.ui.Button(
+                label=limits.trim(label, limits.BUTTON_LABEL),
+                style=style,
+                custom_id=f"interview:{session_id}:{step}:{action}",
+            )
+        )
+        self.session_id, self.step, self.action = session_id, step, action
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
+    ) -> InterviewButton:
+        return cls(int(match["sid"]), int(match["step"]), cast(Action, match["action"]))
+
+    @guarded("interview button")
+    async def callback(self, interaction: discord.Interaction) -> None:
+        service = service_of(interaction)
+        user = interaction.user.id
+        if self.action == "a":
+            screen = await service.screen(self.session_id, user)
+            if isinstance(screen, PromptScreen) and screen.step == self.step:
+                limit = min(service.answer_limit(), TEXT_INPUT_MAX)
+                await interaction.response.send_modal(answer_form(screen, limit))
+                return
+        elif self.action == "n":
+            screen = await service.next(self.session_id, user, self.step)
+        else:
+            screen = await service.quit(self.session_id, user)
+        embed, view = render(screen)  # a stale Answer button shows where the session really is
+        await interaction.response.edit_message(embed=embed, view=view)
+
+
+class OpenInterviewButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=r"interview:(?P<sid>\d+):(?:continue|new:(?P<guild>\d+):(?P<questions>\d+):(?P<theme>.+))",
+):
+    """Continue the running session, or abandon it and start the one just asked for."""
+
+    def __init__(self, session_id: int, guild_id: int = 0, questions: int = 0, theme: str | None = None) -> None:
+        if theme is None:
+            custom_id, label, style = f"interview:{session_id}:continue", "Continue it", discord.ButtonStyle.primary
+        else:
+            custom_id = f"interview:{session_id}:new:{guild_id}:{questions}:"
+            # A theme too long for the id is cut: the start resolves a theme from its beginning.
+            custom_id += theme[: limits.CUSTOM_ID - len(custom_id)]
+            label, style = "Abandon it and start the new one", discord.ButtonStyle.danger
+        super().__init__(discord.ui.Button(label=label, style=style, custom_id=custom_id))
+        self.session_id, self.guild_id, self.questions, self.theme = session_id, guild_id, questions, theme
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
+    ) -> OpenInterviewButton:
+        if match["theme"] is None:
+            return cls(int(match["sid"]))
+        return cls(int(match["sid"]), int(match["guild"]), int(match["questions"]), match["theme"])
+
+    @guarded("interview continue or abandon")
+    async def callback(self, interaction: discord.Interaction) -> None:
+        service = service_of(interaction)
+        if self.theme is None:
+            embed, view = render(await service.screen(self.session_id, interaction.user.id))
+        else:
+            theme = None if self.theme == ALL_THEMES else self.theme
+            outcome = await service.start(
+                user_id=interaction.user.id,
+                guild_id=self.guild_id or None,
+                theme=theme,
+                questions=self.questions,
+                replacing=self.session_id,
+            )  # an OpenInterview again if yet another session was started meanwhile
+            embed, view = render_start(outcome, guild_id=self.guild_id or None, theme=theme, questions=self.questions)
+        await interaction.response.edit_message(embed=embed, view=view)
+
+
+class Interview(commands.Cog):
+    interview = app_commands.Group(name="interview", description="A mock interview in your DMs, with feedback")
+
+    @interview.command(
+        name="start", description="A mock interview in your DMs: drills for your weakest signals, with follow-ups"
+    )
+    @member_cooldown()
+    @app_commands.describe(theme="Only drills on this theme (default: any)", questions="How many questions")
+    async def start(
+        self,
+        interaction: discord.Interaction,
+        theme: str | None = None,
+        questions: app_commands.Range[int, QUESTIONS[0], QUESTIONS[-1]] = DEFAULT_QUESTIONS,
+    ) -> None:
+        service = service_of(interaction)
+        chosen = service.resolve_theme(theme)
+        outcome = await service.start(
+            user_id=interaction.user.id, guild_id=interaction.guild_id, theme=chosen, questions=questions
+        )
+        embed, view = render_start(outcome, guild_id=interaction.guild_id, theme=chosen, questions=questions)
+        await start_private_flow(interaction, embed=embed, view=view)
+
+    @start.autocomplete("theme")
+    async def theme_autocomplete(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        return autocomplete_choices(service_of(interaction).theme_choices(current))
+
+    @interview.command(name="history", description="Your mock interviews and each signal over time")
+    @member_cooldown()
+    async def history(self, interaction: discord.Interaction) -> None:
+        history = await service_of(interaction).history(interaction.user.id)
+        await interaction.response.send_message(embed=card_embed(history_card(history)), ephemeral=True)
+
+    @commands.Cog.listener()
+    async def on_interaction(self, interaction: discord.Interaction) -> None:
+        if interaction.type is not discord.InteractionType.modal_submit or not interaction.data:
+            return
+        match = ANSWER_FORM.match(str(interaction.data.get("custom_id", "")))
+        if match is not None:
+            await self.answer_submitted(interaction, int(match["sid"]), int(match["step"]))
+
+    @guarded("interview answer form")
+    async def answer_submitted(self, interaction: discord.Interaction, session_id: int, step: int) -> None:
+        components = interaction.data.get("components", []) if interaction.data else []
+        text = submitted_text(components if isinstance(components, list) else [], ANSWER_INPUT)
+        screen = await service_of(interaction).answer(session_id, interaction.user.id, step, text or "")
+        embed, view = render(screen)
+        await interaction.response.edit_message(embed=embed, view=view)
+
+
+async def setup(bot: PmPoBot) -> None:
+    bot.add_dynamic_items(InterviewButton, OpenInterviewButton)
+    await bot.add_cog(Interview())
