@@ -31,8 +31,9 @@ from bot.interview.cards import (
     prompt_card,
     summary_card,
 )
-from bot.interview.engine import DEFAULT_QUESTIONS, QUESTIONS, FeedbackScreen, OpenInterview, PromptScreen, Screen
+from bot.interview.engine import DEFAULT_QUESTIONS, QUESTIONS, FeedbackScreen, PromptScreen, Screen
 from bot.interview.service import InterviewService
+from bot.sessions.engine import OpenSession
 from cogs._ui import (
     ANSWER_INPUT,
     TEXT_INPUT_MAX,
@@ -75,11 +76,11 @@ def render(screen: Screen) -> tuple[discord.Embed, discord.ui.View]:
 
 
 def render_start(
-    outcome: Screen | OpenInterview, *, guild_id: int | None, theme: str | None, questions: int
+    outcome: Screen | OpenSession, *, guild_id: int | None, theme: str | None, questions: int
 ) -> tuple[discord.Embed, discord.ui.View]:
     """A new session's first question, or, for a member who already has one going, the prompt to continue
     it or abandon it for the one just asked for (``guild_id``, ``theme``, ``questions``)."""
-    if not isinstance(outcome, OpenInterview):
+    if not isinstance(outcome, OpenSession):
         return render(outcome)
     new = OpenInterviewButton(outcome.session_id, guild_id or 0, questions, theme or ALL_THEMES)
     return card_embed(open_interview_card(outcome)), dynamic_view(OpenInterviewButton(outcome.session_id), new)
@@ -191,7 +192,7 @@ class OpenInterviewButton(
                 theme=theme,
                 questions=self.questions,
                 replacing=self.session_id,
-            )  # an OpenInterview again if yet another session was started meanwhile
+            )  # an OpenSession again if yet another session was started meanwhile
             embed, view = render_start(outcome, guild_id=self.guild_id or None, theme=theme, questions=self.questions)
         await interaction.response.edit_message(embed=embed, view=view)
 

@@ -24,8 +24,9 @@ from bot.quiz.cards import (
     summary_card,
 )
 from bot.quiz.content import theme_key
-from bot.quiz.engine import LENGTHS, OpenQuiz, QuestionScreen, ResultScreen, Screen
+from bot.quiz.engine import LENGTHS, QuestionScreen, ResultScreen, Screen
 from bot.quiz.service import QuizService
+from bot.sessions.engine import OpenSession
 from cogs._ui import (
     EntryButton,
     autocomplete_choices,
@@ -82,7 +83,7 @@ def result_view(interaction: discord.Interaction, screen: ResultScreen) -> disco
 
 def render_start(
     interaction: discord.Interaction,
-    outcome: Screen | OpenQuiz,
+    outcome: Screen | OpenSession,
     *,
     guild_id: int | None,
     theme: str | None,
@@ -90,7 +91,7 @@ def render_start(
 ) -> tuple[discord.Embed, discord.ui.View]:
     """A new quiz's first screen, or, for a member who already has one going, the prompt to continue it
     or abandon it for the one just asked for (``guild_id``, ``theme``, ``length``)."""
-    if not isinstance(outcome, OpenQuiz):
+    if not isinstance(outcome, OpenSession):
         return render(interaction, outcome)
     new = OpenQuizButton(outcome.session_id, guild_id or 0, length, theme_key(theme) if theme else ALL_THEMES)
     return card_embed(open_quiz_card(outcome)), dynamic_view(OpenQuizButton(outcome.session_id), new)
@@ -186,7 +187,7 @@ class OpenQuizButton(
                 theme=theme,
                 length=self.length,
                 replacing=self.session_id,
-            )  # an OpenQuiz again if yet another quiz was started meanwhile
+            )  # an OpenSession again if yet another quiz was started meanwhile
             embed, view = render_start(
                 interaction, outcome, guild_id=self.guild_id or None, theme=theme, length=self.length
             )

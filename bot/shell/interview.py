@@ -19,8 +19,9 @@ from bot.interview.cards import (
     prompt_card,
     summary_card,
 )
-from bot.interview.engine import DEFAULT_QUESTIONS, FeedbackScreen, OpenInterview, PromptScreen, Screen
+from bot.interview.engine import DEFAULT_QUESTIONS, FeedbackScreen, PromptScreen, Screen
 from bot.interview.service import InterviewService
+from bot.sessions.engine import OpenSession
 from bot.shell.session import Session, ShellCommand
 
 USAGE = "Usage: /interview [start] [theme] [3-6] for a mock interview, /interview history for your progress."
@@ -39,7 +40,7 @@ async def interview_command(session: Session, rest: str) -> None:
         theme = service.resolve_theme(" ".join(words) or None)
         service.check_questions(questions)
         outcome = await service.start(user_id=session.user_id, guild_id=None, theme=theme, questions=questions)
-        if isinstance(outcome, OpenInterview):
+        if isinstance(outcome, OpenSession):
             session.show(open_interview_card(outcome))
             picked = await session.choose("What now?", ["Continue it", "Abandon it and start the new one"])
             if picked is None:
@@ -54,7 +55,7 @@ async def interview_command(session: Session, rest: str) -> None:
                     questions=questions,
                     replacing=outcome.session_id,
                 )
-        if isinstance(outcome, OpenInterview):  # yet another session was started meanwhile
+        if isinstance(outcome, OpenSession):  # yet another session was started meanwhile
             session.show(open_interview_card(outcome))
             return
     except UserFacingError as error:

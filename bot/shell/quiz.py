@@ -9,8 +9,9 @@ from __future__ import annotations
 from bot.errors import UserFacingError
 from bot.knowledge.cards import entry_card
 from bot.quiz.cards import open_quiz_card, question_card, result_card, stats_card, summary_card
-from bot.quiz.engine import OpenQuiz, QuestionScreen, ResultScreen, Screen
+from bot.quiz.engine import QuestionScreen, ResultScreen, Screen
 from bot.quiz.service import QuizService
+from bot.sessions.engine import OpenSession
 from bot.shell.session import Session, ShellCommand
 
 DEFAULT_LENGTH = 10
@@ -30,7 +31,7 @@ async def quiz_command(session: Session, rest: str) -> None:
         theme = service.resolve_theme(" ".join(words) or None)
         service.check_length(length)
         outcome = await service.start(user_id=session.user_id, guild_id=None, theme=theme, length=length)
-        if isinstance(outcome, OpenQuiz):
+        if isinstance(outcome, OpenSession):
             session.show(open_quiz_card(outcome))
             picked = await session.choose("What now?", ["Continue it", "Abandon it and start the new one"])
             if picked is None:
@@ -41,7 +42,7 @@ async def quiz_command(session: Session, rest: str) -> None:
                 outcome = await service.start(
                     user_id=session.user_id, guild_id=None, theme=theme, length=length, replacing=outcome.session_id
                 )
-        if isinstance(outcome, OpenQuiz):  # yet another quiz was started meanwhile
+        if isinstance(outcome, OpenSession):  # yet another quiz was started meanwhile
             session.show(open_quiz_card(outcome))
             return
         await play(session, service, outcome)
