@@ -23,6 +23,8 @@ from bot.check.engine import Action, OpenCheck, QuestionScreen, Screen, VerdictS
 from bot.check.service import CheckService
 from cogs._ui import (
     EntryButton,
+    OpenSessionButton,
+    Rendered,
     card_embed,
     dynamic_view,
     guarded,
@@ -146,20 +148,17 @@ class StepButton(
 
 
 class OpenCheckButton(
-    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    OpenSessionButton,
     template=r"check:(?P<sid>\d+):(?P<choice>continue|abandon):(?P<guild>\d+):(?P<channel>\d+)",
 ):
     """Continue the open check, or abandon it for a new one that shares where the new /check was run."""
 
+    labels = ("Continue the open check", "Abandon it and start a new one")
+
     def __init__(self, session_id: int, choice: str, guild_id: int, channel_id: int) -> None:
-        label = "Continue the open check" if choice == "continue" else "Abandon it and start a new one"
-        style = discord.ButtonStyle.primary if choice == "continue" else discord.ButtonStyle.danger
-        super().__init__(
-            discord.ui.Button(
-                label=label, style=style, custom_id=f"check:{session_id}:{choice}:{guild_id}:{channel_id}"
-            )
-        )
-        self.session_id, self.choice, self.guild_id, self.channel_id = session_id, choice, guild_id, channel_id
+        custom_id = f"check:{session_id}:{choice}:{guild_id}:{channel_id}"
+        super().__init__(session_id, custom_id, continues=choice == "continue")
+        self.guild_id, self.channel_id = guild_id, channel_id
 
     @classmethod
     async def from_custom_id(
@@ -167,18 +166,15 @@ class OpenCheckButton(
     ) -> OpenCheckButton:
         return cls(int(match["sid"]), match["choice"], int(match["guild"]), int(match["channel"]))
 
-    @guarded("check open prompt")
-    async def callback(self, interaction: discord.Interaction) -> None:
-        service = service_of(interaction)
-        user_id = interaction.user.id
-        if self.choice == "continue":
-            screen: Screen | OpenCheck = await service.resume(self.session_id, user_id)
-        else:
-            screen = await service.abandon_and_start(
-                self.session_id, user_id, self.guild_id or None, self.channel_id or None
-            )
-        embed, view = render(screen, (self.guild_id, self.channel_id))
-        await interaction.response.edit_message(embed=embed, view=view)
+    async def resume(self, interaction: discord.Interaction) -> Rendered:
+        screen = await service_of(interaction).resume(self.session_id, interaction.user.id)
+        return render(screen, (self.guild_id, self.channel_id))
+
+    async def replace(self, interaction: discord.Interaction) -> Rendered:
+        screen = await service_of(interaction).abandon_and_start(
+            self.session_id, interaction.user.id, self.guild_id or None, self.channel_id or None
+        )
+        return render(screen, (self.guild_id, self.channel_id))
 
 
 class ShareButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"check:(?P<sid>\d+):share"):

@@ -38,6 +38,9 @@ from cogs._ui import (
     ANSWER_INPUT,
     TEXT_INPUT_MAX,
     BaseModal,
+    ContinueOrNewButton,
+    NewSession,
+    Rendered,
     autocomplete_choices,
     card_embed,
     dynamic_view,
@@ -51,7 +54,6 @@ from runner.client import PmPoBot
 
 Action = Literal["a", "n", "q"]  # answer (opens the form), next, quit
 ANSWER_FORM = re.compile(r"^interview-answer:(?P<sid>\d+):(?P<step>\d+)$")
-ALL_THEMES = "all"
 
 
 def service_of(interaction: discord.Interaction) -> InterviewService:
@@ -75,15 +77,12 @@ def render(screen: Screen) -> tuple[discord.Embed, discord.ui.View]:
     return card_embed(summary_card(screen.summary)), dynamic_view()
 
 
-def render_start(
-    outcome: Screen | OpenSession, *, guild_id: int | None, theme: str | None, questions: int
-) -> tuple[discord.Embed, discord.ui.View]:
+def render_start(outcome: Screen | OpenSession, new: NewSession) -> Rendered:
     """A new session's first question, or, for a member who already has one going, the prompt to continue
-    it or abandon it for the one just asked for (``guild_id``, ``theme``, ``questions``)."""
+    it or abandon it for ``new``, the one just asked for."""
     if not isinstance(outcome, OpenSession):
         return render(outcome)
-    new = OpenInterviewButton(outcome.session_id, guild_id or 0, questions, theme or ALL_THEMES)
-    return card_embed(open_interview_card(outcome)), dynamic_view(OpenInterviewButton(outcome.session_id), new)
+    return OpenInterviewButton.prompt(open_interview_card(outcome), outcome.session_id, new)
 
 
 def answer_form(screen: PromptScreen, limit: int) -> discord.ui.Modal:
@@ -154,47 +153,21 @@ class InterviewButton(
         await interaction.response.edit_message(embed=embed, view=view)
 
 
-class OpenInterviewButton(
-    discord.ui.DynamicItem[discord.ui.Button[Any]],
-    template=r"interview:(?P<sid>\d+):(?:continue|new:(?P<guild>\d+):(?P<questions>\d+):(?P<theme>.+))",
-):
+class OpenInterviewButton(ContinueOrNewButton, prefix="interview"):
     """Continue the running session, or abandon it and start the one just asked for."""
 
-    def __init__(self, session_id: int, guild_id: int = 0, questions: int = 0, theme: str | None = None) -> None:
-        if theme is None:
-            custom_id, label, style = f"interview:{session_id}:continue", "Continue it", discord.ButtonStyle.primary
-        else:
-            custom_id = f"interview:{session_id}:new:{guild_id}:{questions}:"
-            # A theme too long for the id is cut: the start resolves a theme from its beginning.
-            custom_id += theme[: limits.CUSTOM_ID - len(custom_id)]
-            label, style = "Abandon it and start the new one", discord.ButtonStyle.danger
-        super().__init__(discord.ui.Button(label=label, style=style, custom_id=custom_id))
-        self.session_id, self.guild_id, self.questions, self.theme = session_id, guild_id, questions, theme
+    async def resume(self, interaction: discord.Interaction) -> Rendered:
+        return render(await service_of(interaction).screen(self.session_id, interaction.user.id))
 
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
-    ) -> OpenInterviewButton:
-        if match["theme"] is None:
-            return cls(int(match["sid"]))
-        return cls(int(match["sid"]), int(match["guild"]), int(match["questions"]), match["theme"])
-
-    @guarded("interview continue or abandon")
-    async def callback(self, interaction: discord.Interaction) -> None:
-        service = service_of(interaction)
-        if self.theme is None:
-            embed, view = render(await service.screen(self.session_id, interaction.user.id))
-        else:
-            theme = None if self.theme == ALL_THEMES else self.theme
-            outcome = await service.start(
-                user_id=interaction.user.id,
-                guild_id=self.guild_id or None,
-                theme=theme,
-                questions=self.questions,
-                replacing=self.session_id,
-            )  # an OpenSession again if yet another session was started meanwhile
-            embed, view = render_start(outcome, guild_id=self.guild_id or None, theme=theme, questions=self.questions)
-        await interaction.response.edit_message(embed=embed, view=view)
+    async def start(self, interaction: discord.Interaction, new: NewSession) -> Rendered:
+        outcome = await service_of(interaction).start(
+            user_id=interaction.user.id,
+            guild_id=new.guild_id,
+            theme=new.theme,
+            questions=new.size,
+            replacing=self.session_id,
+        )  # an OpenSession again if yet another session was started meanwhile
+        return render_start(outcome, new)
 
 
 class Interview(commands.Cog):
@@ -216,7 +189,7 @@ class Interview(commands.Cog):
         outcome = await service.start(
             user_id=interaction.user.id, guild_id=interaction.guild_id, theme=chosen, questions=questions
         )
-        embed, view = render_start(outcome, guild_id=interaction.guild_id, theme=chosen, questions=questions)
+        embed, view = render_start(outcome, NewSession(interaction.guild_id, questions, chosen))
         await start_private_flow(interaction, embed=embed, view=view)
 
     @start.autocomplete("theme")
