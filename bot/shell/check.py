@@ -10,6 +10,7 @@ from bot.check.cards import history_card, open_check_card, question_card, verdic
 from bot.check.engine import Action, ClosedScreen, OpenCheck, QuestionScreen, Screen, VerdictScreen
 from bot.check.service import CheckService
 from bot.knowledge.cards import entry_card
+from bot.shell.open_session import continue_or_abandon
 from bot.shell.session import Session, ShellCommand
 
 START = "/check"
@@ -23,21 +24,20 @@ async def check_command(session: Session, rest: str) -> None:
         session.say("Usage: /check to run the three-question check, /check history for your past verdicts.")
         return
     service = session.services.feature(CheckService)
-    outcome: Screen | OpenCheck = await service.start(session.user_id, None, None)
-    if isinstance(outcome, OpenCheck):
-        session.show(open_check_card(outcome))
-        picked = await session.choose("What now?", ["Continue the open check", "Abandon it and start a new one"])
-        if picked is None:
-            return
-        open_id = outcome.session.id
-        if picked == 0:
-            outcome = await service.resume(open_id, session.user_id)
-        else:
-            outcome = await service.abandon_and_start(open_id, session.user_id, None, None)
-    await run_flow(session, service, outcome)
+    screen = await continue_or_abandon(
+        session,
+        await service.start(session.user_id, None, None),
+        OpenCheck,
+        open_check_card,
+        resume=lambda prompt: service.resume(prompt.session.id, session.user_id),
+        replace=lambda prompt: service.abandon_and_start(prompt.session.id, session.user_id, None, None),
+        labels=("Continue the open check", "Abandon it and start a new one"),
+    )
+    if screen is not None:
+        await run_flow(session, service, screen)
 
 
-async def run_flow(session: Session, service: CheckService, screen: Screen | OpenCheck) -> None:
+async def run_flow(session: Session, service: CheckService, screen: Screen) -> None:
     """Ask until a verdict (or the input ends: the check then stays open for next time)."""
     while isinstance(screen, QuestionScreen):
         session.show(question_card(screen))
@@ -57,8 +57,6 @@ async def run_flow(session: Session, service: CheckService, screen: Screen | Ope
         await show_verdict(session, screen)
     elif isinstance(screen, ClosedScreen):
         session.say(screen.message(START))
-    else:
-        session.say(f"You already have a check open; type {START} again to choose what to do with it.")
 
 
 async def show_verdict(session: Session, screen: VerdictScreen) -> None:
