@@ -15,6 +15,7 @@ from discord import app_commands
 
 from bot import limits
 from bot.cards import Card, Tone, discord_markup
+from bot.drills.service import MIN_ANSWER_LENGTH
 from bot.knowledge.cards import entry_card
 from bot.knowledge.entries import EntryLibrary
 from bot.services import Services
@@ -294,6 +295,46 @@ class BaseModal(discord.ui.Modal):
 
     async def on_error(self, interaction: discord.Interaction, error: Exception, /) -> None:  # type: ignore[override]
         await report_error(interaction, error, what=f"{type(self).__name__} form")
+
+
+def answer_form(*, title: str, custom_id: str, asked: str, limit: int, hint: str | None = None) -> discord.ui.Modal:
+    """The form for one typed answer (drill practice, a mock interview step) to ``asked``, at most ``limit``
+    characters (or Discord's ceiling); ``hint`` follows "Up to N characters" in the empty field.
+
+    Stopped before it is sent, so discord.py never keeps it: the cog reads every submission, the same way
+    before and after a restart, in one ``on_interaction`` listener (:func:`form_submission`,
+    :func:`submitted_answer`), instead of discord.py dropping it as an unknown modal after a restart.
+    """
+    limit = min(limit, TEXT_INPUT_MAX)
+    form = BaseModal(title=title, custom_id=custom_id, timeout=None)
+    form.add_item(
+        discord.ui.Label(
+            text="Your answer, as you'd say it",
+            description=limits.trim(asked, 100),
+            component=discord.ui.TextInput(
+                custom_id=ANSWER_INPUT,
+                style=discord.TextStyle.paragraph,
+                min_length=MIN_ANSWER_LENGTH,
+                max_length=limit,
+                placeholder=f"Up to {limit} characters" + (f": {hint}." if hint else "."),
+            ),
+        )
+    )
+    form.stop()
+    return form
+
+
+def form_submission(interaction: discord.Interaction, form: re.Pattern[str]) -> re.Match[str] | None:
+    """``form`` matched on the custom_id of a submitted form; None for any other interaction."""
+    if interaction.type is not discord.InteractionType.modal_submit or not interaction.data:
+        return None
+    return form.match(str(interaction.data.get("custom_id", "")))
+
+
+def submitted_answer(interaction: discord.Interaction) -> str:
+    """What the member typed in an :func:`answer_form` ("" when the field is missing)."""
+    components = interaction.data.get("components", []) if interaction.data else []
+    return submitted_text(components if isinstance(components, list) else [], ANSWER_INPUT) or ""
 
 
 def submitted_text(components: list[Any], custom_id: str) -> str | None:

@@ -5,9 +5,8 @@ button that opens a form, then the feedback with a button to move on. Buttons ca
 the step, and so does the form, and the core re-reads the session from the database on every click and
 submit (``bot.interview.service``), so they keep working across restarts and a double submit counts once.
 
-The form is a modal that discord.py never stores (it is stopped before it is sent): every submission,
-before or after a restart, arrives through one ``on_interaction`` listener, as the drills' practice form
-does (``cogs/drills.py``).
+The form is the drills' answer form (``answer_form`` in ``cogs/_ui.py``), which discord.py never stores:
+every submission, before or after a restart, arrives through one ``on_interaction`` listener.
 """
 
 from __future__ import annotations
@@ -20,7 +19,6 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot import limits
-from bot.drills.service import MIN_ANSWER_LENGTH
 from bot.interview.cards import (
     ANSWER_LABEL,
     NEXT_LABELS,
@@ -35,20 +33,19 @@ from bot.interview.engine import DEFAULT_QUESTIONS, QUESTIONS, FeedbackScreen, P
 from bot.interview.service import InterviewService
 from bot.sessions.engine import OpenSession
 from cogs._ui import (
-    ANSWER_INPUT,
-    TEXT_INPUT_MAX,
-    BaseModal,
     ContinueOrNewButton,
     NewSession,
     Rendered,
+    answer_form,
     autocomplete_choices,
     card_embed,
     dynamic_view,
+    form_submission,
     guarded,
     member_cooldown,
     services_of,
     start_private_flow,
-    submitted_text,
+    submitted_answer,
 )
 from runner.client import PmPoBot
 
@@ -85,27 +82,14 @@ def render_start(outcome: Screen | OpenSession, new: NewSession) -> Rendered:
     return OpenInterviewButton.prompt(open_interview_card(outcome), outcome.session_id, new)
 
 
-def answer_form(screen: PromptScreen, limit: int) -> discord.ui.Modal:
-    """The answer form for one step. Stopped before it is sent, so discord.py never keeps it: submissions
-    are handled by :meth:`Interview.on_interaction`, the same way before and after a restart."""
-    asked = screen.follow_up.ask if screen.follow_up is not None else screen.drill.prompt
-    title = f"Question {screen.number} of {screen.total}" + (" · follow-up" if screen.follow_up else "")
-    form = BaseModal(title=title, custom_id=f"interview-answer:{screen.session_id}:{screen.step}", timeout=None)
-    form.add_item(
-        discord.ui.Label(
-            text="Your answer, as you'd say it",
-            description=limits.trim(asked, 100),
-            component=discord.ui.TextInput(
-                custom_id=ANSWER_INPUT,
-                style=discord.TextStyle.paragraph,
-                min_length=MIN_ANSWER_LENGTH,
-                max_length=limit,
-                placeholder=f"Up to {limit} characters.",
-            ),
-        )
+def step_form(screen: PromptScreen, limit: int) -> discord.ui.Modal:
+    """The answer form for one step; its submissions arrive in :meth:`Interview.on_interaction`."""
+    return answer_form(
+        title=f"Question {screen.number} of {screen.total}" + (" · follow-up" if screen.follow_up else ""),
+        custom_id=f"interview-answer:{screen.session_id}:{screen.step}",
+        asked=screen.follow_up.ask if screen.follow_up is not None else screen.drill.prompt,
+        limit=limit,
     )
-    form.stop()
-    return form
 
 
 class InterviewButton(
@@ -142,8 +126,7 @@ class InterviewButton(
         if self.action == "a":
             screen = await service.screen(self.session_id, user)
             if isinstance(screen, PromptScreen) and screen.step == self.step:
-                limit = min(service.answer_limit(), TEXT_INPUT_MAX)
-                await interaction.response.send_modal(answer_form(screen, limit))
+                await interaction.response.send_modal(step_form(screen, service.answer_limit()))
                 return
         elif self.action == "n":
             screen = await service.next(self.session_id, user, self.step)
@@ -206,17 +189,14 @@ class Interview(commands.Cog):
 
     @commands.Cog.listener()
     async def on_interaction(self, interaction: discord.Interaction) -> None:
-        if interaction.type is not discord.InteractionType.modal_submit or not interaction.data:
-            return
-        match = ANSWER_FORM.match(str(interaction.data.get("custom_id", "")))
+        match = form_submission(interaction, ANSWER_FORM)
         if match is not None:
             await self.answer_submitted(interaction, int(match["sid"]), int(match["step"]))
 
     @guarded("interview answer form")
     async def answer_submitted(self, interaction: discord.Interaction, session_id: int, step: int) -> None:
-        components = interaction.data.get("components", []) if interaction.data else []
-        text = submitted_text(components if isinstance(components, list) else [], ANSWER_INPUT)
-        screen = await service_of(interaction).answer(session_id, interaction.user.id, step, text or "")
+        answer = submitted_answer(interaction)
+        screen = await service_of(interaction).answer(session_id, interaction.user.id, step, answer)
         embed, view = render(screen)
         await interaction.response.edit_message(embed=embed, view=view)
 
