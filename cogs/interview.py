@@ -74,12 +74,15 @@ def render(screen: Screen) -> tuple[discord.Embed, discord.ui.View]:
     return card_embed(summary_card(screen.summary)), dynamic_view()
 
 
-def render_start(outcome: Screen | OpenSession, new: NewSession) -> Rendered:
-    """A new session's first question, or, for a member who already has one going, the prompt to continue
-    it or abandon it for ``new``, the one just asked for."""
-    if not isinstance(outcome, OpenSession):
-        return render(outcome)
-    return OpenInterviewButton.prompt(open_interview_card(outcome), outcome.session_id, new)
+async def start_interview(interaction: discord.Interaction, new: NewSession, replacing: int | None = None) -> Rendered:
+    """Start ``new`` (in place of the session ``replacing``): its first question, or, for a member who has
+    another session going, the prompt to continue that one or abandon it for ``new``."""
+    outcome = await service_of(interaction).start(
+        user_id=interaction.user.id, guild_id=new.guild_id, theme=new.theme, questions=new.size, replacing=replacing
+    )
+    if isinstance(outcome, OpenSession):
+        return OpenInterviewButton.prompt(open_interview_card(outcome), outcome.session_id, new)
+    return render(outcome)
 
 
 def step_form(screen: PromptScreen, limit: int) -> discord.ui.Modal:
@@ -143,14 +146,7 @@ class OpenInterviewButton(ContinueOrNewButton, prefix="interview"):
         return render(await service_of(interaction).screen(self.session_id, interaction.user.id))
 
     async def start(self, interaction: discord.Interaction, new: NewSession) -> Rendered:
-        outcome = await service_of(interaction).start(
-            user_id=interaction.user.id,
-            guild_id=new.guild_id,
-            theme=new.theme,
-            questions=new.size,
-            replacing=self.session_id,
-        )  # an OpenSession again if yet another session was started meanwhile
-        return render_start(outcome, new)
+        return await start_interview(interaction, new, replacing=self.session_id)
 
 
 class Interview(commands.Cog):
@@ -167,12 +163,8 @@ class Interview(commands.Cog):
         theme: str | None = None,
         questions: app_commands.Range[int, QUESTIONS[0], QUESTIONS[-1]] = DEFAULT_QUESTIONS,
     ) -> None:
-        service = service_of(interaction)
-        chosen = service.resolve_theme(theme)
-        outcome = await service.start(
-            user_id=interaction.user.id, guild_id=interaction.guild_id, theme=chosen, questions=questions
-        )
-        embed, view = render_start(outcome, NewSession(interaction.guild_id, questions, chosen))
+        chosen = service_of(interaction).resolve_theme(theme)
+        embed, view = await start_interview(interaction, NewSession(interaction.guild_id, questions, chosen))
         await start_private_flow(interaction, embed=embed, view=view)
 
     @start.autocomplete("theme")

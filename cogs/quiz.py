@@ -83,12 +83,15 @@ def result_view(interaction: discord.Interaction, screen: ResultScreen) -> disco
     return dynamic_view(*items)
 
 
-def render_start(interaction: discord.Interaction, outcome: Screen | OpenSession, new: NewSession) -> Rendered:
-    """A new quiz's first screen, or, for a member who already has one going, the prompt to continue it
-    or abandon it for ``new``, the one just asked for."""
-    if not isinstance(outcome, OpenSession):
-        return render(interaction, outcome)
-    return OpenQuizButton.prompt(open_quiz_card(outcome), outcome.session_id, new)
+async def start_quiz(interaction: discord.Interaction, new: NewSession, replacing: int | None = None) -> Rendered:
+    """Start ``new`` (in place of the quiz ``replacing``): its first question, or, for a member who has
+    another quiz going, the prompt to continue that one or abandon it for ``new``."""
+    outcome = await service_of(interaction).start(
+        user_id=interaction.user.id, guild_id=new.guild_id, theme=new.theme, length=new.size, replacing=replacing
+    )
+    if isinstance(outcome, OpenSession):
+        return OpenQuizButton.prompt(open_quiz_card(outcome), outcome.session_id, new)
+    return render(interaction, outcome)
 
 
 class QuizButton(
@@ -152,14 +155,7 @@ class OpenQuizButton(ContinueOrNewButton, prefix="quiz"):
         return render(interaction, await service_of(interaction).screen(self.session_id, interaction.user.id))
 
     async def start(self, interaction: discord.Interaction, new: NewSession) -> Rendered:
-        outcome = await service_of(interaction).start(
-            user_id=interaction.user.id,
-            guild_id=new.guild_id,
-            theme=new.theme,
-            length=new.size,
-            replacing=self.session_id,
-        )  # an OpenSession again if yet another quiz was started meanwhile
-        return render_start(interaction, outcome, new)
+        return await start_quiz(interaction, new, replacing=self.session_id)
 
 
 class Quiz(commands.Cog):
@@ -175,14 +171,10 @@ class Quiz(commands.Cog):
         theme: str | None = None,
         length: app_commands.Choice[int] | None = None,
     ) -> None:
-        service = service_of(interaction)
         size = length.value if length is not None else DEFAULT_LENGTH
-        chosen = service.resolve_theme(theme)
-        outcome = await service.start(
-            user_id=interaction.user.id, guild_id=interaction.guild_id, theme=chosen, length=size
-        )
+        chosen = service_of(interaction).resolve_theme(theme)
         new = NewSession(interaction.guild_id, size, theme_key(chosen) if chosen else None)
-        embed, view = render_start(interaction, outcome, new)
+        embed, view = await start_quiz(interaction, new)
         await start_private_flow(interaction, embed=embed, view=view)
 
     @start.autocomplete("theme")
