@@ -54,7 +54,8 @@ async def test_ask_answers_publicly_with_source_related_entries_and_votes_that_s
     alice = loopback.add_member(guild, "alice")
     bob = loopback.add_member(guild, "bob")
     async with BotHarness(loopback, tmp_path, ask=FAST) as harness:
-        answer = await ask(loopback, alice, general, "who's in charge of the roadmpa, PO or PM? @everyone")
+        # A typo and a mention, yet informative enough to answer: a bare "@everyone" counts against confidence.
+        answer = await ask(loopback, alice, general, "who's in charge of the product roadmpa, PO or PM? @everyone")
         assert not answer.ephemeral
         card = embed(answer)
         assert card["title"] == "Who owns the roadmap: the PM or the PO?"
@@ -231,7 +232,7 @@ async def test_kb_reload_refuses_a_broken_file_keeps_serving_and_accepts_the_fix
         body = embed(refused)["description"]
         assert embed(refused)["title"] == "Knowledge reload refused"
         assert "Still serving the last good version" in body
-        assert "entries/salary.yaml:26:5: unknown key 'colour'" in body
+        assert "entries/salary.yaml:31:5: unknown key 'colour'" in body
 
         still = await ask(loopback, alice, general, "PO salary in 2026")
         assert embed(still)["title"] == "How much do PMs and POs earn in the US (2026)?"
