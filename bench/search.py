@@ -24,7 +24,8 @@ from pathlib import Path
 
 import yaml
 
-from bot.ask.search import SearchIndex, content_words
+from bot.ask.search import SearchIndex
+from bot.ask.vocabulary import content_words
 from bot.knowledge.entries import ComparisonKind, EntriesKind, Entry, SourcesKind
 from bot.knowledge.loader import load_knowledge, require_knowledge
 

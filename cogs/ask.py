@@ -16,7 +16,7 @@ from discord import app_commands
 from discord.ext import commands, tasks
 
 from bot import limits
-from bot.ask.cards import comparison_card, no_answer_card, topic_pages
+from bot.ask.cards import answer_card, comparison_card, topic_pages
 from bot.ask.engine import Answer, related_entries
 from bot.ask.service import AskService
 from bot.errors import UserFacingError
@@ -100,13 +100,13 @@ def entry_view(entries: tuple[Entry, ...], vote_on: Entry | None) -> BaseView | 
 
 
 def answer_message(interaction: discord.Interaction, answer: Answer) -> tuple[discord.Embed, BaseView | None]:
-    service = ask_service(interaction)
+    """The answer (the runner-up's button first when there is one) or the refusal with its suggestions."""
+    embed = card_embed(answer_card(ask_service(interaction).knowledge, answer))
     if answer.entry is None:
-        embed = card_embed(no_answer_card(answer))
         view = entry_view(answer.suggestions, None)
     else:
-        embed = card_embed(entry_card(service.knowledge, answer.entry))
-        view = entry_view(answer.related, answer.entry)
+        offered = (answer.did_you_mean, *answer.related) if answer.did_you_mean else answer.related
+        view = entry_view(offered, answer.entry)
     embed.set_author(name=limits.trim(f"Q: {answer.question}", limits.EMBED_TITLE))
     return embed, view
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import argparse
 
-from bot.ask.cards import no_answer_card
+from bot.ask.cards import answer_card
 from bot.ask.engine import Answer, answer_question, clean_question
 from bot.ask.search import SearchIndex
 from bot.cards import plain
@@ -16,7 +16,6 @@ from bot.cli.common import EXIT_OK, CommandError, SubParsers, add_command, add_k
 from bot.config import Config
 from bot.errors import UserFacingError
 from bot.knowledge.base import KnowledgeBase
-from bot.knowledge.cards import entry_card
 
 
 def register(subparsers: SubParsers) -> None:
@@ -25,9 +24,11 @@ def register(subparsers: SubParsers) -> None:
         "ask",
         ask_command,
         help="answer a question from the knowledge base, as /ask would (records nothing)",
-        description="Print the curated answer /ask gives, or the closest entries when there is none. "
-        "With --json: one object {entry_id, title, answer, score, suggestions}; entry_id is null "
-        "when there is no confident answer. Exit status 0 either way.",
+        description="Print the curated answer /ask gives, or why there is none (a topic the sources do not "
+        "cover, a question too vague, nothing close) with the closest entries. With --json: one object "
+        "{entry_id, title, answer, score, did_you_mean, refusal, suggestions}; entry_id is null exactly when "
+        "refusal says why ({reason: not-covered|vague|no-match, and for not-covered: topic, title, says, "
+        "points_to}). Exit status 0 either way.",
     )
     parser.add_argument("question", help="the question, in quotes")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
@@ -50,7 +51,7 @@ async def ask_command(args: argparse.Namespace, config: Config) -> int:
 
 def as_text(answer: Answer, knowledge: KnowledgeBase) -> str:
     """The answer as plain text: title, underline, body, fields, related entries."""
-    card = entry_card(knowledge, answer.entry) if answer.entry else no_answer_card(answer, recorded=False)
+    card = answer_card(knowledge, answer, recorded=False)
     lines = [card.title, "=" * min(len(card.title), 80), plain(card.body)]
     lines.extend(f"\n{name}: {plain(value)}" for name, value in card.fields)
     if answer.related:

@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from bot.ask.kind import NotCoveredKind
 from bot.check.kind import CheckKind
 from bot.drills.kind import DrillsKind
 from bot.knowledge.base import Kind
@@ -15,4 +16,5 @@ KINDS: tuple[Kind[Any], ...] = (
     CheckKind(),
     DrillsKind(),
     QuizKind(),
+    NotCoveredKind(),
 )
