@@ -379,3 +379,47 @@ async def test_someone_elses_unanswered_message_is_not_kept(services: Services) 
     answer = await services.feature(AskService).ask("how long do I boil an egg", 42, keep_unanswered=False)
     assert answer.entry is None
     assert await services.db.fetchall("SELECT * FROM unanswered_questions") == []
+
+
+async def test_shell_gets_the_issue_table_right(services: Services) -> None:
+    """Issue #12's table, in the shell: the headline split, "should I apply", the paths, no confident answer
+    to one generic word, and an honest "not covered" that offers what is."""
+    expected = {
+        "what's the difference between a product owner and a product manager": "== PM or PO: what's the difference? ==",
+        "difference between PM and PO": "== PM or PO: what's the difference? ==",
+        "should I apply for a product owner job": "== Should I apply for this Product Owner job? ==",
+        "po or pm which is better": "== PO or PM: which is the better path for me? ==",
+        "help": "== Could you ask a bit more? ==",
+        "week": "== Could you ask a bit more? ==",
+        "team": "== Could you ask a bit more? ==",
+        "what is a scrum master": "== Not covered here: Scrum Master role ==",
+        "how do I write a cover letter": "== Not covered here: Resumes, cover letters and LinkedIn ==",
+    }
+    for question, title in expected.items():
+        out = await shell(services, f"/ask {question}\nq\n")
+        assert title in out, (question, out)
+    out = await shell(services, "/topic pizza\n")
+    assert "I have no topic called 'pizza'. The closest I have:" in out
+
+
+@pytest.mark.parametrize(
+    ("question", "entry_id", "reason"),
+    [
+        ("what's the difference between a product owner and a product manager", "pm-vs-po-difference", None),
+        ("difference between PM and PO", "pm-vs-po-difference", None),
+        ("should I apply for a product owner job", "should-i-apply-po-job", None),
+        ("po or pm which is better", "po-or-pm-which-path", None),
+        ("help", None, "vague"),
+        ("week", None, "vague"),
+        ("team", None, "vague"),
+        ("what is a scrum master", None, "not-covered"),
+        ("how do I write a cover letter", None, "not-covered"),
+    ],
+)
+def test_cli_ask_gets_the_issue_table_right(
+    capsys: pytest.CaptureFixture[str], question: str, entry_id: str | None, reason: str | None
+) -> None:
+    assert main(["ask", question, "--json", "--knowledge", str(SHIPPED_KNOWLEDGE)]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["entry_id"] == entry_id
+    assert (result["refusal"] or {}).get("reason") == reason

@@ -174,6 +174,8 @@ class SearchIndex:
         vocabulary = {word for word in vocabulary if word not in STOPWORDS and len(word) > 1}
         self._stemmer = PorterStemmer()
         self._stems = self._stemmer.stem_all(vocabulary)
+        #: Every word the index knows (folded concepts included): what property tests draw questions from.
+        self.vocabulary = frozenset(vocabulary)
         self._bm25 = Bm25Index(documents, [weight for _, weight in COLUMNS], self._stems)
         self._by_length = _by_length(vocabulary)
         names = [[content_words(name) for name in (item.title, *item.aliases)] for item in self._items]
@@ -209,12 +211,14 @@ class SearchIndex:
         ]
         hits.sort(key=lambda hit: -hit.score)
         # A question that is a title or an alias, or has exactly the words of an example question, names its
-        # document, however everyday its words: the knowledge base anticipated it.
+        # document, however everyday its words (but one): the knowledge base anticipated it.
         exact = self._aliases.get(text) or self._examples.get(frozenset(searched))
         if exact is not None:
             top = hits[0].score if hits else 0.0
             hits = [Hit(exact, 1.0, top), *(hit for hit in hits if hit.item is not exact)]
-        return SearchResult(question, tuple(hits[:limit]), searched, *decide(hits, terms, named=exact is not None))
+        # One everyday word is no question, even when an alias spells it ("title", "why"): it names nothing.
+        named = exact is not None and (len(terms) > 1 or any(t.informative for t in terms))
+        return SearchResult(question, tuple(hits[:limit]), searched, *decide(hits, terms, named=named))
 
     def lookup(self, name: str) -> Entry | None:
         """The entry a member means by ``name``: an id, or a title or alias typed closely enough."""
