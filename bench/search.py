@@ -109,7 +109,7 @@ class Ours:
     def top1(self, question: str) -> str | None:
         result = self._index.search(question, limit=1)
         hit = result.best if self._thresholded else (result.hits[0] if result.hits else None)
-        return hit.entry.id if hit else None
+        return hit.entry.id if hit is not None and hit.entry is not None else None
 
 
 def eval_set() -> tuple[list[tuple[str, str]], list[str]]:

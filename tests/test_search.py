@@ -85,6 +85,13 @@ def test_synonyms_reach_the_same_entry(index: SearchIndex) -> None:
     assert {answer_id(index, q) for q in spellings} == {"who-owns-the-roadmap"}
 
 
+def test_take_home_pay_is_pay_and_a_take_home_task_is_interview_prep(index: SearchIndex) -> None:
+    for question in ("what is the take home pay for a product owner", "po paycheck, roughly?"):
+        assert answer_id(index, question) == "salary-figures", question
+    result = index.search("product manager take home assignment")
+    assert result.verdict == "not-covered" and result.topic is not None and result.topic.id == "pm-interview-cases"
+
+
 @pytest.mark.parametrize(
     ("typo", "expected"),
     [
