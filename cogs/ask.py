@@ -16,7 +16,7 @@ from discord import app_commands
 from discord.ext import commands, tasks
 
 from bot import limits
-from bot.ask.cards import comparison_card, no_answer_card, topic_pages
+from bot.ask.cards import answer_card, comparison_card, topic_pages
 from bot.ask.engine import Answer, related_entries
 from bot.ask.service import AskService
 from bot.errors import UserFacingError
@@ -177,14 +177,16 @@ def entry_view(
 def answer_message(
     interaction: discord.Interaction, answer: Answer, *, own_question: bool = True
 ) -> tuple[discord.Embed, BaseView | None]:
-    """``own_question``: the member asked it themselves (/ask), so a "not helpful" vote may keep it."""
-    service = ask_service(interaction)
+    """The answer (the runner-up's button first when there is one) or the refusal with its suggestions.
+
+    ``own_question``: the member asked it themselves (/ask), so a "not helpful" vote may keep it.
+    """
+    embed = card_embed(answer_card(ask_service(interaction).knowledge, answer))
     if answer.entry is None:
-        embed = card_embed(no_answer_card(answer))
         view = entry_view(answer.suggestions, None, unanswered_id=answer.unanswered_id)
     else:
-        embed = card_embed(entry_card(service.knowledge, answer.entry))
-        view = entry_view(answer.related, answer.entry, origin=None if own_question else "m")
+        offered = (answer.did_you_mean, *answer.related) if answer.did_you_mean else answer.related
+        view = entry_view(offered, answer.entry, origin=None if own_question else "m")
     embed.set_author(name=limits.trim(f"{QUESTION_PREFIX}{answer.question}", limits.EMBED_TITLE))
     return embed, view
 
