@@ -17,6 +17,8 @@ from typing import Any
 
 import yaml
 
+from bot.knowledge.documents import syntax_problem
+
 TOKEN_ENV = "DISCORD_TOKEN"
 DEFAULT_CONFIG_FILE = "config.yaml"
 
@@ -133,14 +135,15 @@ def discord_token() -> str | None:
 
 def _read_yaml(file: Path) -> dict[str, Any]:
     try:
-        data = yaml.safe_load(file.read_text(encoding="utf-8"))
+        text = file.read_text(encoding="utf-8")
+        data = yaml.safe_load(text)
+    except yaml.MarkedYAMLError as exc:
+        raise ConfigError(str(syntax_problem(exc, text, str(file)))) from None
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"{file}:{mark.line + 1}:{mark.column + 1}" if mark else str(file)
-        problem = getattr(exc, "problem", None) or "invalid YAML"
-        raise ConfigError(f"{where}: {problem}") from None
-    except OSError as exc:
-        raise ConfigError(f"cannot read config file {file}: {exc.strerror}") from None
+        raise ConfigError(f"{file}: invalid YAML ({exc})") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = exc.reason if isinstance(exc, UnicodeDecodeError) else exc.strerror
+        raise ConfigError(f"cannot read config file {file}: {reason}") from None
     if data is None:
         return {}
     if not isinstance(data, dict):

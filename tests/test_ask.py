@@ -173,7 +173,7 @@ async def test_broken_reload_is_refused_and_the_last_good_knowledge_keeps_answer
         assert service.answer("PO salary 2026").entry.id == "salary-figures"  # type: ignore[union-attr]
         card = reload_card(outcome)
         assert card.title == "Knowledge reload refused"
-        assert "salary.yaml:3:1: YAML syntax error" in card.body and "last good version" in card.body
+        assert "salary.yaml:2:8: YAML syntax error while parsing" in card.body and "last good version" in card.body
     finally:
         await services.close()
 
