@@ -24,6 +24,7 @@ async def test_a_whole_quiz_with_an_answer_a_read_a_skip_and_the_score(quiz_serv
     output = await run(quiz_services, script)
 
     assert output.count(" of 4 · Salary ==") == 7  # 4 questions + 3 results (the skipped one has none)
+    assert output.count("The Salary theme has only 4 questions, so this quiz has 4.") == 1  # asked for 5
     assert "  4. Skip this question\n  5. Quit the quiz" in output
     assert output.count("Because of salary ") == 3  # the explanation after every answer
     assert output.count("**Answer:** Right") == 3
