@@ -258,6 +258,14 @@ def test_cli_ask_text_and_bad_input(capsys: pytest.CaptureFixture[str]) -> None:
     assert "Ask me a question" in capsys.readouterr().err
 
 
+def test_cli_ask_json_reports_a_question_it_cannot_ask_as_json(tmp_path: Path) -> None:
+    done = run_cli("ask", "?", "--json", "--knowledge", str(SHIPPED_KNOWLEDGE), cwd=tmp_path)
+    assert done.returncode == 2
+    assert json.loads(done.stdout) == {
+        "error": "I couldn't find any words in that question. Try asking it in plain text."
+    }
+
+
 def run_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "bot", *args], cwd=cwd, capture_output=True, text=True, timeout=60, check=False

@@ -12,7 +12,16 @@ from bot.ask.cards import no_answer_card
 from bot.ask.engine import Answer, answer_question, clean_question
 from bot.ask.search import SearchIndex
 from bot.cards import plain
-from bot.cli.common import EXIT_OK, CommandError, SubParsers, add_command, add_knowledge_arg, knowledge_of, print_json
+from bot.cli.common import (
+    EXIT_OK,
+    EXIT_USAGE,
+    CommandError,
+    SubParsers,
+    add_command,
+    add_knowledge_arg,
+    knowledge_of,
+    print_json,
+)
 from bot.config import Config
 from bot.errors import UserFacingError
 from bot.knowledge.base import KnowledgeBase
@@ -27,7 +36,8 @@ def register(subparsers: SubParsers) -> None:
         help="answer a question from the knowledge base, as /ask would (records nothing)",
         description="Print the curated answer /ask gives, or the closest entries when there is none. "
         "With --json: one object {entry_id, title, answer, score, suggestions}; entry_id is null "
-        "when there is no confident answer. Exit status 0 either way.",
+        "when there is no confident answer. Exit status 0 either way; a question that can't be asked "
+        '(empty, too long) prints {"error": "..."} with --json, and exits 2.',
     )
     parser.add_argument("question", help="the question, in quotes")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
@@ -39,6 +49,9 @@ async def ask_command(args: argparse.Namespace, config: Config) -> int:
     try:
         question = clean_question(args.question, config.ask.max_question_length)
     except UserFacingError as exc:
+        if args.json:  # a script reading JSON gets JSON, even for a question it can't ask
+            print_json({"error": str(exc)})
+            return EXIT_USAGE
         raise CommandError(str(exc)) from None
     answer = answer_question(SearchIndex.from_knowledge(knowledge), knowledge, question)
     if args.json:
