@@ -18,7 +18,7 @@ def write(tmp_path: Path, text: str) -> Path:
 
 def test_defaults_need_no_file() -> None:
     config = load_config(None)
-    assert config.database.path == "data/pmpo.sqlite3"
+    assert config.database.path is None and config.knowledge.path is None  # found where the bot runs
     assert config.discord.api_base_url == "https://discord.com/api/v10"
     assert config.drills.grace_hours == 6
 
