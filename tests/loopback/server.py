@@ -12,6 +12,7 @@ what the bot sent: ``requests``, stored messages, synced commands and ``problems
 from __future__ import annotations
 
 import logging
+import re
 import socket
 from collections.abc import Mapping
 from types import TracebackType
@@ -312,6 +313,11 @@ class LoopbackDiscord(MemberActions):
     ) -> None:
         """Answer the next ``count`` requests whose path (after /api/v10) matches with 429."""
         self._ratelimiter.inject(method, path_regex, count=count, retry_after=retry_after, is_global=global_)
+
+    def reject_token(self, method: str, path_regex: str) -> None:
+        """Answer matching requests (path after /api/v10) with 401 whatever the token, as Discord does
+        once a token is reset: e.g. ``GET /gateway/bot`` right after a successful login."""
+        self._rest.rejecting.append((method.upper(), re.compile(path_regex)))
 
     @property
     def rate_limited(self) -> list[tuple[str, str]]:
