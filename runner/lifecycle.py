@@ -5,6 +5,8 @@
 - Discord unreachable at start (no network, DNS, a 5xx) is retried with backoff, one log line per try,
   as discord.py does after a disconnect; :class:`OneLineNetworkErrors` keeps discord.py's own reconnect
   messages to one line too.
+- Stopping (SIGTERM, Ctrl-C) closes the gateway first, so no new interaction arrives, lets the ones in
+  flight finish for a few seconds, cancels the rest, and only then closes HTTP and the database.
 """
 
 from __future__ import annotations
@@ -29,6 +31,10 @@ NEW_TOKEN = (
 UNREACHABLE = (OSError, aiohttp.ClientError, asyncio.TimeoutError, discord.DiscordServerError, discord.GatewayNotFound)
 #: Longest wait between two tries at start (discord.py's backoff alone grows to 17 minutes).
 MAX_RETRY_DELAY = 60.0
+#: How long interactions already being handled get to finish when the bot stops.
+SHUTDOWN_GRACE = 5.0
+#: The names discord.py gives the tasks that run commands, buttons and forms (app_commands/tree.py, ui/).
+INTERACTION_TASKS = ("CommandTree-invoker", "discord-ui-")
 
 
 class TokenRejected(Exception):
@@ -93,7 +99,7 @@ async def connect(bot: PmPoBot, token: str) -> None:
 
 
 async def serve(bot: PmPoBot, token: str, stop: asyncio.Event) -> None:
-    """Run the bot until ``stop`` is set (a signal), then close it."""
+    """Run the bot until ``stop`` is set (a signal), then stop it gently (see :func:`shut_down`)."""
     running = asyncio.create_task(connect(bot, token), name="pmpo-bot connection")
     stopping = asyncio.create_task(stop.wait(), name="pmpo-bot stop signal")
     await asyncio.wait({running, stopping}, return_when=asyncio.FIRST_COMPLETED)
@@ -102,10 +108,30 @@ async def serve(bot: PmPoBot, token: str, stop: asyncio.Event) -> None:
         running.result()  # raises TokenRejected, or what the connection ended with
         return
     log.info("Stopping")
+    await shut_down(bot, running)
+
+
+async def shut_down(bot: PmPoBot, running: asyncio.Task[None]) -> None:
+    """Close the gateway (no new interactions), drain the ones in flight, then close everything else."""
+    await asyncio.gather(*(shard.disconnect() for shard in bot.shards.values()))
+    in_flight = interaction_tasks()
+    if in_flight:
+        log.info("Finishing %d interaction(s) in flight (for up to %.0f s)", len(in_flight), SHUTDOWN_GRACE)
+        _, late = await asyncio.wait(in_flight, timeout=SHUTDOWN_GRACE)
+        if late:
+            log.info("Gave up on %d interaction(s) still running after %.0f s", len(late), SHUTDOWN_GRACE)
+            for task in late:
+                task.cancel()
+            await asyncio.wait(late)
     running.cancel()
     with contextlib.suppress(asyncio.CancelledError):
         await running
     await bot.close()
+
+
+def interaction_tasks() -> set[asyncio.Task[object]]:
+    """The tasks handling commands, buttons and forms right now."""
+    return {t for t in asyncio.all_tasks() if t.get_name().startswith(INTERACTION_TASKS) and not t.done()}
 
 
 class OneLineNetworkErrors(logging.Filter):

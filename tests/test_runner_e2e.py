@@ -1,4 +1,4 @@
-"""Starting and stopping ``pmpo-bot run`` as an operator sees it (issue #13, point 1).
+"""Starting and stopping ``pmpo-bot run`` as an operator sees it (issue #13, points 1 and 9).
 
 The bot runs as its own process against the loopback Discord; the tests read its standard error and
 exit status, as systemd or a terminal would.
@@ -6,6 +6,8 @@ exit status, as systemd or a terminal would.
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import re
 import signal
 import socket
@@ -13,7 +15,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.loopback import LoopbackDiscord
+from bot.ask.service import AskService
+from runner import lifecycle
+from tests.loopback import Channel, LoopbackDiscord, Member
+from tests.loopback.harness import BotHarness
 from tests.runner_support import BotProcess, write_config
 
 REJECTED = "Discord rejected the bot token (401 Unauthorized)"
@@ -68,3 +73,65 @@ async def test_discord_unreachable_at_start_is_retried_one_line_per_try(tmp_path
     assert_one_line_each(bot.stderr)
     tried = [line for line in bot.lines if "Can't reach Discord" in line or "logging in" in line]
     assert len(tried) == len([line for line in bot.lines if re.search(RETRYING, line)]), bot.stderr  # one per try
+
+
+STOP_ROUNDS = 10
+QUESTIONS = ("who owns the roadmap?", "is a PO a PM?", "PSPO worth it?", "boil an egg", "PO salary 2026")
+
+
+async def stop_mid_burst(loopback: LoopbackDiscord, config: Path, general: Channel, members: list[Member]) -> None:
+    """Start the bot, send 50 /ask at once, SIGTERM it as the first answer arrives; it must exit 0 quietly."""
+    bot = BotProcess(config, loopback.token)
+    identified = loopback.identify_count
+    await bot.start()
+    try:
+        await loopback.world.wait_for(lambda: loopback.identify_count > identified or None, 30, "the bot to connect")
+        sent = await asyncio.gather(
+            *(loopback.slash(m, "ask", {"question": QUESTIONS[i % 5]}, channel=general) for i, m in enumerate(members))
+        )
+        await loopback.world.wait_for(lambda: any(h.record.response_type for h in sent) or None, 10, "a first answer")
+        bot.send_signal(signal.SIGTERM)
+        status = await bot.exit_status(timeout=10)
+    finally:
+        await bot.kill()
+    assert status == 0, f"exit status {status}\n{bot.stderr}"
+    assert_one_line_each(bot.stderr)
+    assert "Session is closed" not in bot.stderr and "reference" not in bot.stderr, bot.stderr
+    answered = [h.record for h in sent if h.record.response_type is not None]
+    assert all("Something went wrong" not in str(r.response_data) for r in answered)
+    assert not await asyncio.to_thread((config.parent / "pmpo.sqlite3-wal").exists), "the database was not closed"
+
+
+async def test_sigterm_mid_burst_exits_0_quietly_every_time(loopback: LoopbackDiscord, tmp_path: Path) -> None:
+    guild = loopback.add_guild("Product People")
+    general = loopback.add_text_channel(guild, "general")
+    members = [loopback.add_member(guild, f"member{i}") for i in range(50)]
+    config = write_config(tmp_path, loopback.api_base_url, loopback.gateway_url)
+    for _ in range(STOP_ROUNDS):
+        await stop_mid_burst(loopback, config, general, members)
+
+
+async def test_interactions_still_running_after_the_grace_are_given_up_quietly(
+    loopback: LoopbackDiscord, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    guild = loopback.add_guild("Product People")
+    general = loopback.add_text_channel(guild, "general")
+    alice = loopback.add_member(guild, "alice")
+    monkeypatch.setattr(lifecycle, "SHUTDOWN_GRACE", 0.2)
+    asking = asyncio.Event()
+
+    async def stuck(*args: object, **kwargs: object) -> None:
+        asking.set()
+        await asyncio.sleep(3600)
+
+    monkeypatch.setattr(AskService, "ask", stuck)
+    async with BotHarness(loopback, tmp_path) as harness:
+        handle = await loopback.slash(alice, "ask", {"question": "who owns the roadmap?"}, channel=general)
+        await asyncio.wait_for(asking.wait(), 5)
+        connection = asyncio.create_task(asyncio.sleep(3600))  # stands in for serve()'s connection task
+        with caplog.at_level(logging.INFO):
+            await lifecycle.shut_down(harness.bot, connection)
+        assert harness.bot.is_closed() and connection.cancelled()
+        assert "Gave up on 1 interaction(s) still running" in caplog.text
+        assert not [r for r in caplog.records if r.levelno >= logging.ERROR], caplog.text
+        assert handle.record.response_type is None  # no answer rather than an error
