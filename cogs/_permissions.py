@@ -64,6 +64,7 @@ def moderator_group(name: str, description: str, **kwargs: Any) -> ModeratorGrou
         name=name,
         description=description,
         guild_only=True,
+        allowed_contexts=app_commands.AppCommandContext(guild=True),
         default_permissions=discord.Permissions(manage_guild=True),
         **kwargs,
     )
@@ -75,6 +76,7 @@ def manage_server_group(name: str, description: str, **kwargs: Any) -> ManageSer
         name=name,
         description=description,
         guild_only=True,
+        allowed_contexts=app_commands.AppCommandContext(guild=True),
         default_permissions=discord.Permissions(manage_guild=True),
         **kwargs,
     )

@@ -11,7 +11,7 @@ from discord.ext import commands
 
 from bot.privacy.cards import NOTHING, confirm_card, deleted_card, kept_card, stored_card
 from bot.privacy.service import PrivacyService
-from cogs._ui import card_embed, dynamic_view, guarded, services_of
+from cogs._ui import anywhere, card_embed, dynamic_view, guarded, services_of
 from runner.client import PmPoBot
 
 
@@ -64,7 +64,7 @@ class KeepButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"priv
 
 
 class Privacy(commands.Cog):
-    privacy = app_commands.Group(name="privacy", description="See or delete what this bot stores about you")
+    privacy = anywhere()(app_commands.Group(name="privacy", description="See or delete what this bot stores about you"))
 
     @privacy.command(name="show", description="List what this bot stores about you (deleting is /privacy forget)")
     async def show(self, interaction: discord.Interaction) -> None:

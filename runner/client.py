@@ -15,6 +15,7 @@ import sys
 
 import discord
 import yarl
+from discord import app_commands
 from discord.ext import commands
 
 import cogs
@@ -72,6 +73,8 @@ class PmPoBot(commands.AutoShardedBot):
             intents=intents(),
             allowed_mentions=discord.AllowedMentions.none(),
             tree_cls=ErrorReportingTree,
+            # Installed with a server unless a command says otherwise (cogs._ui.anywhere: also a member's own).
+            allowed_installs=app_commands.AppInstallationType(guild=True, user=False),
             shard_count=config.discord.shard_count,
             shard_ids=config.discord.shard_ids,  # type: ignore[arg-type]  # None means "all", as at runtime
         )
