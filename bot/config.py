@@ -140,7 +140,7 @@ class Config:
                         f"the knowledge folder {folder.resolve()} does not exist (set by {setting}); "
                         "fix the path, or leave it out to use ./knowledge or the knowledge shipped with the bot"
                     )
-                return Location(folder, "--knowledge" if explicit is not None else "knowledge.path")
+                return Location(folder, "set by --knowledge" if explicit is not None else "set by knowledge.path")
         if Path(KNOWLEDGE_FOLDER).is_dir():
             return Location(Path(KNOWLEDGE_FOLDER), "the working directory's knowledge folder")
         checkout = checkout_root()
@@ -153,15 +153,15 @@ class Config:
         in the working directory if one is there already (where earlier versions put it), else in the user's
         data folder (``$XDG_DATA_HOME/pmpo-bot``, by default ``~/.local/share/pmpo-bot``)."""
         if self.database.path is not None:
-            return Location(Path(self.database.path), "database.path")
+            return Location(Path(self.database.path), "set by database.path")
         checkout = checkout_root()
         if checkout is not None:
-            return Location(checkout / "data" / DATABASE_FILE, "the checkout's data folder")
+            return Location(checkout / "data" / DATABASE_FILE, "in the checkout's data folder")
         here = Path("data") / DATABASE_FILE
         if here.is_file():
-            return Location(here, "the working directory's data folder")
+            return Location(here, "in the working directory's data folder")
         data_home = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
-        return Location(Path(data_home) / "pmpo-bot" / DATABASE_FILE, "the user's data folder")
+        return Location(Path(data_home) / "pmpo-bot" / DATABASE_FILE, "in the user's data folder")
 
 
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")

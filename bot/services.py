@@ -11,7 +11,7 @@ import logging
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from bot.config import Config, Location
+from bot.config import Config, ConfigError, Location
 from bot.knowledge.holder import KnowledgeHolder
 from bot.knowledge.loader import require_knowledge
 from bot.storage import open_database
@@ -59,8 +59,16 @@ class Services:
         location = config.knowledge_location()
         knowledge = require_knowledge(location.path)
         log.info("Knowledge: %s", location)
+        database = config.database_location()
+        try:
+            database.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise ConfigError(
+                f"cannot create the database folder {database.path.parent.resolve()} ({error.strerror}); "
+                f"it is {database.source}: set database.path to a file in a folder the bot may write to"
+            ) from None
         db = await open_database(config)
-        log.info("Database: %s", config.database_location())
+        log.info("Database: %s", database)
         return cls(config, db, KnowledgeHolder(knowledge), clock, knowledge_location=location)
 
     async def close(self) -> None:

@@ -75,6 +75,26 @@ def test_a_configured_folder_that_is_missing_is_named_with_its_setting(
     assert f"the knowledge folder {elsewhere / 'gone'} does not exist" in message and setting in message
 
 
+def test_a_database_folder_that_cannot_be_made_is_one_line_naming_it(tmp_path: Path) -> None:
+    (tmp_path / "blocker").write_text("a file where the folder should be")
+    (tmp_path / "config.yaml").write_text(
+        f"database:\n  path: blocker/db/pmpo.sqlite3\nknowledge:\n  path: {SHIPPED_KNOWLEDGE}\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", "shell"],
+        input="/about\n",
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=tmp_path,
+    )
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert done.stderr.splitlines() == [
+        f"pmpo-bot: cannot create the database folder {tmp_path / 'blocker' / 'db'} (Not a directory); "
+        "it is set by database.path: set database.path to a file in a folder the bot may write to"
+    ]
+
+
 def test_cli_names_the_missing_knowledge_folder_and_the_key(tmp_path: Path) -> None:
     (tmp_path / "config.yaml").write_text("knowledge:\n  path: kb\n")
     done = subprocess.run(
@@ -98,7 +118,7 @@ async def test_the_log_says_which_folder_and_file_are_in_use(
         services = await Services.open(load_config(None))
         await services.close()
     assert f"Knowledge: {installed} (shipped with the bot)" in caplog.text
-    assert f"Database: {tmp_path / 'xdg' / 'pmpo-bot' / 'pmpo.sqlite3'} (the user's data folder)" in caplog.text
+    assert f"Database: {tmp_path / 'xdg' / 'pmpo-bot' / 'pmpo.sqlite3'} (in the user's data folder)" in caplog.text
 
 
 async def test_about_says_which_knowledge_folder_is_in_use(
@@ -109,4 +129,4 @@ async def test_about_says_which_knowledge_folder_is_in_use(
         reply = await (await loopback.slash(alice, "about", channel=general)).response()
         assert reply.message is not None
         knowledge = next(f["value"] for f in reply.message.embeds[0]["fields"] if f["name"] == "Knowledge")
-        assert knowledge.endswith(f"From {SHIPPED_KNOWLEDGE} (knowledge.path)")
+        assert knowledge.endswith(f"From {SHIPPED_KNOWLEDGE} (set by knowledge.path)")
