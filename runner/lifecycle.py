@@ -44,10 +44,17 @@ class TokenRejected(Exception):
         super().__init__(NEW_TOKEN)
 
 
+#: The gateway's close code for a token it does not accept (reset while the bot was running).
+AUTHENTICATION_FAILED = 4004
+
+
 def rejected(error: BaseException) -> bool:
-    """A 401 from Discord, at login (``LoginFailure``) or later (``/gateway/bot`` wraps it in GatewayNotFound)."""
+    """A 401 from Discord, at login (``LoginFailure``) or later (``/gateway/bot`` wraps it in GatewayNotFound),
+    or the gateway closing with 4004."""
     if isinstance(error, discord.LoginFailure):
         return True
+    if isinstance(error, discord.ConnectionClosed):
+        return error.code == AUTHENTICATION_FAILED
     cause = error.__cause__ if isinstance(error, discord.GatewayNotFound) else error
     return isinstance(cause, discord.HTTPException) and cause.status == 401
 
@@ -80,6 +87,10 @@ async def connect(bot: PmPoBot, token: str) -> None:
                 logged_in = True
             await bot.connect()
             return
+        except discord.ConnectionClosed as error:
+            if rejected(error):
+                raise TokenRejected() from None
+            raise
         except UNREACHABLE as error:
             if rejected(error):
                 raise TokenRejected() from None

@@ -12,7 +12,9 @@ import re
 import signal
 import socket
 from pathlib import Path
+from types import SimpleNamespace
 
+import discord
 import pytest
 
 from bot.ask.service import AskService
@@ -30,6 +32,12 @@ def assert_one_line_each(stderr: str) -> None:
     assert "Traceback" not in stderr and "never retrieved" not in stderr, stderr
     assert "PyNaCl" not in stderr and "davey" not in stderr, stderr
     assert all(line and not line[0].isspace() for line in stderr.splitlines()), stderr
+
+
+@pytest.mark.parametrize(("code", "rejected"), [(4004, True), (4014, False), (1006, False)])
+def test_only_an_authentication_failure_closes_as_a_rejected_token(code: int, rejected: bool) -> None:
+    closed = discord.ConnectionClosed(SimpleNamespace(close_code=code), shard_id=0)  # type: ignore[arg-type]
+    assert lifecycle.rejected(closed) is rejected
 
 
 def closed_port() -> int:
