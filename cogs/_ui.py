@@ -55,6 +55,35 @@ def autocomplete_choices(options: Iterable[str] | Iterable[tuple[str, str]]) -> 
     return choices
 
 
+def anywhere() -> Callable[[T], T]:
+    """For a command members may use wherever they are: in servers that installed the bot and in its DMs,
+    and, once a member adds the app to their own account (a user install), in group DMs, DMs with others
+    and servers without the bot. Replies there are private (see :func:`installed_here`).
+
+    Everything else is installed with the server only (the tree's default, ``runner.client``): leaderboards,
+    drills and moderator commands need a server that has the bot.
+    """
+
+    def decorate(command: T) -> T:
+        command = app_commands.allowed_contexts(guilds=True, dms=True, private_channels=True)(command)
+        return app_commands.allowed_installs(guilds=True, users=True)(command)
+
+    return decorate
+
+
+def installed_here(interaction: discord.Interaction) -> bool:
+    """Whether the bot is installed where this interaction happened: a server that added it, or its own DMs.
+
+    Through a member's user install it also answers in servers that don't have it, in group DMs and in DMs
+    between members. It is a guest there (it can't even post a message of its own), so it answers only the
+    member who asked, and keeps nothing about the place (no server id with an unanswered question, no
+    channel to share a verdict in).
+    """
+    if interaction.guild_id is not None:
+        return interaction.is_guild_integration()
+    return not interaction.context.private_channel
+
+
 def services_of(interaction: discord.Interaction) -> Services:
     """The bot's :class:`Services`: how commands, buttons, forms and checks, which discord.py calls with an
     interaction, reach the core (the bot is a :class:`PmPoBot`; discord.py types it as any client)."""
@@ -216,11 +245,12 @@ async def start_private_flow(
     embed: discord.Embed,
     view: discord.ui.View,
 ) -> discord.Message | discord.WebhookMessage:
-    """Run an interactive flow in the member's DMs; if they are closed, privately in the server instead.
+    """Run an interactive flow in the member's DMs; if they are closed (or the bot may not DM them, as when it
+    is used only through their user install), privately where it was started instead.
 
     Answers within the 3-second deadline by deferring first, because opening a DM takes two requests.
     """
-    if interaction.guild_id is None:
+    if interaction.guild_id is None and not interaction.context.private_channel:  # already in the bot's DMs
         await interaction.response.send_message(embed=embed, view=view)
         return await interaction.original_response()
     await interaction.response.defer(ephemeral=True, thinking=True)

@@ -23,9 +23,11 @@ from bot.check.engine import Action, OpenCheck, QuestionScreen, Screen, VerdictS
 from bot.check.service import CheckService
 from cogs._ui import (
     EntryButton,
+    anywhere,
     card_embed,
     dynamic_view,
     guarded,
+    installed_here,
     member_cooldown,
     services_of,
     start_private_flow,
@@ -248,13 +250,18 @@ class HistorySelect(discord.ui.DynamicItem[discord.ui.Select[Any]], template=r"c
 
 
 class Check(commands.Cog):
-    check = app_commands.Group(name="check", description="The three-question check: what a PM or PO title really means")
+    check = anywhere()(
+        app_commands.Group(name="check", description="The three-question check: what a PM or PO title really means")
+    )
 
     @check.command(name="start", description="Check a job posting or your current role with the three questions")
     @member_cooldown()
     async def start(self, interaction: discord.Interaction) -> None:
-        outcome = await service_of(interaction).start(interaction.user.id, interaction.guild_id, interaction.channel_id)
-        embed, view = render(outcome, (interaction.guild_id or 0, interaction.channel_id or 0))
+        # Through a user install in a server without the bot, there is nowhere to share the verdict to.
+        here = installed_here(interaction)
+        guild_id, channel_id = (interaction.guild_id, interaction.channel_id) if here else (None, None)
+        outcome = await service_of(interaction).start(interaction.user.id, guild_id, channel_id)
+        embed, view = render(outcome, (guild_id or 0, channel_id or 0))
         await start_private_flow(interaction, embed=embed, view=view)
 
     @check.command(name="history", description="Your past verdicts; open one again")

@@ -183,7 +183,7 @@ async def test_broken_reload_is_refused_and_the_last_good_knowledge_keeps_answer
         assert service.answer("PO salary 2026").entry.id == "salary-figures"  # type: ignore[union-attr]
         card = reload_card(outcome)
         assert card.title == "Knowledge reload refused"
-        assert "salary.yaml:3:1: YAML syntax error" in card.body and "last good version" in card.body
+        assert "salary.yaml:2:8: YAML syntax error while parsing" in card.body and "last good version" in card.body
     finally:
         await services.close()
 
@@ -294,6 +294,14 @@ def test_cli_ask_text_and_bad_input(capsys: pytest.CaptureFixture[str]) -> None:
     assert "Ask me a question" in capsys.readouterr().err
 
 
+def test_cli_ask_json_reports_a_question_it_cannot_ask_as_json(tmp_path: Path) -> None:
+    done = run_cli("ask", "?", "--json", "--knowledge", str(SHIPPED_KNOWLEDGE), cwd=tmp_path)
+    assert done.returncode == 2
+    assert json.loads(done.stdout) == {
+        "error": "I couldn't find any words in that question. Try asking it in plain text."
+    }
+
+
 def run_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "bot", *args], cwd=cwd, capture_output=True, text=True, timeout=60, check=False
@@ -360,7 +368,7 @@ async def test_shell_plain_line_is_a_question_and_no_answer_is_said_plainly(serv
 async def test_shell_topic_topics_and_compare(services: Services) -> None:
     out = await shell(services, "/topic pspo exam\nq\n/topics\n/compare\n/topic\n/topic zzzzqqq\n")
     assert "== How much does the PSPO cost, and how long does it take to prepare? ==" in out
-    assert "== Topics: Salary ==" in out
+    assert out.count("== Topics: ") == 1 and "Enter: next page" in out  # one page; /compare leaves the pager
     assert "== Product Manager vs Product Owner at a glance ==" in out and "-- Roadmap" in out
     assert "Usage: /topic NAME" in out
     assert "I have no topic called 'zzzzqqq'" in out

@@ -75,7 +75,8 @@ ENTRIES_FILE = "kb/entries/t.yaml"
     [
         pytest.param(
             HEADER + entry("a") + "  - id: [b\n",
-            f"{ENTRIES_FILE}:11:1: YAML syntax error: expected ',' or ']', but got '<stream end>'",
+            f"{ENTRIES_FILE}:10:9: YAML syntax error while parsing a flow sequence that starts here; "
+            "parsing failed at line 11, column 1: expected ',' or ']', but got '<stream end>'",
             id="yaml-syntax",
         ),
         pytest.param(

@@ -18,7 +18,16 @@ from bot.ask.engine import Answer, answer_question, clean_question
 from bot.ask.evaluation import REFUSE_KINDS, SPLITS, Case, LeaveOneOut, Report, evaluate, leave_one_out, parse_cases
 from bot.ask.search import SearchIndex
 from bot.cards import plain
-from bot.cli.common import EXIT_OK, CommandError, SubParsers, add_command, add_knowledge_arg, knowledge_of, print_json
+from bot.cli.common import (
+    EXIT_OK,
+    EXIT_USAGE,
+    CommandError,
+    SubParsers,
+    add_command,
+    add_knowledge_arg,
+    knowledge_of,
+    print_json,
+)
 from bot.config import Config
 from bot.errors import UserFacingError
 from bot.knowledge.base import KnowledgeBase
@@ -35,7 +44,8 @@ def register(subparsers: SubParsers) -> None:
         "cover, a question too vague, nothing close) with the closest entries. With --json: one object "
         "{entry_id, title, answer, score, did_you_mean, refusal, suggestions}; entry_id is null exactly when "
         "refusal says why ({reason: not-covered|vague|no-match, and for not-covered: topic, title, says, "
-        "points_to}). Exit status 0 either way.",
+        "points_to}). Exit status 0 either way; a question that can't be asked (empty, too long) prints "
+        '{"error": "..."} with --json, and exits 2.',
     )
     parser.add_argument("question", help="the question, in quotes")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
@@ -66,6 +76,9 @@ async def ask_command(args: argparse.Namespace, config: Config) -> int:
     try:
         question = clean_question(args.question, config.ask.max_question_length)
     except UserFacingError as exc:
+        if args.json:  # a script reading JSON gets JSON, even for a question it can't ask
+            print_json({"error": str(exc)})
+            return EXIT_USAGE
         raise CommandError(str(exc)) from None
     answer = answer_question(SearchIndex.from_knowledge(knowledge), knowledge, question)
     if args.json:

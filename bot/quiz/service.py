@@ -7,6 +7,7 @@ double click or a stale message all end up showing the member the quiz as it rea
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import random
 
@@ -104,6 +105,7 @@ class QuizService:
         if not pool:
             raise UserFacingError("There are no quiz questions loaded right now; ask a moderator to add some.")
         picked = engine.pick_questions(pool, await self.store.last_outcomes(user_id), length, self.rng)
+        notice = engine.shortfall_notice(chosen_theme, len(picked), length)
         plan = engine.make_plan(picked, self.rng)
         try:
             session_id = await self.store.create(
@@ -114,7 +116,8 @@ class QuizService:
             if racing is None:
                 raise
             return self._open(racing)
-        return await self.screen(session_id, user_id)
+        first = await self.screen(session_id, user_id)
+        return dataclasses.replace(first, notice=notice) if isinstance(first, QuestionScreen) else first
 
     async def screen(self, session_id: int, user_id: int) -> Screen:
         """What the quiz shows right now (to continue it, or after a restart)."""

@@ -64,8 +64,7 @@ async def topic_command(session: Session, rest: str) -> None:
 
 async def topics_command(session: Session, _: str) -> None:
     service = session.services.feature(AskService)
-    for page in topic_pages(service.knowledge):
-        session.show(page.card)
+    await session.page([page.card for page in topic_pages(service.knowledge)])
 
 
 async def compare_command(session: Session, _: str) -> None:
