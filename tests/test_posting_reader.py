@@ -328,7 +328,7 @@ def test_the_verdict_puts_the_ads_own_words_into_the_next_steps() -> None:
         "The ad says success metrics are set by someone else (“KPIs are set by the business.”): ask who decides "
         "what 'done' means, and whether this role can change the targets."
     )
-    assert judged.next_steps[3:] == judged.result.verdict.next_steps
+    assert judged.next_steps[3:] == judged.result.next_steps
 
 
 def test_a_job_that_is_not_a_product_role_gets_no_verdict_but_the_closest_entry() -> None:

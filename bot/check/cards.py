@@ -58,8 +58,8 @@ def verdict_card(content: CheckContent, result: CheckResult, notice: str | None 
     ]
     if result.salary:
         fields.append(("Salary context", result.salary))
-    fields.extend(_packed("Next steps", [f"{i}. {step}" for i, step in enumerate(result.verdict.next_steps, 1)]))
-    body = result.verdict.summary
+    fields.extend(_packed("Next steps", [f"{i}. {step}" for i, step in enumerate(result.next_steps, 1)]))
+    body = result.summary
     if notice:
         body = f"*{notice}*\n\n{body}"
     return Card(
@@ -75,7 +75,7 @@ def share_card(content: CheckContent, result: CheckResult, user_id: int) -> Card
     """The short public summary a member may choose to post: no reasons, no next steps."""
     return Card(
         title=f"Three-question check: {result.verdict.title}",
-        body=(Mention("user", user_id), f" checked: {recap(content, result.answers)}\n\n{result.verdict.summary}"),
+        body=(Mention("user", user_id), f" checked: {recap(content, result.answers)}\n\n{result.summary}"),
     )
 
 

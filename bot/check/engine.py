@@ -28,6 +28,9 @@ class CheckResult:
     #: The rule that picked the verdict; None when an old verdict is shown again from history.
     rule: Rule | None
     answers: dict[str, str]
+    #: The verdict's summary and next steps as worded for what is being checked (the answers' subject).
+    summary: str
+    next_steps: tuple[str, ...]
     reasons: tuple[str, ...]
     notes: tuple[Note, ...]
     salary: str | None
@@ -56,10 +59,13 @@ def explain(content: CheckContent, verdict: Verdict, answers: Answers, rule: Rul
             reasons.append(choice.reason.strip())
     notes = tuple(note for note in content.notes if note.when.matches(answers))
     entries = dict.fromkeys([*verdict.entries, *(note.entry for note in notes if note.entry)])
+    wording = content.wording(verdict, answers)
     return CheckResult(
         verdict=verdict,
         rule=rule,
         answers=dict(answers),
+        summary=wording.summary,
+        next_steps=wording.next_steps,
         reasons=tuple(reasons),
         notes=notes,
         salary=content.salary_note if verdict.salary else None,

@@ -48,7 +48,7 @@ class PostingVerdict:
     @property
     def summary(self) -> str:
         if self.result is not None:
-            return self.result.verdict.summary
+            return self.result.summary
         assert self.not_product is not None
         return self.not_product.summary
 
@@ -87,7 +87,7 @@ def judge(content: CheckContent, rules: PostingRules, reading: Reading) -> Posti
         info = rules.non_product[reading.role_type]
         return PostingVerdict(reading, answers, assumed, None, info, info.next_steps)
     result = evaluate(content, answers)
-    steps = (*ad_steps(rules, reading), *result.verdict.next_steps)
+    steps = (*ad_steps(rules, reading), *result.next_steps)
     return PostingVerdict(reading, answers, assumed, result, None, steps)
 
 
