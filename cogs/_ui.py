@@ -190,25 +190,52 @@ class BaseModal(discord.ui.Modal):
         await report_error(interaction, error, what=f"{type(self).__name__} form")
 
 
+def submitted_text(components: list[Any], custom_id: str) -> str | None:
+    """The value of one text input in a modal submission (inside action rows or labels)."""
+    for component in components:
+        if not isinstance(component, dict):
+            continue
+        if component.get("custom_id") == custom_id and "value" in component:
+            return str(component["value"])
+        nested = list(component.get("components") or [])
+        if isinstance(component.get("component"), dict):
+            nested.append(component["component"])
+        found = submitted_text(nested, custom_id)
+        if found is not None:
+            return found
+    return None
+
+
 async def start_private_flow(
     interaction: discord.Interaction,
     *,
     embed: discord.Embed,
     view: discord.ui.View,
+    intro: discord.Embed | None = None,
 ) -> discord.Message | discord.WebhookMessage:
     """Run an interactive flow in the member's DMs; if they are closed, privately in the server instead.
 
-    Answers within the 3-second deadline by deferring first, because opening a DM takes two requests.
+    ``intro`` (what the flow starts from, such as a job ad's reading) goes first, as a message of its own,
+    so the flow's message can be edited step by step without it. Answers within the 3-second deadline by
+    deferring first, because opening a DM takes two requests.
     """
     if interaction.guild_id is None:
-        await interaction.response.send_message(embed=embed, view=view)
-        return await interaction.original_response()
+        if intro is None:
+            await interaction.response.send_message(embed=embed, view=view)
+            return await interaction.original_response()
+        await interaction.response.send_message(embed=intro)
+        return await interaction.followup.send(embed=embed, view=view, wait=True)
     await interaction.response.defer(ephemeral=True, thinking=True)
     try:
+        if intro is not None:
+            await interaction.user.send(embed=intro)
         message = await interaction.user.send(embed=embed, view=view)
     except discord.Forbidden:
         log.info("DMs closed for user %s; running the flow ephemerally", interaction.user.id)
-        return await interaction.followup.send(DM_CLOSED, embed=embed, view=view, ephemeral=True, wait=True)
+        if intro is None:
+            return await interaction.followup.send(DM_CLOSED, embed=embed, view=view, ephemeral=True, wait=True)
+        await interaction.followup.send(DM_CLOSED, embed=intro, ephemeral=True)
+        return await interaction.followup.send(embed=embed, view=view, ephemeral=True, wait=True)
     await interaction.followup.send(DM_SENT, ephemeral=True)
     return message
 
