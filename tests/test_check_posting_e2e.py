@@ -25,7 +25,7 @@ Product Owner, Claims Release Train
 Harbourline Insurance is a UK insurer with 7,000 colleagues. We follow SAFe and plan in PI Planning.
 - Own the team backlog and write the user stories.
 - The roadmap is set by the ART's Product Manager, who also runs the customer interviews.
-- Track the PI objectives agreed by the Business Owners."""
+- Track the KPIs agreed by the Business Owners."""
 STARTUP_AD = """\
 We're Tinkerbox, a 25-person seed-stage startup in Lisbon, and we're hiring a Product Owner.
 You'll own the roadmap from day one and talk to our users every week. Honestly, nobody owns

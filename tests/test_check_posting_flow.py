@@ -26,7 +26,7 @@ Product Owner, Claims Release Train
 Harbourline Insurance is a UK insurer with 7,000 colleagues. We follow SAFe and plan in PI Planning.
 - Own the team backlog and write the user stories.
 - The roadmap is set by the ART's Product Manager, who also runs the customer interviews.
-- Track the PI objectives agreed by the Business Owners.
+- Track the KPIs agreed by the Business Owners.
 """
 #: Says nothing about the company or the success metrics.
 SILENT_AD = """\
@@ -89,7 +89,7 @@ async def test_the_ad_opens_a_check_with_its_answers_picked(service: CheckServic
         "Metrics: a PM above",
         "Context",
     ]
-    assert card.fields[2][1] == "“Track the PI objectives agreed by the Business Owners.”"
+    assert card.fields[2][1] == "“Track the KPIs agreed by the Business Owners.”"
     assert "**Company size:** 5,000+ people (“Harbourline Insurance is a UK insurer" in str(card.fields[3][1])
     step = question_card(screen)
     assert step.title == "The three-question check · Step 2 of 8"
@@ -105,7 +105,7 @@ async def test_confirming_every_answer_ends_in_the_verdict_quoting_the_ad(
     verdict = await confirm_all(service, started.screen)
     assert isinstance(verdict, VerdictScreen) and verdict.result.verdict.id == "formal-safe-po"
     assert len(verdict.ad_steps) == 3
-    assert verdict.ad_steps[2].startswith("The ad says success metrics are set by someone else (“Track the PI")
+    assert verdict.ad_steps[2].startswith("The ad says success metrics are set by someone else (“Track the KPIs")
     card = verdict_card(verdict.content, verdict.result, verdict.notice, verdict.ad_steps)
     steps = "\n".join(str(value) for name, value in card.fields if name.startswith("Next steps"))
     assert steps.startswith("1. The ad puts the roadmap with someone else")

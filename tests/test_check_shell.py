@@ -92,7 +92,7 @@ SAFE_AD = [
     "Harbourline Insurance is a UK insurer with 7,000 colleagues. We follow SAFe and plan in PI Planning.",
     "- Own the team backlog and write the user stories.",
     "- The roadmap is set by the ART's Product Manager, who also runs the customer interviews.",
-    "- Track the PI objectives agreed by the Business Owners.",
+    "- Track the KPIs agreed by the Business Owners.",
 ]
 
 

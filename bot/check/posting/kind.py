@@ -50,6 +50,7 @@ _PATTERN_OF: Mapping[Stance, str] = {
     "negation": "negation",
     "shared": "shared",
     "pm": "attribution",
+    "execution": "",
     "input": "input",
     "role": "",
 }

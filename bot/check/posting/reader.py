@@ -36,6 +36,7 @@ from dataclasses import dataclass
 
 from bot.check.posting.rules import (
     ANSWERS,
+    FALLBACKS,
     OTHERS,
     PRODUCT,
     QUESTIONS,
@@ -180,7 +181,11 @@ def read(rules: PostingRules, text: str) -> Reading:
 
 
 def _classify(rules: PostingRules, ad: _Ad, sentences: Sequence[Sentence]) -> tuple[list[bool], list[bool]]:
-    """Per sentence: does it count for the three questions, and is it a qualification."""
+    """Per sentence: does it count for the three questions, and is it a qualification.
+
+    A qualification in a sentence of several statements ("the roadmap is yours; we want someone who ...")
+    sets aside only its own statement, which :func:`_sentence_findings` skips.
+    """
     assert rules.boilerplate is not None
     boilerplate = rules.boilerplate
     counted: list[bool] = []
@@ -198,10 +203,11 @@ def _classify(rules: PostingRules, ad: _Ad, sentences: Sequence[Sentence]) -> tu
             skipped_paragraph = sentence.paragraph
         qualification = boilerplate.qualifications.first(tokens) is not None
         qualifications.append(qualification)
+        several = len({clause.statement for clause in sentence.clauses}) > 1
         counted.append(
             not in_boilerplate_section
             and skipped_paragraph != sentence.paragraph
-            and not qualification
+            and (several or not qualification)
             and boilerplate.sentences.first(tokens) is None
         )
     return counted, qualifications
@@ -227,42 +233,194 @@ def _sentence_findings(rules: PostingRules, ad: _Ad, sentence: Sentence, title: 
 
     Clauses after ':' or a dash elaborate the one before ("Lead discovery for your area: run user
     interviews together with UX Research"), so they do not outvote it; after ';' a new statement
-    starts. Headings name a section or the job ("Product Manager, Local Discovery"); they never say
-    who decides.
+    starts. Such a clause may also be a list the clause before gives its verb to ("You own search end to
+    end: the roadmap, the user research and the KPIs"): each item is then read with that verb. A clause
+    about the future ("over time you may take over the roadmap from the Director") says nothing about
+    this role, only who holds the topic now. Headings name a section or the job ("Product Manager,
+    Local Discovery"); they never say who decides.
     """
     if sentence.heading:
         return []
     found: dict[tuple[int, str], Finding] = {}
+    lead: tuple[Clause, list[Token]] | None = None
+    assert rules.boilerplate is not None
+    qualifying = {
+        clause.statement
+        for clause in sentence.clauses
+        if rules.boilerplate.qualifications.first(ad.tokens_in(clause.start, clause.end))
+    }
     for clause in sentence.clauses:
-        tokens = _canonical(rules, ad.tokens_in(clause.start, clause.end), title)
-        if not tokens or rules.ignore.first(tokens):
+        if clause.statement in qualifying:
             continue
+        tokens = _canonical(rules, ad.tokens_in(clause.start, clause.end), title)
+        if lead is None or lead[0].statement != clause.statement:
+            lead = (clause, tokens)
+        if not tokens:
+            continue
+        future = rules.ignore.first(tokens) is not None
         stems = {token.stem for token in tokens}
         for question in rules.questions:
             if (clause.statement, question.id) in found or not (question.topic_stems | question.broader_stems) & stems:
                 continue
-            stance, hit = _stance(question, tokens)
-            if stance is None or hit is None:
+            stance, hit = _stance(question, ad.text, tokens, only_others=future)
+            if stance is not None and hit is not None:
+                quote = _quote(ad, sentence, clause, tokens[hit.first].start, tokens[hit.last].end)
+                words = tokens[hit.first : hit.last + 1]
+            elif lead[0] is not clause and not future:
+                listed = _listed(rules, ad, clause, lead[1], question, title)
+                if listed is None:
+                    continue
+                stance, words = listed
+                quote = _quote(ad, sentence, clause, words[0].start, words[-1].end)
+            else:
                 continue
-            quote = _quote(ad, sentence, clause, tokens[hit.first].start, tokens[hit.last].end)
-            broad = not any(t.stem in question.topic_stems for t in tokens[hit.first : hit.last + 1])
-            found[clause.statement, question.id] = Finding(question.id, stance, hit.cue, quote, broad)
+            broad = not any(t.stem in question.topic_stems for t in words)
+            cue = hit.cue if hit is not None else f"{lead[0].start}:{lead[0].end}"
+            found[clause.statement, question.id] = Finding(question.id, stance, cue, quote, broad)
     return list(found.values())
 
 
-def _stance(question: QuestionCues, tokens: Sequence[Token]) -> tuple[Stance | None, Hit | None]:
+def _listed(
+    rules: PostingRules, ad: _Ad, clause: Clause, lead: Sequence[Token], question: QuestionCues, title: _Title
+) -> tuple[Stance, list[Token]] | None:
+    """A list item read with the verb of the clause it elaborates: "You own search end to end: the roadmap".
+
+    Each item of ``clause`` (split at commas, 'and', 'or') that names the topic is joined to ever
+    shorter beginnings of ``lead``, so the lead's verb comes within a cue's reach of the item; only a
+    match that spans both parts counts. Returns the stance and the words it was read from.
+    """
+    for start, end in _items(ad.text, clause.start, clause.end):
+        item = _canonical(rules, ad.tokens_in(start, end), title)
+        if not {t.stem for t in item} & (question.topic_stems | question.broader_stems):
+            continue
+        for cut in range(len(lead), 0, -1):
+            joined = [*lead[:cut], *item]
+            stance, hit = _stance(question, ad.text, joined)
+            if stance is not None and hit is not None and hit.first < cut <= hit.last:
+                return stance, joined[hit.first : hit.last + 1]
+    return None
+
+
+_ITEM_BREAK = re.compile(r",|\band\b|\bor\b|&", re.IGNORECASE)
+
+
+def _items(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The spans of a listing clause's items ("the vision, the roadmap and the trade-offs")."""
+    spans, begin = [], start
+    for match in _ITEM_BREAK.finditer(text, start, end):
+        spans.append((begin, match.start()))
+        begin = match.end()
+    spans.append((begin, end))
+    return [(low, high) for low, high in spans if text[low:high].strip()]
+
+
+#: Words before someone else's name that make them the object of the sentence, not who decides:
+#: in "together with the Head of Digital, run the usability tests" this role runs them.
+_OBJECT_OF = frozenset({"with", "to", "for", "from", "alongside", "under", "beside"})
+#: What may stand between such a word and the name: "with the client's Head of Digital".
+_DETERMINERS = frozenset({"the", "a", "an", "our", "your", "their", "its", "his", "her", "this", "that", "users"})
+#: A relative pronoun after the name makes them the subject again: "work with the PM, who owns the roadmap".
+_RELATIVE = frozenset({"who", "which", "that", "whose"})
+
+
+def _stance(
+    question: QuestionCues, text: str, tokens: Sequence[Token], *, only_others: bool = False
+) -> tuple[Stance | None, Hit | None]:
     """The first kind of statement (in precedence order) with a match in the clause.
 
     "Someone else decides" never holds across this role: in "work with agencies, and you will define
-    the metrics" the one who defines is the one named last, so such a match is passed over.
+    the metrics" the one who defines is the one named last, so such a match is passed over; nor when the
+    someone else is the object of a preposition ("together with the client's Head of Digital, run the
+    interviews") unless a relative clause makes them act. ``only_others``: only "someone else decides"
+    (a clause about this role's future still says who holds the topic today).
     """
     you = stem(SELF)
     for stance, phrases in question.stances:
+        if only_others and stance != "pm":
+            continue
         for hit in phrases.hits(tokens):
             if stance == "pm" and any(t.stem == you for t in tokens[hit.first + 1 : hit.last]):
                 continue
+            if stance == "pm" and _object_of_preposition(tokens, hit):
+                continue
+            if stance == "role" and _verb_first(question, tokens, hit):
+                actor = _actor(text, tokens, hit)
+                if actor == "company":
+                    continue
+                if actor == "someone else":
+                    return "pm", hit
             return stance, hit
     return None, None
+
+
+#: Words that may stand before this role's verb without naming anyone: "will", "also", "each one".
+_AUXILIARIES = frozenset(
+    {
+        "will", "would", "shall", "can", "could", "may", "might", "must", "should", "also", "then", "be",
+        "is", "are", "fully", "directly", "actively", "really", "basically", "help", "get", "to", "going",
+        "want", "as", "and", "or", "both", "truly", "personally", "jointly", "more", "ultimately", "each",
+        "one", "every", "usually", "often", "regularly", "always",
+    }
+)  # fmt: skip
+#: Verbs this role's own duty may start with before the matched word: "take ownership of the roadmap".
+_LEADING_VERBS = frozenset(
+    {"take", "takes", "taking", "have", "has", "having", "hold", "holds", "holding", "assume", "assumes", "bear"}
+)
+#: Words that end what came before: the verb after them has this role as its subject again.
+_BOUNDARIES = frozenset({"and", "or", "then", "to", "while", "plus"})
+#: Words that start a noun phrase: one before the verb names who acts ("our growth team owns ...").
+_NOUN_STARTS = frozenset({"the", "our", "a", "an", "their", "its", "his", "her", "my", "this", "these", "those"})
+#: The company speaking of itself: who "we" are includes this role or not, so it says nothing.
+_COMPANY = frozenset({"we", "us"})
+
+
+def _verb_first(question: QuestionCues, tokens: Sequence[Token], hit: Hit) -> bool:
+    """Does the match start with this role's verb (not with the topic, "the roadmap is yours", or "you")?
+
+    A topic word on its own (``contact``: "talk to our users") carries its verb inside.
+    """
+    first = tokens[hit.first]
+    if first.stem == stem(SELF):  # "you ... decide ... the roadmap": the match names its subject
+        return False
+    return hit.first == hit.last or first.stem not in question.topic_stems | question.broader_stems
+
+
+def _actor(text: str, tokens: Sequence[Token], hit: Hit) -> str:
+    """Who does what the match says: "you", "someone else" ("our growth team owns the roadmap") or
+    "company" ("we run the interviews").
+
+    Someone else is any word before the verb other than an auxiliary ("will", "also") or a verb this
+    role's duty may start with ("take ownership of"); a determiner just before the verb makes the
+    match a noun ("take the lead on the roadmap"). Only the words since the last comma or 'and' count:
+    "plan the sprints and own the roadmap" and "reporting to the VP, own the roadmap" both leave the
+    verb to this role.
+    """
+    you = stem(SELF)
+    start = hit.first
+    while (
+        start > 0
+        and tokens[start - 1].raw not in _BOUNDARIES
+        and "," not in text[tokens[start - 1].end : tokens[start].start]
+    ):
+        start -= 1
+    before = tokens[start : hit.first]
+    if any(t.stem == you for t in before):
+        return "you"
+    if any(t.raw in _COMPANY for t in before):
+        return "company"
+    if not before or before[-1].raw in _NOUN_STARTS:
+        return "you"
+    words = {t.raw for t in before} - _AUXILIARIES
+    return "someone else" if words - _LEADING_VERBS else "you"
+
+
+def _object_of_preposition(tokens: Sequence[Token], hit: Hit) -> bool:
+    if tokens[hit.first].raw != OTHERS or any(t.raw in _RELATIVE for t in tokens[hit.first : hit.last + 1]):
+        return False
+    index = hit.first - 1
+    while index >= 0 and tokens[index].raw in _DETERMINERS:
+        index -= 1
+    return index >= 0 and tokens[index].raw in _OBJECT_OF
 
 
 def _canonical(rules: PostingRules, tokens: list[Token], title: _Title) -> list[Token]:
@@ -362,7 +520,7 @@ def _strip_span(text: str, start: int, end: int) -> tuple[int, int]:
 def _combine(findings: Sequence[Finding]) -> tuple[Answer, tuple[Quote, ...]]:
     """Most statements win and a tie is shared; statements about the topic itself outweigh broader ones;
     "input only" and "nobody owns it" are fall-backs."""
-    firm = [f for f in findings if f.stance not in ("input", "nobody")]
+    firm = [f for f in findings if f.stance not in FALLBACKS]
     if any(not f.broad for f in firm):
         firm = [f for f in firm if not f.broad]
     if firm:
@@ -373,7 +531,7 @@ def _combine(findings: Sequence[Finding]) -> tuple[Answer, tuple[Quote, ...]]:
         chosen = [f for f in firm if f.answer in winners]
     elif any(f.stance == "input" for f in findings):
         answer, chosen = "shared", [f for f in findings if f.stance == "input"]
-    elif findings:
+    elif findings:  # "nobody owns it", "turn the roadmap into stories": the ad's words, but no owner
         answer, chosen = "not_stated", list(findings)
     else:
         return "not_stated", ()

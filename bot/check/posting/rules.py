@@ -22,14 +22,19 @@ PRODUCT = "product"
 
 #: What one statement in the ad says about who decides, strongest first: when several patterns match
 #: the same clause, the first kind in this order is what the clause says.
-Stance = Literal["nobody", "negation", "shared", "pm", "input", "role"]
-STANCES: tuple[Stance, ...] = ("nobody", "negation", "shared", "pm", "input", "role")
+#: ``execution`` is carrying out what was decided ("turn the roadmap into user stories"): like ``nobody``
+#: it says nothing about who decides, and counts only when nothing else is said.
+Stance = Literal["nobody", "negation", "shared", "pm", "execution", "input", "role"]
+STANCES: tuple[Stance, ...] = ("nobody", "negation", "shared", "pm", "execution", "input", "role")
+#: Kinds of statement that count only when the ad says nothing firmer about the question.
+FALLBACKS: frozenset[Stance] = frozenset({"nobody", "execution", "input"})
 #: The answer each kind of statement stands for.
 STANCE_ANSWER: Mapping[Stance, Answer] = {
     "nobody": "not_stated",
     "negation": "pm",
     "shared": "shared",
     "pm": "pm",
+    "execution": "not_stated",
     "input": "shared",
     "role": "role",
 }
