@@ -248,7 +248,12 @@ class _Builder:
 
     def value_cues(self, path: PathKey, raw: Sequence[Mapping[str, Any]]) -> tuple[ValueCues, ...]:
         return tuple(
-            ValueCues(entry["value"], self.phrases((*path, i, "cues"), entry["cues"]), entry.get("outside_europe"))
+            ValueCues(
+                entry["value"],
+                self.phrases((*path, i, "cues"), entry["cues"]),
+                entry.get("outside_europe"),
+                entry.get("at_least"),
+            )
             for i, entry in enumerate(raw)
         )
 

@@ -65,6 +65,7 @@ _WORD_VALUES = {
     "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100, "dozen": 12,
 }  # fmt: skip
 _MULTIPLIERS = {"hundred": 100, "thousand": 1000, "k": 1000}
+_LARGE = {"million": 1_000_000, "billion": 1_000_000_000}
 #: Synonym phrases may use each other's words; more rounds than this would mean a loop in the lists.
 _MAX_PASSES = 4
 #: What a word that spells a synonym word becomes when no synonym phrase put it there.
@@ -334,13 +335,14 @@ def _stance(
     interviews") unless a relative clause makes them act. ``only_others``: only "someone else decides"
     (a clause about this role's future still says who holds the topic today).
     """
-    you = stem(SELF)
     for stance, phrases in question.stances:
         if only_others and stance != "pm":
             continue
         for hit in phrases.hits(tokens):
-            if stance == "pm" and any(t.stem == you for t in tokens[hit.first + 1 : hit.last]):
+            if stance == "pm" and tokens[hit.first].raw == OTHERS and _you_between(text, tokens, hit):
                 continue
+            if stance == "role" and any(t.raw == OTHERS for t in tokens[hit.first : hit.last + 1]):
+                continue  # "the metrics your PM sets": not this role's
             if stance == "pm" and _object_of_preposition(tokens, hit):
                 continue
             if stance == "role" and _verb_first(question, tokens, hit):
@@ -412,6 +414,16 @@ def _actor(text: str, tokens: Sequence[Token], hit: Hit) -> str:
         return "you"
     words = {t.raw for t in before} - _AUXILIARIES
     return "someone else" if words - _LEADING_VERBS else "you"
+
+
+def _you_between(text: str, tokens: Sequence[Token], hit: Hit) -> bool:
+    """Is this role named between someone else and the verb ("agencies, and you will define the KPIs")?
+
+    "Your" names someone else ("the KPIs your PM sets"); after the topic this role is only told
+    ("findings are shared with you by the UX team"), so only matches that start with the name count.
+    """
+    you = stem(SELF)
+    return any(t.stem == you and text[t.start : t.end].lower() != "your" for t in tokens[hit.first + 1 : hit.last])
 
 
 def _object_of_preposition(tokens: Sequence[Token], hit: Hit) -> bool:
@@ -575,28 +587,40 @@ def _size(rules: PostingRules, ad: _Ad, sentences: Sequence[Sentence]) -> tuple[
 
 
 def _number(tokens: Sequence[Token], hit: Hit) -> int | None:
-    """The headcount in a matched phrase: "12,000", "1.400", "12k", "a dozen", "two hundred"."""
+    """The headcount in a matched phrase: "12,000", "1.400", "12k", "a dozen", "two hundred"; never
+    millions, which count users or customers."""
     for index in range(hit.first, hit.last + 1):
-        raw = tokens[index].raw
-        digits = re.fullmatch(r"(\d+(?:[.,]\d+)*)([a-z]*)", raw)
-        value: float | None = None
-        if digits:
-            groups = re.split(r"[.,]", digits.group(1))
-            if len(groups) > 1 and all(len(g) == 3 for g in groups[1:]):
-                value = int("".join(groups))
-            else:
-                value = float(digits.group(1).replace(",", "."))
-            value *= _MULTIPLIERS.get(digits.group(2), 1)
-        elif raw in _WORD_VALUES:
-            value = _WORD_VALUES[raw]
+        value = _value(tokens[index].raw)
         if value is None:
             continue
         following = tokens[index + 1].raw if index + 1 < len(tokens) else ""
-        if following in ("million", "billion"):
+        if following in _LARGE:
             return None
-        value *= _MULTIPLIERS.get(following, 1)
-        return int(value)
+        return int(value * _MULTIPLIERS.get(following, 1))
     return None
+
+
+def _amount(tokens: Sequence[Token], hit: Hit) -> int | None:
+    """The first number in a matched phrase with its word: "400 million" is 400,000,000."""
+    for index in range(hit.first, hit.last + 1):
+        value = _value(tokens[index].raw)
+        if value is not None:
+            following = tokens[index + 1].raw if index + 1 < len(tokens) else ""
+            return int(value * {**_MULTIPLIERS, **_LARGE}.get(following, 1))
+    return None
+
+
+def _value(raw: str) -> float | None:
+    """A number as written: "12,000", "1.400", "2.5", "12k", "twelve"."""
+    digits = re.fullmatch(r"(\d+(?:[.,]\d+)*)([a-z]*)", raw)
+    if digits:
+        groups = re.split(r"[.,]", digits.group(1))
+        if len(groups) > 1 and all(len(g) == 3 for g in groups[1:]):
+            value = float("".join(groups))
+        else:
+            value = float(digits.group(1).replace(",", "."))
+        return value * _MULTIPLIERS.get(digits.group(2), 1)
+    return float(_WORD_VALUES[raw]) if raw in _WORD_VALUES else None
 
 
 def _more_than(phrases: Phrases, ad: _Ad, tokens: Sequence[Token], hit: Hit) -> bool:
@@ -623,7 +647,11 @@ def _kind(rules: PostingRules, ad: _Ad, sentences: Sequence[Sentence]) -> tuple[
     kinds = rules.kinds
     for entry in kinds.anywhere:
         for sentence in sentences:
-            if _hits(entry.phrases, kinds.excluded, ad.tokens_in(sentence.start, sentence.end)):
+            tokens = ad.tokens_in(sentence.start, sentence.end)
+            hits = _hits(entry.phrases, kinds.excluded, tokens)
+            if entry.at_least is not None:
+                hits = [hit for hit in hits if (_amount(tokens, hit) or 0) >= entry.at_least]
+            if hits:
                 return entry.value, ad.quote(sentence)
     for group in ([s for s in sentences if not s.heading], [s for s in sentences if s.heading]):
         best: tuple[int, ValueCues, Quote] | None = None

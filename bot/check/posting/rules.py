@@ -203,6 +203,8 @@ class ValueCues:
     phrases: Phrases
     #: For a kind: the value to give instead when the ad names no European place.
     outside_europe: str | None = None
+    #: A match counts only where its number is at least this ("400 million users", not "2 million").
+    at_least: int | None = None
 
 
 @dataclass(frozen=True)
