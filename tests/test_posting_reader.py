@@ -184,6 +184,100 @@ STATEMENTS = [
     ("customers", "shared", "Join customer calls with our sales team."),
     ("roadmap", "shared", "You and the Head of Product agree the roadmap together."),
     ("customers", "shared", "You'll take part in user research run by our design team."),
+    ("customers", "pm", "You'll work closely with our UX researchers, who run regular interviews with customers."),
+    (
+        "customers",
+        "pm",
+        "Our Customer Insights team conducts all user research and shares the results with product teams.",
+    ),
+    ("customers", "pm", "Insights from customer research are provided by our Research Ops team."),
+    ("customers", "pm", "User needs are gathered by the business analysts."),
+    ("customers", "pm", "Customer contact is handled by our Customer Success Managers."),
+    ("customers", "pm", "The product manager is the one talking to customers; you focus on delivery."),
+    ("customers", "pm", "You will not run discovery yourself; our designers do."),
+    ("customers", "pm", "Research is outsourced to an external agency."),
+    ("customers", "pm", "Discovery sits with the product manager."),
+    (
+        "customers",
+        "pm",
+        "You receive validated requirements from the product manager, who is in close contact with our customers.",
+    ),
+    ("customers", "pm", "The PM brings customer feedback to the team."),
+    ("customers", "pm", "Work with the UX designer, who conducts usability testing."),
+    ("customers", "pm", "Customer research is the responsibility of the Product Manager."),
+    ("customers", "pm", "Feedback from users comes in via the support team."),
+    ("customers", "shared", "Participate in customer interviews alongside the product manager."),
+    ("customers", "shared", "You'll occasionally join sales calls."),
+    ("customers", "shared", "Attend user testing sessions."),
+    ("customers", "shared", "Contribute to user research."),
+    ("customers", "role", "You'll regularly visit customers to understand their workflows."),
+    ("customers", "role", "Conduct user interviews and usability tests."),
+    ("customers", "role", "You'll be in close contact with our customers."),
+    ("customers", "role", "Talk to merchants and partners."),
+    ("customers", "role", "Engage directly with end users."),
+    ("customers", "role", "Run discovery with customers and the team."),
+    ("roadmap", "pm", "The Product Manager is responsible for the roadmap."),
+    ("roadmap", "pm", "You'll work from a roadmap set by the CPO."),
+    ("roadmap", "pm", "Strategy and roadmap are owned by the Group PM."),
+    ("roadmap", "pm", "The VP Product owns product strategy; you own the backlog."),
+    ("roadmap", "pm", "Roadmap priorities are agreed between the business and the CPO."),
+    ("roadmap", "pm", "Implement the product roadmap defined by the Product Director."),
+    ("roadmap", "pm", "You'll get the roadmap from the business."),
+    ("roadmap", "shared", "Co-create the roadmap with stakeholders."),
+    ("roadmap", "shared", "Shape the roadmap with the Head of Product."),
+    ("roadmap", "shared", "You and the PM jointly own the roadmap."),
+    ("roadmap", "shared", "Influence the product roadmap."),
+    ("roadmap", "role", "You are responsible for the product vision, strategy and roadmap."),
+    ("roadmap", "role", "Develop and communicate the product roadmap."),
+    ("roadmap", "role", "Own the roadmap end to end."),
+    ("roadmap", "role", "Drive the product roadmap from idea to launch."),
+    ("roadmap", "role", "Decide what gets built."),
+    ("metrics", "pm", "The Head of Product sets the team's OKRs."),
+    ("metrics", "pm", "OKRs are set quarterly by the leadership team."),
+    ("metrics", "pm", "Track and report on the KPIs defined by the Product Manager."),
+    ("metrics", "pm", "Targets are set by the commercial team."),
+    ("metrics", "pm", "Our product leadership defines the success metrics."),
+    ("metrics", "pm", "Metrics are owned by the PM."),
+    ("metrics", "role", "Define and track KPIs."),
+    ("metrics", "role", "Establish success metrics for new features."),
+    ("metrics", "role", "Own the numbers: conversion, retention and revenue."),
+    ("metrics", "shared", "Agree success metrics with your stakeholders."),
+    ("metrics", "shared", "Work with the Head of Product to set quarterly OKRs."),
+    ("metrics", "shared", "Help define the KPIs."),
+    ("roadmap", "role", "You'd be the one deciding what we build."),
+    ("roadmap", "role", "It's your call what goes on the roadmap."),
+    ("roadmap", "role", "You'll have the final say on the roadmap."),
+    ("roadmap", "role", "You get to decide what we build next."),
+    ("roadmap", "role", "Roadmap calls are yours."),
+    ("roadmap", "role", "We trust you to figure out what to build."),
+    ("roadmap", "role", "You'll call the shots on the roadmap."),
+    ("roadmap", "role", "You will be the owner of the roadmap."),
+    ("roadmap", "role", "The roadmap will be your responsibility."),
+    ("roadmap", "role", "You're in the driving seat for the roadmap."),
+    ("roadmap", "pm", "You won't be deciding what we build; that's the Head of Product's job."),
+    ("roadmap", "pm", "The final say on the roadmap rests with our CPO."),
+    ("roadmap", "pm", "What we build is decided by our founders."),
+    ("roadmap", "pm", "The roadmap is handed to you by the product manager."),
+    ("customers", "role", "Talk to customers? Constantly."),
+    ("customers", "role", "You'll spend half your week with users."),
+    ("customers", "role", "You'll be on the phone with customers a lot."),
+    ("customers", "role", "You'll sit with our users and watch them work."),
+    ("customers", "role", "You'll hear straight from customers every week."),
+    ("customers", "pm", "You'll hear from customers mostly through the support team."),
+    ("customers", "pm", "You won't talk to customers much; the account managers do that."),
+    ("customers", "pm", "Customer conversations happen with the PM, not with you."),
+    ("metrics", "role", "You'll own the outcome, not just the output."),
+    ("metrics", "role", "You set the goals for your area."),
+    ("metrics", "pm", "Your targets come from the commercial director."),
+    ("metrics", "pm", "You'll be measured on targets the business sets."),
+    ("metrics", "pm", "The KPIs are given to you by management."),
+    ("metrics", "pm", "Goals are set for you by your manager."),
+    ("roadmap", "shared", "Work closely with the Head of Product on the roadmap."),
+    ("roadmap", "shared", "Collaborate with our CPO on product strategy and the roadmap."),
+    ("customers", "shared", "Work with our UX researchers on customer interviews."),
+    ("roadmap", "shared", "You'll be involved in the roadmap."),
+    ("metrics", "shared", "Partner with the Director of Product on the team's OKRs."),
+    ("roadmap", "role", "Own the roadmap and work with the CPO on the strategy."),
 ]
 
 
@@ -299,6 +393,73 @@ def test_the_ads_own_title_is_this_role_and_other_titles_are_someone_else() -> N
     reading = read(RULES, ad)
     assert reading.answers["roadmap"] == "role"
     assert reading.answers["customers"] == "pm"
+
+
+#: Whole short ads written for round 2: recruiter notes, one-paragraph ads, sections with unusual headings.
+ADS = [
+    (
+        {"roadmap": "role", "customers": "role", "metrics": "role"},
+        (
+            "Hi Alex, I'm recruiting for a Product Owner at a Dutch SaaS company (about 250 people). "
+            "The person in this role owns the roadmap for invoicing, speaks to customers most weeks and"
+            " sets the team's OKRs. Interested?"
+        ),
+    ),
+    (
+        {"roadmap": "pm", "customers": "pm", "metrics": "not_stated"},
+        (
+            "Hey! My client, a big Nordic retailer, needs a Product Owner. Their Product Managers "
+            "decide the roadmap and run the customer research; the PO keeps the team's backlog in "
+            "shape. Day rate £550."
+        ),
+    ),
+    (
+        {"roadmap": "role", "customers": "pm", "metrics": "role"},
+        (
+            "Product Manager, Checkout\n\nWhy this role matters\nYou'll own the checkout roadmap and "
+            "decide what we build each quarter. You'll set the conversion targets for checkout and "
+            "answer for them.\n\nHow discovery works here\nOur research team runs the customer interviews "
+            "and usability tests and shares what they learn with you every fortnight."
+        ),
+    ),
+    (
+        {"roadmap": "pm", "customers": "shared", "metrics": "pm"},
+        (
+            "Product Owner (Scrum) at Harlow Insurance, 3,000 employees. About us: we insure homes and "
+            "cars across the UK. We offer hybrid working. In this role you take the roadmap the Product"
+            " Manager sets and turn it into a backlog, you join the customer interviews the PM runs, "
+            "and you report on the KPIs the business sets."
+        ),
+    ),
+    (
+        {"roadmap": "pm", "customers": "not_stated", "metrics": "pm"},
+        (
+            "Product Owner – Claims\nWhat you'll do\n- Work from the roadmap the Head of Claims Products "
+            "owns\n- Report monthly against targets set by the board\n- Keep the backlog ordered"
+        ),
+    ),
+    (
+        {"roadmap": "shared", "customers": "role", "metrics": "shared"},
+        (
+            "Product Owner, 120-person B2B SaaS in Leeds. The roadmap is something you and the Head of "
+            "Product build together. You'll run your own customer calls. KPIs are agreed jointly with "
+            "the Head of Product each quarter."
+        ),
+    ),
+    (
+        {"roadmap": "pm", "customers": "pm", "metrics": "pm"},
+        (
+            "Product Owner. The postholder will translate the roadmap set by the Service Owner into "
+            "user stories, work with the user researcher who runs all research with citizens, and track"
+            " the performance indicators agreed by the programme board."
+        ),
+    ),
+]
+
+
+@pytest.mark.parametrize(("expected", "ad"), ADS)
+def test_a_short_ad(expected: dict[str, str], ad: str) -> None:
+    assert read(RULES, ad).answers == expected
 
 
 @pytest.mark.parametrize(

@@ -138,8 +138,8 @@ class _Builder:
         raw_boilerplate = data["boilerplate"]
         boilerplate = Boilerplate(
             *(
-                self.phrases(("boilerplate", name), raw_boilerplate[name])
-                for name in ("keep_headings", "headings", "paragraphs", "sentences", "qualifications")
+                self.phrases(("boilerplate", name), raw_boilerplate.get(name, []))
+                for name in ("keep_headings", "headings", "paragraphs", "resume", "sentences", "qualifications")
             )
         )
         titles = tuple(

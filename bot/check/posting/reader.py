@@ -5,21 +5,26 @@ How an ad is read, step by step (every phrase list is in ``knowledge/check-posti
 1. The ad is cut into sentences and clauses (``segments``).
 2. Boilerplate is set aside for the three questions: sections under headings such as "About us",
    "Benefits" or "Who you are"; a sentence with a marker such as "we offer" or "equal opportunity"
-   together with the rest of its paragraph; and qualifications ("3+ years of experience with OKRs"),
-   which describe the candidate, not the job. Headings themselves never answer.
+   together with the rest of its paragraph, up to a sentence that turns to the role ("In this role
+   you ..."); and qualifications ("3+ years of experience with OKRs"), which describe the candidate,
+   not the job (only their own statement). Headings themselves never answer.
 3. In each clause, job titles and synonyms become one word each: "user research" and "customer
    interviews" become ``discovery``, "talk to our travellers" ``contact``, "OKRs" ``metrics``, "the Head
    of Product" ``pm`` (someone other than this role), and "you", "your" or the ad's own title ``you``.
 4. For each question whose topic the clause names, the question's patterns are tried in precedence
    order: nobody owns it, negation ("you won't own the roadmap"), shared, someone else (attribution:
-   "the PM, who owns the roadmap"; never across a ``you``), input only ("help shape"), this role. The
-   first kind that matches is what the clause says. Clauses about the future ("over time you may grow
-   into ...") say nothing. Within one statement (a sentence, or a part of it after ';') the first
-   clause that says something wins: what follows a ':' or a dash elaborates it.
+   "the PM, who owns the roadmap"; never across a ``you``, nor for someone named after 'with' or 'to'),
+   execution ("turn the roadmap into stories": no owner), input only ("help shape"), this role. The
+   first kind that matches is what the clause says, a match on the topic before one on something
+   broader. This role's verb counts as someone else's when a noun stands before it ("our growth team
+   owns the roadmap"), and says nothing after "we". Clauses about the future ("over time you may grow
+   into ...") only say who holds the topic now. Within one statement (a sentence, or a part of it after
+   ';') the first clause that says something wins: what follows a ':' or a dash elaborates it, and a
+   list there borrows the verb before it ("you own search: the roadmap, the research and the KPIs").
 5. Per question, the statements are combined: the answer most statements give wins, a tie is
    ``shared``; statements about the topic itself outweigh those about a broader one (the roadmap over
-   the strategy); "input only" counts only when nothing firmer is said, "nobody owns it" only when
-   nothing else is said; no statement at all is ``not_stated``.
+   the strategy); "input only" counts only when nothing firmer is said, "nobody owns it" and
+   execution only when nothing else is said; no statement at all is ``not_stated``.
 6. Context: the title named first, the company's headcount, the operating model and the kind of
    company, from every sentence except qualifications.
 
@@ -31,7 +36,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from bot.check.posting.rules import (
@@ -202,6 +207,8 @@ def _classify(rules: PostingRules, ad: _Ad, sentences: Sequence[Sentence]) -> tu
                 in_boilerplate_section = boilerplate.headings.first(tokens) is not None
         if boilerplate.paragraphs.first(tokens):
             skipped_paragraph = sentence.paragraph
+        elif skipped_paragraph == sentence.paragraph and any(h.first == 0 for h in boilerplate.resume.hits(tokens)):
+            skipped_paragraph = None
         qualification = boilerplate.qualifications.first(tokens) is not None
         qualifications.append(qualification)
         several = len({clause.statement for clause in sentence.clauses}) > 1
@@ -327,7 +334,8 @@ _RELATIVE = frozenset({"who", "which", "that", "whose"})
 def _stance(
     question: QuestionCues, text: str, tokens: Sequence[Token], *, only_others: bool = False
 ) -> tuple[Stance | None, Hit | None]:
-    """The first kind of statement (in precedence order) with a match in the clause.
+    """The first kind of statement (in precedence order) with a match in the clause; a match on the
+    topic itself before one on something broader ("own the roadmap and work with the CPO on strategy").
 
     "Someone else decides" never holds across this role: in "work with agencies, and you will define
     the metrics" the one who defines is the one named last, so such a match is passed over; nor when the
@@ -335,6 +343,18 @@ def _stance(
     interviews") unless a relative clause makes them act. ``only_others``: only "someone else decides"
     (a clause about this role's future still says who holds the topic today).
     """
+    broad: tuple[Stance, Hit] | None = None
+    for stance, hit in _statements(question, text, tokens, only_others=only_others):
+        if any(t.stem in question.topic_stems for t in tokens[hit.first : hit.last + 1]):
+            return stance, hit
+        broad = broad or (stance, hit)
+    return broad if broad is not None else (None, None)
+
+
+def _statements(
+    question: QuestionCues, text: str, tokens: Sequence[Token], *, only_others: bool
+) -> Iterator[tuple[Stance, Hit]]:
+    """Every match in the clause that says something, in precedence order, with the stance it says."""
     for stance, phrases in question.stances:
         if only_others and stance != "pm":
             continue
@@ -350,9 +370,9 @@ def _stance(
                 if actor == "company":
                     continue
                 if actor == "someone else":
-                    return "pm", hit
-            return stance, hit
-    return None, None
+                    yield "pm", hit
+                    continue
+            yield stance, hit
 
 
 #: Words that may stand before this role's verb without naming anyone: "will", "also", "each one".
@@ -391,13 +411,23 @@ def _actor(text: str, tokens: Sequence[Token], hit: Hit) -> str:
     """Who does what the match says: "you", "someone else" ("our growth team owns the roadmap") or
     "company" ("we run the interviews").
 
-    Someone else is any word before the verb other than an auxiliary ("will", "also") or a verb this
-    role's duty may start with ("take ownership of"); a determiner just before the verb makes the
-    match a noun ("take the lead on the roadmap"). Only the words since the last comma or 'and' count:
-    "plan the sprints and own the roadmap" and "reporting to the VP, own the roadmap" both leave the
-    verb to this role.
+    Within the words since the last comma: this role when it is named there; someone else when that
+    stretch starts by naming them, as verbs joined by 'and' share their subject ("the Product Manager
+    sets the direction and owns its roadmap"). Otherwise the words since the last 'and' decide: anything
+    but an auxiliary ("will", "also") or a verb this role's duty may start with ("take ownership of")
+    names someone else, unless a determiner just before the verb makes the match a noun ("take the lead
+    on the roadmap"); "plan the sprints and own the roadmap" leaves the verb to this role.
     """
     you = stem(SELF)
+    start = hit.first
+    while start > 0 and "," not in text[tokens[start - 1].end : tokens[start].start]:
+        start -= 1
+    stretch = tokens[start : hit.first]
+    if any(t.stem == you for t in stretch):
+        return "you"
+    named = [t for t in stretch if t.raw not in _NOUN_STARTS]
+    if named and named[0].raw == OTHERS:
+        return "someone else"
     start = hit.first
     while (
         start > 0
@@ -406,8 +436,6 @@ def _actor(text: str, tokens: Sequence[Token], hit: Hit) -> str:
     ):
         start -= 1
     before = tokens[start : hit.first]
-    if any(t.stem == you for t in before):
-        return "you"
     if any(t.raw in _COMPANY for t in before):
         return "company"
     if not before or before[-1].raw in _NOUN_STARTS:

@@ -163,6 +163,8 @@ class Boilerplate:
     keep_headings: Phrases
     headings: Phrases
     paragraphs: Phrases
+    #: Sentences starting with one of these end what ``paragraphs`` set aside ("In this role you ...").
+    resume: Phrases
     sentences: Phrases
     qualifications: Phrases
 
