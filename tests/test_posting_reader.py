@@ -278,6 +278,13 @@ STATEMENTS = [
     ("roadmap", "shared", "You'll be involved in the roadmap."),
     ("metrics", "shared", "Partner with the Director of Product on the team's OKRs."),
     ("roadmap", "role", "Own the roadmap and work with the CPO on the strategy."),
+    ("metrics", "pm", "Our Head of Product owns the roadmap, runs discovery and sets the KPIs."),
+    ("customers", "pm", "Our Head of Product owns the roadmap, runs discovery and sets the KPIs."),
+    ("roadmap", "role", "Our new PO owns the roadmap for payments."),
+    ("metrics", "role", "Our research team runs the interviews, and you set the KPIs."),
+    ("roadmap", "pm", "Our growth team owns the roadmap."),
+    ("customers", "pm", "Our architects run the customer workshops."),
+    ("customers", "not_stated", "We run customer interviews every week."),
 ]
 
 

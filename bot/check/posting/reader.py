@@ -63,7 +63,7 @@ from bot.drills.cues import Token, stem, tokenize
 #: Quotes longer than this are cut to the clause, then to the words around the match.
 QUOTE_LIMIT = 160
 #: A title mention preceded by one of these names the job itself ("the PO will ...", "as Product Owner").
-_SELF_DETERMINERS = frozenset({"the", "a", "an", "as", "this"})
+_SELF_DETERMINERS = frozenset({"the", "a", "an", "as", "this", "our", "your", "new", "future"})
 _WORD_VALUES = {
     "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
     "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50,
@@ -411,23 +411,24 @@ def _actor(text: str, tokens: Sequence[Token], hit: Hit) -> str:
     """Who does what the match says: "you", "someone else" ("our growth team owns the roadmap") or
     "company" ("we run the interviews").
 
-    Within the words since the last comma: this role when it is named there; someone else when that
-    stretch starts by naming them, as verbs joined by 'and' share their subject ("the Product Manager
-    sets the direction and owns its roadmap"). Otherwise the words since the last 'and' decide: anything
-    but an auxiliary ("will", "also") or a verb this role's duty may start with ("take ownership of")
-    names someone else, unless a determiner just before the verb makes the match a noun ("take the lead
-    on the roadmap"); "plan the sprints and own the roadmap" leaves the verb to this role.
+    The words since the last comma, then the clause's start: this role when it is named there; someone
+    else when that stretch starts by naming them, as verbs joined by 'and' or commas share their subject
+    ("the Head of Product owns the roadmap, runs discovery and sets the KPIs"). Otherwise the words since
+    the last 'and' decide: anything but an auxiliary ("will", "also") or a verb this role's duty may
+    start with ("take ownership of") names someone else, unless a determiner just before the verb makes
+    the match a noun ("take the lead on the roadmap"); "plan the sprints and own the roadmap" leaves the
+    verb to this role.
     """
     you = stem(SELF)
     start = hit.first
     while start > 0 and "," not in text[tokens[start - 1].end : tokens[start].start]:
         start -= 1
-    stretch = tokens[start : hit.first]
-    if any(t.stem == you for t in stretch):
-        return "you"
-    named = [t for t in stretch if t.raw not in _NOUN_STARTS]
-    if named and named[0].raw == OTHERS:
-        return "someone else"
+    for stretch in (tokens[start : hit.first], tokens[:start]):  # since the comma, then the clause's start
+        if any(t.stem == you for t in stretch):
+            return "you"
+        named = [t for t in stretch if t.raw not in _NOUN_STARTS]
+        if named and named[0].raw == OTHERS:
+            return "someone else"
     start = hit.first
     while (
         start > 0
