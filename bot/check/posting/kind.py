@@ -37,6 +37,7 @@ from bot.check.posting.rules import (
     Stance,
     TitleCues,
     ValueCues,
+    chained,
 )
 from bot.check.posting.verdict import judge
 from bot.drills.cues import CueError, compile_cue, stem
@@ -149,6 +150,7 @@ class _Builder:
         non_product = self.non_product({t.role_type for t in titles if t.role_type != PRODUCT})
         rules = PostingRules(
             synonyms=synonyms,
+            chained=chained(synonyms, (*data["synonyms"], SELF, OTHERS)),
             questions=questions,
             ignore=self.phrases(("patterns", "ignore"), patterns["ignore"]),
             boilerplate=boilerplate,

@@ -480,8 +480,8 @@ def _canonical(rules: PostingRules, tokens: list[Token], title: _Title) -> list[
     for cues in rules.titles:
         for hit in cues.phrases.hits(tokens):
             spans.append((hit.first, hit.last, SELF if _names_this_job(tokens, hit, cues, title) else OTHERS))
-    for _ in range(_MAX_PASSES):
-        for word, phrases in rules.synonyms:
+    for round_ in range(_MAX_PASSES):
+        for word, phrases in rules.synonyms if round_ == 0 else rules.chained:
             spans.extend((hit.first, hit.last, word) for hit in phrases.hits(tokens))
         spans = [span for span in spans if not _no_change(tokens, span, made)]
         if not spans:
