@@ -285,6 +285,22 @@ STATEMENTS = [
     ("roadmap", "pm", "Our growth team owns the roadmap."),
     ("customers", "pm", "Our architects run the customer workshops."),
     ("customers", "not_stated", "We run customer interviews every week."),
+    # What the rubric leaves out: second-hand feedback, internal stakeholders, tracking, the backlog.
+    ("customers", "not_stated", "You'll read NPS verbatims and app store reviews every week."),
+    ("customers", "not_stated", "Analyse support tickets and customer feedback to spot patterns."),
+    ("customers", "not_stated", "Go through the customer feedback in our support inbox."),
+    ("customers", "not_stated", "Handle escalations from key accounts."),
+    ("customers", "not_stated", "Run sprint reviews and demos for stakeholders."),
+    ("customers", "not_stated", "Gather requirements from internal stakeholders."),
+    ("customers", "not_stated", "Run requirement workshops with the business."),
+    ("customers", "role", "Collect feedback from customers in regular interviews."),
+    ("metrics", "not_stated", "Track and report on the team's KPIs."),
+    ("metrics", "not_stated", "Monitor product metrics in Looker."),
+    ("metrics", "not_stated", "Define acceptance criteria for every story."),
+    ("metrics", "not_stated", "Make sure the team meets its sprint goals."),
+    ("roadmap", "not_stated", "Prioritise the team backlog."),
+    ("roadmap", "not_stated", "Own the sprint backlog and decide what goes into each sprint."),
+    ("roadmap", "not_stated", "Plan the releases for the next quarter."),
 ]
 
 
