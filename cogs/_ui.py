@@ -244,21 +244,32 @@ async def start_private_flow(
     *,
     embed: discord.Embed,
     view: discord.ui.View,
+    intro: discord.Embed | None = None,
 ) -> discord.Message | discord.WebhookMessage:
     """Run an interactive flow in the member's DMs; if they are closed (or the bot may not DM them, as when it
     is used only through their user install), privately where it was started instead.
 
-    Answers within the 3-second deadline by deferring first, because opening a DM takes two requests.
+    ``intro`` (what the flow starts from, such as a job ad's reading) goes first, as a message of its own,
+    so the flow's message can be edited step by step without it. Answers within the 3-second deadline by
+    deferring first, because opening a DM takes two requests.
     """
     if interaction.guild_id is None and not interaction.context.private_channel:  # already in the bot's DMs
-        await interaction.response.send_message(embed=embed, view=view)
-        return await interaction.original_response()
+        if intro is None:
+            await interaction.response.send_message(embed=embed, view=view)
+            return await interaction.original_response()
+        await interaction.response.send_message(embed=intro)
+        return await interaction.followup.send(embed=embed, view=view, wait=True)
     await interaction.response.defer(ephemeral=True, thinking=True)
     try:
+        if intro is not None:
+            await interaction.user.send(embed=intro)
         message = await interaction.user.send(embed=embed, view=view)
     except discord.Forbidden:
         log.info("DMs closed for user %s; running the flow ephemerally", interaction.user.id)
-        return await interaction.followup.send(DM_CLOSED, embed=embed, view=view, ephemeral=True, wait=True)
+        if intro is None:
+            return await interaction.followup.send(DM_CLOSED, embed=embed, view=view, ephemeral=True, wait=True)
+        await interaction.followup.send(DM_CLOSED, embed=intro, ephemeral=True)
+        return await interaction.followup.send(embed=embed, view=view, ephemeral=True, wait=True)
     await interaction.followup.send(DM_SENT, ephemeral=True)
     return message
 
