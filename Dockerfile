@@ -12,8 +12,9 @@ COPY pyproject.toml README.md ./
 COPY bot ./bot
 COPY cogs ./cogs
 COPY runner ./runner
-RUN pip install . && useradd --system --uid 10001 --no-create-home pmpo && mkdir /data && chown pmpo /data
+# The knowledge is built into the package too (the default when no folder is configured).
 COPY knowledge ./knowledge
+RUN pip install . && useradd --system --uid 10001 --no-create-home pmpo && mkdir /data && chown pmpo /data
 COPY deploy/config.docker.yaml ./config.yaml
 
 USER pmpo

@@ -21,6 +21,11 @@ def format_duration(delta: dt.timedelta) -> str:
     return " ".join(parts)
 
 
+def _from(services: Services) -> str:
+    location = services.knowledge_location
+    return f"\nFrom {location.path} ({location.source})" if location is not None else ""
+
+
 def about_card(services: Services) -> Card:
     knowledge = services.knowledge.current
     sizes = ", ".join(f"{len(items)} {label}" for label, items in knowledge.diff_items().items())
@@ -32,7 +37,7 @@ def about_card(services: Services) -> Card:
         ),
         fields=(
             ("Version", __version__),
-            ("Knowledge", f"{sizes} in {len(knowledge.files)} files"),
+            ("Knowledge", f"{sizes} in {len(knowledge.files)} files" + _from(services)),
             ("Uptime", format_duration(services.clock() - services.started_at)),
         ),
     )

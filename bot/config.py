@@ -2,6 +2,11 @@
 
 Every problem is reported as one sentence naming the key and what was expected, because the person
 reading it is a moderator editing YAML, not a Python developer reading a traceback.
+
+The knowledge folder and the database have defaults that work wherever the bot runs (see
+:meth:`Config.knowledge_location` and :meth:`Config.database_location`): in a checkout, its own
+``knowledge/`` and ``data/``; installed with pip, the knowledge shipped inside the package and a database
+in the user's data folder.
 """
 
 from __future__ import annotations
@@ -17,8 +22,16 @@ from typing import Any
 
 import yaml
 
+from bot.knowledge.documents import syntax_problem
+
 TOKEN_ENV = "DISCORD_TOKEN"
 DEFAULT_CONFIG_FILE = "config.yaml"
+DATABASE_FILE = "pmpo.sqlite3"
+#: The folder (in the working directory or a checkout) that holds the knowledge moderators edit.
+KNOWLEDGE_FOLDER = "knowledge"
+#: The package folder the installed copy of the knowledge is built into (``package-dir`` in pyproject.toml).
+PACKAGE = Path(__file__).resolve().parent
+SHIPPED_KNOWLEDGE = PACKAGE / "shipped_knowledge"
 
 
 class ConfigError(Exception):
@@ -27,12 +40,25 @@ class ConfigError(Exception):
 
 @dataclass(frozen=True)
 class DatabaseConfig:
-    path: str = "data/pmpo.sqlite3"
+    #: None: see :meth:`Config.database_location`.
+    path: str | None = None
 
 
 @dataclass(frozen=True)
 class KnowledgeConfig:
-    path: str = "knowledge"
+    #: None: see :meth:`Config.knowledge_location`.
+    path: str | None = None
+
+
+@dataclass(frozen=True)
+class Location:
+    """A folder or file the bot uses, and why that one: the log and ``/about`` show both."""
+
+    path: Path
+    source: str
+
+    def __str__(self) -> str:
+        return f"{self.path} ({self.source})"
 
 
 @dataclass(frozen=True)
@@ -99,11 +125,49 @@ class Config:
 
     @property
     def database_path(self) -> Path:
-        return Path(self.database.path)
+        return self.database_location().path
 
     @property
     def knowledge_path(self) -> Path:
-        return Path(self.knowledge.path)
+        return self.knowledge_location().path
+
+    def knowledge_location(self, explicit: str | None = None) -> Location:
+        """The knowledge folder: ``explicit`` (``--knowledge``), else ``knowledge.path``, else ``./knowledge``
+        in the working directory, else the copy shipped with the bot (so an installed bot works anywhere).
+
+        A folder someone named that does not exist is a :class:`ConfigError` naming the setting, rather
+        than quietly falling back to another one.
+        """
+        for given, setting in ((explicit, "--knowledge"), (self.knowledge.path, "the config key 'knowledge.path'")):
+            if given is not None:
+                folder = Path(given)
+                if not folder.is_dir():
+                    raise ConfigError(
+                        f"the knowledge folder {folder.resolve()} does not exist (set by {setting}); "
+                        "fix the path, or leave it out to use ./knowledge or the knowledge shipped with the bot"
+                    )
+                return Location(folder, "set by --knowledge" if explicit is not None else "set by knowledge.path")
+        if Path(KNOWLEDGE_FOLDER).is_dir():
+            return Location(Path(KNOWLEDGE_FOLDER), "the working directory's knowledge folder")
+        checkout = checkout_root()
+        if checkout is not None:
+            return Location(checkout / KNOWLEDGE_FOLDER, "the checkout's knowledge folder")
+        return Location(SHIPPED_KNOWLEDGE, "shipped with the bot")
+
+    def database_location(self) -> Location:
+        """The SQLite file: ``database.path``, else ``data/pmpo.sqlite3`` in the checkout the bot runs from, or
+        in the working directory if one is there already (where earlier versions put it), else in the user's
+        data folder (``$XDG_DATA_HOME/pmpo-bot``, by default ``~/.local/share/pmpo-bot``)."""
+        if self.database.path is not None:
+            return Location(Path(self.database.path), "set by database.path")
+        checkout = checkout_root()
+        if checkout is not None:
+            return Location(checkout / "data" / DATABASE_FILE, "in the checkout's data folder")
+        here = Path("data") / DATABASE_FILE
+        if here.is_file():
+            return Location(here, "in the working directory's data folder")
+        data_home = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+        return Location(Path(data_home) / "pmpo-bot" / DATABASE_FILE, "in the user's data folder")
 
 
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
@@ -131,6 +195,18 @@ def default_config_path(explicit: str | None) -> str | None:
     return DEFAULT_CONFIG_FILE if Path(DEFAULT_CONFIG_FILE).is_file() else None
 
 
+def checkout_root() -> Path | None:
+    """The source checkout this code runs from (an editable install or ``PYTHONPATH``), or None when installed.
+
+    An installed copy has its knowledge built in (:data:`SHIPPED_KNOWLEDGE`); a checkout has the folder
+    moderators edit next to the package, and keeps its database in its own ``data/`` folder.
+    """
+    root = PACKAGE.parent
+    if SHIPPED_KNOWLEDGE.is_dir() or not (root / "pyproject.toml").is_file():
+        return None
+    return root if (root / KNOWLEDGE_FOLDER).is_dir() else None
+
+
 def discord_token() -> str | None:
     """The bot token, from the environment only, so it never lands in a file under git."""
     token = os.environ.get(TOKEN_ENV, "").strip()
@@ -139,14 +215,15 @@ def discord_token() -> str | None:
 
 def _read_yaml(file: Path) -> dict[str, Any]:
     try:
-        data = yaml.safe_load(file.read_text(encoding="utf-8"))
+        text = file.read_text(encoding="utf-8")
+        data = yaml.safe_load(text)
+    except yaml.MarkedYAMLError as exc:
+        raise ConfigError(str(syntax_problem(exc, text, str(file)))) from None
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"{file}:{mark.line + 1}:{mark.column + 1}" if mark else str(file)
-        problem = getattr(exc, "problem", None) or "invalid YAML"
-        raise ConfigError(f"{where}: {problem}") from None
-    except OSError as exc:
-        raise ConfigError(f"cannot read config file {file}: {exc.strerror}") from None
+        raise ConfigError(f"{file}: invalid YAML ({exc})") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = exc.reason if isinstance(exc, UnicodeDecodeError) else exc.strerror
+        raise ConfigError(f"cannot read config file {file}: {reason}") from None
     if data is None:
         return {}
     if not isinstance(data, dict):

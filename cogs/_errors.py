@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import secrets
 
+import aiohttp
 import discord
 from discord import app_commands
 
@@ -65,7 +66,7 @@ async def report_error(interaction: discord.Interaction, error: BaseException, *
             await interaction.followup.send(message, ephemeral=True)
         else:
             await interaction.response.send_message(message, ephemeral=True)
-    except discord.HTTPException:
+    except (discord.HTTPException, aiohttp.ClientError):  # refused, or the network went: the log has it
         log.warning("Could not tell user %s about an error in %s", interaction.user.id, what)
 
 

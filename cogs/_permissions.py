@@ -13,6 +13,9 @@ from cogs._ui import services_of
 NOT_A_MODERATOR = (
     "This command is for moderators: you need the Manage Server permission or one of this server's moderator roles."
 )
+NOT_A_SERVER_MANAGER = (
+    "This command is for members with the Manage Server permission: it changes who counts as a moderator here."
+)
 
 
 async def member_is_moderator(interaction: discord.Interaction) -> bool:
@@ -42,11 +45,38 @@ class ModeratorGroup(app_commands.Group):
         return True
 
 
+class ManageServerGroup(ModeratorGroup):
+    """A command group for members with Manage Server only (a moderator role is not enough), checked on every
+    call: it decides who the moderators are, so a moderator role must not be able to grant itself."""
+
+    async def interaction_check(self, interaction: discord.Interaction, /) -> bool:
+        if interaction.guild_id is None:
+            raise app_commands.NoPrivateMessage()
+        member = interaction.user
+        if not (isinstance(member, discord.Member) and member.guild_permissions.manage_guild):
+            raise app_commands.CheckFailure(NOT_A_SERVER_MANAGER)
+        return True
+
+
 def moderator_group(name: str, description: str, **kwargs: Any) -> ModeratorGroup:
+    """Commands for moderators (see :class:`ModeratorGroup`)."""
     return ModeratorGroup(
         name=name,
         description=description,
         guild_only=True,
+        allowed_contexts=app_commands.AppCommandContext(guild=True),
+        default_permissions=discord.Permissions(manage_guild=True),
+        **kwargs,
+    )
+
+
+def manage_server_group(name: str, description: str, **kwargs: Any) -> ManageServerGroup:
+    """Commands for members with Manage Server only (see :class:`ManageServerGroup`)."""
+    return ManageServerGroup(
+        name=name,
+        description=description,
+        guild_only=True,
+        allowed_contexts=app_commands.AppCommandContext(guild=True),
         default_permissions=discord.Permissions(manage_guild=True),
         **kwargs,
     )

@@ -63,6 +63,35 @@ def autocomplete_choices(options: Iterable[str] | Iterable[tuple[str, str]]) -> 
     return choices
 
 
+def anywhere() -> Callable[[T], T]:
+    """For a command members may use wherever they are: in servers that installed the bot and in its DMs,
+    and, once a member adds the app to their own account (a user install), in group DMs, DMs with others
+    and servers without the bot. Replies there are private (see :func:`installed_here`).
+
+    Everything else is installed with the server only (the tree's default, ``runner.client``): leaderboards,
+    drills and moderator commands need a server that has the bot.
+    """
+
+    def decorate(command: T) -> T:
+        command = app_commands.allowed_contexts(guilds=True, dms=True, private_channels=True)(command)
+        return app_commands.allowed_installs(guilds=True, users=True)(command)
+
+    return decorate
+
+
+def installed_here(interaction: discord.Interaction) -> bool:
+    """Whether the bot is installed where this interaction happened: a server that added it, or its own DMs.
+
+    Through a member's user install it also answers in servers that don't have it, in group DMs and in DMs
+    between members. It is a guest there (it can't even post a message of its own), so it answers only the
+    member who asked, and keeps nothing about the place (no server id with an unanswered question, no
+    channel to share a verdict in).
+    """
+    if interaction.guild_id is not None:
+        return interaction.is_guild_integration()
+    return not interaction.context.private_channel
+
+
 def services_of(interaction: discord.Interaction) -> Services:
     """The bot's :class:`Services`: how commands, buttons, forms and checks, which discord.py calls with an
     interaction, reach the core (the bot is a :class:`PmPoBot`; discord.py types it as any client)."""
@@ -199,7 +228,7 @@ class OpenSessionButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template
     """Continue the member's open session, or abandon it and start the one just asked for.
 
     The two buttons under the card a start shows when the member already has a session going (the
-    check's, the quiz's, the mock interview's). A feature subclasses this with its own custom_id template
+    quiz's, the mock interview's). A feature subclasses this with its own custom_id template
     (fixed: buttons on old messages carry it) and says what continuing (:meth:`resume`) and abandoning
     (:meth:`replace`) show; the prompt becomes that screen, or the prompt again when yet another session
     was started meanwhile. Quiz-like features subclass :class:`ContinueOrNewButton` instead.
@@ -358,20 +387,32 @@ async def start_private_flow(
     *,
     embed: discord.Embed,
     view: discord.ui.View,
+    intro: discord.Embed | None = None,
 ) -> discord.Message | discord.WebhookMessage:
-    """Run an interactive flow in the member's DMs; if they are closed, privately in the server instead.
+    """Run an interactive flow in the member's DMs; if they are closed (or the bot may not DM them, as when it
+    is used only through their user install), privately where it was started instead.
 
-    Answers within the 3-second deadline by deferring first, because opening a DM takes two requests.
+    ``intro`` (what the flow starts from, such as a job ad's reading) goes first, as a message of its own,
+    so the flow's message can be edited step by step without it. Answers within the 3-second deadline by
+    deferring first, because opening a DM takes two requests.
     """
-    if interaction.guild_id is None:
-        await interaction.response.send_message(embed=embed, view=view)
-        return await interaction.original_response()
+    if interaction.guild_id is None and not interaction.context.private_channel:  # already in the bot's DMs
+        if intro is None:
+            await interaction.response.send_message(embed=embed, view=view)
+            return await interaction.original_response()
+        await interaction.response.send_message(embed=intro)
+        return await interaction.followup.send(embed=embed, view=view, wait=True)
     await interaction.response.defer(ephemeral=True, thinking=True)
     try:
+        if intro is not None:
+            await interaction.user.send(embed=intro)
         message = await interaction.user.send(embed=embed, view=view)
     except discord.Forbidden:
         log.info("DMs closed for user %s; running the flow ephemerally", interaction.user.id)
-        return await interaction.followup.send(DM_CLOSED, embed=embed, view=view, ephemeral=True, wait=True)
+        if intro is None:
+            return await interaction.followup.send(DM_CLOSED, embed=embed, view=view, ephemeral=True, wait=True)
+        await interaction.followup.send(DM_CLOSED, embed=intro, ephemeral=True)
+        return await interaction.followup.send(embed=embed, view=view, ephemeral=True, wait=True)
     await interaction.followup.send(DM_SENT, ephemeral=True)
     return message
 

@@ -16,7 +16,7 @@ from discord import app_commands
 from discord.ext import commands, tasks
 
 from bot import limits
-from bot.ask.cards import comparison_card, no_answer_card, topic_pages
+from bot.ask.cards import answer_card, comparison_card, topic_pages
 from bot.ask.engine import Answer, related_entries
 from bot.ask.service import AskService
 from bot.errors import UserFacingError
@@ -26,10 +26,12 @@ from cogs._ui import (
     BaseView,
     EntryButton,
     PageButton,
+    anywhere,
     autocomplete_choices,
     card_embed,
     dynamic_view,
     guarded,
+    installed_here,
     member_cooldown,
     open_entry_privately,
     register_pager,
@@ -177,14 +179,16 @@ def entry_view(
 def answer_message(
     interaction: discord.Interaction, answer: Answer, *, own_question: bool = True
 ) -> tuple[discord.Embed, BaseView | None]:
-    """``own_question``: the member asked it themselves (/ask), so a "not helpful" vote may keep it."""
-    service = ask_service(interaction)
+    """The answer (the runner-up's button first when there is one) or the refusal with its suggestions.
+
+    ``own_question``: the member asked it themselves (/ask), so a "not helpful" vote may keep it.
+    """
+    embed = card_embed(answer_card(ask_service(interaction).knowledge, answer))
     if answer.entry is None:
-        embed = card_embed(no_answer_card(answer))
         view = entry_view(answer.suggestions, None, unanswered_id=answer.unanswered_id)
     else:
-        embed = card_embed(entry_card(service.knowledge, answer.entry))
-        view = entry_view(answer.related, answer.entry, origin=None if own_question else "m")
+        offered = (answer.did_you_mean, *answer.related) if answer.did_you_mean else answer.related
+        view = entry_view(offered, answer.entry, origin=None if own_question else "m")
     embed.set_author(name=limits.trim(f"{QUESTION_PREFIX}{answer.question}", limits.EMBED_TITLE))
     return embed, view
 
@@ -233,10 +237,12 @@ class Ask(commands.Cog):
     @app_commands.command(name="ask", description="Ask a PM-vs-PO question; answers come from a curated knowledge base")
     @app_commands.describe(question="Your question, e.g. who owns the roadmap?", private="Only you see the answer")
     @app_commands.checks.dynamic_cooldown(ask_cooldown)
+    @anywhere()
     async def ask(self, interaction: discord.Interaction, question: str, private: bool = False) -> None:
-        answer = await ask_service(interaction).ask(question, interaction.guild_id, user_id=interaction.user.id)
+        guild_id = interaction.guild_id if installed_here(interaction) else None
+        answer = await ask_service(interaction).ask(question, guild_id, user_id=interaction.user.id)
         embed, view = answer_message(interaction, answer)
-        await send(interaction, embed, view, ephemeral=private)
+        await send(interaction, embed, view, ephemeral=private or not installed_here(interaction))
 
     async def answer_message_menu(self, interaction: discord.Interaction, message: discord.Message) -> None:
         """Answer the question in someone else's message, publicly, pointing at that message."""
@@ -254,12 +260,13 @@ class Ask(commands.Cog):
     @app_commands.command(name="topic", description="Show one knowledge entry by title or alias")
     @member_cooldown()
     @app_commands.describe(name="Start typing a title or alias", private="Only you see it")
+    @anywhere()
     async def topic(self, interaction: discord.Interaction, name: str, private: bool = False) -> None:
         service = ask_service(interaction)
         entry = service.topic(name)
         card = entry_card(service.knowledge, entry)
         view = entry_view(related_entries(service.knowledge, entry), entry)
-        await send(interaction, card_embed(card), view, ephemeral=private)
+        await send(interaction, card_embed(card), view, ephemeral=private or not installed_here(interaction))
 
     @topic.autocomplete("name")
     async def topic_autocomplete(
@@ -269,15 +276,17 @@ class Ask(commands.Cog):
 
     @app_commands.command(name="topics", description="Browse every knowledge entry, by theme")
     @member_cooldown()
+    @anywhere()
     async def topics(self, interaction: discord.Interaction) -> None:
         await send_pages(interaction, TOPICS_PAGER, ephemeral=True)
 
     @app_commands.command(name="compare", description="The PM vs PO comparison table")
     @member_cooldown()
     @app_commands.describe(private="Only you see it")
+    @anywhere()
     async def compare(self, interaction: discord.Interaction, private: bool = False) -> None:
         card = comparison_card(ask_service(interaction).knowledge)
-        await send(interaction, card_embed(card), None, ephemeral=private)
+        await send(interaction, card_embed(card), None, ephemeral=private or not installed_here(interaction))
 
 
 async def setup(bot: PmPoBot) -> None:

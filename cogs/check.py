@@ -1,40 +1,68 @@
-"""/check start and /check history: the three-question check as buttons on one message in the member's DMs.
+"""/check start, /check posting, /check history and the "Check this job post" message menu: the
+three-question check as buttons on one message in the member's DMs.
 
 ``/check`` is a group rather than a command plus a ``/check-history`` command: Discord cannot make a
 group callable itself, but the group keeps both under one name in the command picker (typing ``/check``
-offers "start" and "history" side by side), which is where a member looks for their old verdicts.
+offers "start", "posting" and "history" side by side), which is where a member looks for their old verdicts.
+
+``/check posting`` opens a form to paste a job ad; the message menu reads an ad posted in a channel. The
+ad's reading comes first, then the same check pre-filled with its answers, with "Looks right" to skip
+the review.
 
 All state is in the database (``bot.check.service``); every button carries the session id and the
-step it was drawn for, so clicks keep working across restarts and stale clicks change nothing.
+step it was drawn for, and the ad form is handled by its custom_id, so clicks and forms keep working
+across restarts and stale clicks change nothing.
 """
 
 from __future__ import annotations
 
+import logging
 import re
 from typing import Any
 
 import discord
 from discord import app_commands
-from discord.ext import commands
+from discord.ext import commands, tasks
 
 from bot import limits
-from bot.check.cards import closed_card, history_card, open_check_card, question_card, verdict_card
+from bot.cards import MessageLink
+from bot.check.cards import (
+    LOOKS_RIGHT,
+    closed_card,
+    history_card,
+    open_check_card,
+    question_card,
+    reading_card,
+    verdict_card,
+)
 from bot.check.engine import Action, OpenCheck, QuestionScreen, Screen, VerdictScreen
+from bot.check.posting.intake import MODAL_LIMIT, PostingInputError
+from bot.check.posting.verdict import PostingStart
 from bot.check.service import CheckService
+from bot.errors import UserFacingError
+from bot.knowledge.entries import EntryLibrary
 from cogs._ui import (
+    BaseModal,
     EntryButton,
-    OpenSessionButton,
-    Rendered,
+    anywhere,
     card_embed,
     dynamic_view,
     guarded,
+    installed_here,
     member_cooldown,
     services_of,
     start_private_flow,
+    submitted_text,
 )
 from runner.client import PmPoBot
 
+log = logging.getLogger(__name__)
+
 START = "/check start"
+POSTING = "/check posting"
+MENU_NAME = "Check this job post"
+POSTING_FORM = "check-posting"
+AD_INPUT = "ad"
 #: Verdict entry buttons fill at most two rows, leaving a row for Share.
 MAX_ENTRY_BUTTONS = 2 * limits.BUTTONS_PER_ROW
 
@@ -51,11 +79,12 @@ def render(screen: Screen | OpenCheck, origin: tuple[int, int]) -> tuple[discord
     if isinstance(screen, QuestionScreen):
         return card_embed(question_card(screen)), question_view(screen)
     if isinstance(screen, VerdictScreen):
-        return card_embed(verdict_card(screen.content, screen.result, screen.notice)), verdict_view(screen)
+        card = verdict_card(screen.content, screen.result, screen.notice, screen.ad_steps)
+        return card_embed(card), verdict_view(screen)
     if isinstance(screen, OpenCheck):
-        sid = screen.session.id
+        sid, ad = screen.session.id, screen.waiting_ad or 0
         return card_embed(open_check_card(screen)), dynamic_view(
-            OpenCheckButton(sid, "continue", *origin), OpenCheckButton(sid, "abandon", *origin)
+            OpenCheckButton(sid, "continue", *origin, ad), OpenCheckButton(sid, "abandon", *origin, ad)
         )
     return card_embed(closed_card(screen, START)), dynamic_view()
 
@@ -75,7 +104,59 @@ def question_view(screen: QuestionScreen) -> discord.ui.View:
     ]
     items.append(StepButton(sid, step, Action.BACK, label="Back", disabled=step == 0, row=1))
     items.append(StepButton(sid, step, Action.RESTART, label="Start over", row=1))
+    if screen.reviewing:
+        items.append(StepButton(sid, step, Action.ACCEPT, label=LOOKS_RIGHT, row=1))
     return dynamic_view(*items)
+
+
+def not_product_view(interaction: discord.Interaction, started: PostingStart) -> discord.ui.View:
+    """The closest entry, for an ad whose job is not a PM or PO role."""
+    library = services_of(interaction).knowledge.current.part(EntryLibrary).entries
+    entries = [library[e] for e in started.judged.entries[:1] if e in library]
+    return dynamic_view(*(EntryButton(entry.id, entry.title) for entry in entries))
+
+
+async def check_ad(interaction: discord.Interaction, text: str, source: MessageLink | None = None) -> None:
+    """Read an ad, show what it says, and run its pre-filled check privately (DMs, else ephemeral)."""
+    service = service_of(interaction)
+    origin = (interaction.guild_id or 0, interaction.channel_id or 0)
+    try:
+        outcome = await service.start_posting(interaction.user.id, interaction.guild_id, interaction.channel_id, text)
+    except PostingInputError as error:
+        raise UserFacingError(error.sentence()) from None
+    if isinstance(outcome, OpenCheck):
+        embed, view = render(outcome, origin)
+        await start_private_flow(interaction, embed=embed, view=view)
+        return
+    reading = card_embed(reading_card(service.content, outcome.judged, source))
+    if outcome.screen is None:
+        ephemeral = interaction.guild_id is not None
+        await interaction.response.send_message(
+            embed=reading, view=not_product_view(interaction, outcome), ephemeral=ephemeral
+        )
+        return
+    embed, view = render(outcome.screen, origin)
+    await start_private_flow(interaction, intro=reading, embed=embed, view=view)
+
+
+def posting_form() -> discord.ui.Modal:
+    """The form for pasting an ad. Stopped before it is sent, so discord.py never keeps it: submissions are
+    handled by :meth:`Check.on_interaction` through its custom_id, the same way before and after a restart."""
+    form = BaseModal(title="Check a job posting", custom_id=POSTING_FORM, timeout=None)
+    form.add_item(
+        discord.ui.Label(
+            text="The job ad",
+            description="Paste the whole ad; I read who owns the roadmap, the customers and the metrics.",
+            component=discord.ui.TextInput(
+                custom_id=AD_INPUT,
+                style=discord.TextStyle.paragraph,
+                max_length=MODAL_LIMIT,
+                placeholder=f"Paste the ad here (up to {MODAL_LIMIT:,} characters).",
+            ),
+        )
+    )
+    form.stop()
+    return form
 
 
 def verdict_view(screen: VerdictScreen) -> discord.ui.View:
@@ -103,9 +184,9 @@ async def post_in_channel(client: discord.Client, channel_id: int, embed: discor
 
 class StepButton(
     discord.ui.DynamicItem[discord.ui.Button[Any]],
-    template=r"check:(?P<sid>\d+):(?P<step>\d+):(?P<action>[abr])(?::(?P<value>[a-z0-9+-]+))?",
+    template=r"check:(?P<sid>\d+):(?P<step>\d+):(?P<action>[abrk])(?::(?P<value>[a-z0-9+-]+))?",
 ):
-    """An answer, Back or Start over, drawn for one step of one session."""
+    """An answer, Back, Start over or Looks right, drawn for one step of one session."""
 
     def __init__(
         self,
@@ -122,6 +203,8 @@ class StepButton(
         custom_id = f"check:{session_id}:{step}:{action.value}" + (f":{value}" if value else "")
         if action is Action.ANSWER:
             style = discord.ButtonStyle.success if picked else discord.ButtonStyle.primary
+        elif action is Action.ACCEPT:
+            style = discord.ButtonStyle.success
         else:
             style = discord.ButtonStyle.secondary
         super().__init__(
@@ -148,33 +231,59 @@ class StepButton(
 
 
 class OpenCheckButton(
-    OpenSessionButton,
-    template=r"check:(?P<sid>\d+):(?P<choice>continue|abandon):(?P<guild>\d+):(?P<channel>\d+)",
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=r"check:(?P<sid>\d+):(?P<choice>continue|abandon):(?P<guild>\d+):(?P<channel>\d+)(?::(?P<ad>\d+))?",
 ):
-    """Continue the open check, or abandon it for a new one that shares where the new /check was run."""
+    """Continue the open check, or abandon it for a new one that shares where the new /check was run.
 
-    labels = ("Continue the open check", "Abandon it and start a new one")
+    ``ad`` (0 for none) is a job ad waiting to be checked: abandoning checks it, continuing drops it.
+    """
 
-    def __init__(self, session_id: int, choice: str, guild_id: int, channel_id: int) -> None:
-        custom_id = f"check:{session_id}:{choice}:{guild_id}:{channel_id}"
-        super().__init__(session_id, custom_id, continues=choice == "continue")
-        self.guild_id, self.channel_id = guild_id, channel_id
+    def __init__(self, session_id: int, choice: str, guild_id: int, channel_id: int, ad: int = 0) -> None:
+        if choice == "continue":
+            label, style = "Continue the open check", discord.ButtonStyle.primary
+        else:
+            label = "Abandon it and check the ad" if ad else "Abandon it and start a new one"
+            style = discord.ButtonStyle.danger
+        custom_id = f"check:{session_id}:{choice}:{guild_id}:{channel_id}" + (f":{ad}" if ad else "")
+        super().__init__(discord.ui.Button(label=label, style=style, custom_id=custom_id))
+        self.session_id, self.choice, self.guild_id, self.channel_id = session_id, choice, guild_id, channel_id
+        self.ad = ad
 
     @classmethod
     async def from_custom_id(
         cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
     ) -> OpenCheckButton:
-        return cls(int(match["sid"]), match["choice"], int(match["guild"]), int(match["channel"]))
-
-    async def resume(self, interaction: discord.Interaction) -> Rendered:
-        screen = await service_of(interaction).resume(self.session_id, interaction.user.id)
-        return render(screen, (self.guild_id, self.channel_id))
-
-    async def replace(self, interaction: discord.Interaction) -> Rendered:
-        screen = await service_of(interaction).abandon_and_start(
-            self.session_id, interaction.user.id, self.guild_id or None, self.channel_id or None
+        return cls(
+            int(match["sid"]), match["choice"], int(match["guild"]), int(match["channel"]), int(match["ad"] or 0)
         )
-        return render(screen, (self.guild_id, self.channel_id))
+
+    @guarded("check open prompt")
+    async def callback(self, interaction: discord.Interaction) -> None:
+        service = service_of(interaction)
+        user_id = interaction.user.id
+        if self.choice == "continue":
+            screen: Screen | OpenCheck | PostingStart = await service.resume(
+                self.session_id, user_id, waiting_ad=self.ad or None
+            )
+        else:
+            screen = await service.abandon_and_start(
+                self.session_id, user_id, self.guild_id or None, self.channel_id or None, waiting_ad=self.ad or None
+            )
+        origin = (self.guild_id, self.channel_id)
+        if not isinstance(screen, PostingStart):
+            embed, view = render(screen, origin)
+            await interaction.response.edit_message(embed=embed, view=view)
+            return
+        # The prompt becomes the ad's reading; the check follows as a message of its own, like any start.
+        reading = card_embed(reading_card(service.content, screen.judged))
+        if screen.screen is None:
+            await interaction.response.edit_message(embed=reading, view=not_product_view(interaction, screen))
+            return
+        await interaction.response.edit_message(embed=reading, view=dynamic_view())
+        embed, view = render(screen.screen, origin)
+        ephemeral = interaction.message is not None and interaction.message.flags.ephemeral
+        await interaction.followup.send(embed=embed, view=view, ephemeral=ephemeral)
 
 
 class ShareButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"check:(?P<sid>\d+):share"):
@@ -244,14 +353,71 @@ class HistorySelect(discord.ui.DynamicItem[discord.ui.Select[Any]], template=r"c
 
 
 class Check(commands.Cog):
-    check = app_commands.Group(name="check", description="The three-question check: what a PM or PO title really means")
+    check = anywhere()(
+        app_commands.Group(name="check", description="The three-question check: what a PM or PO title really means")
+    )
+
+    def __init__(self, bot: PmPoBot) -> None:
+        self.bot = bot
+        self.menu = app_commands.ContextMenu(name=MENU_NAME, callback=self.check_message_menu)
+        member_cooldown()(self.menu)
+
+    async def cog_load(self) -> None:
+        self.bot.tree.add_command(self.menu)
+        self.sweep.start()
+
+    async def cog_unload(self) -> None:
+        self.sweep.cancel()
+        self.bot.tree.remove_command(self.menu.name, type=self.menu.type)
+
+    @tasks.loop(hours=1)
+    async def sweep(self) -> None:
+        """Hourly: close checks left open too long and delete their job ads, for members who never come back."""
+        try:
+            removed = await self.bot.services.feature(CheckService).sweep()
+        except Exception:
+            log.exception("Sweeping expired checks failed; trying again in an hour")
+            return
+        if removed:
+            log.info("Deleted %d job ad(s) of checks that ended or expired", removed)
 
     @check.command(name="start", description="Check a job posting or your current role with the three questions")
     @member_cooldown()
     async def start(self, interaction: discord.Interaction) -> None:
-        outcome = await service_of(interaction).start(interaction.user.id, interaction.guild_id, interaction.channel_id)
-        embed, view = render(outcome, (interaction.guild_id or 0, interaction.channel_id or 0))
+        # Through a user install in a server without the bot, there is nowhere to share the verdict to.
+        here = installed_here(interaction)
+        guild_id, channel_id = (interaction.guild_id, interaction.channel_id) if here else (None, None)
+        outcome = await service_of(interaction).start(interaction.user.id, guild_id, channel_id)
+        embed, view = render(outcome, (guild_id or 0, channel_id or 0))
         await start_private_flow(interaction, embed=embed, view=view)
+
+    @check.command(name="posting", description="Paste a job ad: see what it says on the three questions, then check it")
+    @member_cooldown()
+    async def posting(self, interaction: discord.Interaction) -> None:
+        service_of(interaction).require_posting()  # "not set up" before the form, not after the member pasted
+        await interaction.response.send_modal(posting_form())
+
+    async def check_message_menu(self, interaction: discord.Interaction, message: discord.Message) -> None:
+        """Check a job ad someone posted. Their text is kept only while the member's check is open."""
+        if not message.content.strip():
+            raise UserFacingError(
+                f"That message has no text for me to read (only attachments or embeds). Paste the ad with {POSTING}."
+            )
+        source = MessageLink(message.guild.id, message.channel.id, message.id) if message.guild else None
+        await check_ad(interaction, message.content, source)
+
+    @commands.Cog.listener()
+    async def on_interaction(self, interaction: discord.Interaction) -> None:
+        if interaction.type is not discord.InteractionType.modal_submit or not interaction.data:
+            return
+        if interaction.data.get("custom_id") == POSTING_FORM:
+            await self.posting_submitted(interaction)
+
+    @guarded("job ad form")
+    async def posting_submitted(self, interaction: discord.Interaction) -> None:
+        components = interaction.data.get("components", []) if interaction.data else []
+        text = submitted_text(components if isinstance(components, list) else [], AD_INPUT)
+        await check_ad(interaction, text or "")
 
     @check.command(name="history", description="Your past verdicts; open one again")
     @member_cooldown()
@@ -270,4 +436,4 @@ class Check(commands.Cog):
 
 async def setup(bot: PmPoBot) -> None:
     bot.add_dynamic_items(StepButton, OpenCheckButton, ShareButton, HistorySelect, EntryButton)
-    await bot.add_cog(Check())
+    await bot.add_cog(Check(bot))

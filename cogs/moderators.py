@@ -1,32 +1,27 @@
 """/moderators: which roles count as moderators in this server (besides Manage Server).
 
-Changing who moderates is itself reserved to members with Manage Server, so a moderator role cannot
-grant itself to others.
+Every subcommand, ``list`` included, is reserved to members with Manage Server and checked on the bot's
+side by the group (:class:`~cogs._permissions.ManageServerGroup`), so a moderator role cannot grant itself
+to others, and a server admin showing the command to everyone opens nothing.
 """
 
 from __future__ import annotations
 
 import discord
-from discord import app_commands
 from discord.ext import commands
 
 from bot.errors import UserFacingError
 from bot.moderation.cards import moderators_card
 from bot.moderation.service import ModerationService
+from cogs._permissions import manage_server_group
 from cogs._ui import card_embed, services_of
 from runner.client import PmPoBot
 
 
 class Moderators(commands.Cog):
-    moderators = app_commands.Group(
-        name="moderators",
-        description="Choose which roles may run the bot's moderator commands here",
-        guild_only=True,
-        default_permissions=discord.Permissions(manage_guild=True),
-    )
+    moderators = manage_server_group("moderators", "Choose which roles may run the bot's moderator commands here")
 
     @moderators.command(name="add", description="Let members with this role use moderator commands")
-    @app_commands.checks.has_permissions(manage_guild=True)
     async def add(self, interaction: discord.Interaction, role: discord.Role) -> None:
         assert interaction.guild_id is not None  # guild_only group
         if role.is_default() or role.managed:
@@ -38,7 +33,6 @@ class Moderators(commands.Cog):
         await interaction.response.send_message(f"{role.mention} now counts as a moderator role.", ephemeral=True)
 
     @moderators.command(name="remove", description="Stop this role from using moderator commands")
-    @app_commands.checks.has_permissions(manage_guild=True)
     async def remove(self, interaction: discord.Interaction, role: discord.Role) -> None:
         assert interaction.guild_id is not None
         services = services_of(interaction)

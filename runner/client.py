@@ -11,9 +11,11 @@ import hashlib
 import json
 import logging
 import pkgutil
+import sys
 
 import discord
 import yarl
+from discord import app_commands
 from discord.ext import commands
 
 import cogs
@@ -25,10 +27,22 @@ from cogs._errors import ErrorReportingTree
 log = logging.getLogger(__name__)
 
 TREE_HASH_KEY = "command_tree_hash"
+PLAIN_FORMAT = "[{asctime}] [{levelname:<8}] {name}: {message}"
+
+# The bot has no voice: discord.py's warnings that PyNaCl and davey (voice libraries) are missing are noise.
+discord.VoiceClient.warn_nacl = False
+discord.VoiceClient.warn_dave = False
 
 
-def configure_logging(config: Config) -> None:
-    discord.utils.setup_logging(level=logging.getLevelName(config.logging.level.upper()), root=True)
+def configure_logging(config: Config, *filters: logging.Filter) -> None:
+    """discord.py's log format, in colour only on a terminal (its own check also colours inside any Docker
+    container, which writes escape codes into journald and ``docker logs``)."""
+    plain = None if sys.stderr.isatty() else logging.Formatter(PLAIN_FORMAT, "%Y-%m-%d %H:%M:%S", style="{")
+    level = logging.getLevelName(config.logging.level.upper())
+    discord.utils.setup_logging(level=level, root=True, formatter=plain or discord.utils.MISSING)
+    for handler in logging.getLogger().handlers:
+        for extra in filters:
+            handler.addFilter(extra)
 
 
 def apply_endpoints(config: Config) -> None:
@@ -59,6 +73,8 @@ class PmPoBot(commands.AutoShardedBot):
             intents=intents(),
             allowed_mentions=discord.AllowedMentions.none(),
             tree_cls=ErrorReportingTree,
+            # Installed with a server unless a command says otherwise (cogs._ui.anywhere: also a member's own).
+            allowed_installs=app_commands.AppInstallationType(guild=True, user=False),
             shard_count=config.discord.shard_count,
             shard_ids=config.discord.shard_ids,  # type: ignore[arg-type]  # None means "all", as at runtime
         )
@@ -77,8 +93,9 @@ class PmPoBot(commands.AutoShardedBot):
     async def setup_hook(self) -> None:
         if self._services is None:
             self._services = await Services.open(self.config)
-        for name in extension_names():
-            await self.load_extension(name)
+        if not self.extensions:  # a login retried after a network failure comes here again
+            for name in extension_names():
+                await self.load_extension(name)
         if self._sync_on_start:
             await self.sync_if_changed()
 

@@ -40,18 +40,23 @@ async def start_command(args: argparse.Namespace, config: Config) -> int:
 
 
 async def run_command(args: argparse.Namespace, config: Config) -> int:
+    """The bot until SIGTERM or Ctrl-C (then exit 0); a rejected token is one line and exit status 2."""
     token = _require_token()
     from runner.client import PmPoBot, configure_logging
+    from runner.lifecycle import OneLineNetworkErrors, TokenRejected, serve
 
-    configure_logging(config)
+    configure_logging(config, OneLineNetworkErrors())
     services = await Services.open(config)
     try:
         bot = PmPoBot(config, services)
+        stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGTERM, signal.SIGINT):
-            loop.add_signal_handler(signum, lambda: asyncio.ensure_future(bot.close()))
+            loop.add_signal_handler(signum, stop.set)
         async with bot:
-            await bot.start(token)
+            await serve(bot, token, stop)
+    except TokenRejected as error:
+        raise CommandError(str(error)) from None
     finally:  # whoever opens the services closes them, after the bot has stopped using them
         await services.close()
     return EXIT_OK
@@ -60,13 +65,18 @@ async def run_command(args: argparse.Namespace, config: Config) -> int:
 async def sync_command(args: argparse.Namespace, config: Config) -> int:
     token = _require_token()
     from runner.client import PmPoBot, configure_logging
+    from runner.lifecycle import UNREACHABLE, TokenRejected, login, reason
 
     configure_logging(config)
     services = await Services.open(config)
     try:
         async with PmPoBot(config, services, sync_on_start=False) as bot:
-            await bot.login(token)
+            await login(bot, token)
             count = await bot.sync_commands(guild_id=args.guild)
+    except TokenRejected as error:
+        raise CommandError(str(error)) from None
+    except UNREACHABLE as error:
+        raise CommandError(f"can't reach Discord at {config.discord.api_base_url} ({reason(error)})") from None
     finally:
         await services.close()
     where = f"server {args.guild}" if args.guild else "all servers (may take up to an hour to show everywhere)"

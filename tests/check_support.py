@@ -12,6 +12,7 @@ from typing import Any
 
 from bot.check.content import CheckContent
 from bot.check.kind import CheckKind
+from bot.check.posting.kind import PostingKind
 from bot.config import Config
 from bot.knowledge.base import Kind, KnowledgeBase
 from bot.knowledge.entries import EntriesKind, SourcesKind
@@ -22,6 +23,8 @@ from bot.storage.sqlite import SqliteDatabase
 from tests.helpers import SHIPPED_KNOWLEDGE, FakeClock
 
 KINDS: tuple[Kind[Any], ...] = (SourcesKind(), EntriesKind(), CheckKind())
+#: The check and how it reads job ads, for the posting check's tests.
+POSTING_KINDS: tuple[Kind[Any], ...] = (*KINDS, PostingKind())
 SHIPPED_CHECK = SHIPPED_KNOWLEDGE / "check.yaml"
 
 
@@ -51,10 +54,16 @@ def shipped_content(tmp_path: Path) -> CheckContent:
     return shipped_knowledge(tmp_path).part(CheckContent)
 
 
-async def open_services(config: Config, tmp_path: Path, clock: FakeClock) -> Services:
-    """Services over a fresh database and the check's knowledge only."""
+async def open_services(config: Config, tmp_path: Path, clock: FakeClock, *, posting: bool = False) -> Services:
+    """Services over a fresh database and the check's knowledge only (with ``posting``, its job-ad rules too)."""
     db = await SqliteDatabase.open(config.database_path)
-    return Services(config, db, KnowledgeHolder(shipped_knowledge(tmp_path)), clock)
+    if not posting:
+        return Services(config, db, KnowledgeHolder(shipped_knowledge(tmp_path)), clock)
+    root = check_folder(tmp_path)
+    shutil.copy(SHIPPED_KNOWLEDGE / "check-posting.yaml", root / "check-posting.yaml")
+    result = load_knowledge(root, POSTING_KINDS)
+    assert result.knowledge is not None, [str(p) for p in result.problems]
+    return Services(config, db, KnowledgeHolder(result.knowledge), clock)
 
 
 #: Answers per verdict of the shipped check.yaml, each reaching its verdict through a different rule.

@@ -85,6 +85,27 @@ def test_salary_context_appears_where_it_applies(knowledge: Path, capsys: pytest
 
 
 @pytest.mark.parametrize(
+    ("answers", "title", "posting_says", "current_says"),
+    [
+        ("roadmap=pm,customers=pm,metrics=pm", "pm", "If you take it", "Find out who sets direction"),
+        ("roadmap=role,customers=role,metrics=role", "po", "before you accept", "say plainly that you held PM scope"),
+    ],
+)
+def test_next_steps_fit_what_is_being_checked(
+    knowledge: Path, capsys: pytest.CaptureFixture[str], answers: str, title: str, posting_says: str, current_says: str
+) -> None:
+    """Issue #13.5: one's own role gets no "If you take it", a posting no "say that you held PM scope"."""
+    steps = {}
+    for subject in ("posting", "current"):
+        context = f"subject={subject},title={title},size=501-5000,model=scrum,kind=other"
+        status, out, _ = run(capsys, "check", "--answers", answers, "--context", context, "--json")
+        assert status == 0
+        steps[subject] = " ".join(json.loads(out)["next_steps"])
+    assert posting_says in steps["posting"] and posting_says not in steps["current"]
+    assert current_says in steps["current"] and current_says not in steps["posting"]
+
+
+@pytest.mark.parametrize(
     ("argv", "message"),
     [
         (

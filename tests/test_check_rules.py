@@ -30,7 +30,19 @@ def test_each_verdict_is_reached_by_its_example(content: CheckContent, verdict_i
     result = evaluate(content, EXAMPLES[verdict_id])
     assert result.verdict.id == verdict_id
     assert result.rule is not None and result.rule.verdict == verdict_id
-    assert result.verdict.next_steps and result.verdict.summary
+    assert result.next_steps and result.summary
+
+
+def test_the_wording_fits_what_is_being_checked(content: CheckContent) -> None:
+    """A posting is weighed before accepting it; one's own role has been held (issue #13.5)."""
+    for verdict in content.verdicts.values():
+        posting, current = verdict.wording.get("posting"), verdict.wording.get("current")
+        if current is not None:
+            text = " ".join((current.summary, *current.next_steps)).lower()
+            assert not any(words in text for words in ("if you take it", "before you accept", "posting")), verdict.id
+        if posting is not None:
+            text = " ".join((posting.summary, *posting.next_steps)).lower()
+            assert not any(words in text for words in ("you held", "your role", "your title")), verdict.id
 
 
 def test_every_combination_of_answers_gets_a_verdict(content: CheckContent) -> None:

@@ -85,3 +85,57 @@ async def test_no_history_yet_and_bad_input_are_explained(services: Services) ->
     output = await shell(services, "/check", "9", "x", "1")
     assert "Type a number from 1 to 3 (or q to stop)." in output
     assert "Step 2 of 8" in output
+
+
+SAFE_AD = [
+    "Product Owner, Claims Release Train",
+    "Harbourline Insurance is a UK insurer with 7,000 colleagues. We follow SAFe and plan in PI Planning.",
+    "- Own the team backlog and write the user stories.",
+    "- The roadmap is set by the ART's Product Manager, who also runs the customer interviews.",
+    "- Track the KPIs agreed by the Business Owners.",
+]
+
+
+@pytest.fixture
+async def posting_services(config: Config, tmp_path: Path, clock: FakeClock) -> AsyncIterator[Services]:
+    opened = await open_services(config, tmp_path, clock, posting=True)
+    yield opened
+    await opened.close()
+
+
+async def test_a_pasted_ad_is_read_then_accepted_with_one_choice(posting_services: Services) -> None:
+    # The title step offers PM, PO, Something else, Back, Start over, then "Looks right" (6).
+    output = await shell(posting_services, "/check posting", *SAFE_AD, "", "6")
+    assert "Paste the job ad, then an empty line (or Ctrl-D) to finish." in output
+    assert "== What the ad says ==" in output
+    assert "-- Roadmap: a PM above\n   “The roadmap is set by the ART's Product Manager" in output
+    assert "== The three-question check · Step 2 of 8 ==" in output
+    assert "  2. Product Owner (your answer)\n" in output and "  6. Looks right, show the verdict\n" in output
+    assert "== Verdict: The formal SAFe PO ==" in output
+    assert "1. The ad puts the roadmap with someone else (“The roadmap is set by" in output
+    assert await posting_services.db.fetchall("SELECT id FROM check_postings") == []
+
+
+async def test_a_pasted_ad_is_reviewed_and_corrected_step_by_step(posting_services: Services) -> None:
+    # Confirm title, size, model, kind (2, 4, 1, 2), then correct the roadmap to "This role" (1), keep the rest.
+    output = await shell(posting_services, "/check posting", *SAFE_AD, "", "2", "4", "1", "2", "1", "2", "2")
+    assert "== Verdict: Hybrid: discovery is the gap ==" in output
+    assert "The ad puts the roadmap" not in output.split("== Verdict")[1]
+
+
+async def test_the_ad_ends_at_the_end_of_input_and_the_check_stays_open(posting_services: Services) -> None:
+    output = await shell(posting_services, "/check posting", *SAFE_AD)
+    assert "== What the ad says ==" in output
+    assert "Stopped. Your check stays open: type /check to continue it." in output
+    rows = await posting_services.db.fetchall("SELECT session_id FROM check_postings")
+    assert len(rows) == 1 and rows[0]["session_id"] is not None  # kept while the check is open
+    resumed = await shell(posting_services, "/check", "1", "6")  # continue it; "Looks right" at the title step
+    assert "== Verdict: The formal SAFe PO ==" in resumed
+
+
+async def test_an_empty_paste_and_an_ad_for_another_job(posting_services: Services) -> None:
+    assert "No ad was pasted, so there is nothing to check." in await shell(posting_services, "/check posting", "")
+    output = await shell(posting_services, "/check posting", "Scrum Master (m/f/d). Coach two teams.", "", "1")
+    assert "== A Scrum Master job, not a PM or PO role ==" in output
+    assert "Read a related entry?\n  1. " in output
+    assert await posting_services.db.fetchall("SELECT id FROM check_sessions") == []

@@ -236,3 +236,123 @@ def test_a_verdict_that_could_outgrow_one_message_is_reported(tmp_path: Path) ->
         p.endswith("over Discord's limit of 6,000 per message; shorten its text, the reasons or the notes")
         for p in found
     )
+
+
+# The small check with a subject question: verdicts then word their next steps per subject.
+SUBJECT = """\
+# yaml-language-server: $schema=../bot/knowledge/schemas/check.schema.json
+kind: check
+title: "Check"
+intro: "Intro"
+salary_note: "Salary"
+questions:
+  - id: subject
+    section: context
+    prompt: "Checking?"
+    subject: true
+    choices:
+      - {value: posting, label: "A posting"}
+      - {value: current, label: "My role"}
+  - id: roadmap
+    section: questions
+    prompt: "Roadmap?"
+    choices:
+      - {value: role, label: "This role"}
+      - {value: unsure, label: "Not sure"}
+verdicts:
+  - id: pm-job
+    title: "PM job"
+    summary: "It's a PM job."
+    next_steps:
+      posting: ["Ask for a recent roadmap call."]
+      current: ["Say plainly that you hold PM scope."]
+  - id: ask
+    title: "Ask first"
+    summary:
+      posting: "Ask before you accept."
+    next_steps:
+      posting: ["Ask who owns the roadmap."]
+  - id: find-out
+    title: "Find out"
+    summary: "Find out who decides."
+    next_steps:
+      current: ["Find out who owns the roadmap."]
+rules:
+  - when: {roadmap: role}
+    verdict: pm-job
+  - when: {subject: posting}
+    verdict: ask
+  - verdict: find-out
+"""
+
+
+def subject_edit(old: str, new: str) -> str:
+    assert SUBJECT.count(old) == 1, old
+    return SUBJECT.replace(old, new)
+
+
+def test_per_subject_wording_is_valid_and_chosen_by_the_subject(tmp_path: Path) -> None:
+    assert problems(tmp_path, SUBJECT) == []
+    content = load_check(check_folder(tmp_path, SUBJECT)).knowledge.part(CheckContent)  # type: ignore[union-attr]
+    verdict = content.verdicts["pm-job"]
+    assert content.wording(verdict, {"subject": "current"}).next_steps == ("Say plainly that you hold PM scope.",)
+    assert content.wording(verdict, {"subject": "posting"}).next_steps == ("Ask for a recent roadmap call.",)
+
+
+def test_a_subject_a_verdict_is_given_for_needs_its_next_steps(tmp_path: Path) -> None:
+    text = subject_edit('      current: ["Say plainly that you hold PM scope."]\n', "")
+    assert problems(tmp_path, text) == [
+        f"{FILE}:25:7: verdict 'pm-job' has no next steps for 'current' (My role), which it is given for; "
+        "add next_steps: current: [...]"
+    ]
+
+
+def test_next_steps_for_a_subject_the_verdict_is_never_given_for_are_reported(tmp_path: Path) -> None:
+    """'find-out' is reached only when checking one's own role: rule 2 takes every posting first."""
+    text = subject_edit(
+        '      current: ["Find out who owns the roadmap."]\n',
+        '      current: ["Find out who owns the roadmap."]\n      posting: ["Never shown."]\n',
+    )
+    assert problems(tmp_path, text) == [
+        f"{FILE}:38:16: verdict 'find-out': the next steps for 'posting' (A posting) are never shown: no rule "
+        "gives this verdict when checking that"
+    ]
+
+
+def test_one_list_of_next_steps_is_refused_when_the_check_has_a_subject(tmp_path: Path) -> None:
+    text = subject_edit(
+        '    next_steps:\n      current: ["Find out who owns the roadmap."]\n',
+        '    next_steps: ["Find out who owns the roadmap."]\n',
+    )
+    assert problems(tmp_path, text) == [
+        f"{FILE}:36:17: verdict 'find-out': give the next steps per answer to 'subject' (posting: [...], "
+        "current: [...]): what to do next depends on what is being checked"
+    ]
+
+
+def test_unknown_subjects_and_summaries_without_steps_are_reported(tmp_path: Path) -> None:
+    text = subject_edit('      current: ["Say plainly', '      curent: ["Say plainly').replace(
+        '      posting: "Ask before you accept."\n',
+        '      posting: "Ask before you accept."\n      current: "Never used."\n',
+    )
+    assert problems(tmp_path, text) == [
+        f"{FILE}:26:15: verdict 'pm-job': 'curent' is not an answer to 'subject' (did you mean 'current'?) "
+        "(answers: posting, current)",
+        f"{FILE}:31:16: verdict 'ask': a summary for 'current' but no next steps for it",
+    ]
+
+
+def test_per_subject_wording_needs_a_subject_question(tmp_path: Path) -> None:
+    text = edit('    next_steps: ["Prepare a PM story."]', '    next_steps: {posting: ["Prepare a PM story."]}')
+    assert problems(tmp_path, text) == [
+        f"{FILE}:25:17: verdict 'pm-job': next_steps is given per subject, but no question says what is being "
+        "checked (mark one with 'subject: true')"
+    ]
+
+
+def test_only_one_question_says_what_is_being_checked(tmp_path: Path) -> None:
+    text = subject_edit('    prompt: "Roadmap?"\n', '    prompt: "Roadmap?"\n    subject: true\n')
+    assert (
+        f"{FILE}:17:14: question 'roadmap': only one question can say what is being checked; 'subject' already does"
+        in problems(tmp_path, text)
+    )

@@ -18,7 +18,7 @@ def write(tmp_path: Path, text: str) -> Path:
 
 def test_defaults_need_no_file() -> None:
     config = load_config(None)
-    assert config.database.path == "data/pmpo.sqlite3"
+    assert config.database.path is None and config.knowledge.path is None  # found where the bot runs
     assert config.discord.api_base_url == "https://discord.com/api/v10"
     assert config.drills.grace_hours == 6
 
@@ -44,7 +44,12 @@ def test_example_file_documents_exactly_the_defaults() -> None:
         ("- just a list\n", "the top level must be a mapping"),
         ("discord:\n  token: abc\n", "'token' must not be in the config file"),
         ("drills:\n  grace_hours: -1\n", "'drills.grace_hours': expected 0 or more"),
-        ("key: [unclosed\n", "config.yaml:2:1"),
+        ("key: [unclosed\n", "config.yaml:1:6: YAML syntax error while parsing a flow sequence that starts here"),
+        (  # the unclosed quote on line 2 swallows lines up to the next quote, where parsing fails
+            'database:\n  path: "data/pmpo.sqlite3\nknowledge:\n  path: "knowledge"\nlogging:\n  level: INFO\n',
+            "config.yaml:2:9: YAML syntax error: the quoted text starting here runs on to line 4 "
+            "(is its closing quote missing?); parsing failed at line 4, column 10",
+        ),
     ],
 )
 def test_bad_config_names_the_key(tmp_path: Path, text: str, expected: str) -> None:

@@ -194,7 +194,9 @@ async def test_in_git_each_edit_is_a_commit_and_undo_a_revert_commit(curated: Se
     draft = EntryDraft.from_form(
         "What do POs take home?",
         "We only have gross averages.\n\nSee **salary-figures**.",
-        "what do pos take home\nnet pay of a product owner",
+        "what do pos take home\nnet pay of a product owner\npo net pay\nproduct owner pay after tax\n"
+        "what does a po keep after taxes\nhow much does a product owner bring home\npo salary after deductions\n"
+        "net income of a product owner",
         "salary-figures, salary-gap-scope",
     )
     outcome = await service.new_entry(draft, MOD)
@@ -329,9 +331,10 @@ def test_rows_asked_the_same_way_are_one_wording() -> None:
 async def test_opened_and_voted_helpful_or_left_quiet_makes_a_candidate(services: Services, clock: FakeClock) -> None:
     ask = services.feature(AskService)
     curation = services.feature(CurationService)
-    helpful = await ask.ask("what is the take home pay for a product owner", 1, user_id=10)
-    quiet = await ask.ask("product owner take home pay?", 1, user_id=11)
-    busy = await ask.ask("how much take home pay does a po get", 1, user_id=12)
+    # Pay after deductions: no entry answers it (the articles give gross averages), salary-figures is closest.
+    helpful = await ask.ask("product owner pay after taxes and pension", 1, user_id=10)
+    quiet = await ask.ask("po pay after tax and pension?", 1, user_id=11)
+    busy = await ask.ask("how much pay after taxes and pension does a product owner keep", 1, user_id=12)
     assert helpful.unanswered_id and quiet.unanswered_id and busy.unanswered_id
     for answer, user in ((helpful, 10), (quiet, 11), (busy, 12)):
         await ask.open_suggestion(unanswered_id=answer.unanswered_id, entry_id="salary-figures", user_id=user)

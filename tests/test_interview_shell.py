@@ -31,7 +31,7 @@ async def test_a_whole_mock_interview_then_history(services: Services) -> None:
     assert "  1. Answer\n  2. Quit" in output and "  1. Next: the follow-up\n  2. Quit" in output
     assert "-- Why this question\nChosen because" in output.replace("   ", "")
     assert "== Mock interview complete · PO applying for PM ==" in output
-    assert "**3 of 3 questions answered**" in output and "Follow-ups answered: 3" in output
+    assert "3 of 3 questions answered" in output and "Follow-ups answered: 3" in output
     assert "== Your interview practice ==" in output and "· finished" in output
     rows = await services.db.fetchall("SELECT user_id FROM interview_answers")
     assert [r["user_id"] for r in rows] == [LOCAL_USER_ID] * 6

@@ -18,9 +18,11 @@ COMPARE = "kind: comparison\ntitle: T\nsources: [a]\nrows:\n  - aspect: Roadmap\
 
 
 def entry(entry_id: str, question: str, answer: str = "An answer.") -> str:
+    """One entry, six lines; its eight example questions are ``question`` and seven variations on one line."""
+    questions = ", ".join(f"'{question}{f' {i}' if i else ''}'" for i in range(8))
     return (
         f"  - id: {entry_id}\n    title: {entry_id} title\n    answer: {answer}\n"
-        f"    questions: ['{question}']\n    sources: [a]\n    last_reviewed: '2026-01-01'\n"
+        f"    questions: [{questions}]\n    sources: [a]\n    last_reviewed: '2026-01-01'\n"
     )
 
 

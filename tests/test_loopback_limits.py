@@ -101,6 +101,16 @@ def text_input(custom_id: str, label: str = "Label") -> Json:
             },
             {("components.0.label", "BASE_TYPE_BAD_LENGTH")},
         ),
+        (
+            {
+                "custom_id": "m",
+                "title": "t",
+                "components": [
+                    {"type": 18, "label": "l", "component": {"type": 4, "custom_id": "a", "max_length": 4001}}
+                ],
+            },
+            {("components.0.component.max_length", "NUMBER_TYPE_MAX")},
+        ),
     ],
 )
 def test_modal_limits(modal: Json, expected: set[tuple[str, str]]) -> None:

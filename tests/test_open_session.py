@@ -17,7 +17,6 @@ from bot.shell import commands
 from bot.shell.open_session import continue_or_abandon
 from bot.shell.session import Session
 from cogs._ui import NewSession, OpenSessionButton
-from cogs.check import OpenCheckButton
 from cogs.interview import OpenInterviewButton
 from cogs.quiz import OpenQuizButton
 
@@ -58,8 +57,6 @@ async def parsed(button: OpenSessionButton) -> OpenSessionButton:
             "interview:3:new:7:4:Career changer",
             False,
         ),
-        (lambda: OpenCheckButton(4, "continue", 1, 2), "check:4:continue:1:2", True),
-        (lambda: OpenCheckButton(4, "abandon", 0, 0), "check:4:abandon:0:0", False),
     ],
 )
 async def test_open_session_buttons_keep_their_custom_ids(button: Any, custom_id: str, continues: bool) -> None:

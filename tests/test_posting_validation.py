@@ -94,7 +94,8 @@ def test_a_topic_that_is_not_a_synonym_word(tmp_path: Path) -> None:
     text = edit("    topics: [metrics]\n", "    topics: [metric]\n")
     assert problems(tmp_path, text) == [
         f"{FILE}:{where(text, 'metric]')}: question 'metrics': topic 'metric' is not a synonym word "
-        "(did you mean 'metrics'?) (words: contact, discovery, metrics, pm, roadmap, strategy, unrelated, users, you)"
+        "(did you mean 'metrics'?) "
+        "(words: contact, discovery, metrics, pm, reports, roadmap, strategy, unrelated, users, you)"
     ]
 
 

@@ -37,15 +37,36 @@ async def test_show_counts_and_forget_deletes_only_that_member(services: Service
     assert len(children) == 1  # the other member's child row survives; member 1's cascaded away
 
 
-async def test_shell_privacy_confirms_before_deleting(services: Services) -> None:
+async def shell(services: Services, script: str) -> str:
+    out = io.StringIO()
+    await run_shell(services, io.StringIO(script), out)
+    return out.getvalue()
+
+
+async def test_shell_privacy_show_only_shows_and_says_how_to_delete(services: Services) -> None:
     await add_member_rows(services)
     await services.db.execute("INSERT INTO t_votes VALUES (0, 'shell')")
-    out = io.StringIO()
-    await run_shell(services, io.StringIO("/privacy\n2\n/privacy\n1\n/privacy\n"), out)
-    text = out.getvalue()
-    assert text.count("What I store about you") == 2
-    assert "Deleted 1 record(s)." in text
-    assert text.rstrip().endswith("Nothing is stored about the shell user.")
+    for command in ("/privacy", "/privacy show"):
+        text = await shell(services, command + "\n1\n")
+        assert "== What I store about you ==\n1 × t votes" in text
+        assert "/privacy forget deletes all of it, after asking you to confirm." in text
+        assert "Delete" not in text and "1. " not in text  # no question, no choices
+    assert (await services.feature(PrivacyService).stored(0)).total == 1
+
+
+async def test_shell_privacy_forget_confirms_and_no_keeps_it(services: Services) -> None:
+    await add_member_rows(services)
+    await services.db.execute("INSERT INTO t_votes VALUES (0, 'shell')")
+    kept = await shell(services, "/privacy forget\n2\n")
+    assert "== Delete everything about you? ==" in kept and "1. Yes, delete all of it\n  2. No, keep it" in kept
+    assert "== Nothing deleted ==\nEverything is kept as it was." in kept
+    assert (await services.feature(PrivacyService).stored(0)).total == 1
+
+    deleted = await shell(services, "/privacy forget\n1\n/privacy forget\n/privacy show\n")
+    assert "== Deleted ==\n1 × t votes" in deleted
+    assert deleted.count("I don't store anything about you.") == 2  # forget, then show: nothing left
+    assert (await services.feature(PrivacyService).stored(0)).total == 0
+    assert (await services.feature(PrivacyService).stored(1)).total == 3  # other members untouched
 
 
 async def test_every_member_table_is_described_for_members(services: Services) -> None:

@@ -39,7 +39,7 @@ def test_search_answers_any_text_within_its_contract(text: str) -> None:
     result = INDEX.search(text, limit=3)
     assert len(result.hits) <= 3
     assert all(0.0 <= hit.confidence <= 1.0 for hit in result.hits)
-    assert len({hit.entry.id for hit in result.hits}) == len(result.hits)
+    assert len({hit.item.id for hit in result.hits}) == len(result.hits)
     if result.best is not None:
         assert result.best is result.hits[0]
 

@@ -30,13 +30,15 @@ entries:
   - id: who-owns-the-roadmap
     title: "Who owns the roadmap?"
     answer: "The PM, in theory."
-    questions: ["who owns the roadmap"]
+    questions: ["who owns the roadmap", "roadmap owner", "pm or po roadmap", "who decides the roadmap",
+                "roadmap ownership", "does the po own the roadmap", "whose roadmap", "who sets direction"]
     sources: [article]
     last_reviewed: "2026-11-23"
   - id: build-trap
     title: "The build trap"
     answer: "Writing stories all week without context."
-    questions: ["what is the build trap"]
+    questions: ["what is the build trap", "build trap", "stories all week", "feature factory", "shipping without why",
+                "what is a feature factory", "stories with no context", "output over outcome"]
     sources: [article]
     last_reviewed: "2026-11-23"
 """

@@ -28,8 +28,8 @@ def title(message: Message) -> str:
 
 
 def question_on(message: Message, bank: QuestionBank) -> QuizQuestion:
-    text = embed(message)["description"]
-    return next(q for q in bank.questions.values() if q.question == text)
+    text = embed(message)["description"]  # the first question may start with a notice paragraph
+    return next(q for q in bank.questions.values() if text == q.question or text.endswith("\n\n" + q.question))
 
 
 def option_id(message: Message, bank: QuestionBank, *, right: bool) -> str:
@@ -77,6 +77,7 @@ async def test_a_full_quiz_in_dms_with_right_and_wrong_answers_and_a_double_clic
     async with BotHarness(loopback, tmp_path) as harness:
         message = await start_in_dms(loopback, alice, general, {"theme": "Salary", "length": 5})
         assert title(message) == "Question 1 of 4 · Salary"
+        assert embed(message)["description"].startswith("*The Salary theme has only 4 questions, so this quiz has 4.*")
         assert {"Skip", "Quit"} <= set(labels(message))
         assert all(len(cid) <= 100 for cid in message.custom_ids)
 

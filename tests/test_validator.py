@@ -35,10 +35,13 @@ HEADER = "kind: entries\ntheme: T\nentries:\n"
 def entry(
     entry_id: str, *, title: str | None = None, answer: str = "An answer.", question: str = "", extra: str = ""
 ) -> str:
-    """One entry, six lines (seven and more with ``extra``), starting at '  - id:'."""
+    """One entry, six lines (seven and more with ``extra``), starting at '  - id:'; ``question`` first of its
+    eight example questions, the others variations on it, all on one line."""
+    first = question or "what is " + entry_id
+    questions = ", ".join([f"'{first}'", *(f"'{entry_id} variation {i}'" for i in range(1, 8))])
     return (
         f"  - id: {entry_id}\n    title: {title or entry_id + ' title'}\n    answer: {answer}\n"
-        f"    questions: ['{question or 'what is ' + entry_id}']\n    sources: [art]\n"
+        f"    questions: [{questions}]\n    sources: [art]\n"
         f"    last_reviewed: '2026-01-01'\n{extra}"
     )
 
@@ -72,17 +75,18 @@ ENTRIES_FILE = "kb/entries/t.yaml"
     [
         pytest.param(
             HEADER + entry("a") + "  - id: [b\n",
-            f"{ENTRIES_FILE}:11:1: YAML syntax error: expected ',' or ']', but got '<stream end>'",
+            f"{ENTRIES_FILE}:10:9: YAML syntax error while parsing a flow sequence that starts here; "
+            "parsing failed at line 11, column 1: expected ',' or ']', but got '<stream end>'",
             id="yaml-syntax",
         ),
         pytest.param(
             HEADER + entry("a", extra="    colour: red\n"),
             f"{ENTRIES_FILE}:10:5: unknown key 'colour' in 'entries[0]' "
-            "(allowed: aliases, answer, id, last_reviewed, questions, related, sources, title)",
+            "(allowed: aliases, answer, id, last_reviewed, long_answer, questions, related, sources, title)",
             id="unknown-key",
         ),
         pytest.param(
-            HEADER + entry("a").replace("questions: ['what is a']", "questions: 'what is a'"),
+            HEADER + entry("a").replace("questions: ['what is a', ", "questions: 'what is a' #"),
             f"{ENTRIES_FILE}:7:16: 'entries[0].questions' should be a list, got text",
             id="wrong-type",
         ),
@@ -131,10 +135,27 @@ ENTRIES_FILE = "kb/entries/t.yaml"
             f"{ENTRIES_FILE}:6:13: entry 'a' has an empty answer",
             id="blank-answer",
         ),
+        pytest.param(
+            HEADER + entry("a").replace("'a variation 3', 'a variation 4', 'a variation 5', 'a variation 6', ", ""),
+            f"{ENTRIES_FILE}:7:16: entry 'a' has 4 example question(s); give it at least 8, asked the ways members "
+            "type (short, slang, typos, long with context)",
+            id="fewer-than-8-example-questions",
+        ),
+        pytest.param(
+            HEADER + entry("a", answer="y" * 901),
+            f"{ENTRIES_FILE}:6:13: answer of 'a' is 901 characters, over 900; shorten it, or say why it must be "
+            "longer with 'long_answer: <reason>'",
+            id="answer-over-900-characters",
+        ),
     ],
 )
 def test_each_mistake_is_reported_at_its_exact_place(kb: Path, entries: str, expected: str) -> None:
     assert problems(build(kb, entries)) == [expected]
+
+
+def test_a_long_answer_is_accepted_with_a_reason(kb: Path) -> None:
+    long = entry("a", answer="y" * 1500, extra="    long_answer: a worked example that loses its point when cut\n")
+    assert problems(build(kb, HEADER + long)) == []
 
 
 def test_comparison_cell_too_long_for_an_embed_field(kb: Path) -> None:

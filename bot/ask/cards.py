@@ -5,11 +5,12 @@ An entry itself is drawn by :func:`bot.knowledge.cards.entry_card`, the same for
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from bot.ask.engine import Answer
 from bot.cards import Card
 from bot.knowledge.base import KnowledgeBase
+from bot.knowledge.cards import entry_card
 from bot.knowledge.entries import ComparisonTable, Entry, EntryLibrary, SourceList
 
 #: Entries listed per ``/topics`` page; a theme longer than this spans several pages.
@@ -19,6 +20,13 @@ NO_ANSWER = "I don't have a curated answer to that yet, and I'd rather say so th
 NO_ANSWER_RECORDED = "I've noted the question (not who asked) so the moderators can consider adding one."
 NO_ANSWER_SUGGEST = "These entries are the closest I have:"
 NO_ANSWER_NOTHING = "Nothing in the knowledge base comes close. Try `/topics` to browse what I know."
+NOT_COVERED_OFFER = "What I do cover that comes closest:"
+VAGUE = (
+    "That's too short or too general for me to answer from the knowledge base. Ask about Product Managers "
+    "and Product Owners, for example: *what's the difference between a PM and a PO?* or *should I apply "
+    "for this PO job?* `/topics` lists everything I know."
+)
+DID_YOU_MEAN = "Did you mean…?"
 
 
 @dataclass(frozen=True)
@@ -27,9 +35,31 @@ class TopicPage:
     entries: tuple[Entry, ...] = field(default=())
 
 
+def answer_card(knowledge: KnowledgeBase, answer: Answer, *, recorded: bool = True) -> Card:
+    """What ``/ask`` shows: the answer's entry (with a close runner-up offered), or the refusal."""
+    if answer.entry is None:
+        return no_answer_card(answer, recorded=recorded)
+    card = entry_card(knowledge, answer.entry)
+    if answer.did_you_mean is None:
+        return card
+    return replace(card, fields=((DID_YOU_MEAN, answer.did_you_mean.title), *card.fields))
+
+
 def no_answer_card(answer: Answer, *, recorded: bool = True) -> Card:
-    """Says plainly there is no curated answer; ``recorded`` when the question went to the gaps queue."""
-    lines = [f"{NO_ANSWER} {NO_ANSWER_RECORDED}" if recorded else NO_ANSWER, ""]
+    """Says plainly there is no curated answer, and why; ``recorded`` when the question went to ``/kb gaps``.
+
+    A question about an honest neighbour says it is not covered here and offers what is; a question with
+    nothing to go on asks for more; anything else offers the closest entries.
+    """
+    refusal = answer.refusal
+    if refusal is not None and refusal.reason == "vague":
+        return Card(title="Could you ask a bit more?", body=VAGUE)
+    noted = NO_ANSWER_RECORDED if recorded else ""
+    if refusal is not None and refusal.topic is not None:
+        lines = [refusal.topic.says, *([noted] if noted else []), "", NOT_COVERED_OFFER]
+        lines.extend(f"• {entry.title}" for entry in answer.suggestions)
+        return Card(title=f"Not covered here: {refusal.topic.title}", body="\n".join(lines))
+    lines = [f"{NO_ANSWER} {noted}".strip(), ""]
     if answer.suggestions:
         lines.append(NO_ANSWER_SUGGEST)
         lines.extend(f"• {entry.title}" for entry in answer.suggestions)

@@ -9,9 +9,11 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
-from bot.ask.search import SearchIndex, words
+from bot.ask.content import NotCoveredTopic
+from bot.ask.search import SearchIndex
+from bot.ask.vocabulary import words
 from bot.errors import UserFacingError
 from bot.knowledge.base import KnowledgeBase
 from bot.knowledge.entries import Entry, EntryLibrary
@@ -19,28 +21,75 @@ from bot.knowledge.entries import Entry, EntryLibrary
 #: Entries offered when there is no confident answer.
 SUGGESTIONS = 3
 
+RefusalReason = Literal["not-covered", "vague", "no-match"]
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """Why there is no answer: a topic the sources do not cover, a question too vague, or nothing close."""
+
+    reason: RefusalReason
+    topic: NotCoveredTopic | None = None
+
 
 @dataclass(frozen=True)
 class Answer:
-    """The outcome of one question: an entry (confident) or only suggestions (no curated answer)."""
+    """The outcome of one question: an entry (confident) or a refusal with the closest entries."""
 
     question: str
     entry: Entry | None
     confidence: float
+    #: With a refusal: the entries to offer instead (a not-covered topic's ``points_to``, else the closest).
     suggestions: tuple[Entry, ...] = ()
     related: tuple[Entry, ...] = ()
     #: The row the question was kept under for ``/kb gaps`` (set by :meth:`AskService.ask`), or None.
     unanswered_id: int | None = None
+    refusal: Refusal | None = None
+    #: With an answer: a close second entry ("Did you mean …?").
+    did_you_mean: Entry | None = None
+
+    @property
+    def records_gap(self) -> bool:
+        """A refusal worth a moderator's look in ``/kb gaps``: not a one-word "help" or "hello"."""
+        return self.refusal is not None and self.refusal.reason != "vague"
 
     def to_json(self) -> dict[str, Any]:
-        """The ``pmpo-bot ask --json`` object; ``entry_id`` is null when there is no confident answer."""
+        """The ``pmpo-bot ask --json`` object; ``entry_id`` is null exactly when ``refusal`` says why."""
         return {
             "entry_id": self.entry.id if self.entry else None,
             "title": self.entry.title if self.entry else None,
             "answer": self.entry.answer if self.entry else None,
             "score": round(self.confidence, 3),
-            "suggestions": [{"entry_id": e.id, "title": e.title} for e in self.suggestions],
+            "did_you_mean": _entry_json(self.did_you_mean) if self.did_you_mean else None,
+            "refusal": _refusal_json(self.refusal, self.suggestions) if self.refusal else None,
+            "suggestions": [_entry_json(e) for e in self.suggestions],
         }
+
+
+def _entry_json(entry: Entry) -> dict[str, str]:
+    return {"entry_id": entry.id, "title": entry.title}
+
+
+def _refusal_json(refusal: Refusal, suggestions: tuple[Entry, ...]) -> dict[str, Any]:
+    if refusal.topic is None:
+        return {"reason": refusal.reason}
+    topic = refusal.topic
+    return {
+        "reason": refusal.reason,
+        "topic": topic.id,
+        "title": topic.title,
+        "says": topic.says,
+        "points_to": [_entry_json(e) for e in suggestions],
+    }
+
+
+@dataclass(frozen=True)
+class Gap:
+    """A question members asked that got no answer, how often, and the honest neighbour it is about."""
+
+    question: str
+    count: int
+    topic: NotCoveredTopic | None = None
 
 
 @dataclass(frozen=True)
@@ -99,14 +148,23 @@ def answer_question(index: SearchIndex, knowledge: KnowledgeBase, question: str)
     """Search and package the result. Pure: recording the question is :meth:`AskService.ask`'s job."""
     result = index.search(question, limit=SUGGESTIONS)
     best = result.best
-    if best is None:
+    if best is not None and best.entry is not None:
         return Answer(
             question,
-            None,
-            result.hits[0].confidence if result.hits else 0.0,
-            suggestions=tuple(hit.entry for hit in result.hits),
+            best.entry,
+            best.confidence,
+            related=tuple(e for e in related_entries(knowledge, best.entry) if e != result.runner_up),
+            did_you_mean=result.runner_up,
         )
-    return Answer(question, best.entry, best.confidence, related=related_entries(knowledge, best.entry))
+    confidence = result.hits[0].confidence if result.hits else 0.0
+    topic = result.topic
+    if topic is not None:
+        entries = knowledge.part(EntryLibrary).entries
+        pointed = tuple(entries[i] for i in topic.points_to if i in entries)
+        return Answer(question, None, confidence, pointed, refusal=Refusal("not-covered", topic))
+    if result.verdict == "vague":  # nothing to go on: any entry offered would be a guess
+        return Answer(question, None, confidence, refusal=Refusal("vague"))
+    return Answer(question, None, confidence, result.entries[:SUGGESTIONS], refusal=Refusal("no-match"))
 
 
 def related_entries(knowledge: KnowledgeBase, entry: Entry) -> tuple[Entry, ...]:

@@ -11,9 +11,10 @@ import dataclasses
 import datetime as dt
 
 from bot import limits
-from bot.ask.engine import Answer, AskStats, EntryStat, answer_question, clean_question
-from bot.ask.search import SearchIndex, normalise
+from bot.ask.engine import Answer, AskStats, EntryStat, Gap, answer_question, clean_question
+from bot.ask.search import SearchIndex
 from bot.ask.store import AskStore
+from bot.ask.vocabulary import normalise
 from bot.errors import UserFacingError
 from bot.knowledge.base import KnowledgeBase
 from bot.knowledge.entries import Entry, EntryLibrary
@@ -61,7 +62,7 @@ class AskService:
             await self.store.note_member_asked(user_id, now)
         if answer.entry is not None:
             await self.store.log_answer(answer.entry.id, guild_id, now)
-        elif keep_unanswered:
+        elif keep_unanswered and answer.records_gap:
             kept = await self.store.log_unanswered(normalise(answer.question), answer.question, guild_id, now)
             answer = dataclasses.replace(answer, unanswered_id=kept)
         return answer
@@ -78,9 +79,15 @@ class AskService:
 
     def topic(self, name: str) -> Entry:
         """The entry a member picked or typed in ``/topic``: an id, a title, an alias, or close to one."""
-        entry = self.entry(name.strip()) or self._served()[1].lookup(name)
+        index = self._served()[1]
+        entry = self.entry(name.strip()) or index.lookup(name)
         if entry is None:
-            raise UserFacingError(f"I have no topic called '{limits.echo(name)}'. Try `/topics` to browse.")
+            closest = "; ".join(f"*{e.title}*" for e in index.closest_titles(name))
+            raise UserFacingError(
+                f"I have no topic called '{limits.echo(name)}'."
+                + (f" The closest I have: {closest}." if closest else "")
+                + " Try `/topics` to browse."
+            )
         return entry
 
     def autocomplete(self, current: str) -> list[tuple[str, str]]:
@@ -120,9 +127,17 @@ class AskService:
         )
         return previous is not None and previous != helpful
 
-    async def gaps(self, guild_id: int | None, limit: int = 10) -> list[tuple[str, int]]:
-        """The most frequent unanswered questions in a server, as (an example wording, count)."""
-        return await self.store.gaps(guild_id, limit)
+    async def gaps(self, guild_id: int | None, limit: int = 10) -> list[Gap]:
+        """The most frequent unanswered questions in a server, each tagged with the honest neighbour it is about.
+
+        The tag is what the knowledge served now says (the question is asked again): a topic that has since
+        become an entry is no longer tagged, and no schema change was needed to keep it.
+        """
+        gaps = []
+        for question, count in await self.store.gaps(guild_id, limit):
+            refusal = self.answer(question).refusal
+            gaps.append(Gap(question, count, refusal.topic if refusal else None))
+        return gaps
 
     async def stats(self, guild_id: int | None, limit: int = 10) -> AskStats:
         by_entry = await self.store.votes(guild_id)

@@ -34,6 +34,9 @@ class Question:
     default: str | None
     in_history: bool
     choices: tuple[Choice, ...]
+    #: The answer says what is being checked (a job posting, the member's own role): verdicts word
+    #: their summary and next steps per answer of this question.
+    subject: bool = False
 
     @property
     def values(self) -> tuple[str, ...]:
@@ -43,15 +46,32 @@ class Question:
         return next((choice for choice in self.choices if choice.value == value), None)
 
 
+#: The key of a verdict's wording when it is the same whatever is being checked.
+ANY_SUBJECT = ""
+
+
+@dataclass(frozen=True)
+class Wording:
+    """What a verdict says for one subject: a posting is weighed before accepting, one's own role is not."""
+
+    summary: str
+    next_steps: tuple[str, ...]
+
+
 @dataclass(frozen=True)
 class Verdict:
     id: str
     title: str
-    summary: str
-    next_steps: tuple[str, ...]
+    #: Per answer of the subject question (``ANY_SUBJECT`` when the check has none).
+    wording: Mapping[str, Wording]
     entries: tuple[str, ...]
     salary: bool
     origin: Origin = field(compare=False, repr=False)
+
+    def worded(self, subject: str | None) -> Wording:
+        """The wording for ``subject``; the first one for a subject it has none for (a retired answer)."""
+        found = self.wording.get(subject if subject is not None else ANY_SUBJECT)
+        return found if found is not None else next(iter(self.wording.values()))
 
 
 @dataclass(frozen=True)
@@ -97,6 +117,16 @@ class CheckContent:
 
     def question(self, question_id: str) -> Question | None:
         return next((q for q in self.questions if q.id == question_id), None)
+
+    @property
+    def subject(self) -> Question | None:
+        """The question whose answer says what is being checked, if the check has one."""
+        return next((q for q in self.questions if q.subject), None)
+
+    def wording(self, verdict: Verdict, answers: Mapping[str, str]) -> Wording:
+        """The verdict's wording for what these answers say is being checked."""
+        subject = self.subject
+        return verdict.worded(answers.get(subject.id) if subject is not None else None)
 
     def diff_items(self) -> Mapping[str, Mapping[str, object]]:
         return {

@@ -28,6 +28,9 @@ class CheckResult:
     #: The rule that picked the verdict; None when an old verdict is shown again from history.
     rule: Rule | None
     answers: dict[str, str]
+    #: The verdict's summary and next steps as worded for what is being checked (the answers' subject).
+    summary: str
+    next_steps: tuple[str, ...]
     reasons: tuple[str, ...]
     notes: tuple[Note, ...]
     salary: str | None
@@ -56,10 +59,13 @@ def explain(content: CheckContent, verdict: Verdict, answers: Answers, rule: Rul
             reasons.append(choice.reason.strip())
     notes = tuple(note for note in content.notes if note.when.matches(answers))
     entries = dict.fromkeys([*verdict.entries, *(note.entry for note in notes if note.entry)])
+    wording = content.wording(verdict, answers)
     return CheckResult(
         verdict=verdict,
         rule=rule,
         answers=dict(answers),
+        summary=wording.summary,
+        next_steps=wording.next_steps,
         reasons=tuple(reasons),
         notes=notes,
         salary=content.salary_note if verdict.salary else None,
@@ -134,6 +140,8 @@ class Action(enum.StrEnum):
     ANSWER = "a"
     BACK = "b"
     RESTART = "r"
+    #: "Looks right, show the verdict": a posting check's answers as they stand, without the rest of the review.
+    ACCEPT = "k"
 
 
 class Closed(enum.Enum):
@@ -141,6 +149,10 @@ class Closed(enum.Enum):
     ABANDONED = "You abandoned this check for a new one. Start again with {start}."
     GONE = "This check no longer exists (it may have been deleted with /privacy forget). Start again with {start}."
     RETIRED = "That verdict is no longer in the knowledge base. Start a new check with {start}."
+    AD_GONE = (
+        "That ad is no longer kept (an ad waits at most as long as a check stays open, or you continued the other "
+        "check). Paste it again with /check posting."
+    )
 
 
 @dataclass(frozen=True)
@@ -160,11 +172,25 @@ class CheckSession:
 
 
 @dataclass(frozen=True)
+class AdNote:
+    """What a job ad says about the question on screen, shown while a posting check is reviewed."""
+
+    #: Whether the ad states it; the pre-filled answer is then the ad's.
+    stated: bool
+    #: The ad's sentences it was read from, trimmed.
+    quotes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class QuestionScreen:
     content: CheckContent
     session: CheckSession
     step: int
     notice: str | None = None
+    #: Reviewing the answers read from a job ad ("Looks right, show the verdict" is offered).
+    reviewing: bool = False
+    #: What the ad says about this question (None for questions the ad is not read for).
+    ad: AdNote | None = None
 
     @property
     def question(self) -> Question:
@@ -184,6 +210,8 @@ class VerdictScreen:
     #: The result's related entries, for "read more" buttons or choices.
     entries: tuple[Entry, ...]
     notice: str | None = None
+    #: Next steps that quote the ad, before the verdict's own; only when the check ends (the ad is then deleted).
+    ad_steps: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -201,6 +229,8 @@ class OpenCheck:
 
     content: CheckContent
     session: CheckSession
+    #: A job ad waiting to be checked once the member abandons the open check (``check_postings.id``).
+    waiting_ad: int | None = None
 
     @property
     def step(self) -> int:

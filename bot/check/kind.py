@@ -12,9 +12,9 @@ from typing import Any
 
 from bot import limits
 from bot.check.cards import verdict_card
-from bot.check.content import CheckContent, Choice, Note, Question, Rule, Verdict
+from bot.check.content import ANY_SUBJECT, CheckContent, Choice, Note, Question, Rule, Verdict, Wording
 from bot.check.engine import CheckResult
-from bot.check.rules import MAX_COMBINATIONS, AnswerSpace, Condition, analyse
+from bot.check.rules import MAX_COMBINATIONS, AnswerSpace, Condition, Coverage, analyse
 from bot.knowledge.base import Kind, KnowledgeBase, Origin, did_you_mean, does_not_exist, second_file
 from bot.knowledge.documents import Document, PathKey, Problem
 from bot.knowledge.entries import EntryLibrary
@@ -38,7 +38,7 @@ class CheckKind(Kind[CheckContent]):
         part.salary_note = data["salary_note"].strip()
         before = len(problems)
         part.questions = _questions(document, data["questions"], problems)
-        part.verdicts = _verdicts(document, data["verdicts"], problems)
+        part.verdicts = _verdicts(document, data["verdicts"], part.subject, problems)
         known = {q.id: q for q in part.questions}
         part.notes = _notes(document, data.get("notes", []), known, problems)
         part.rules = _rules(document, data["rules"], known, part.verdicts, problems)
@@ -95,7 +95,18 @@ def _questions(
             default=raw.get("default"),
             in_history=raw.get("in_history", False),
             choices=tuple(choices.values()),
+            subject=raw.get("subject", False),
         )
+        if question.subject:
+            earlier = next((q for q in questions.values() if q.subject), None)
+            if earlier is not None:
+                problems.append(
+                    document.problem(
+                        (*path, "subject"),
+                        f"question '{question.id}': only one question can say what is being checked; "
+                        f"'{earlier.id}' already does",
+                    )
+                )
         if question.default is not None and question.default not in choices:
             problems.append(
                 document.problem(
@@ -111,15 +122,16 @@ def _questions(
     return tuple(questions.values())
 
 
-def _verdicts(document: Document, raw_verdicts: list[dict[str, Any]], problems: list[Problem]) -> dict[str, Verdict]:
+def _verdicts(
+    document: Document, raw_verdicts: list[dict[str, Any]], subject: Question | None, problems: list[Problem]
+) -> dict[str, Verdict]:
     verdicts: dict[str, Verdict] = {}
     for index, raw in enumerate(raw_verdicts):
         origin = Origin(document, ("verdicts", index))
         verdict = Verdict(
             id=raw["id"],
             title=raw["title"].strip(),
-            summary=raw["summary"].strip(),
-            next_steps=tuple(step.strip() for step in raw["next_steps"]),
+            wording=_wording(origin, raw, subject, problems),
             entries=tuple(raw.get("entries", ())),
             salary=raw.get("salary", False),
             origin=origin,
@@ -132,6 +144,67 @@ def _verdicts(document: Document, raw_verdicts: list[dict[str, Any]], problems: 
             continue
         verdicts[verdict.id] = verdict
     return verdicts
+
+
+def _wording(
+    origin: Origin, raw: Mapping[str, Any], subject: Question | None, problems: list[Problem]
+) -> dict[str, Wording]:
+    """A verdict's summary and next steps, per answer of the subject question when the check has one.
+
+    What is being checked changes what to do next ("if you take it ..." is wrong about one's own role),
+    so with a subject question the next steps must be given per subject; a summary may be shared.
+    """
+    what = f"verdict '{raw['id']}'"
+    summary, steps = raw["summary"], raw["next_steps"]
+    if subject is None:
+        for key, value in (("summary", summary), ("next_steps", steps)):
+            if isinstance(value, dict):
+                problems.append(
+                    origin.problem(
+                        (key,),
+                        f"{what}: {key} is given per subject, but no question says what is being checked "
+                        "(mark one with 'subject: true')",
+                    )
+                )
+        if isinstance(summary, dict) or isinstance(steps, dict):
+            return {}
+        return {ANY_SUBJECT: Wording(summary.strip(), tuple(step.strip() for step in steps))}
+    if not isinstance(steps, dict):
+        example = ", ".join(f"{value}: [...]" for value in subject.values)
+        problems.append(
+            origin.problem(
+                ("next_steps",),
+                f"{what}: give the next steps per answer to '{subject.id}' ({example}): what to do next depends "
+                "on what is being checked",
+            )
+        )
+        return {}
+    wording: dict[str, Wording] = {}
+    for value, texts in steps.items():
+        if subject.choice(value) is None:
+            problems.append(
+                origin.problem(
+                    ("next_steps", value),
+                    f"{what}: '{value}' is not an answer to '{subject.id}'{did_you_mean(value, list(subject.values))} "
+                    f"(answers: {', '.join(subject.values)})",
+                )
+            )
+            continue
+        if isinstance(summary, dict):
+            if value not in summary:
+                problems.append(origin.problem(("summary",), f"{what}: no summary for '{value}'"))
+                continue
+            text = summary[value]
+        else:
+            text = summary
+        wording[value] = Wording(text.strip(), tuple(step.strip() for step in texts))
+    if isinstance(summary, dict):
+        for value in summary:
+            if value not in steps:
+                problems.append(
+                    origin.problem(("summary", value), f"{what}: a summary for '{value}' but no next steps for it")
+                )
+    return wording
 
 
 def _notes(
@@ -264,6 +337,40 @@ def _check_coverage(document: Document, content: CheckContent, problems: list[Pr
             problems.append(
                 verdict.origin.problem(("id",), f"verdict '{verdict.id}' is never given: no reachable rule picks it")
             )
+    _check_wording(content, space, coverage, problems)
+
+
+def _check_wording(content: CheckContent, space: AnswerSpace, coverage: Coverage, problems: list[Problem]) -> None:
+    """Every subject a verdict can be given for has its wording, and no wording is for a subject that can't."""
+    subject = content.subject
+    if subject is None:
+        return
+    reaching: dict[str, set[str]] = {verdict: set() for verdict in content.verdicts}
+    for rule, decided in zip(content.rules, coverage.decided, strict=True):
+        for value in subject.values:
+            if decided & space.matching(Condition({subject.id: frozenset({value})})):
+                reaching[rule.verdict].add(value)
+    for verdict in content.verdicts.values():
+        subjects = reaching[verdict.id]
+        for value in subject.values:
+            label = subject.choice(value)
+            named = f"'{value}' ({label.label if label else value})"
+            if value in subjects and value not in verdict.wording:
+                problems.append(
+                    verdict.origin.problem(
+                        ("next_steps",),
+                        f"verdict '{verdict.id}' has no next steps for {named}, which it is given for; "
+                        f"add next_steps: {value}: [...]",
+                    )
+                )
+            elif subjects and value not in subjects and value in verdict.wording:
+                problems.append(
+                    verdict.origin.problem(
+                        ("next_steps", value),
+                        f"verdict '{verdict.id}': the next steps for {named} are never shown: no rule gives this "
+                        f"verdict when checking that",
+                    )
+                )
 
 
 def _check_size(content: CheckContent, problems: list[Problem]) -> None:
@@ -276,16 +383,25 @@ def _check_size(content: CheckContent, problems: list[Problem]) -> None:
     reasons = tuple(max(texts, key=len) for texts in per_question if texts)
     widest = {q.id: max(q.choices, key=lambda c: len(c.short)).value for q in content.questions}
     for verdict in content.verdicts.values():
-        worst = CheckResult(
-            verdict=verdict,
-            rule=None,
-            answers=widest,
-            reasons=reasons,
-            notes=content.notes,
-            salary=content.salary_note if verdict.salary else None,
-            entries=(),
+        if not verdict.wording:
+            continue
+        size = max(
+            verdict_card(
+                content,
+                CheckResult(
+                    verdict=verdict,
+                    rule=None,
+                    answers=widest,
+                    summary=wording.summary,
+                    next_steps=wording.next_steps,
+                    reasons=reasons,
+                    notes=content.notes,
+                    salary=content.salary_note if verdict.salary else None,
+                    entries=(),
+                ),
+            ).size()
+            for wording in verdict.wording.values()
         )
-        size = verdict_card(content, worst).size()
         if size > limits.EMBED_TOTAL:
             problems.append(
                 verdict.origin.problem(

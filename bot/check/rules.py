@@ -83,6 +83,8 @@ class Coverage:
     #: Per rule (by position), the earlier rules that between them catch everything it matches; empty
     #: when the rule decides at least one combination itself.
     shadowed_by: tuple[tuple[int, ...], ...]
+    #: Per rule, the combinations it decides (a bitset of the space).
+    decided: tuple[int, ...]
     #: How many combinations reach no rule, and one of them as an example.
     uncovered: int
     example: dict[str, str] | None
@@ -106,7 +108,7 @@ def analyse(space: AnswerSpace, conditions: Sequence[Condition]) -> Coverage:
     if remaining:
         lowest = (remaining & -remaining).bit_length() - 1
         example = space.combination(lowest)
-    return Coverage(tuple(shadowed), remaining.bit_count(), example)
+    return Coverage(tuple(shadowed), tuple(decided), remaining.bit_count(), example)
 
 
 def first_match(conditions: Sequence[Condition], answers: Answers) -> int | None:

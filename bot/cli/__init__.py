@@ -65,5 +65,6 @@ def main(argv: Sequence[str] | None = None, *, features: Sequence[Feature] = FEA
         for problem in exc.problems:
             print(f"  {problem}", file=sys.stderr)
         return EXIT_USAGE
-    except KeyboardInterrupt:
+    except KeyboardInterrupt:  # Ctrl-C: the command stopped where it was (the shell closes its database first)
+        print("\npmpo-bot: interrupted" if sys.stderr.isatty() else "pmpo-bot: interrupted", file=sys.stderr)
         return 130

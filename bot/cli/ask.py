@@ -1,22 +1,37 @@
-"""``pmpo-bot ask "QUESTION" [--json]``: what /ask would answer, from the terminal.
+"""``pmpo-bot ask "QUESTION" [--json]``: what /ask would answer, from the terminal; ``pmpo-bot eval``: how
+well it answers the member-questions evaluation set.
 
-Reads only the knowledge folder (no database, no Discord, nothing recorded), so moderators can check
+Both read only the knowledge folder (no database, no Discord, nothing recorded), so moderators can check
 how an edit changes answers, and scripts can use ``--json``.
 """
 
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
-from bot.ask.cards import no_answer_card
+import yaml
+
+from bot.ask.cards import answer_card
+from bot.ask.content import NotCoveredList
 from bot.ask.engine import Answer, answer_question, clean_question
+from bot.ask.evaluation import REFUSE_KINDS, SPLITS, Case, LeaveOneOut, Report, evaluate, leave_one_out, parse_cases
 from bot.ask.search import SearchIndex
 from bot.cards import plain
-from bot.cli.common import EXIT_OK, CommandError, SubParsers, add_command, add_knowledge_arg, knowledge_of, print_json
+from bot.cli.common import (
+    EXIT_OK,
+    EXIT_USAGE,
+    CommandError,
+    SubParsers,
+    add_command,
+    add_knowledge_arg,
+    knowledge_of,
+    print_json,
+)
 from bot.config import Config
 from bot.errors import UserFacingError
 from bot.knowledge.base import KnowledgeBase
-from bot.knowledge.cards import entry_card
+from bot.knowledge.entries import EntryLibrary
 
 
 def register(subparsers: SubParsers) -> None:
@@ -25,13 +40,35 @@ def register(subparsers: SubParsers) -> None:
         "ask",
         ask_command,
         help="answer a question from the knowledge base, as /ask would (records nothing)",
-        description="Print the curated answer /ask gives, or the closest entries when there is none. "
-        "With --json: one object {entry_id, title, answer, score, suggestions}; entry_id is null "
-        "when there is no confident answer. Exit status 0 either way.",
+        description="Print the curated answer /ask gives, or why there is none (a topic the sources do not "
+        "cover, a question too vague, nothing close) with the closest entries. With --json: one object "
+        "{entry_id, title, answer, score, did_you_mean, refusal, suggestions}; entry_id is null exactly when "
+        "refusal says why ({reason: not-covered|vague|no-match, and for not-covered: topic, title, says, "
+        "points_to}). Exit status 0 either way; a question that can't be asked (empty, too long) prints "
+        '{"error": "..."} with --json, and exits 2.',
     )
     parser.add_argument("question", help="the question, in quotes")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     add_knowledge_arg(parser)
+    evaluation = add_command(
+        subparsers,
+        "eval",
+        eval_command,
+        help="measure /ask on the member-questions evaluation set (dev half unless --split test)",
+        description="Ask every question of one half of the evaluation set as /ask would and report: answerable "
+        "questions answered with an entry holding the key fact (overall and per intent), near-domain, off-topic "
+        "and generic questions refused, and the misses. Tune on the dev half only; the test half is for "
+        "reporting. --loo adds leave-one-out on the entries' and topics' own example questions.",
+    )
+    evaluation.add_argument("--split", choices=SPLITS, default="dev", help="which half (default: dev)")
+    evaluation.add_argument("--file", default=str(EVAL_FILE), help=f"the evaluation set (default: {EVAL_FILE})")
+    evaluation.add_argument("--loo", action="store_true", help="also run leave-one-out (some seconds)")
+    evaluation.add_argument("--json", action="store_true", help="print one JSON object")
+    add_knowledge_arg(evaluation)
+
+
+#: Where the set lives in a checkout of the project; pass --file elsewhere.
+EVAL_FILE = Path("tests") / "eval" / "member_questions.yaml"
 
 
 async def ask_command(args: argparse.Namespace, config: Config) -> int:
@@ -39,6 +76,9 @@ async def ask_command(args: argparse.Namespace, config: Config) -> int:
     try:
         question = clean_question(args.question, config.ask.max_question_length)
     except UserFacingError as exc:
+        if args.json:  # a script reading JSON gets JSON, even for a question it can't ask
+            print_json({"error": str(exc)})
+            return EXIT_USAGE
         raise CommandError(str(exc)) from None
     answer = answer_question(SearchIndex.from_knowledge(knowledge), knowledge, question)
     if args.json:
@@ -50,9 +90,51 @@ async def ask_command(args: argparse.Namespace, config: Config) -> int:
 
 def as_text(answer: Answer, knowledge: KnowledgeBase) -> str:
     """The answer as plain text: title, underline, body, fields, related entries."""
-    card = entry_card(knowledge, answer.entry) if answer.entry else no_answer_card(answer, recorded=False)
+    card = answer_card(knowledge, answer, recorded=False)
     lines = [card.title, "=" * min(len(card.title), 80), plain(card.body)]
     lines.extend(f"\n{name}: {plain(value)}" for name, value in card.fields)
     if answer.related:
         lines.append("\nRelated: " + "; ".join(entry.title for entry in answer.related))
+    return "\n".join(lines)
+
+
+async def eval_command(args: argparse.Namespace, config: Config) -> int:
+    knowledge = knowledge_of(args, config)
+    cases = load_cases(Path(args.file))
+    index = SearchIndex.from_knowledge(knowledge)
+    report = evaluate(cases, args.split, lambda question: answer_question(index, knowledge, question))
+    loo = None
+    if args.loo:
+        topics = knowledge.parts.get(NotCoveredList, NotCoveredList()).topics.values()
+        loo = leave_one_out(list(knowledge.part(EntryLibrary).entries.values()), list(topics))
+    if args.json:
+        print_json({**report.to_json(), **({"leave_one_out": _loo_json(loo)} if loo else {})})
+    else:
+        print(report_text(report, loo))
+    return EXIT_OK
+
+
+def load_cases(path: Path) -> list[Case]:
+    if not path.is_file():
+        raise CommandError(f"no evaluation set at {path}: run from the project folder or pass --file")
+    return parse_cases(yaml.safe_load(path.read_text(encoding="utf-8")))
+
+
+def _loo_json(loo: LeaveOneOut) -> dict[str, float]:
+    return {"entries": round(loo.entries.share, 4), "topics": round(loo.topics.share, 4)}
+
+
+def report_text(report: Report, loo: LeaveOneOut | None) -> str:
+    """The report as a terminal reads it: the figures, per intent, then every miss."""
+    lines = [
+        f"Evaluation, {report.split} half",
+        f"  answered with the key fact: {report.answered.text()}",
+        *(f"  {kind} refused: {report.refused(kind).text()}" for kind in REFUSE_KINDS),
+    ]
+    if loo is not None:
+        lines.append(f"  leave-one-out top-1: entries {loo.entries.text()}, topics {loo.topics.text()}")
+    lines += ["", "Per intent (answered with the key fact):"]
+    lines += [f"  {intent}: {score.text()}" for intent, score in report.by_intent().items()]
+    lines += ["", f"Misses ({len(report.misses)}):"]
+    lines += [f"  [{o.case.intent}] {o.case.question!r} → {o.got}" for o in report.misses]
     return "\n".join(lines)

@@ -82,11 +82,11 @@ def as_json(result: CheckResult, assumed: list[str]) -> dict[str, Any]:
     return {
         "verdict_id": verdict.id,
         "title": verdict.title,
-        "summary": verdict.summary,
+        "summary": result.summary,
         "reasons": list(result.reasons),
         "context_notes": [{"id": note.id, "text": note.text} for note in result.notes],
         "salary": result.salary,
-        "next_steps": list(verdict.next_steps),
+        "next_steps": list(result.next_steps),
         "entries": list(result.entries),
         "answers": result.answers,
         "assumed": assumed,
@@ -96,13 +96,13 @@ def as_json(result: CheckResult, assumed: list[str]) -> dict[str, Any]:
 
 def as_text(content: CheckContent, result: CheckResult, assumed: list[str]) -> str:
     verdict = result.verdict
-    lines = [f"Verdict: {verdict.title} ({verdict.id})", "", verdict.summary, "", "Why:"]
+    lines = [f"Verdict: {verdict.title} ({verdict.id})", "", result.summary, "", "Why:"]
     lines += [f"  - {reason}" for reason in result.reasons]
     if result.notes:
         lines += ["", "What the context changes:", *(f"  - {note.text}" for note in result.notes)]
     if result.salary:
         lines += ["", f"Salary context: {result.salary}"]
-    lines += ["", "Next steps:", *(f"  {i}. {step}" for i, step in enumerate(verdict.next_steps, 1))]
+    lines += ["", "Next steps:", *(f"  {i}. {step}" for i, step in enumerate(result.next_steps, 1))]
     if result.entries:
         lines += ["", f"Entries: {', '.join(result.entries)}"]
     lines += ["", f"Answers: {recap(content, result.answers)}"]

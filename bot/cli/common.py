@@ -6,7 +6,6 @@ import argparse
 import json
 import sys
 from collections.abc import Awaitable, Callable
-from pathlib import Path
 from typing import Any
 
 from bot.config import Config
@@ -38,7 +37,7 @@ def add_knowledge_arg(parser: argparse.ArgumentParser) -> None:
 
 def knowledge_of(args: argparse.Namespace, config: Config) -> KnowledgeBase:
     """The knowledge in ``--knowledge`` or else the configured folder; a broken one raises ``KnowledgeError``."""
-    return require_knowledge(Path(args.knowledge) if args.knowledge else config.knowledge_path)
+    return require_knowledge(config.knowledge_location(args.knowledge).path)
 
 
 def print_json(value: Any) -> None:

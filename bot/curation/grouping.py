@@ -91,7 +91,7 @@ class Grouper:
     def profile(self, question: str) -> Profile:
         result = self.index.search(question, limit=1)
         stems = self._stemmer.stem_all(result.terms).values()
-        top = result.hits[0].entry.id if result.hits else None
+        top = result.hits[0].item.id if result.hits else None  # an entry or a not-covered topic
         return Profile({stem: self.vocabulary.weight(stem) for stem in stems}, top)
 
     @staticmethod
@@ -125,9 +125,10 @@ class Grouper:
         scores: dict[str, float] = defaultdict(float)
         entries: dict[str, Entry] = {}
         for wording in wordings:
-            for rank, hit in enumerate(self.index.search(wording.question, limit=HITS_PER_WORDING).hits):
-                scores[hit.entry.id] += wording.count / (RRF_K + rank)
-                entries[hit.entry.id] = hit.entry
+            hits = self.index.search(wording.question, limit=HITS_PER_WORDING).hits
+            for rank, entry in enumerate(hit.entry for hit in hits if hit.entry is not None):
+                scores[entry.id] += wording.count / (RRF_K + rank)
+                entries[entry.id] = entry
         ranked = sorted(scores, key=lambda entry_id: -scores[entry_id])  # stable: first seen wins ties
         return [entries[entry_id] for entry_id in ranked[:limit]]
 

@@ -123,7 +123,7 @@ class CurationService:
     def find_entries(self, text: str, limit: int = 25) -> list[Entry]:
         """Entries for the moderator's search text: search's ranking, then titles and aliases that match."""
         _, grouper = self._grouper()
-        ranked = [hit.entry for hit in grouper.index.search(text, limit=limit).hits]
+        ranked = [hit.entry for hit in grouper.index.search(text, limit=limit).hits if hit.entry is not None]
         return [*dict.fromkeys([*ranked, *grouper.index.titles_matching(text, limit=limit)])][:limit]
 
     def topics(self) -> list[Topic]:

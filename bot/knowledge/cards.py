@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from bot import limits
-from bot.ask.engine import AskStats
+from bot.ask.engine import AskStats, Gap
 from bot.cards import Card
 from bot.knowledge.base import KnowledgeBase
 from bot.knowledge.entries import Entry, SourceList
@@ -58,11 +58,15 @@ def stats_card(stats: AskStats) -> Card:
     )
 
 
-def gaps_card(gaps: Sequence[tuple[str, int]]) -> Card:
-    """``/kb gaps`` as a card: what members asked that had no curated answer."""
+def gaps_card(gaps: Sequence[Gap]) -> Card:
+    """``/kb gaps`` as a card: what members asked that had no curated answer, tagged with the honest
+    neighbour (not-covered topic) a question is about, so moderators see which neighbours members want."""
     if not gaps:
         return Card(title="Unanswered questions", body="No unanswered questions recorded. 🎉")
-    lines = [f"{n}× {limits.trim(question, 150)}" for question, n in gaps]
+    lines = [
+        f"{gap.count}× {limits.trim(gap.question, 150)}" + (f" · not covered: `{gap.topic.id}`" if gap.topic else "")
+        for gap in gaps
+    ]
     return Card(title="Unanswered questions", body="Most frequent first:\n" + "\n".join(lines))
 
 

@@ -120,14 +120,57 @@ def _parse(text: str, file: str, loader_class: type[yaml.SafeLoader]) -> Documen
         node = loader.get_single_node()
         return Document(file=file, data=None if node is None else _convert(node, loader), text=text)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        what = exc.problem or exc.context or "invalid YAML"
-        raise DocumentError(Problem(file, line, col, f"YAML syntax error: {what}")) from None
+        raise DocumentError(syntax_problem(exc, text, file)) from None
     except yaml.YAMLError as exc:
         raise DocumentError(Problem(file, 1, 1, f"YAML error: {exc}")) from None
     finally:
         loader.dispose()
+
+
+def syntax_problem(error: yaml.MarkedYAMLError, text: str, file: str) -> Problem:
+    """A YAML syntax error located where the moderator has to fix it, and where parsing gave up.
+
+    PyYAML fails where the text stopped making sense, often lines after the real mistake: an unclosed
+    quote swallows every line up to the next quote character. So the problem is placed at the start of
+    the construct PyYAML was reading (its context mark), or at a quoted value that ran over several lines
+    right up to the failure (almost always a missing closing quote), and the message adds where parsing
+    failed.
+    """
+    failed = error.problem_mark or error.context_mark
+    what = error.problem or error.context or "invalid YAML"
+    if failed is None:
+        return Problem(file, 1, 1, f"YAML syntax error: {what}")
+    failed_at = f"line {failed.line + 1}, column {failed.column + 1}"
+    quote = _runaway_quote(text, failed)
+    if quote is not None:
+        start = quote.start_mark
+        message = (
+            f"YAML syntax error: the quoted text starting here runs on to line {quote.end_mark.line + 1} "
+            f"(is its closing quote missing?); parsing failed at {failed_at}: {what}"
+        )
+        return Problem(file, start.line + 1, start.column + 1, message)
+    context, start = error.context, error.context_mark
+    if error.problem and context and context.startswith("while ") and start is not None and start != failed:
+        message = f"YAML syntax error {context} that starts here; parsing failed at {failed_at}: {error.problem}"
+        return Problem(file, start.line + 1, start.column + 1, message)
+    if error.problem and context and not context.startswith("while "):
+        what = f"{context}, {error.problem}"
+    return Problem(file, failed.line + 1, failed.column + 1, f"YAML syntax error: {what}")
+
+
+def _runaway_quote(text: str, failed: yaml.Mark) -> yaml.ScalarToken | None:
+    """The quoted scalar spanning several lines that is the last token before ``failed``, if there is one."""
+    last: yaml.Token | None = None
+    try:
+        for token in yaml.scan(text, Loader=yaml.SafeLoader):
+            if (token.start_mark.line, token.start_mark.column) >= (failed.line, failed.column):
+                break
+            last = token
+    except yaml.YAMLError:
+        pass
+    if isinstance(last, yaml.ScalarToken) and last.style in ('"', "'") and last.end_mark.line > last.start_mark.line:
+        return last
+    return None
 
 
 def load_document(path: Path) -> Document:

@@ -10,6 +10,11 @@ from bot.knowledge.base import Kind, KnowledgeBase, Origin, did_you_mean, does_n
 from bot.knowledge.documents import Document, Problem
 from bot.limits import EMBED_DESCRIPTION, EMBED_FIELD_VALUE
 
+#: Search finds an entry by its example questions: fewer than this and members' many ways of asking miss it.
+MIN_EXAMPLE_QUESTIONS = 8
+#: An answer members read at a glance in Discord; longer needs a reason (``long_answer``).
+ANSWER_CHARACTERS = 900
+
 
 @dataclass(frozen=True)
 class Entry:
@@ -30,12 +35,16 @@ class EntryLibrary:
     """All entries by id, in file order, plus the themes they are grouped under for ``/topics``."""
 
     entries: dict[str, Entry] = field(default_factory=dict)
+    #: Where a theme comes in ``/topics`` (its file's ``order``); themes without one follow, in file order.
+    theme_order: dict[str, int] = field(default_factory=dict)
 
     def by_theme(self) -> dict[str, list[Entry]]:
+        """Entries per theme, themes in reading order: what the roles are before what to do about them."""
         themes: dict[str, list[Entry]] = {}
         for entry in self.entries.values():
             themes.setdefault(entry.theme, []).append(entry)
-        return themes
+        last = len(self.theme_order) + len(themes)
+        return dict(sorted(themes.items(), key=lambda item: self.theme_order.get(item[0], last)))
 
     def diff_items(self) -> Mapping[str, Mapping[str, object]]:
         return {"entries": self.entries}
@@ -88,6 +97,8 @@ class EntriesKind(Kind[EntryLibrary]):
 
     def add(self, part: EntryLibrary, document: Document, problems: list[Problem]) -> None:
         theme = document.data["theme"]
+        if "order" in document.data:
+            part.theme_order.setdefault(theme, document.data["order"])
         for index, raw in enumerate(document.data["entries"]):
             origin = Origin(document, ("entries", index))
             entry = Entry(
@@ -106,6 +117,23 @@ class EntriesKind(Kind[EntryLibrary]):
                 problems.append(origin.problem(("answer",), f"entry '{entry.id}' has an empty answer"))
             if not entry.title:
                 problems.append(origin.problem(("title",), f"entry '{entry.id}' has an empty title"))
+            if len(entry.questions) < MIN_EXAMPLE_QUESTIONS:
+                problems.append(
+                    origin.problem(
+                        ("questions",),
+                        f"entry '{entry.id}' has {len(entry.questions)} example question(s); give it at least "
+                        f"{MIN_EXAMPLE_QUESTIONS}, asked the ways members type "
+                        "(short, slang, typos, long with context)",
+                    )
+                )
+            if len(entry.answer) > ANSWER_CHARACTERS and not raw.get("long_answer"):
+                problems.append(
+                    origin.problem(
+                        ("answer",),
+                        f"answer of '{entry.id}' is {len(entry.answer)} characters, over {ANSWER_CHARACTERS}; "
+                        "shorten it, or say why it must be longer with 'long_answer: <reason>'",
+                    )
+                )
             if len(entry.answer) > EMBED_DESCRIPTION:
                 problems.append(
                     origin.problem(

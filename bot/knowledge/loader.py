@@ -66,7 +66,7 @@ def _load(root: Path, kinds: Sequence[Kind[Any]]) -> LoadResult:
     problems: list[Problem] = []
     if not root.is_dir():
         where = display_name(root)
-        return LoadResult(None, (Problem(where, 1, 1, "knowledge folder does not exist"),))
+        return LoadResult(None, (Problem(where, 1, 1, f"knowledge folder does not exist ({root.resolve()})"),))
     by_name = {kind.name: kind for kind in kinds}
     parts: dict[type, Any] = {kind.part_type: kind.new_part() for kind in kinds}
     seen_kinds: set[str] = set()

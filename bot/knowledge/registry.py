@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from bot.ask.kind import NotCoveredKind
 from bot.check.kind import CheckKind
 from bot.check.posting.kind import PostingKind
 from bot.drills.kind import DrillsKind
@@ -17,4 +18,5 @@ KINDS: tuple[Kind[Any], ...] = (
     PostingKind(),
     DrillsKind(),
     QuizKind(),
+    NotCoveredKind(),
 )

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 DESCRIPTIONS = {
     "helpful_votes": "your 'Helpful?' votes on answers",
     "check_sessions": "your three-question checks and their verdicts",
+    "check_postings": "the job ad you are checking (deleted when that check ends)",
     "quiz_sessions": "your quizzes and their scores",
     "quiz_answers": "your answers to quiz questions",
     "drill_answers": "your drill practice answers and their feedback (streaks are counted from these)",

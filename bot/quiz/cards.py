@@ -42,7 +42,7 @@ def question_card(screen: QuestionScreen) -> Card:
     points = "point" if question.points == 1 else "points"
     return Card(
         title=_heading(screen.position, screen.total, question.theme),
-        body=question.question,
+        body=f"*{screen.notice}*\n\n{question.question}" if screen.notice else question.question,
         footer=f"{question.difficulty.capitalize()} · {question.points} {points} · pick an answer below",
     )
 

@@ -41,6 +41,18 @@ class Answer:
     outcome: Outcome
 
 
+def shortfall_notice(theme: str | None, available: int, asked_for: int) -> str | None:
+    """Why a quiz has fewer questions than the member asked for, or None when it has them all.
+
+    A 5-question quiz that quietly ends after 4 looks broken; saying why up front does not.
+    """
+    if available >= asked_for:
+        return None
+    where = f"The {theme} theme" if theme else "The quiz bank"
+    questions = "question" if available == 1 else "questions"
+    return f"{where} has only {available} {questions}, so this quiz has {available}."
+
+
 def pick_questions(
     pool: Sequence[QuizQuestion], last_outcomes: Mapping[str, Outcome], length: int, rng: random.Random
 ) -> list[QuizQuestion]:
@@ -239,6 +251,8 @@ class QuestionScreen:
     total: int
     question: QuizQuestion
     order: tuple[int, ...]
+    #: Said above the first question when the quiz is shorter than asked for (see :func:`shortfall_notice`).
+    notice: str | None = None
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ double click or a stale message all end up showing the member the quiz as it rea
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import random
 
@@ -105,9 +106,12 @@ class QuizService:
         started = await self.sessions.start(
             user_id, replacing=replacing, abandon=lambda old, now: self._end(old, "abandoned", now), create=create
         )
-        if isinstance(started, int):
-            return await self.screen(started, user_id)
-        return self._open(started)
+        if not isinstance(started, int):
+            return self._open(started)
+        first = await self.screen(started, user_id)
+        if isinstance(first, QuestionScreen):  # said above the first question when the bank has fewer
+            return dataclasses.replace(first, notice=engine.shortfall_notice(chosen_theme, first.total, length))
+        return first
 
     async def screen(self, session_id: int, user_id: int) -> Screen:
         """What the quiz shows right now (to continue it, or after a restart)."""

@@ -14,13 +14,13 @@ from typing import TextIO
 from bot.errors import UserFacingError
 from bot.services import Services
 from bot.shell import ask, check, drill, general, interview, privacy, quiz
-from bot.shell.session import Session, ShellCommand
+from bot.shell.session import Session, ShellCommand, parse_line
 
 log = logging.getLogger(__name__)
 
 MODULES = (general, ask, privacy, check, quiz, drill, interview)
 
-BANNER = "PM-or-PO shell. Type /help for commands, /quit to leave."
+BANNER = "PM-or-PO shell. Type help for the commands, or just ask a question; quit (or Ctrl-D) leaves."
 
 
 def commands() -> dict[str, ShellCommand]:
@@ -38,20 +38,17 @@ async def run_shell(services: Services, stdin: TextIO, stdout: TextIO) -> None:
         line = await session.read("pmpo> ")
         if line is None:
             break
-        line = line.strip()
-        if not line:
+        if not line.strip():
             continue
-        if not line.startswith("/"):
-            line = "/ask " + line
-        name, _, rest = line[1:].partition(" ")
-        command = session.commands.get(name.lower())
+        name, rest = parse_line(line)
+        command = session.commands.get(name)
         if command is None:
             session.say(f"Unknown command '/{name}'. Type /help to see what I can do.")
             continue
         if command.name == "quit":
             break
         try:
-            await command.run(session, rest.strip())
+            await command.run(session, rest)
         except UserFacingError as error:
             session.say(str(error))
         except Exception:

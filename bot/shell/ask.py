@@ -6,7 +6,7 @@ that entry and its own related entries, until the member types q (or the input e
 
 from __future__ import annotations
 
-from bot.ask.cards import comparison_card, no_answer_card, topic_pages
+from bot.ask.cards import answer_card, comparison_card, topic_pages
 from bot.ask.engine import related_entries
 from bot.ask.service import AskService
 from bot.errors import UserFacingError
@@ -29,16 +29,24 @@ async def browse(session: Session, service: AskService, entry: Entry) -> None:
 
 
 async def ask_command(session: Session, rest: str) -> None:
+    """The answer card, then its runner-up and related entries (or a refusal's suggestions) as choices."""
     service = session.services.feature(AskService)
     try:
         answer = await service.ask(rest, session.guild_id)
     except UserFacingError as exc:
         session.say(str(exc))
         return
+    session.show(answer_card(service.knowledge, answer))
     if answer.entry is None:
-        session.show(no_answer_card(answer))
+        offered = answer.suggestions
+    else:
+        related = related_entries(service.knowledge, answer.entry)
+        offered = (answer.did_you_mean, *related) if answer.did_you_mean else related
+    if not offered:
         return
-    await browse(session, service, answer.entry)
+    picked = await session.choose("Open one (number, q to stop):", [e.title for e in offered])
+    if picked is not None:
+        await browse(session, service, offered[picked])
 
 
 async def topic_command(session: Session, rest: str) -> None:
@@ -56,8 +64,7 @@ async def topic_command(session: Session, rest: str) -> None:
 
 async def topics_command(session: Session, _: str) -> None:
     service = session.services.feature(AskService)
-    for page in topic_pages(service.knowledge):
-        session.show(page.card)
+    await session.page([page.card for page in topic_pages(service.knowledge)])
 
 
 async def compare_command(session: Session, _: str) -> None:

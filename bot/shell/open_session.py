@@ -1,4 +1,4 @@
-"""The shell's "you already have one going" step, the same for /check, /quiz and /interview.
+"""The shell's "you already have one going" step, the same for /quiz and /interview.
 
 Discord shows the card with two buttons (``cogs._ui.OpenSessionButton``); the shell shows it with two
 numbered choices and asks again while the answer is yet another open session.

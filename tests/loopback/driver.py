@@ -17,6 +17,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import discord
+
 from tests.loopback.gateway import Gateway
 from tests.loopback.messages import Messages
 from tests.loopback.permissions import DEFAULT_BOT, channel_permissions, has
@@ -39,7 +41,10 @@ BUTTON, STRING_SELECT, TEXT_INPUT = 2, 3, 4
 MESSAGE_COMMAND = 3  # application command type of a message context menu
 ENTITY_SELECTS = {5: "user", 6: "role", 7: "mentionable", 8: "channel"}
 LINK_BUTTON = 5
-GUILD_CONTEXT, BOT_DM_CONTEXT = 0, 1
+GUILD_CONTEXT, BOT_DM_CONTEXT, PRIVATE_CHANNEL_CONTEXT = 0, 1, 2
+GUILD_INSTALL, USER_INSTALL = 0, 1
+#: What an app may do where it is present only through a user install (Discord: attach, embed, mention).
+USER_INSTALL_APP_PERMISSIONS = discord.Permissions(attach_files=True, embed_links=True, mention_everyone=True).value
 ATTACHMENT_SIZE_LIMIT = 10 * 1024 * 1024
 
 
@@ -195,11 +200,17 @@ class MemberActions:
             return next((s[(path[0], 1)] for s in scopes if (path[0], 1) in s), None)
 
         synced = await world.wait_for(find, timeout, f"command /{path[0]} to be synced")
+        context = _context(channel)
+        installs = _installs(world, user_of(actor), channel)
+        if not installs & set(synced.get("integration_types") or [GUILD_INSTALL]):
+            raise CommandUnavailable(f"/{path[0]} is not installed for {user_of(actor).username} here ({installs=})")
+        contexts = synced.get("contexts")
+        if contexts is not None and context not in contexts:
+            raise CommandUnavailable(f"/{path[0]} is not available in interaction context {context}")
         if guild_id is None:
-            contexts = synced.get("contexts")
-            if (contexts is not None and BOT_DM_CONTEXT not in contexts) or synced.get("dm_permission") is False:
+            if contexts is None and synced.get("dm_permission") is False:
                 raise CommandUnavailable(f"/{path[0]} is not available in DMs")
-        else:
+        elif world.has_bot(guild_id):  # a server's own permission settings apply to what it installed
             needed = synced.get("default_member_permissions")
             member = _member(world, actor, guild_id)
             assert channel is not None
@@ -348,27 +359,38 @@ class MemberActions:
             "attachment_size_limit": ATTACHMENT_SIZE_LIMIT,
             "channel_id": str(resolved_channel.id),
         }
+        # Who authorized the app here: the guild that installed it ("0": its id, or "0" in the bot's DMs)
+        # and/or the member's own install ("1": their id).
+        installs = _installs(world, user, channel)
+        owners = {str(USER_INSTALL): str(user.id)} if USER_INSTALL in installs else {}
         if guild_id is None:
+            if GUILD_INSTALL in installs:
+                owners[str(GUILD_INSTALL)] = "0"
             payload.update(
                 user=user.payload(),
-                context=BOT_DM_CONTEXT,
-                authorizing_integration_owners={"0": "0"},
+                context=_context(channel),
+                authorizing_integration_owners=owners,
                 channel=resolved_channel.payload(),
-                app_permissions=str(DEFAULT_BOT),
+                app_permissions=str(DEFAULT_BOT if resolved_channel.is_dm else USER_INSTALL_APP_PERMISSIONS),
             )
         else:
             guild = world.guilds[guild_id]
             member = _member(world, actor, guild_id)
             member_permissions = channel_permissions(guild, member, resolved_channel)
+            if GUILD_INSTALL in installs:
+                owners[str(GUILD_INSTALL)] = str(guild_id)
+                app_permissions = channel_permissions(guild, world.bot_member(guild_id), resolved_channel)
+            else:
+                app_permissions = USER_INSTALL_APP_PERMISSIONS
             payload.update(
                 guild_id=str(guild_id),
                 guild={"id": str(guild_id), "locale": "en-US", "features": []},
                 guild_locale="en-US",
                 member={**member.payload(), "permissions": str(member_permissions)},
                 context=GUILD_CONTEXT,
-                authorizing_integration_owners={"0": str(guild_id)},
+                authorizing_integration_owners=owners,
                 channel={**resolved_channel.payload(), "permissions": str(member_permissions)},
-                app_permissions=str(channel_permissions(guild, world.bot_member(guild_id), resolved_channel)),
+                app_permissions=str(app_permissions),
             )
         if message is not None:
             payload["message"] = self._messages.payload(message)
@@ -420,6 +442,25 @@ class MemberActions:
             return None
 
         return await self.world.wait_for(probe, timeout, f"a bot message in {_describe(target)}")
+
+
+def _context(channel: Channel | None) -> int:
+    """The interaction context: a guild, the bot's DM (``None``), or a group DM the bot is not in."""
+    if channel is None or channel.is_dm:
+        return BOT_DM_CONTEXT
+    return PRIVATE_CHANNEL_CONTEXT if channel.guild_id is None else GUILD_CONTEXT
+
+
+def _installs(world: World, user: User, channel: Channel | None) -> set[int]:
+    """Through which installs the app reaches ``user`` here: a guild's (in guilds the bot is in, and in its DMs
+    for members of one), and the member's own user install (anywhere)."""
+    found = {USER_INSTALL} if user.app_installed else set()
+    if channel is None or channel.is_dm:
+        if world.shares_guild_with_bot(user) or not user.app_installed:
+            found.add(GUILD_INSTALL)
+    elif world.has_bot(channel.guild_id):
+        found.add(GUILD_INSTALL)
+    return found
 
 
 def _describe(target: Channel | Actor) -> str:

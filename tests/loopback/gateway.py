@@ -173,7 +173,12 @@ class Gateway:
         return [s for s in self.sessions.values() if s.connection is not None]
 
     def dispatch(self, event: str, data: EventData, *, guild_id: int | None = None, intent: int = 0) -> None:
-        """Send an event to every session whose shard owns ``guild_id`` and that asked for ``intent``."""
+        """Send an event to every session whose shard owns ``guild_id`` and that asked for ``intent``.
+
+        From a guild the bot is not in, only interactions arrive (a member's user install of the app).
+        """
+        if guild_id is not None and event != "INTERACTION_CREATE" and not self._world.has_bot(guild_id):
+            return
         for session in self.sessions.values():
             if not session.handles_guild(guild_id):
                 continue
@@ -264,7 +269,7 @@ class Gateway:
         self.sessions[session.id] = session
         connection.session = session
         world = self._world
-        guilds = [g for g in world.guilds.values() if session.handles_guild(g.id)]
+        guilds = [g for g in world.guilds.values() if session.handles_guild(g.id) and world.has_bot(g.id)]
         session.push(
             "READY",
             {

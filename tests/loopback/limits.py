@@ -192,7 +192,17 @@ def _modal_input(path: FieldPath, component: Json) -> list[Violation]:
             found += length_between((*path, "label"), component["label"], 1, 45)
         found += _max_length((*path, "placeholder"), component.get("placeholder"), 100)
         found += _max_length((*path, "value"), component.get("value"), 4000)
+        found += _number_between((*path, "min_length"), component.get("min_length"), 0, 4000)
+        found += _number_between((*path, "max_length"), component.get("max_length"), 1, 4000)
     return found
+
+
+def _number_between(path: FieldPath, value: Any, low: int, high: int) -> Iterable[Violation]:
+    """A text input's length bounds: Discord refuses the modal when one is out of range."""
+    if isinstance(value, int) and value < low:
+        yield path, "NUMBER_TYPE_MIN", f"int value should be greater than or equal to {low}."
+    elif isinstance(value, int) and value > high:
+        yield path, "NUMBER_TYPE_MAX", f"int value should be less than or equal to {high}."
 
 
 def autocomplete_violations(data: Json) -> list[Violation]:

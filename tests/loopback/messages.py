@@ -89,7 +89,7 @@ class Messages:
 
     def delete(self, message: Message) -> None:
         message.deleted = True
-        if not message.ephemeral:
+        if not message.ephemeral and self._world.bot_present(self._world.channels[message.channel_id]):
             data: Json = {"id": str(message.id), "channel_id": str(message.channel_id)}
             if message.guild_id is not None:
                 data["guild_id"] = str(message.guild_id)
@@ -114,6 +114,8 @@ class Messages:
         return message.payload(member=member, hide_content=not (content_intent or exempt))
 
     def _dispatch(self, event: str, message: Message) -> None:
+        if not self._world.bot_present(self._world.channels[message.channel_id]):
+            return  # a group DM or a guild without the bot: it never hears of messages there
         self._gateway.dispatch(
             event,
             lambda intents: self.payload(message, content_intent=bool(intents & MESSAGE_CONTENT)),

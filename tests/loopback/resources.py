@@ -125,10 +125,10 @@ class Resources:
             "team": None,
             "flags": self._gateway.application_flags,
             "bot": world.bot_user.payload(),
-            "approximate_guild_count": len(world.guilds),
+            "approximate_guild_count": sum(world.has_bot(g) for g in world.guilds),
             "redirect_uris": [],
             "interactions_endpoint_url": None,
-            "integration_types_config": {"0": {}},
+            "integration_types_config": {"0": {}, "1": {}},  # guild and user installs are both enabled
         }
 
     # -- application commands ------------------------------------------------------------------
@@ -233,6 +233,8 @@ class Resources:
         channel = self._world.channel(call.snowflake("channel_id"))
         if channel is None or channel.deleted:
             raise errors.unknown_channel()
+        if not self._world.bot_present(channel):  # a group DM, or a guild the bot is not in
+            raise errors.missing_access()
         if not channel.is_dm and not self._bot_can(channel, VIEW_CHANNEL):
             raise errors.missing_access()
         return channel

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -81,6 +82,8 @@ class RestApi:
         self._base_path = base_path
         self._routes: RouteTable[_Route] = RouteTable()
         self.requests: list[RecordedRequest] = []
+        #: (method, path pattern) answered 401 whatever the token: see ``LoopbackDiscord.reject_token``.
+        self.rejecting: list[tuple[str, re.Pattern[str]]] = []
 
     def add(self, method: str, template: str, handler: Handler, *, needs_auth: bool = True) -> None:
         self._routes.add(method, template, _Route(handler, needs_auth))
@@ -114,7 +117,8 @@ class RestApi:
             detail = f"{method} {self._base_path}{path} is not served by loopback (body: {record.body!r:.200})"
             self._world.report("unknown route", detail)
             return json_response(404, {"message": f"404: Not Found ({detail})", "code": 0})
-        if route.needs_auth and request.headers.get("Authorization") != f"Bot {self._world.token}":
+        authorized = request.headers.get("Authorization") == f"Bot {self._world.token}"
+        if route.needs_auth and (not authorized or any(m == method and p.search(path) for m, p in self.rejecting)):
             return json_response(401, errors.unauthorized().body())
         limited = self._ratelimiter.check(method, path, exempt_from_global=not route.needs_auth)
         if limited is not None:

@@ -12,6 +12,7 @@ what the bot sent: ``requests``, stored messages, synced commands and ``problems
 from __future__ import annotations
 
 import logging
+import re
 import socket
 from collections.abc import Mapping
 from types import TracebackType
@@ -30,6 +31,7 @@ from tests.loopback.resources import Resources
 from tests.loopback.rest import RecordedRequest, RestApi, json_response
 from tests.loopback.spec import load_spec
 from tests.loopback.state import (
+    GROUP_DM,
     TEXT_CHANNEL,
     Channel,
     Guild,
@@ -152,18 +154,26 @@ class LoopbackDiscord(MemberActions):
         *,
         bot_permissions: PermissionsLike = permissions.DEFAULT_BOT,
         everyone_permissions: PermissionsLike = permissions.DEFAULT_EVERYONE,
+        with_bot: bool = True,
     ) -> Guild:
-        """A guild with @everyone, the bot (with its managed role), the owner and a #system channel."""
+        """A guild with @everyone, the bot (with its managed role), the owner and a #system channel.
+
+        ``with_bot=False``: a guild that never installed the bot. It hears nothing from there; members who
+        added the app to their own account (``install_app``) can still use its user-installable commands.
+        """
         world = self.world
         guild = Guild(world.snowflakes.next(), name, owner_id=world.owner.id)
         guild.roles[guild.id] = Role(guild.id, guild.id, "@everyone", as_bits(everyone_permissions))
+        guild.members[world.owner.id] = Member(world.owner, guild.id)
+        world.guilds[guild.id] = guild
+        if not with_bot:
+            guild.system_channel_id = self._new_text_channel(guild, "system").id
+            return guild
         bot_role = Role(world.snowflakes.next(), guild.id, world.bot_user.username, as_bits(bot_permissions), 1)
         bot_role.bot_id = world.bot_user.id
         guild.roles[bot_role.id] = bot_role
         guild.bot_role_id = bot_role.id
-        guild.members[world.owner.id] = Member(world.owner, guild.id)
         guild.members[world.bot_user.id] = Member(world.bot_user, guild.id, [bot_role.id])
-        world.guilds[guild.id] = guild
         guild.system_channel_id = self._new_text_channel(guild, "system").id
         self.gateway.dispatch(
             "GUILD_CREATE",
@@ -284,6 +294,26 @@ class LoopbackDiscord(MemberActions):
                 intent=GUILDS,
             )
 
+    def add_user(self, name: str) -> User:
+        """A Discord account in no guild (with ``install_app``: someone who uses the app only on their own)."""
+        user = User(self.world.snowflakes.next(), name)
+        self.world.users[user.id] = user
+        return user
+
+    def install_app(self, actor: Actor) -> None:
+        """The member adds the app to their own account (a user install): its user-installable commands
+        then work for them everywhere, in group DMs and guilds without the bot too."""
+        user_of(actor).app_installed = True
+
+    def add_group_dm(self, *actors: Actor, name: str | None = None) -> Channel:
+        """A group DM between members; the bot is not in it (it is reached there only through a user install)."""
+        users = [user_of(actor) for actor in actors]
+        for user in users:
+            self.world.users[user.id] = user
+        channel = Channel(self.world.snowflakes.next(), GROUP_DM, name=name, recipients=users, owner_id=users[0].id)
+        self.world.channels[channel.id] = channel
+        return channel
+
     def close_dms(self, actor: Actor) -> None:
         """The member turned off DMs from server members: the bot's DMs now fail with 50007."""
         user_of(actor).dms_open = False
@@ -312,6 +342,11 @@ class LoopbackDiscord(MemberActions):
     ) -> None:
         """Answer the next ``count`` requests whose path (after /api/v10) matches with 429."""
         self._ratelimiter.inject(method, path_regex, count=count, retry_after=retry_after, is_global=global_)
+
+    def reject_token(self, method: str, path_regex: str) -> None:
+        """Answer matching requests (path after /api/v10) with 401 whatever the token, as Discord does
+        once a token is reset: e.g. ``GET /gateway/bot`` right after a successful login."""
+        self._rest.rejecting.append((method.upper(), re.compile(path_regex)))
 
     @property
     def rate_limited(self) -> list[tuple[str, str]]:

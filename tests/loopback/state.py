@@ -27,6 +27,7 @@ DISCORD_EPOCH_MS = 1_420_070_400_000
 
 TEXT_CHANNEL = 0
 DM_CHANNEL = 1
+GROUP_DM = 3
 PUBLIC_THREAD = 11
 PRIVATE_THREAD = 12
 
@@ -63,6 +64,8 @@ class User:
     bot: bool = False
     global_name: str | None = None
     dms_open: bool = True
+    #: Added the app to their own account (a user install): its user-installable commands go with them.
+    app_installed: bool = False
 
     @property
     def mention(self) -> str:
@@ -140,6 +143,8 @@ class Channel:
     topic: str | None = None
     overwrites: dict[int, Overwrite] = field(default_factory=dict)
     recipient: User | None = None
+    #: The members of a group DM (the bot is never one: it is reached there only through a user install).
+    recipients: list[User] = field(default_factory=list)
     owner_id: int | None = None
     starter_message_id: int | None = None
     last_message_id: int | None = None
@@ -156,6 +161,10 @@ class Channel:
         return self.type == DM_CHANNEL
 
     @property
+    def is_group_dm(self) -> bool:
+        return self.type == GROUP_DM
+
+    @property
     def mention(self) -> str:
         return f"<#{self.id}>"
 
@@ -169,6 +178,14 @@ class Channel:
         if self.is_dm:
             assert self.recipient is not None
             payload["recipients"] = [self.recipient.payload()]
+            return payload
+        if self.is_group_dm:
+            payload.update(
+                name=self.name,
+                icon=None,
+                owner_id=_opt(self.owner_id),
+                recipients=[user.payload() for user in self.recipients],
+            )
             return payload
         payload.update(
             guild_id=str(self.guild_id),
@@ -590,6 +607,17 @@ class World:
             self.dm_channels[user.id] = channel
             self.channels[channel.id] = channel
         return channel
+
+    def has_bot(self, guild_id: int | None) -> bool:
+        """Whether the bot is in this guild (installed there): only then does it get the guild's events."""
+        guild = self.guilds.get(guild_id) if guild_id is not None else None
+        return guild is not None and self.bot_user.id in guild.members
+
+    def bot_present(self, channel: Channel) -> bool:
+        """Whether the bot can see ``channel``: its own DMs, and channels of guilds it is in (not group DMs)."""
+        if channel.guild_id is not None:
+            return self.has_bot(channel.guild_id)
+        return channel.is_dm
 
     def shares_guild_with_bot(self, user: User) -> bool:
         return any(user.id in g.members and self.bot_user.id in g.members for g in self.guilds.values())

@@ -18,7 +18,15 @@ MAX_BYTES = 1_000_000
 
 
 class PostingInputError(UserFacingError):
-    """Text that cannot be read as a job ad; the message says what to paste instead."""
+    """Text that cannot be read as a job ad; the message says what to paste instead.
+
+    The message is worded to follow a prefix (``pmpo-bot: the ad is empty; …``); :meth:`sentence` is the
+    same on its own, for Discord and the shell.
+    """
+
+    def sentence(self) -> str:
+        text = str(self)
+        return f"{text[:1].upper()}{text[1:]}."
 
 
 def decode_posting(data: bytes, limit: int) -> str:

@@ -37,6 +37,7 @@ from bot.check.posting.rules import (
     Stance,
     TitleCues,
     ValueCues,
+    chained,
 )
 from bot.check.posting.verdict import judge
 from bot.drills.cues import CueError, compile_cue, stem
@@ -50,6 +51,7 @@ _PATTERN_OF: Mapping[Stance, str] = {
     "negation": "negation",
     "shared": "shared",
     "pm": "attribution",
+    "execution": "",
     "input": "input",
     "role": "",
 }
@@ -128,8 +130,8 @@ class _Builder:
         raw_boilerplate = data["boilerplate"]
         boilerplate = Boilerplate(
             *(
-                self.phrases(("boilerplate", name), raw_boilerplate[name])
-                for name in ("keep_headings", "headings", "paragraphs", "sentences", "qualifications")
+                self.phrases(("boilerplate", name), raw_boilerplate.get(name, []))
+                for name in ("keep_headings", "headings", "paragraphs", "resume", "sentences", "qualifications")
             )
         )
         titles = tuple(
@@ -139,6 +141,7 @@ class _Builder:
         non_product = self.non_product({t.role_type for t in titles if t.role_type != PRODUCT})
         rules = PostingRules(
             synonyms=synonyms,
+            chained=chained(synonyms, (*data["synonyms"], SELF, OTHERS)),
             questions=questions,
             ignore=self.phrases(("patterns", "ignore"), patterns["ignore"]),
             boilerplate=boilerplate,
@@ -238,7 +241,12 @@ class _Builder:
 
     def value_cues(self, path: PathKey, raw: Sequence[Mapping[str, Any]]) -> tuple[ValueCues, ...]:
         return tuple(
-            ValueCues(entry["value"], self.phrases((*path, i, "cues"), entry["cues"]), entry.get("outside_europe"))
+            ValueCues(
+                entry["value"],
+                self.phrases((*path, i, "cues"), entry["cues"]),
+                entry.get("outside_europe"),
+                entry.get("at_least"),
+            )
             for i, entry in enumerate(raw)
         )
 

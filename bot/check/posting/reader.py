@@ -5,21 +5,26 @@ How an ad is read, step by step (every phrase list is in ``knowledge/check-posti
 1. The ad is cut into sentences and clauses (``segments``).
 2. Boilerplate is set aside for the three questions: sections under headings such as "About us",
    "Benefits" or "Who you are"; a sentence with a marker such as "we offer" or "equal opportunity"
-   together with the rest of its paragraph; and qualifications ("3+ years of experience with OKRs"),
-   which describe the candidate, not the job. Headings themselves never answer.
+   together with the rest of its paragraph, up to a sentence that turns to the role ("In this role
+   you ..."); and qualifications ("3+ years of experience with OKRs"), which describe the candidate,
+   not the job (only their own statement). Headings themselves never answer.
 3. In each clause, job titles and synonyms become one word each: "user research" and "customer
    interviews" become ``discovery``, "talk to our travellers" ``contact``, "OKRs" ``metrics``, "the Head
    of Product" ``pm`` (someone other than this role), and "you", "your" or the ad's own title ``you``.
 4. For each question whose topic the clause names, the question's patterns are tried in precedence
    order: nobody owns it, negation ("you won't own the roadmap"), shared, someone else (attribution:
-   "the PM, who owns the roadmap"; never across a ``you``), input only ("help shape"), this role. The
-   first kind that matches is what the clause says. Clauses about the future ("over time you may grow
-   into ...") say nothing. Within one statement (a sentence, or a part of it after ';') the first
-   clause that says something wins: what follows a ':' or a dash elaborates it.
+   "the PM, who owns the roadmap"; never across a ``you``, nor for someone named after 'with' or 'to'),
+   execution ("turn the roadmap into stories": no owner), input only ("help shape"), this role. The
+   first kind that matches is what the clause says, a match on the topic before one on something
+   broader. This role's verb counts as someone else's when a noun stands before it ("our growth team
+   owns the roadmap"), and says nothing after "we". Clauses about the future ("over time you may grow
+   into ...") only say who holds the topic now. Within one statement (a sentence, or a part of it after
+   ';') the first clause that says something wins: what follows a ':' or a dash elaborates it, and a
+   list there borrows the verb before it ("you own search: the roadmap, the research and the KPIs").
 5. Per question, the statements are combined: the answer most statements give wins, a tie is
    ``shared``; statements about the topic itself outweigh those about a broader one (the roadmap over
-   the strategy); "input only" counts only when nothing firmer is said, "nobody owns it" only when
-   nothing else is said; no statement at all is ``not_stated``.
+   the strategy); "input only" counts only when nothing firmer is said, "nobody owns it" and
+   execution only when nothing else is said; no statement at all is ``not_stated``.
 6. Context: the title named first, the company's headcount, the operating model and the kind of
    company, from every sentence except qualifications.
 
@@ -31,11 +36,12 @@ from __future__ import annotations
 import bisect
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from bot.check.posting.rules import (
     ANSWERS,
+    FALLBACKS,
     OTHERS,
     PRODUCT,
     QUESTIONS,
@@ -57,13 +63,14 @@ from bot.drills.cues import Token, stem, tokenize
 #: Quotes longer than this are cut to the clause, then to the words around the match.
 QUOTE_LIMIT = 160
 #: A title mention preceded by one of these names the job itself ("the PO will ...", "as Product Owner").
-_SELF_DETERMINERS = frozenset({"the", "a", "an", "as", "this"})
+_SELF_DETERMINERS = frozenset({"the", "a", "an", "as", "this", "our", "your", "new", "future"})
 _WORD_VALUES = {
     "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
     "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50,
     "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100, "dozen": 12,
 }  # fmt: skip
 _MULTIPLIERS = {"hundred": 100, "thousand": 1000, "k": 1000}
+_LARGE = {"million": 1_000_000, "billion": 1_000_000_000}
 #: Synonym phrases may use each other's words; more rounds than this would mean a loop in the lists.
 _MAX_PASSES = 4
 #: What a word that spells a synonym word becomes when no synonym phrase put it there.
@@ -180,7 +187,11 @@ def read(rules: PostingRules, text: str) -> Reading:
 
 
 def _classify(rules: PostingRules, ad: _Ad, sentences: Sequence[Sentence]) -> tuple[list[bool], list[bool]]:
-    """Per sentence: does it count for the three questions, and is it a qualification."""
+    """Per sentence: does it count for the three questions, and is it a qualification.
+
+    A qualification in a sentence of several statements ("the roadmap is yours; we want someone who ...")
+    sets aside only its own statement, which :func:`_sentence_findings` skips.
+    """
     assert rules.boilerplate is not None
     boilerplate = rules.boilerplate
     counted: list[bool] = []
@@ -196,12 +207,15 @@ def _classify(rules: PostingRules, ad: _Ad, sentences: Sequence[Sentence]) -> tu
                 in_boilerplate_section = boilerplate.headings.first(tokens) is not None
         if boilerplate.paragraphs.first(tokens):
             skipped_paragraph = sentence.paragraph
+        elif skipped_paragraph == sentence.paragraph and any(h.first == 0 for h in boilerplate.resume.hits(tokens)):
+            skipped_paragraph = None
         qualification = boilerplate.qualifications.first(tokens) is not None
         qualifications.append(qualification)
+        several = len({clause.statement for clause in sentence.clauses}) > 1
         counted.append(
             not in_boilerplate_section
             and skipped_paragraph != sentence.paragraph
-            and not qualification
+            and (several or not qualification)
             and boilerplate.sentences.first(tokens) is None
         )
     return counted, qualifications
@@ -227,42 +241,227 @@ def _sentence_findings(rules: PostingRules, ad: _Ad, sentence: Sentence, title: 
 
     Clauses after ':' or a dash elaborate the one before ("Lead discovery for your area: run user
     interviews together with UX Research"), so they do not outvote it; after ';' a new statement
-    starts. Headings name a section or the job ("Product Manager, Local Discovery"); they never say
-    who decides.
+    starts. Such a clause may also be a list the clause before gives its verb to ("You own search end to
+    end: the roadmap, the user research and the KPIs"): each item is then read with that verb. A clause
+    about the future ("over time you may take over the roadmap from the Director") says nothing about
+    this role, only who holds the topic now. Headings name a section or the job ("Product Manager,
+    Local Discovery"); they never say who decides.
     """
     if sentence.heading:
         return []
     found: dict[tuple[int, str], Finding] = {}
+    lead: tuple[Clause, list[Token]] | None = None
+    assert rules.boilerplate is not None
+    qualifying = {
+        clause.statement
+        for clause in sentence.clauses
+        if rules.boilerplate.qualifications.first(ad.tokens_in(clause.start, clause.end))
+    }
     for clause in sentence.clauses:
-        tokens = _canonical(rules, ad.tokens_in(clause.start, clause.end), title)
-        if not tokens or rules.ignore.first(tokens):
+        if clause.statement in qualifying:
             continue
+        tokens = _canonical(rules, ad.tokens_in(clause.start, clause.end), title)
+        if lead is None or lead[0].statement != clause.statement:
+            lead = (clause, tokens)
+        if not tokens:
+            continue
+        future = rules.ignore.first(tokens) is not None
         stems = {token.stem for token in tokens}
         for question in rules.questions:
             if (clause.statement, question.id) in found or not (question.topic_stems | question.broader_stems) & stems:
                 continue
-            stance, hit = _stance(question, tokens)
-            if stance is None or hit is None:
+            stance, hit = _stance(question, ad.text, tokens, only_others=future)
+            if stance is not None and hit is not None:
+                quote = _quote(ad, sentence, clause, tokens[hit.first].start, tokens[hit.last].end)
+                words = tokens[hit.first : hit.last + 1]
+            elif lead[0] is not clause and not future:
+                listed = _listed(rules, ad, clause, lead[1], question, title)
+                if listed is None:
+                    continue
+                stance, words = listed
+                quote = _quote(ad, sentence, clause, words[0].start, words[-1].end)
+            else:
                 continue
-            quote = _quote(ad, sentence, clause, tokens[hit.first].start, tokens[hit.last].end)
-            broad = not any(t.stem in question.topic_stems for t in tokens[hit.first : hit.last + 1])
-            found[clause.statement, question.id] = Finding(question.id, stance, hit.cue, quote, broad)
+            broad = not any(t.stem in question.topic_stems for t in words)
+            cue = hit.cue if hit is not None else f"{lead[0].start}:{lead[0].end}"
+            found[clause.statement, question.id] = Finding(question.id, stance, cue, quote, broad)
     return list(found.values())
 
 
-def _stance(question: QuestionCues, tokens: Sequence[Token]) -> tuple[Stance | None, Hit | None]:
-    """The first kind of statement (in precedence order) with a match in the clause.
+def _listed(
+    rules: PostingRules, ad: _Ad, clause: Clause, lead: Sequence[Token], question: QuestionCues, title: _Title
+) -> tuple[Stance, list[Token]] | None:
+    """A list item read with the verb of the clause it elaborates: "You own search end to end: the roadmap".
+
+    Each item of ``clause`` (split at commas, 'and', 'or') that names the topic is joined to ever
+    shorter beginnings of ``lead``, so the lead's verb comes within a cue's reach of the item; only a
+    match that spans both parts counts. Returns the stance and the words it was read from.
+    """
+    for start, end in _items(ad.text, clause.start, clause.end):
+        item = _canonical(rules, ad.tokens_in(start, end), title)
+        if not {t.stem for t in item} & (question.topic_stems | question.broader_stems):
+            continue
+        for cut in range(len(lead), 0, -1):
+            joined = [*lead[:cut], *item]
+            stance, hit = _stance(question, ad.text, joined)
+            if stance is not None and hit is not None and hit.first < cut <= hit.last:
+                return stance, joined[hit.first : hit.last + 1]
+    return None
+
+
+_ITEM_BREAK = re.compile(r",|\band\b|\bor\b|&", re.IGNORECASE)
+
+
+def _items(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The spans of a listing clause's items ("the vision, the roadmap and the trade-offs")."""
+    spans, begin = [], start
+    for match in _ITEM_BREAK.finditer(text, start, end):
+        spans.append((begin, match.start()))
+        begin = match.end()
+    spans.append((begin, end))
+    return [(low, high) for low, high in spans if text[low:high].strip()]
+
+
+#: Words before someone else's name that make them the object of the sentence, not who decides:
+#: in "together with the Head of Digital, run the usability tests" this role runs them.
+_OBJECT_OF = frozenset({"with", "to", "for", "from", "alongside", "under", "beside"})
+#: What may stand between such a word and the name: "with the client's Head of Digital".
+_DETERMINERS = frozenset({"the", "a", "an", "our", "your", "their", "its", "his", "her", "this", "that", "users"})
+#: A relative pronoun after the name makes them the subject again: "work with the PM, who owns the roadmap".
+_RELATIVE = frozenset({"who", "which", "that", "whose"})
+
+
+def _stance(
+    question: QuestionCues, text: str, tokens: Sequence[Token], *, only_others: bool = False
+) -> tuple[Stance | None, Hit | None]:
+    """The first kind of statement (in precedence order) with a match in the clause; a match on the
+    topic itself before one on something broader ("own the roadmap and work with the CPO on strategy").
 
     "Someone else decides" never holds across this role: in "work with agencies, and you will define
-    the metrics" the one who defines is the one named last, so such a match is passed over.
+    the metrics" the one who defines is the one named last, so such a match is passed over; nor when the
+    someone else is the object of a preposition ("together with the client's Head of Digital, run the
+    interviews") unless a relative clause makes them act. ``only_others``: only "someone else decides"
+    (a clause about this role's future still says who holds the topic today).
+    """
+    broad: tuple[Stance, Hit] | None = None
+    for stance, hit in _statements(question, text, tokens, only_others=only_others):
+        if any(t.stem in question.topic_stems for t in tokens[hit.first : hit.last + 1]):
+            return stance, hit
+        broad = broad or (stance, hit)
+    return broad if broad is not None else (None, None)
+
+
+def _statements(
+    question: QuestionCues, text: str, tokens: Sequence[Token], *, only_others: bool
+) -> Iterator[tuple[Stance, Hit]]:
+    """Every match in the clause that says something, in precedence order, with the stance it says."""
+    for stance, phrases in question.stances:
+        if only_others and stance != "pm":
+            continue
+        for hit in phrases.hits(tokens):
+            if stance == "pm" and tokens[hit.first].raw == OTHERS and _you_between(text, tokens, hit):
+                continue
+            if stance == "role" and any(t.raw == OTHERS for t in tokens[hit.first : hit.last + 1]):
+                continue  # "the metrics your PM sets": not this role's
+            if stance == "pm" and _object_of_preposition(tokens, hit):
+                continue
+            if stance == "role" and _verb_first(question, tokens, hit):
+                actor = _actor(text, tokens, hit)
+                if actor == "company":
+                    continue
+                if actor == "someone else":
+                    yield "pm", hit
+                    continue
+            yield stance, hit
+
+
+#: Words that may stand before this role's verb without naming anyone: "will", "also", "each one".
+_AUXILIARIES = frozenset(
+    {
+        "will", "would", "shall", "can", "could", "may", "might", "must", "should", "also", "then", "be",
+        "is", "are", "fully", "directly", "actively", "really", "basically", "help", "get", "to", "going",
+        "want", "as", "and", "or", "both", "truly", "personally", "jointly", "more", "ultimately", "each",
+        "one", "every", "usually", "often", "regularly", "always",
+    }
+)  # fmt: skip
+#: Verbs this role's own duty may start with before the matched word: "take ownership of the roadmap".
+_LEADING_VERBS = frozenset(
+    {"take", "takes", "taking", "have", "has", "having", "hold", "holds", "holding", "assume", "assumes", "bear"}
+)
+#: Words that end what came before: the verb after them has this role as its subject again.
+_BOUNDARIES = frozenset({"and", "or", "then", "to", "while", "plus"})
+#: Words that start a noun phrase: one before the verb names who acts ("our growth team owns ...").
+_NOUN_STARTS = frozenset({"the", "our", "a", "an", "their", "its", "his", "her", "my", "this", "these", "those"})
+#: The company speaking of itself: who "we" are includes this role or not, so it says nothing.
+_COMPANY = frozenset({"we", "us"})
+
+
+def _verb_first(question: QuestionCues, tokens: Sequence[Token], hit: Hit) -> bool:
+    """Does the match start with this role's verb (not with the topic, "the roadmap is yours", or "you")?
+
+    A topic word on its own (``contact``: "talk to our users") carries its verb inside.
+    """
+    first = tokens[hit.first]
+    if first.stem == stem(SELF):  # "you ... decide ... the roadmap": the match names its subject
+        return False
+    return hit.first == hit.last or first.stem not in question.topic_stems | question.broader_stems
+
+
+def _actor(text: str, tokens: Sequence[Token], hit: Hit) -> str:
+    """Who does what the match says: "you", "someone else" ("our growth team owns the roadmap") or
+    "company" ("we run the interviews").
+
+    The words since the last comma, then the clause's start: this role when it is named there; someone
+    else when that stretch starts by naming them, as verbs joined by 'and' or commas share their subject
+    ("the Head of Product owns the roadmap, runs discovery and sets the KPIs"). Otherwise the words since
+    the last 'and' decide: anything but an auxiliary ("will", "also") or a verb this role's duty may
+    start with ("take ownership of") names someone else, unless a determiner just before the verb makes
+    the match a noun ("take the lead on the roadmap"); "plan the sprints and own the roadmap" leaves the
+    verb to this role.
     """
     you = stem(SELF)
-    for stance, phrases in question.stances:
-        for hit in phrases.hits(tokens):
-            if stance == "pm" and any(t.stem == you for t in tokens[hit.first + 1 : hit.last]):
-                continue
-            return stance, hit
-    return None, None
+    start = hit.first
+    while start > 0 and "," not in text[tokens[start - 1].end : tokens[start].start]:
+        start -= 1
+    for stretch in (tokens[start : hit.first], tokens[:start]):  # since the comma, then the clause's start
+        if any(t.stem == you for t in stretch):
+            return "you"
+        named = [t for t in stretch if t.raw not in _NOUN_STARTS]
+        if named and named[0].raw == OTHERS:
+            return "someone else"
+    start = hit.first
+    while (
+        start > 0
+        and tokens[start - 1].raw not in _BOUNDARIES
+        and "," not in text[tokens[start - 1].end : tokens[start].start]
+    ):
+        start -= 1
+    before = tokens[start : hit.first]
+    if any(t.raw in _COMPANY for t in before):
+        return "company"
+    if not before or before[-1].raw in _NOUN_STARTS:
+        return "you"
+    words = {t.raw for t in before} - _AUXILIARIES
+    return "someone else" if words - _LEADING_VERBS else "you"
+
+
+def _you_between(text: str, tokens: Sequence[Token], hit: Hit) -> bool:
+    """Is this role named between someone else and the verb ("agencies, and you will define the KPIs")?
+
+    "Your" names someone else ("the KPIs your PM sets"); after the topic this role is only told
+    ("findings are shared with you by the UX team"), so only matches that start with the name count.
+    """
+    you = stem(SELF)
+    return any(t.stem == you and text[t.start : t.end].lower() != "your" for t in tokens[hit.first + 1 : hit.last])
+
+
+def _object_of_preposition(tokens: Sequence[Token], hit: Hit) -> bool:
+    if tokens[hit.first].raw != OTHERS or any(t.raw in _RELATIVE for t in tokens[hit.first : hit.last + 1]):
+        return False
+    index = hit.first - 1
+    while index >= 0 and tokens[index].raw in _DETERMINERS:
+        index -= 1
+    return index >= 0 and tokens[index].raw in _OBJECT_OF
 
 
 def _canonical(rules: PostingRules, tokens: list[Token], title: _Title) -> list[Token]:
@@ -281,8 +480,8 @@ def _canonical(rules: PostingRules, tokens: list[Token], title: _Title) -> list[
     for cues in rules.titles:
         for hit in cues.phrases.hits(tokens):
             spans.append((hit.first, hit.last, SELF if _names_this_job(tokens, hit, cues, title) else OTHERS))
-    for _ in range(_MAX_PASSES):
-        for word, phrases in rules.synonyms:
+    for round_ in range(_MAX_PASSES):
+        for word, phrases in rules.synonyms if round_ == 0 else rules.chained:
             spans.extend((hit.first, hit.last, word) for hit in phrases.hits(tokens))
         spans = [span for span in spans if not _no_change(tokens, span, made)]
         if not spans:
@@ -362,7 +561,7 @@ def _strip_span(text: str, start: int, end: int) -> tuple[int, int]:
 def _combine(findings: Sequence[Finding]) -> tuple[Answer, tuple[Quote, ...]]:
     """Most statements win and a tie is shared; statements about the topic itself outweigh broader ones;
     "input only" and "nobody owns it" are fall-backs."""
-    firm = [f for f in findings if f.stance not in ("input", "nobody")]
+    firm = [f for f in findings if f.stance not in FALLBACKS]
     if any(not f.broad for f in firm):
         firm = [f for f in firm if not f.broad]
     if firm:
@@ -373,7 +572,7 @@ def _combine(findings: Sequence[Finding]) -> tuple[Answer, tuple[Quote, ...]]:
         chosen = [f for f in firm if f.answer in winners]
     elif any(f.stance == "input" for f in findings):
         answer, chosen = "shared", [f for f in findings if f.stance == "input"]
-    elif findings:
+    elif findings:  # "nobody owns it", "turn the roadmap into stories": the ad's words, but no owner
         answer, chosen = "not_stated", list(findings)
     else:
         return "not_stated", ()
@@ -417,28 +616,40 @@ def _size(rules: PostingRules, ad: _Ad, sentences: Sequence[Sentence]) -> tuple[
 
 
 def _number(tokens: Sequence[Token], hit: Hit) -> int | None:
-    """The headcount in a matched phrase: "12,000", "1.400", "12k", "a dozen", "two hundred"."""
+    """The headcount in a matched phrase: "12,000", "1.400", "12k", "a dozen", "two hundred"; never
+    millions, which count users or customers."""
     for index in range(hit.first, hit.last + 1):
-        raw = tokens[index].raw
-        digits = re.fullmatch(r"(\d+(?:[.,]\d+)*)([a-z]*)", raw)
-        value: float | None = None
-        if digits:
-            groups = re.split(r"[.,]", digits.group(1))
-            if len(groups) > 1 and all(len(g) == 3 for g in groups[1:]):
-                value = int("".join(groups))
-            else:
-                value = float(digits.group(1).replace(",", "."))
-            value *= _MULTIPLIERS.get(digits.group(2), 1)
-        elif raw in _WORD_VALUES:
-            value = _WORD_VALUES[raw]
+        value = _value(tokens[index].raw)
         if value is None:
             continue
         following = tokens[index + 1].raw if index + 1 < len(tokens) else ""
-        if following in ("million", "billion"):
+        if following in _LARGE:
             return None
-        value *= _MULTIPLIERS.get(following, 1)
-        return int(value)
+        return int(value * _MULTIPLIERS.get(following, 1))
     return None
+
+
+def _amount(tokens: Sequence[Token], hit: Hit) -> int | None:
+    """The first number in a matched phrase with its word: "400 million" is 400,000,000."""
+    for index in range(hit.first, hit.last + 1):
+        value = _value(tokens[index].raw)
+        if value is not None:
+            following = tokens[index + 1].raw if index + 1 < len(tokens) else ""
+            return int(value * {**_MULTIPLIERS, **_LARGE}.get(following, 1))
+    return None
+
+
+def _value(raw: str) -> float | None:
+    """A number as written: "12,000", "1.400", "2.5", "12k", "twelve"."""
+    digits = re.fullmatch(r"(\d+(?:[.,]\d+)*)([a-z]*)", raw)
+    if digits:
+        groups = re.split(r"[.,]", digits.group(1))
+        if len(groups) > 1 and all(len(g) == 3 for g in groups[1:]):
+            value = float("".join(groups))
+        else:
+            value = float(digits.group(1).replace(",", "."))
+        return value * _MULTIPLIERS.get(digits.group(2), 1)
+    return float(_WORD_VALUES[raw]) if raw in _WORD_VALUES else None
 
 
 def _more_than(phrases: Phrases, ad: _Ad, tokens: Sequence[Token], hit: Hit) -> bool:
@@ -465,7 +676,11 @@ def _kind(rules: PostingRules, ad: _Ad, sentences: Sequence[Sentence]) -> tuple[
     kinds = rules.kinds
     for entry in kinds.anywhere:
         for sentence in sentences:
-            if _hits(entry.phrases, kinds.excluded, ad.tokens_in(sentence.start, sentence.end)):
+            tokens = ad.tokens_in(sentence.start, sentence.end)
+            hits = _hits(entry.phrases, kinds.excluded, tokens)
+            if entry.at_least is not None:
+                hits = [hit for hit in hits if (_amount(tokens, hit) or 0) >= entry.at_least]
+            if hits:
                 return entry.value, ad.quote(sentence)
     for group in ([s for s in sentences if not s.heading], [s for s in sentences if s.heading]):
         best: tuple[int, ValueCues, Quote] | None = None

@@ -22,14 +22,19 @@ PRODUCT = "product"
 
 #: What one statement in the ad says about who decides, strongest first: when several patterns match
 #: the same clause, the first kind in this order is what the clause says.
-Stance = Literal["nobody", "negation", "shared", "pm", "input", "role"]
-STANCES: tuple[Stance, ...] = ("nobody", "negation", "shared", "pm", "input", "role")
+#: ``execution`` is carrying out what was decided ("turn the roadmap into user stories"): like ``nobody``
+#: it says nothing about who decides, and counts only when nothing else is said.
+Stance = Literal["nobody", "negation", "shared", "pm", "execution", "input", "role"]
+STANCES: tuple[Stance, ...] = ("nobody", "negation", "shared", "pm", "execution", "input", "role")
+#: Kinds of statement that count only when the ad says nothing firmer about the question.
+FALLBACKS: frozenset[Stance] = frozenset({"nobody", "execution", "input"})
 #: The answer each kind of statement stands for.
 STANCE_ANSWER: Mapping[Stance, Answer] = {
     "nobody": "not_stated",
     "negation": "pm",
     "shared": "shared",
     "pm": "pm",
+    "execution": "not_stated",
     "input": "shared",
     "role": "role",
 }
@@ -92,8 +97,11 @@ class Phrases:
         if self._numbers and any(is_number(token) for token in tokens):
             candidates.update(self._numbers)
         found: list[Hit] = []
+        listed = tokens if isinstance(tokens, list) else list(tokens)
+        #: Tokens by start and by end offset, built on the first match (most candidates match nothing).
+        positions: tuple[dict[int, int], dict[int, int]] = ({}, {})
         for index in sorted(candidates):
-            found.extend(_all_hits(self.cues[index], tokens))
+            found.extend(_all_hits(self.cues[index], listed, positions))
         return found
 
     def first(self, tokens: Sequence[Token]) -> Hit | None:
@@ -119,19 +127,33 @@ def _selectivity(step: Step) -> tuple[int, int]:
     return (1 if step.prefixes or step.number else 0, len(step.stems) + len(step.prefixes))
 
 
-def _all_hits(cue: Cue, tokens: Sequence[Token]) -> Iterable[Hit]:
-    starts = {token.start: i for i, token in enumerate(tokens)}
-    ends = {token.end: i for i, token in enumerate(tokens)}
-    offset = 0
-    rest = list(tokens)
-    while rest:
-        span = cue.search(rest, negation_cancels=False)
-        if span is None:
-            return
+def _all_hits(cue: Cue, tokens: list[Token], positions: tuple[dict[int, int], dict[int, int]]) -> Iterable[Hit]:
+    """Every match of ``cue``, left to right; ``positions`` maps character offsets back to token indexes."""
+    starts, ends = positions
+    span = cue.search(tokens, negation_cancels=False)
+    while span is not None:
+        if not starts:
+            for i, token in enumerate(tokens):
+                starts[token.start], ends[token.end] = i, i
         first, last = starts[span[0]], ends[span[1]]
         yield Hit(cue.text, first, last)
-        offset = first + 1
-        rest = list(tokens[offset:])
+        span = cue.search(tokens[first + 1 :], negation_cancels=False)
+
+
+def chained(synonyms: Sequence[tuple[str, Phrases]], words: Iterable[str]) -> tuple[tuple[str, Phrases], ...]:
+    """Per synonym word, only the phrases with a step that accepts one of ``words`` (what synonyms put in)."""
+    made = [Token(word, stem(word), 0, 0) for word in words]
+    return tuple(
+        (
+            word,
+            Phrases(
+                text
+                for text, cue in zip(phrases.texts, phrases.cues, strict=True)
+                if any(step.accepts(token) for step in cue.steps for token in made)
+            ),
+        )
+        for word, phrases in synonyms
+    )
 
 
 def synthetic(word: str, tokens: Sequence[Token]) -> Token:
@@ -158,6 +180,8 @@ class Boilerplate:
     keep_headings: Phrases
     headings: Phrases
     paragraphs: Phrases
+    #: Sentences starting with one of these end what ``paragraphs`` set aside ("In this role you ...").
+    resume: Phrases
     sentences: Phrases
     qualifications: Phrases
 
@@ -198,6 +222,8 @@ class ValueCues:
     phrases: Phrases
     #: For a kind: the value to give instead when the ad names no European place.
     outside_europe: str | None = None
+    #: A match counts only where its number is at least this ("400 million users", not "2 million").
+    at_least: int | None = None
 
 
 @dataclass(frozen=True)
@@ -252,6 +278,9 @@ class PostingRules:
     """The loaded rules; empty until a file of kind ``posting`` is added."""
 
     synonyms: tuple[tuple[str, Phrases], ...] = ()
+    #: The synonym phrases that can match a word another synonym put in ("talk ... to ... users"): only
+    #: these can match again once the first round of replacements is made.
+    chained: tuple[tuple[str, Phrases], ...] = ()
     questions: tuple[QuestionCues, ...] = ()
     ignore: Phrases = field(default_factory=lambda: Phrases(()))
     boilerplate: Boilerplate | None = None

@@ -10,11 +10,12 @@ job, with the closest knowledge entry.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from bot.check.content import CheckContent
-from bot.check.engine import CheckResult, evaluate
-from bot.check.posting.reader import Reading
+from bot.check.engine import AdNote, CheckResult, QuestionScreen, evaluate
+from bot.check.posting.reader import Quote, Reading
 from bot.check.posting.rules import CONTEXT_KEYS, NonProduct, PostingRules
 from bot.limits import trim
 
@@ -48,7 +49,7 @@ class PostingVerdict:
     @property
     def summary(self) -> str:
         if self.result is not None:
-            return self.result.verdict.summary
+            return self.result.summary
         assert self.not_product is not None
         return self.not_product.summary
 
@@ -62,6 +63,36 @@ class PostingVerdict:
             return self.result.entries
         assert self.not_product is not None
         return (self.not_product.entry,)
+
+
+@dataclass(frozen=True)
+class PostingStart:
+    """An ad read for the check: what it says, and (for a PM or PO job) the check opened to review it."""
+
+    judged: PostingVerdict
+    #: The first answer to review; None for an ad that is not a PM or PO job (no check is opened).
+    screen: QuestionScreen | None
+
+
+def prefill(rules: PostingRules, reading: Reading) -> dict[str, str]:
+    """The answers a posting check starts with: what the ad states, and the subject; never an assumption."""
+    answers, assumed = check_answers(rules, reading)
+    unnamed = () if "title" in reading.context_evidence else ("title",)  # the default title is a guess too
+    return {key: value for key, value in answers.items() if key not in (*assumed, *unnamed)}
+
+
+def ad_notes(reading: Reading) -> dict[str, AdNote]:
+    """Per question the ad is read for, whether it states the answer and the sentences it came from."""
+    notes = {
+        key: AdNote(key in reading.context_evidence, _quoted(reading.context_evidence.get(key))) for key in CONTEXT_KEYS
+    }
+    for question, answer in reading.answers.items():
+        notes[question] = AdNote(answer != "not_stated", tuple(quote.shown() for quote in reading.evidence[question]))
+    return notes
+
+
+def _quoted(quote: Quote | None) -> tuple[str, ...]:
+    return (quote.shown(),) if quote is not None else ()
 
 
 def check_answers(rules: PostingRules, reading: Reading) -> tuple[dict[str, str], tuple[str, ...]]:
@@ -87,14 +118,21 @@ def judge(content: CheckContent, rules: PostingRules, reading: Reading) -> Posti
         info = rules.non_product[reading.role_type]
         return PostingVerdict(reading, answers, assumed, None, info, info.next_steps)
     result = evaluate(content, answers)
-    steps = (*ad_steps(rules, reading), *result.verdict.next_steps)
+    steps = (*ad_steps(rules, reading), *result.next_steps)
     return PostingVerdict(reading, answers, assumed, result, None, steps)
 
 
-def ad_steps(rules: PostingRules, reading: Reading) -> list[str]:
-    """One next step per question, quoting the first sentence its answer came from."""
+def ad_steps(rules: PostingRules, reading: Reading, confirmed: Mapping[str, str] | None = None) -> list[str]:
+    """One next step per question, quoting the first sentence its answer came from.
+
+    With ``confirmed`` (the check's final answers), only for questions answered as the ad was read: a
+    step about what the ad says is wrong once the member has corrected that answer.
+    """
+    read_as = check_answers(rules, reading)[0] if confirmed is not None else {}
     steps = []
     for question, answer in reading.answers.items():
+        if confirmed is not None and confirmed.get(question) != read_as[question]:
+            continue
         template = rules.next_steps.get(question, {}).get(answer)
         if template is None:
             continue
