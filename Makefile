@@ -22,8 +22,9 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
+# With Debian's postgresql installed, the tests also run on a throwaway PostgreSQL (scripts/with-postgres).
 test: lint
-	$(BIN)/pytest -q
+	scripts/with-postgres $(BIN)/pytest -q
 
 bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[test,bench]'

@@ -15,7 +15,7 @@ and tables hanging off such rows reference them with ``ON DELETE CASCADE``.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from contextlib import AbstractAsyncContextManager
 from typing import Any, Protocol
 
@@ -72,4 +72,17 @@ class Database(Executor, Protocol):
 
     async def close(self) -> None:
         """Let a write in progress finish, then close: a shutdown never cuts a transaction in half."""
+        ...
+
+    def exclusive(self, name: str) -> AbstractAsyncContextManager[bool]:
+        """Hold the lock ``name`` for the block, across every process sharing the database: yields True when
+        held, False when another task or process holds it (nobody waits). A process that dies lets go."""
+        ...
+
+    async def notify(self, channel: str, payload: str) -> None:
+        """Send ``payload`` to every listener on ``channel`` in every process sharing the database."""
+        ...
+
+    async def listen(self, channel: str, callback: Callable[[str], None]) -> None:
+        """Call ``callback(payload)`` for each :meth:`notify` on ``channel`` (from any process, this one too)."""
         ...
