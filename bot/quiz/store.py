@@ -152,7 +152,7 @@ class QuizStore:
             "  SELECT question_id, outcome, ROW_NUMBER() OVER ("
             "    PARTITION BY question_id ORDER BY answered_at DESC, session_id DESC) AS newest"
             "  FROM quiz_answers WHERE user_id = ?"
-            ") WHERE newest = 1",
+            ") AS ranked WHERE newest = 1",
             (user_id,),
         )
         return {row["question_id"]: cast(Outcome, row["outcome"]) for row in rows}
