@@ -47,9 +47,8 @@ def ask_service(interaction: discord.Interaction) -> AskService:
     return services_of(interaction).feature(AskService)
 
 
-def ask_cooldown(interaction: discord.Interaction) -> app_commands.Cooldown:
-    """One answer per member per ``ask.cooldown_seconds``, so nobody can flood a channel with answers."""
-    return app_commands.Cooldown(1, services_of(interaction).config.ask.cooldown_seconds)
+#: One answer per member per ``ask.cooldown_seconds``, so nobody can flood a channel with answers.
+ask_cooldown = member_cooldown(1, per=lambda services: services.config.ask.cooldown_seconds)
 
 
 class VoteButton(
@@ -129,7 +128,7 @@ class Ask(commands.Cog):
     def __init__(self, bot: PmPoBot) -> None:
         self.bot = bot
         self.menu = app_commands.ContextMenu(name=MENU_NAME, callback=self.answer_message_menu)
-        app_commands.checks.dynamic_cooldown(ask_cooldown)(self.menu)
+        ask_cooldown(self.menu)
 
     async def cog_load(self) -> None:
         """Build the search index now (not on the first question) so it follows every reload from the start."""
@@ -154,7 +153,7 @@ class Ask(commands.Cog):
 
     @app_commands.command(name="ask", description="Ask a PM-vs-PO question; answers come from a curated knowledge base")
     @app_commands.describe(question="Your question, e.g. who owns the roadmap?", private="Only you see the answer")
-    @app_commands.checks.dynamic_cooldown(ask_cooldown)
+    @ask_cooldown
     async def ask(self, interaction: discord.Interaction, question: str, private: bool = False) -> None:
         answer = await ask_service(interaction).ask(question, interaction.guild_id)
         embed, view = answer_message(interaction, answer)

@@ -12,6 +12,7 @@ DESCRIPTIONS = {
     "quiz_answers": "your answers to quiz questions",
     "drill_answers": "your drill practice answers and their feedback (streaks are counted from these)",
     "drill_schedule_contacts": "drill schedules you set up as a moderator (you are told if one pauses)",
+    "member_cooldowns": "when you last used each command, for its cooldown (shared by every bot process)",
 }
 
 
