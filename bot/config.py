@@ -244,6 +244,19 @@ def parse_shards(text: str) -> list[int]:
     return ids
 
 
+def with_shards(config: Config, shard_ids: list[int] | None, shard_count: int | None) -> Config:
+    """``config`` running the given shards (from ``pmpo-bot run --shards … --shard-count …``), checked as the
+    file's ``discord.shard_ids`` and ``discord.shard_count`` are."""
+    discord = dataclasses.replace(
+        config.discord,
+        shard_ids=shard_ids if shard_ids is not None else config.discord.shard_ids,
+        shard_count=shard_count if shard_count is not None else config.discord.shard_count,
+    )
+    changed = dataclasses.replace(config, discord=discord)
+    _check_values(changed)
+    return changed
+
+
 def _check_values(config: Config) -> None:
     level = config.logging.level.upper()
     if level not in LOG_LEVELS:

@@ -172,11 +172,12 @@ def missing_post_permissions(channel: discord.TextChannel) -> list[str]:
 class DiscordSender:
     """The poster's view of Discord: post the drill (with nonce), open its thread, tell moderators."""
 
-    def __init__(self, bot: discord.Client) -> None:
+    def __init__(self, bot: PmPoBot) -> None:
         self.bot = bot
 
     def handles(self, guild_id: int) -> bool:
-        return self.bot.get_guild(guild_id) is not None
+        """The server is on this process's shards (another process posts the others) and the bot is in it."""
+        return self.bot.serves(guild_id) and self.bot.get_guild(guild_id) is not None
 
     async def deliver(self, delivery: Delivery) -> Delivered:
         channel = self.bot.get_channel(delivery.channel_id)

@@ -59,12 +59,15 @@ class LoopbackDiscord(MemberActions):
         privileged_intents: int | discord.Intents = PRIVILEGED,
         global_rate_limit: int | None = None,
         validate_spec: bool = True,
+        max_concurrency: int = 1,
     ) -> None:
         """``privileged_intents``: which of GUILD_MEMBERS/PRESENCES/MESSAGE_CONTENT the app may use
         (a bot asking for others is closed with 4014, as when they are off in the developer portal).
         ``global_rate_limit``: requests per second before global 429s; Discord's is 50.
         ``validate_spec``: check request bodies against Discord's OpenAPI description. Benchmarks turn
         it off so loopback's own cost stays out of the bot's measured latency; tests keep it on.
+        ``max_concurrency``: gateway sessions that may start per 5 s (``GET /gateway/bot``); Discord gives
+        large bots 16.
         """
         self.world = World(token=token, bot_name=bot_name)
         self.deadlines = Deadlines(callback=interaction_deadline)
@@ -74,6 +77,7 @@ class LoopbackDiscord(MemberActions):
             heartbeat_interval=heartbeat_interval,
             privileged_intents=privileged_intents if isinstance(privileged_intents, int) else privileged_intents.value,
         )
+        self.gateway.max_concurrency = max_concurrency
         self._messages = Messages(self.world, self.gateway)
         self._ratelimiter = RateLimiter(global_rate_limit)
         self._rest = RestApi(self.world, load_spec() if validate_spec else None, self._ratelimiter, API_PREFIX)
