@@ -74,6 +74,10 @@ class Database(Executor, Protocol):
         """Let a write in progress finish, then close: a shutdown never cuts a transaction in half."""
         ...
 
+    async def restart_ids(self) -> None:
+        """After rows were written with explicit ids (``pmpo-bot db copy``), let new rows' ids follow them."""
+        ...
+
     def exclusive(self, name: str) -> AbstractAsyncContextManager[bool]:
         """Hold the lock ``name`` for the block, across every process sharing the database: yields True when
         held, False when another task or process holds it (nobody waits). A process that dies lets go."""

@@ -182,6 +182,19 @@ class PostgresDatabase:
         )
         return [str(row[0]) for row in rows]
 
+    async def restart_ids(self) -> None:
+        """Move every identity column's sequence past the largest id its table holds."""
+        columns = await self.fetchall(
+            "SELECT table_name, column_name FROM information_schema.columns "
+            "WHERE table_schema = current_schema() AND is_identity = 'YES'"
+        )
+        async with self.transaction() as tx:
+            for table, column in ((str(row[0]), str(row[1])) for row in columns):
+                await tx.execute(
+                    f"SELECT setval(pg_get_serial_sequence('\"{table}\"', '{column}'), "
+                    f'COALESCE(MAX("{column}"), 0) + 1, false) FROM "{table}"'
+                )
+
     @asynccontextmanager
     async def exclusive(self, name: str) -> AsyncIterator[bool]:
         """True while this task holds ``name`` in every process sharing the database; False if taken (no wait)."""

@@ -139,6 +139,9 @@ class SqliteDatabase:
                 found.append(str(row["name"]))
         return found
 
+    async def restart_ids(self) -> None:
+        """Nothing to do: SQLite gives a new row the largest id plus one (AUTOINCREMENT's counter follows too)."""
+
     @asynccontextmanager
     async def exclusive(self, name: str) -> AsyncIterator[bool]:
         if name in self._held:
