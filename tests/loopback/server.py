@@ -156,10 +156,15 @@ class LoopbackDiscord(MemberActions):
         *,
         bot_permissions: PermissionsLike = permissions.DEFAULT_BOT,
         everyone_permissions: PermissionsLike = permissions.DEFAULT_EVERYONE,
+        shard: tuple[int, int] | None = None,
     ) -> Guild:
-        """A guild with @everyone, the bot (with its managed role), the owner and a #system channel."""
+        """A guild with @everyone, the bot (with its managed role), the owner and a #system channel.
+
+        ``shard=(shard_id, shard_count)`` picks an id that Discord's rule puts on that shard.
+        """
         world = self.world
-        guild = Guild(world.snowflakes.next(), name, owner_id=world.owner.id)
+        guild_id = world.snowflakes.next() if shard is None else world.snowflakes.next_on_shard(*shard)
+        guild = Guild(guild_id, name, owner_id=world.owner.id)
         guild.roles[guild.id] = Role(guild.id, guild.id, "@everyone", as_bits(everyone_permissions))
         bot_role = Role(world.snowflakes.next(), guild.id, world.bot_user.username, as_bits(bot_permissions), 1)
         bot_role.bot_id = world.bot_user.id

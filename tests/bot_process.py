@@ -1,0 +1,102 @@
+"""``pmpo-bot run`` as a real child process on the loopback Discord: what tests of several bot processes
+(shard ranges, a killed process) and the benchmarks start.
+
+The process gets its database URL through ``DATABASE_URL`` (as a deployment would, keeping the password
+out of the file) and its shards on the command line; everything else is in a config file of its own.
+Its log is kept (``log``) so a failing test can show what the bot said.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sys
+from pathlib import Path
+
+from tests.helpers import REPO, SHIPPED_KNOWLEDGE
+from tests.loopback.server import LoopbackDiscord
+
+READY = "Ready:"
+
+
+class BotProcess:
+    def __init__(
+        self,
+        server: LoopbackDiscord,
+        folder: Path,
+        *,
+        database_url: str | None = None,
+        shards: str | None = None,
+        shard_count: int | None = None,
+        knowledge: Path = SHIPPED_KNOWLEDGE,
+        config: str = "",
+    ) -> None:
+        """``config``: more YAML sections, e.g. ``"drills:\\n  poll_seconds: 0.5\\n"``."""
+        folder.mkdir(parents=True, exist_ok=True)
+        self.server = server
+        self.folder = folder
+        self.database_url = database_url
+        self.shards, self.shard_count = shards, shard_count
+        self.config = folder / "config.yaml"
+        self.config.write_text(
+            f"database:\n  path: {folder / 'pmpo.sqlite3'}\nknowledge:\n  path: {knowledge}\n"
+            f"discord:\n  api_base_url: {server.api_base_url}\n  gateway_url: {server.gateway_url}\n"
+            f"logging:\n  level: INFO\n{config}"
+        )
+        self.process: asyncio.subprocess.Process | None = None
+        self.log: list[str] = []
+        self._reader: asyncio.Task[None] | None = None
+        self._ready = asyncio.Event()
+
+    def command(self) -> list[str]:
+        shards = ["--shards", self.shards] if self.shards else []
+        count = ["--shard-count", str(self.shard_count)] if self.shard_count else []
+        return [sys.executable, "-m", "runner", "--config", str(self.config), "run", *shards, *count]
+
+    async def start(self, within: float = 60) -> None:
+        """Start and wait until the bot logged that it is ready (every one of its shards connected)."""
+        env = {**os.environ, "DISCORD_TOKEN": self.server.token, "PYTHONPATH": str(REPO)}
+        env.pop("DATABASE_URL", None)
+        if self.database_url:
+            env["DATABASE_URL"] = self.database_url
+        self._ready.clear()
+        self.process = await asyncio.create_subprocess_exec(
+            *self.command(), env=env, cwd=self.folder, stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE
+        )
+        self._reader = asyncio.create_task(self._read())
+        try:
+            await asyncio.wait_for(self._ready.wait(), within)
+        except TimeoutError:
+            await self.kill()
+            raise AssertionError(f"the bot was not ready within {within}s:\n{self.output()}") from None
+
+    async def _read(self) -> None:
+        assert self.process is not None and self.process.stderr is not None
+        while line := await self.process.stderr.readline():
+            text = line.decode(errors="replace").rstrip()
+            self.log.append(text)
+            if READY in text:
+                self._ready.set()
+        self._ready.set()  # ended: start() reports the log instead of waiting on
+
+    def output(self) -> str:
+        return "\n".join(self.log[-60:])
+
+    async def kill(self) -> None:
+        """SIGKILL, as a crash or a lost host: nothing is finished or closed."""
+        await self._end(signal.SIGKILL)
+
+    async def stop(self) -> None:
+        """SIGTERM, as a deploy does: writes finish, the database is closed, exit status 0."""
+        await self._end(signal.SIGTERM)
+        assert self.process is not None and self.process.returncode == 0, self.output()
+
+    async def _end(self, signum: int) -> None:
+        if self.process is None:
+            return
+        if self.process.returncode is None:
+            self.process.send_signal(signum)
+        await asyncio.wait_for(self.process.wait(), 30)
+        if self._reader is not None:
+            await self._reader
