@@ -29,7 +29,14 @@ from bot.drills.cards import drill_card, feedback_card, status_card, streak_card
 from bot.drills.content import Drill
 from bot.drills.engine import ScheduleStatus
 from bot.drills.feedback import Feedback
-from bot.drills.poster import ChannelUnavailable, Delivered, Delivery, DrillPoster, PostRejected
+from bot.drills.poster import (
+    REQUESTS_PER_SECOND,
+    ChannelUnavailable,
+    Delivered,
+    Delivery,
+    DrillPoster,
+    PostRejected,
+)
 from bot.drills.schedule import timezone_choices
 from bot.drills.service import MIN_ANSWER_LENGTH, DrillService, SetupRequest, UnknownDrill
 from bot.errors import UserFacingError
@@ -252,7 +259,9 @@ class Drills(commands.Cog):
 
     def __init__(self, bot: PmPoBot) -> None:
         self.bot = bot
-        self.poster = DrillPoster(bot.services, DiscordSender(bot))
+        # The global rate limit is the bot's, shared by its processes: each paces itself to its share of shards.
+        pace = REQUESTS_PER_SECOND * bot.shard_share()
+        self.poster = DrillPoster(bot.services, DiscordSender(bot), requests_per_second=pace)
         self.poster_loop = tasks.loop(seconds=bot.services.config.drills.poll_seconds)(self.tick)
         self.poster_loop.before_loop(self.bot.wait_until_ready)
         #: Set when the first pass after start-up (the one that resolves claims a crash left) is done.

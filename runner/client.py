@@ -102,6 +102,13 @@ class PmPoBot(commands.AutoShardedBot):
             return sorted(self.shard_ids)
         return list(range(self.shard_count)) if self.shard_count else []
 
+    def shard_share(self) -> float:
+        """This process's part of the bot's shards (1.0 when it runs them all): Discord's global rate limit is
+        per bot, not per process, so each process may use this share of it."""
+        if self.shard_ids is None or not self.shard_count:
+            return 1.0
+        return len(self.shard_ids) / self.shard_count
+
     def serves(self, guild_id: int) -> bool:
         """Whether ``guild_id`` is on one of this process's shards: its events come here, and its background
         work (drill posts) is done here and nowhere else."""

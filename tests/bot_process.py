@@ -3,19 +3,28 @@
 
 The process gets its database URL through ``DATABASE_URL`` (as a deployment would, keeping the password
 out of the file) and its shards on the command line; everything else is in a config file of its own.
-Its log is kept (``log``) so a failing test can show what the bot said.
+Its log is kept (``log``) so a failing test can show what the bot said. The drill helpers below set
+servers' drills due on the real clock (a child process can't share a test's fake clock) and count them.
 """
 
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import os
 import signal
 import sys
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
+from bot.drills.engine import Schedule
+from bot.drills.schedule import ALL_DAYS, Rule
+from bot.drills.store import DrillStore
+from bot.storage.database import Database
+from bot.storage.postgres import PostgresDatabase
 from tests.helpers import REPO, SHIPPED_KNOWLEDGE
 from tests.loopback.server import LoopbackDiscord
+from tests.loopback.state import Channel
 
 READY = "Ready:"
 
@@ -100,3 +109,30 @@ class BotProcess:
         await asyncio.wait_for(self.process.wait(), 30)
         if self._reader is not None:
             await self._reader
+
+
+async def due_now(db: Database, channels: list[Channel]) -> None:
+    """Give every channel's server a drill due a minute ago (UTC, every day, no thread), as /drills setup does."""
+    now = dt.datetime.now(dt.UTC)
+    rule = Rule((now - dt.timedelta(minutes=1)).time().replace(second=0, microsecond=0), ZoneInfo("UTC"), ALL_DAYS)
+    since = now - dt.timedelta(days=1)
+    store = DrillStore(db)
+    for channel in channels:
+        assert channel.guild_id is not None
+        schedule = Schedule(channel.guild_id, channel.id, rule, None, False, False, None, since, None)
+        await store.save_schedule(schedule, now)
+
+
+async def ledger(url: str, status: str) -> int:
+    """How many rows of the post ledger have ``status``."""
+    db = await PostgresDatabase.open(url)
+    try:
+        row = await db.fetchone("SELECT count(*) FROM drill_posts WHERE status = ?", (status,))
+    finally:
+        await db.close()
+    return int(row[0]) if row else 0
+
+
+def drills_in(loopback: LoopbackDiscord, channel: Channel) -> int:
+    """Drill messages the bot posted in ``channel``."""
+    return sum(1 for m in loopback.messages_in(channel) if m.embeds and "drill" in str(m.embeds[0]).lower())

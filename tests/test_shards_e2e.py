@@ -13,22 +13,17 @@ Each needs a PostgreSQL server (``PMPO_TEST_DATABASE_URL``; ``make test`` starts
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
 import shutil
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.drills.engine import Schedule
-from bot.drills.schedule import ALL_DAYS, Rule
-from bot.drills.store import DrillStore
 from bot.storage.postgres import PostgresDatabase
-from tests.bot_process import BotProcess
+from tests.bot_process import BotProcess, drills_in, due_now, ledger
 from tests.helpers import SHIPPED_KNOWLEDGE, embed, labels
 from tests.loopback import CallbackType, LoopbackDiscord
-from tests.loopback.state import Channel, Message
+from tests.loopback.state import Message
 from tests.postgres import fresh_schema
 from tests.test_ask import NEW_ENTRY
 from tests.test_ask_e2e import MODERATOR, ask, reloaded
@@ -151,40 +146,6 @@ async def click(loopback: LoopbackDiscord, actor: object, message: Message, cust
     return callback.message
 
 
-async def due_now(url: str, channels: list[Channel]) -> None:
-    """Give every channel's server a drill due a minute ago (UTC, every day), written as /drills setup does."""
-    now = dt.datetime.now(dt.UTC)
-    due = (now - dt.timedelta(minutes=1)).time().replace(second=0, microsecond=0)
-    db = await PostgresDatabase.open(url)
-    try:
-        store = DrillStore(db)
-        for channel in channels:
-            assert channel.guild_id is not None
-            rule = Rule(due, ZoneInfo("UTC"), ALL_DAYS)
-            await store.save_schedule(
-                Schedule(
-                    channel.guild_id, channel.id, rule, None, False, False, None, now - dt.timedelta(days=1), None
-                ),
-                now,
-            )
-    finally:
-        await db.close()
-
-
-async def ledger(url: str, status: str) -> int:
-    """How many rows of the post ledger have ``status``."""
-    db = await PostgresDatabase.open(url)
-    try:
-        row = await db.fetchone("SELECT count(*) FROM drill_posts WHERE status = ?", (status,))
-    finally:
-        await db.close()
-    return int(row[0]) if row else 0
-
-
-def drills_in(loopback: LoopbackDiscord, channel: Channel) -> int:
-    return sum(1 for m in loopback.messages_in(channel) if m.embeds and "drill" in str(m.embeds[0]).lower())
-
-
 async def test_drills_go_out_exactly_once_per_server_with_a_process_killed_mid_posting(
     loopback: LoopbackDiscord, tmp_path: Path, database_url: str
 ) -> None:
@@ -197,7 +158,11 @@ async def test_drills_go_out_exactly_once_per_server_with_a_process_killed_mid_p
         for shard in range(4)
     }
     first_half, second_half = channels[0] + channels[1], channels[2] + channels[3]
-    await due_now(database_url, first_half + second_half)
+    db = await PostgresDatabase.open(database_url)
+    try:
+        await due_now(db, first_half + second_half)
+    finally:
+        await db.close()
     first = BotProcess(
         loopback, tmp_path / "first", database_url=database_url, shards="0-1", shard_count=4, config=FAST
     )
