@@ -14,12 +14,15 @@ import datetime as dt
 import os
 import signal
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from bot.config import parse_shards
 from bot.drills.engine import Schedule
 from bot.drills.schedule import ALL_DAYS, Rule
 from bot.drills.store import DrillStore
+from bot.shards import shard_of
 from bot.storage.database import Database
 from bot.storage.postgres import PostgresDatabase
 from tests.helpers import REPO, SHIPPED_KNOWLEDGE
@@ -36,6 +39,7 @@ class BotProcess:
         folder: Path,
         *,
         database_url: str | None = None,
+        sqlite_path: Path | None = None,
         shards: str | None = None,
         shard_count: int | None = None,
         knowledge: Path = SHIPPED_KNOWLEDGE,
@@ -49,7 +53,7 @@ class BotProcess:
         self.shards, self.shard_count = shards, shard_count
         self.config = folder / "config.yaml"
         self.config.write_text(
-            f"database:\n  path: {folder / 'pmpo.sqlite3'}\nknowledge:\n  path: {knowledge}\n"
+            f"database:\n  path: {sqlite_path or folder / 'pmpo.sqlite3'}\nknowledge:\n  path: {knowledge}\n"
             f"discord:\n  api_base_url: {server.api_base_url}\n  gateway_url: {server.gateway_url}\n"
             f"logging:\n  level: INFO\n{config}"
         )
@@ -57,6 +61,12 @@ class BotProcess:
         self.log: list[str] = []
         self._reader: asyncio.Task[None] | None = None
         self._ready = asyncio.Event()
+
+    def serves(self, guild_id: int) -> bool:
+        """Whether the server is on this process's shards."""
+        if self.shards is None or self.shard_count is None:
+            return True
+        return shard_of(guild_id, self.shard_count) in parse_shards(self.shards)
 
     def command(self) -> list[str]:
         shards = ["--shards", self.shards] if self.shards else []
@@ -109,6 +119,11 @@ class BotProcess:
         await asyncio.wait_for(self.process.wait(), 30)
         if self._reader is not None:
             await self._reader
+
+
+async def until(server: LoopbackDiscord, condition: Callable[[], bool], what: str, within: float = 60.0) -> None:
+    """Wait until ``condition`` holds, checked whenever loopback's world changes (a message, a session)."""
+    await server.world.wait_for(lambda: True if condition() else None, within, what)
 
 
 async def due_now(db: Database, channels: list[Channel]) -> None:

@@ -14,13 +14,13 @@ from __future__ import annotations
 
 import asyncio
 import shutil
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 
 from bot.storage.postgres import PostgresDatabase
-from tests.bot_process import BotProcess, drills_in, due_now, ledger
+from tests.bot_process import BotProcess, drills_in, due_now, ledger, until
 from tests.helpers import SHIPPED_KNOWLEDGE, embed, labels
 from tests.loopback import CallbackType, LoopbackDiscord
 from tests.loopback.state import Message
@@ -38,15 +38,6 @@ async def database_url(loopback: LoopbackDiscord) -> AsyncIterator[str]:
     loopback.gateway.max_concurrency = 16
     async with fresh_schema() as url:
         yield url
-
-
-async def until(condition: Callable[[], bool], what: str, within: float = 30.0) -> None:
-    """Wait for ``condition`` (checked every 20 ms), failing with ``what`` after ``within`` seconds."""
-    deadline = asyncio.get_running_loop().time() + within
-    while not condition():
-        if asyncio.get_running_loop().time() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        await asyncio.sleep(0.02)
 
 
 async def started(*processes: BotProcess) -> None:
@@ -171,11 +162,13 @@ async def test_drills_go_out_exactly_once_per_server_with_a_process_killed_mid_p
     )
 
     await second.start()  # alone: it posts its own servers' drills, and none of the others'
-    await until(lambda: all(drills_in(loopback, c) == 1 for c in second_half), "the second process's drills")
+    await until(loopback, lambda: all(drills_in(loopback, c) == 1 for c in second_half), "the second process's drills")
     assert not any(drills_in(loopback, c) for c in first_half)
 
     await first.start()
-    await until(lambda: sum(drills_in(loopback, c) for c in first_half) >= 10, "the first process to start posting")
+    await until(
+        loopback, lambda: sum(drills_in(loopback, c) for c in first_half) >= 10, "the first process to start posting"
+    )
     await first.kill()
     posted_before_the_kill = sum(drills_in(loopback, c) for c in first_half)
     assert posted_before_the_kill < len(first_half), "killed too late to be in the middle of posting"
@@ -183,7 +176,9 @@ async def test_drills_go_out_exactly_once_per_server_with_a_process_killed_mid_p
 
     await first.start()
     try:
-        await until(lambda: all(drills_in(loopback, c) >= 1 for c in first_half), "the restarted process's drills")
+        await until(
+            loopback, lambda: all(drills_in(loopback, c) >= 1 for c in first_half), "the restarted process's drills"
+        )
         await asyncio.sleep(1.5)  # three more poster passes in each process: none may post again
         counts = [drills_in(loopback, c) for c in first_half + second_half]
         assert counts == [1] * len(counts), first.output()
