@@ -6,11 +6,13 @@ one they talk to:
 * ``?`` placeholders become ``$1, $2 …`` (outside string literals, quoted names and comments);
 * a read outside a transaction runs on its own pooled connection: PostgreSQL never shows it another
   session's uncommitted rows, and it waits for no writer;
-* a transaction (and a lone :meth:`execute`) is one writer at a time across *every* process sharing the
-  database, as with SQLite's single writer: tasks of this process queue on a lock, then the transaction
-  takes a transaction-level advisory lock (:data:`WRITER_LOCK`) that PostgreSQL releases at COMMIT or
-  ROLLBACK, also when the process dies. Reads that decide a write therefore see no interleaving, on
-  one process or many;
+* a transaction is one writer at a time across *every* process sharing the database, as with SQLite's
+  single writer: tasks of this process queue on a lock, then the transaction takes a transaction-level
+  advisory lock (:data:`WRITER_LOCK`) that PostgreSQL releases at COMMIT or ROLLBACK, also when the
+  process dies. Reads that decide a write therefore see no other transaction interleaved, on one process
+  or many. A lone :meth:`execute` is one statement, atomic by itself, so it runs at once (autocommit)
+  without that lock: the stores' lone writes are inserts, upserts and conditional updates
+  (``WHERE status = ?``), correct whenever they land;
 * :meth:`exclusive` is a named lock across processes (a session-level advisory lock held on one
   control connection, so it goes when the process goes) and :meth:`notify` / :meth:`listen` carry
   messages between processes (``NOTIFY`` / ``LISTEN`` on the same connection);
@@ -159,8 +161,8 @@ class PostgresDatabase:
             await conn.execute("COMMIT")
 
     async def execute(self, sql: str, params: Params = ()) -> int:
-        async with self.transaction() as tx:
-            return await tx.execute(sql, params)
+        """One statement, committed on its own: atomic by itself, so it takes no writer lock (one round trip)."""
+        return _rows_changed(await self._pool.execute(translate(sql), *params))
 
     async def fetchone(self, sql: str, params: Params = ()) -> Row | None:
         row: Row | None = await self._pool.fetchrow(translate(sql), *params)
