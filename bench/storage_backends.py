@@ -140,9 +140,9 @@ def main() -> None:
     print("| Path (500 members at once) | " + " | ".join(names) + " |")
     print("|---" * (len(names) + 1) + "|")
     rows = [
-        ("Quiz clicks, all starting at once, clicking as fast as answers come: p50 / p99 (clicks, errors)", 0),
-        ("Quiz clicks, starting within 10 s, 4–8 s between clicks: p50 / p99 (clicks, errors)", 1),
-        ("Drill practice answers, all sent at once: p50 / p99 (answers, errors)", 2),
+        ("Quiz clicks, all at once, as fast as answers come: p50 / p99 (clicks; sessions with errors)", 0),
+        ("Quiz clicks, starting within 10 s, 4–8 s between clicks: p50 / p99 (clicks; sessions with errors)", 1),
+        ("Drill practice answers, all sent at once: p50 / p99 (answers; errors)", 2),
     ]
     for label, index in rows:
         cells = []
