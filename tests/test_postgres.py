@@ -170,3 +170,13 @@ async def test_a_dead_process_lets_go_of_its_locks() -> None:
         finally:
             await survivor.close()
             await dying._pool.close()
+
+
+def test_sqlite_users_never_load_asyncpg() -> None:
+    """asyncpg is imported only when a postgresql:// URL is configured."""
+    import subprocess
+    import sys
+
+    code = "import sys, runner.cli, runner.client, bot.services, cogs.kb, cogs.drills; print('asyncpg' in sys.modules)"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "False"

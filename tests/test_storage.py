@@ -212,3 +212,22 @@ async def test_a_notification_reaches_listeners(db: Database) -> None:
     await db.listen("pmpo_test", heard.put_nowait)
     await db.notify("pmpo_test", "hello")
     assert await asyncio.wait_for(heard.get(), 5) == "hello"
+
+
+async def test_close_lets_a_transaction_in_progress_commit(db: Database) -> None:
+    started, release = asyncio.Event(), asyncio.Event()
+
+    async def writer() -> None:
+        async with db.transaction() as tx:
+            await tx.execute("INSERT INTO things (user_id, name) VALUES (?, ?)", (1, "kept"))
+            started.set()
+            await release.wait()
+
+    task = asyncio.create_task(writer())
+    await started.wait()
+    closing = asyncio.create_task(db.close())
+    await asyncio.sleep(0.05)
+    assert not closing.done()  # waits for the write
+    release.set()
+    await closing
+    await task  # committed, not cut off
