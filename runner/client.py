@@ -92,8 +92,8 @@ class PmPoBot(commands.AutoShardedBot):
             self._identify_concurrency = max((await self.fetch_session_start_limits()).max_concurrency, 1)
 
     async def on_ready(self) -> None:
-        shards = self.local_shards()
-        where = f"shards {shards[0]}-{shards[-1]} of {self.shard_count}" if shards else "all shards"
+        shards = self.local_shards() if self.shard_ids is not None else []
+        where = f"shards {','.join(map(str, shards))} of {self.shard_count}" if shards else "all shards"
         log.info("Ready: %d server(s) on %s", len(self.guilds), where)
 
     def local_shards(self) -> list[int]:

@@ -170,6 +170,7 @@ async def test_a_dead_process_lets_go_of_its_locks() -> None:
         finally:
             await survivor.close()
             await dying._pool.close()
+            await dying._writer.close()
 
 
 def test_sqlite_users_never_load_asyncpg() -> None:

@@ -231,3 +231,13 @@ async def test_close_lets_a_transaction_in_progress_commit(db: Database) -> None
     release.set()
     await closing
     await task  # committed, not cut off
+
+
+async def test_a_single_write_returns_its_row_committed(db: Database) -> None:
+    row = await db.execute_returning(
+        "INSERT INTO things (id, user_id, name) VALUES (?, ?, ?) RETURNING id", (5, 1, "a")
+    )
+    assert row is not None and row["id"] == 5
+    assert await db.fetchone("SELECT name FROM things WHERE id = ?", (5,)) is not None
+    again = "INSERT INTO things (id, user_id, name) VALUES (?, ?, ?) ON CONFLICT (id) DO NOTHING RETURNING id"
+    assert await db.execute_returning(again, (5, 2, "b")) is None

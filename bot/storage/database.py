@@ -64,6 +64,11 @@ class Database(Executor, Protocol):
 
     def transaction(self) -> AbstractAsyncContextManager[Transaction]: ...
 
+    async def execute_returning(self, sql: str, params: Params = ()) -> Row | None:
+        """One write that returns a row (``INSERT/UPDATE … RETURNING``), committed on its own like
+        :meth:`execute`: no transaction needed for a single statement."""
+        ...
+
     async def schema_version(self) -> int: ...
 
     async def user_tables(self) -> list[str]:

@@ -10,12 +10,13 @@ one they talk to:
   single writer: tasks of this process queue on a lock, then the transaction takes a transaction-level
   advisory lock (:data:`WRITER_LOCK`) that PostgreSQL releases at COMMIT or ROLLBACK, also when the
   process dies. Reads that decide a write therefore see no other transaction interleaved, on one process
-  or many. A lone :meth:`execute` is one statement, atomic by itself, so it runs at once (autocommit)
-  without that lock: the stores' lone writes are inserts, upserts and conditional updates
-  (``WHERE status = ?``), correct whenever they land;
+  or many. A lone :meth:`execute` (or :meth:`execute_returning`) is one statement, atomic by itself, so
+  it runs at once (autocommit) without that lock: the stores' lone writes are inserts, upserts and
+  conditional updates (``WHERE status = ?``), correct whenever they land;
 * :meth:`exclusive` is a named lock across processes (a session-level advisory lock held on one
   control connection, so it goes when the process goes) and :meth:`notify` / :meth:`listen` carry
   messages between processes (``NOTIFY`` / ``LISTEN`` on the same connection);
+* transactions run on a connection of their own, reads and single statements on the pool;
 * the schema version lives in the ``schema_version`` table; migrations run under an advisory lock, so
   two processes starting together migrate once.
 
@@ -44,7 +45,8 @@ log = logging.getLogger(__name__)
 #: Advisory lock keys (any 64-bit numbers; these spell "pmpo" and what they guard).
 WRITER_LOCK = 0x706D_706F_0001
 MIGRATION_LOCK = 0x706D_706F_0002
-#: Connections per process: enough for the reads of a busy shard range; PostgreSQL's default allows 100.
+#: Pooled connections per process, for reads and single statements: enough for a busy shard range. With the
+#: writer's and the control connection, a process uses at most 12; PostgreSQL's default allows 100.
 POOL_MIN, POOL_MAX = 1, 10
 
 
@@ -113,9 +115,15 @@ class PostgresExecutor:
 class PostgresDatabase:
     """An open PostgreSQL database at the newest schema version (see :class:`bot.storage.database.Database`)."""
 
-    def __init__(self, pool: asyncpg.Pool[Any], control: asyncpg.Connection[Any], url: str) -> None:
+    def __init__(
+        self, pool: asyncpg.Pool[Any], writer: asyncpg.Connection[Any], control: asyncpg.Connection[Any], url: str
+    ) -> None:
         self.url = redact_password(url)
+        self._dsn = url
         self._pool = pool
+        # Transactions have a connection of their own, as SQLite's writer: one waiting for a pooled connection
+        # behind hundreds of queued reads while holding the writer lock would stall every other write.
+        self._writer = writer
         self._control = control  # LISTEN and the named locks: both end with this session
         self._control_lock = asyncio.Lock()  # one query at a time on a connection
         self._write_lock = asyncio.Lock()
@@ -132,37 +140,50 @@ class PostgresDatabase:
             control = await asyncpg.connect(url)
         except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
             raise StorageError(f"cannot connect to PostgreSQL at {shown}: {exc}") from None
+        opened: list[asyncpg.Connection[Any]] = [control]
         try:
             await _migrate(control, steps, shown)
+            opened.append(await asyncpg.connect(url))
             pool = await asyncpg.create_pool(url, min_size=min(POOL_MIN, pool_size), max_size=pool_size)
         except BaseException:
-            await control.close()
+            for conn in opened:
+                await conn.close()
             raise
         log.info("Using PostgreSQL at %s", shown)
-        return cls(pool, control, url)
+        return cls(pool, opened[1], control, url)
 
     async def close(self) -> None:
         async with self._write_lock:  # the write in progress finishes first
             try:
                 await self._pool.close()  # waits for connections in use to come back
             finally:
+                await self._writer.close()
                 await self._control.close()
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Transaction]:
         """One writer at a time: this process's lock, then the cluster-wide advisory lock, then the work."""
-        async with self._write_lock, self._pool.acquire() as conn:
+        async with self._write_lock:
+            if self._writer.is_closed():  # the server restarted, or the connection dropped: connect again
+                self._writer = await asyncpg.connect(self._dsn)
+            conn = self._writer
             await conn.execute(f"BEGIN; SELECT pg_advisory_xact_lock({WRITER_LOCK})")
             try:
                 yield PostgresExecutor(conn)
             except BaseException:
-                await conn.execute("ROLLBACK")
+                if not conn.is_closed():
+                    await conn.execute("ROLLBACK")
                 raise
             await conn.execute("COMMIT")
 
     async def execute(self, sql: str, params: Params = ()) -> int:
         """One statement, committed on its own: atomic by itself, so it takes no writer lock (one round trip)."""
         return _rows_changed(await self._pool.execute(translate(sql), *params))
+
+    async def execute_returning(self, sql: str, params: Params = ()) -> Row | None:
+        """Like :meth:`execute`: one statement, at once, on the pool."""
+        row: Row | None = await self._pool.fetchrow(translate(sql), *params)
+        return row
 
     async def fetchone(self, sql: str, params: Params = ()) -> Row | None:
         row: Row | None = await self._pool.fetchrow(translate(sql), *params)

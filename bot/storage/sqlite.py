@@ -116,6 +116,10 @@ class SqliteDatabase:
         async with self.transaction() as tx:
             return await tx.execute(sql, params)
 
+    async def execute_returning(self, sql: str, params: Params = ()) -> Row | None:
+        async with self.transaction() as tx:
+            return await tx.fetchone(sql, params)
+
     async def fetchone(self, sql: str, params: Params = ()) -> Row | None:
         async with self._read_lock:
             return await self._reader.fetchone(sql, params)
