@@ -28,12 +28,13 @@ lint: $(TEST_STAMP)
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
+# With Debian's postgresql installed, the tests also run on a throwaway PostgreSQL (scripts/with-postgres).
 test: lint
-	$(BIN)/pytest -q
+	scripts/with-postgres $(BIN)/pytest -q
 
 bench: $(TEST_STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
-	$(BIN)/python -m bench
+	scripts/with-postgres $(BIN)/python -m bench
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache

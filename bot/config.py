@@ -25,6 +25,9 @@ import yaml
 from bot.knowledge.documents import syntax_problem
 
 TOKEN_ENV = "DISCORD_TOKEN"
+#: A PostgreSQL URL from the environment, used when ``database.url`` is not in the file (passwords stay out of it).
+DATABASE_URL_ENV = "DATABASE_URL"
+POSTGRES_SCHEMES = ("postgresql://", "postgres://")
 DEFAULT_CONFIG_FILE = "config.yaml"
 DATABASE_FILE = "pmpo.sqlite3"
 #: The folder (in the working directory or a checkout) that holds the knowledge moderators edit.
@@ -42,6 +45,8 @@ class ConfigError(Exception):
 class DatabaseConfig:
     #: None: see :meth:`Config.database_location`.
     path: str | None = None
+    #: ``postgresql://user@host/db``: PostgreSQL instead of the SQLite file at ``path`` (several processes).
+    url: str | None = None
 
 
 @dataclass(frozen=True)
@@ -183,6 +188,9 @@ def load_config(path: str | Path | None = None, *, overrides: Mapping[str, Any] 
         data = _read_yaml(file)
     if overrides:
         data = _merge(data, overrides)
+    from_env = os.environ.get(DATABASE_URL_ENV, "").strip()
+    if from_env and not (isinstance(data.get("database"), Mapping) and data["database"].get("url")):
+        data = _merge(data, {"database": {"url": from_env}})
     config = _build(Config, data, "")
     _check_values(config)
     return config
@@ -294,6 +302,44 @@ def _coerce(value: Any, hint: Any, key: str) -> Any:
     raise TypeError(f"unsupported config type {hint!r} for {key}")
 
 
+def redact_password(url: str) -> str:
+    """``url`` with its password (if any) replaced by ``***``: how a database URL is ever shown or logged."""
+    scheme, sep, rest = url.partition("://")
+    credentials, at, host = rest.rpartition("@")
+    if not sep or not at or ":" not in credentials:
+        return url
+    user = credentials.split(":", 1)[0]
+    return f"{scheme}://{user}:***@{host}"
+
+
+def parse_shards(text: str) -> list[int]:
+    """Shard ids written as a range list, ``"0-3"``, ``"4"`` or ``"0-1,6"`` (for ``pmpo-bot run --shards``)."""
+    ids: list[int] = []
+    for part in text.split(","):
+        first, _, last = part.strip().partition("-")
+        try:
+            low, high = int(first), int(last or first)
+        except ValueError:
+            raise ConfigError(f"shards '{text}': expected ids or ranges such as 0-3 or 0-1,6") from None
+        if low > high:
+            raise ConfigError(f"shards '{text}': the range {part.strip()} runs backwards")
+        ids.extend(i for i in range(low, high + 1) if i not in ids)
+    return ids
+
+
+def with_shards(config: Config, shard_ids: list[int] | None, shard_count: int | None) -> Config:
+    """``config`` running the given shards (from ``pmpo-bot run --shards … --shard-count …``), checked as the
+    file's ``discord.shard_ids`` and ``discord.shard_count`` are."""
+    discord = dataclasses.replace(
+        config.discord,
+        shard_ids=shard_ids if shard_ids is not None else config.discord.shard_ids,
+        shard_count=shard_count if shard_count is not None else config.discord.shard_count,
+    )
+    changed = dataclasses.replace(config, discord=discord)
+    _check_values(changed)
+    return changed
+
+
 def _check_values(config: Config) -> None:
     level = config.logging.level.upper()
     if level not in LOG_LEVELS:
@@ -304,6 +350,12 @@ def _check_values(config: Config) -> None:
     ):
         if not url.startswith(schemes):
             raise ConfigError(f"config key '{key}': expected a URL starting with {' or '.join(schemes)}, got '{url}'")
+    database_url = config.database.url
+    if database_url is not None and not database_url.startswith(POSTGRES_SCHEMES):
+        raise ConfigError(
+            f"config key 'database.url' (or {DATABASE_URL_ENV}): expected a URL starting with postgresql://, "
+            f"got '{redact_password(database_url)}'"
+        )
     discord = config.discord
     if discord.shard_ids is not None and discord.shard_count is None:
         raise ConfigError("config key 'discord.shard_ids': needs 'discord.shard_count' to be set as well")

@@ -20,6 +20,7 @@ from bot.knowledge.cards import entry_card
 from bot.knowledge.entries import EntryLibrary
 from bot.services import Services
 from bot.sessions.cards import ABANDON_LABEL, CONTINUE_LABEL
+from bot.storage.cooldowns import CooldownStore
 from cogs._errors import report_error
 from runner.client import PmPoBot
 
@@ -47,9 +48,27 @@ T = TypeVar("T")
 P = ParamSpec("P")
 
 
-def member_cooldown() -> Callable[[T], T]:
-    """Three uses per 30 s per member: plenty for real use, too few to flood a channel or anyone's DMs."""
-    check: Callable[[T], T] = app_commands.checks.cooldown(3, 30.0, key=lambda interaction: interaction.user.id)
+def member_cooldown(rate: int = 3, per: float | Callable[[Services], float] = 30.0) -> Callable[[T], T]:
+    """``rate`` uses per ``per`` seconds per member and command (default three per 30 s: plenty for real use,
+    too few to flood a channel or anyone's DMs); ``per`` may read the configuration.
+
+    Counted in the database (:class:`~bot.storage.cooldowns.CooldownStore`), not in this process: every bot
+    process serving the member enforces the same limit, also after a shard moves. Refused as
+    :class:`app_commands.CommandOnCooldown`, which the error reporter words for the member.
+    """
+
+    async def predicate(interaction: discord.Interaction) -> bool:
+        services = services_of(interaction)
+        seconds = per(services) if callable(per) else per
+        bucket = interaction.command.qualified_name if interaction.command is not None else "command"
+        wait = await CooldownStore(services.db).take(
+            interaction.user.id, bucket, rate=rate, per=seconds, now=services.clock()
+        )
+        if wait is not None:
+            raise app_commands.CommandOnCooldown(app_commands.Cooldown(rate, seconds), wait)
+        return True
+
+    check: Callable[[T], T] = app_commands.check(predicate)
     return check
 
 

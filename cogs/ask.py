@@ -52,9 +52,8 @@ def ask_service(interaction: discord.Interaction) -> AskService:
     return services_of(interaction).feature(AskService)
 
 
-def ask_cooldown(interaction: discord.Interaction) -> app_commands.Cooldown:
-    """One answer per member per ``ask.cooldown_seconds``, so nobody can flood a channel with answers."""
-    return app_commands.Cooldown(1, services_of(interaction).config.ask.cooldown_seconds)
+#: One answer per member per ``ask.cooldown_seconds``, so nobody can flood a channel with answers.
+ask_cooldown = member_cooldown(1, per=lambda services: services.config.ask.cooldown_seconds)
 
 
 class VoteButton(
@@ -211,7 +210,7 @@ class Ask(commands.Cog):
     def __init__(self, bot: PmPoBot) -> None:
         self.bot = bot
         self.menu = app_commands.ContextMenu(name=MENU_NAME, callback=self.answer_message_menu)
-        app_commands.checks.dynamic_cooldown(ask_cooldown)(self.menu)
+        ask_cooldown(self.menu)
 
     async def cog_load(self) -> None:
         """Build the search index now (not on the first question) so it follows every reload from the start."""
@@ -236,7 +235,7 @@ class Ask(commands.Cog):
 
     @app_commands.command(name="ask", description="Ask a PM-vs-PO question; answers come from a curated knowledge base")
     @app_commands.describe(question="Your question, e.g. who owns the roadmap?", private="Only you see the answer")
-    @app_commands.checks.dynamic_cooldown(ask_cooldown)
+    @ask_cooldown
     @anywhere()
     async def ask(self, interaction: discord.Interaction, question: str, private: bool = False) -> None:
         guild_id = interaction.guild_id if installed_here(interaction) else None

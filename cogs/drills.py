@@ -29,7 +29,14 @@ from bot.drills.cards import drill_card, feedback_card, status_card, streak_card
 from bot.drills.content import Drill
 from bot.drills.engine import ScheduleStatus
 from bot.drills.feedback import Feedback
-from bot.drills.poster import ChannelUnavailable, Delivered, Delivery, DrillPoster, PostRejected
+from bot.drills.poster import (
+    REQUESTS_PER_SECOND,
+    ChannelUnavailable,
+    Delivered,
+    Delivery,
+    DrillPoster,
+    PostRejected,
+)
 from bot.drills.schedule import timezone_choices
 from bot.drills.service import DrillService, SetupRequest, UnknownDrill
 from bot.errors import UserFacingError
@@ -147,11 +154,12 @@ def missing_post_permissions(channel: discord.TextChannel) -> list[str]:
 class DiscordSender:
     """The poster's view of Discord: post the drill (with nonce), open its thread, tell moderators."""
 
-    def __init__(self, bot: discord.Client) -> None:
+    def __init__(self, bot: PmPoBot) -> None:
         self.bot = bot
 
     def handles(self, guild_id: int) -> bool:
-        return self.bot.get_guild(guild_id) is not None
+        """The server is on this process's shards (another process posts the others) and the bot is in it."""
+        return self.bot.serves(guild_id) and self.bot.get_guild(guild_id) is not None
 
     async def deliver(self, delivery: Delivery) -> Delivered:
         channel = self.bot.get_channel(delivery.channel_id)
@@ -226,7 +234,9 @@ class Drills(commands.Cog):
 
     def __init__(self, bot: PmPoBot) -> None:
         self.bot = bot
-        self.poster = DrillPoster(bot.services, DiscordSender(bot))
+        # The global rate limit is the bot's, shared by its processes: each paces itself to its share of shards.
+        pace = REQUESTS_PER_SECOND * bot.shard_share()
+        self.poster = DrillPoster(bot.services, DiscordSender(bot), requests_per_second=pace)
         self.poster_loop = tasks.loop(seconds=bot.services.config.drills.poll_seconds)(self.tick)
         self.poster_loop.before_loop(self.bot.wait_until_ready)
         #: Set when the first pass after start-up (the one that resolves claims a crash left) is done.

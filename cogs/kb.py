@@ -329,7 +329,7 @@ class Kb(commands.Cog):
         services = services_of(interaction)
         services.feature(AskService)  # registers the search index, so the reload builds it before the swap
         await interaction.response.defer(ephemeral=True, thinking=True)  # a big reload outlasts the 3 s deadline
-        outcome = await services.knowledge.reload()
+        outcome = await services.reload_knowledge()  # every bot process reloads, not only this one
         await interaction.followup.send(embed=card_embed(reload_card(outcome)), ephemeral=True)
 
     @kb.command(name="gaps", description="Unanswered questions, grouped, with the closest entries; act on them")

@@ -7,6 +7,7 @@ can use it directly.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
 import logging
@@ -21,6 +22,7 @@ from discord.ext import commands
 import cogs
 from bot.config import Config
 from bot.services import Services
+from bot.shards import shard_of
 from bot.storage.meta import MetaStore
 from cogs._errors import ErrorReportingTree
 
@@ -32,6 +34,10 @@ PLAIN_FORMAT = "[{asctime}] [{levelname:<8}] {name}: {message}"
 # The bot has no voice: discord.py's warnings that PyNaCl and davey (voice libraries) are missing are noise.
 discord.VoiceClient.warn_nacl = False
 discord.VoiceClient.warn_dave = False
+
+#: Discord starts at most ``max_concurrency`` gateway sessions per this many seconds, one per bucket
+#: (``shard_id % max_concurrency``).
+IDENTIFY_WINDOW = 5.0
 
 
 def configure_logging(config: Config, *filters: logging.Filter) -> None:
@@ -83,6 +89,8 @@ class PmPoBot(commands.AutoShardedBot):
         #: Services the bot opened itself (in setup_hook) are the bot's to close; given ones, the giver's.
         self._owns_services = services is None
         self._sync_on_start = sync_on_start and config.discord.sync_commands
+        self._identify_concurrency = 1
+        self._identified: dict[int, float] = {}  # bucket -> when its last session started (loop time)
 
     @property
     def services(self) -> Services:
@@ -98,9 +106,46 @@ class PmPoBot(commands.AutoShardedBot):
                 await self.load_extension(name)
         if self._sync_on_start:
             await self.sync_if_changed()
+        if len(self.local_shards()) > 1:
+            self._identify_concurrency = max((await self.fetch_session_start_limits()).max_concurrency, 1)
 
     async def on_ready(self) -> None:
-        log.info("Ready: %d server(s), %d shard(s)", len(self.guilds), self.shard_count or 1)
+        shards = self.local_shards() if self.shard_ids is not None else []
+        where = f"shards {','.join(map(str, shards))} of {self.shard_count}" if shards else "all shards"
+        log.info("Ready: %d server(s) on %s", len(self.guilds), where)
+
+    def local_shards(self) -> list[int]:
+        """The shards this process runs (empty before the shard count is known)."""
+        if self.shard_ids is not None:
+            return sorted(self.shard_ids)
+        return list(range(self.shard_count)) if self.shard_count else []
+
+    def shard_share(self) -> float:
+        """This process's part of the bot's shards (1.0 when it runs them all): Discord's global rate limit is
+        per bot, not per process, so each process may use this share of it."""
+        if self.shard_ids is None or not self.shard_count:
+            return 1.0
+        return len(self.shard_ids) / self.shard_count
+
+    def serves(self, guild_id: int) -> bool:
+        """Whether ``guild_id`` is on one of this process's shards: its events come here, and its background
+        work (drill posts) is done here and nowhere else."""
+        if self.shard_ids is None:
+            return True
+        return shard_of(guild_id, self.shard_count or 1) in self.shard_ids
+
+    async def before_identify_hook(self, shard_id: int | None, *, initial: bool = False) -> None:
+        """Start shards as fast as Discord allows: ``max_concurrency`` buckets, each one session per 5 s.
+
+        discord.py waits 5 s before every shard but the first, so a process running 16 shards of a large
+        bot (``max_concurrency`` 16) would take 75 s to connect instead of none.
+        """
+        loop = asyncio.get_running_loop()
+        bucket = (shard_id or 0) % self._identify_concurrency
+        last = self._identified.get(bucket)
+        if last is not None and loop.time() - last < IDENTIFY_WINDOW:
+            await asyncio.sleep(IDENTIFY_WINDOW - (loop.time() - last))
+        self._identified[bucket] = loop.time()
 
     async def close(self) -> None:
         await super().close()

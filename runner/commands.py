@@ -10,7 +10,7 @@ import sys
 
 from bot.cli.common import EXIT_OK, CommandError, SubParsers, add_command
 from bot.cli.shell import shell_command
-from bot.config import TOKEN_ENV, Config, discord_token
+from bot.config import TOKEN_ENV, Config, discord_token, parse_shards, with_shards
 from bot.services import Services
 
 NO_TOKEN = (
@@ -27,7 +27,15 @@ def register(subparsers: SubParsers) -> None:
         start_command,
         help="the Discord bot if DISCORD_TOKEN is set, else the local shell",
     )
-    add_command(subparsers, "run", run_command, help=f"the Discord bot (needs {TOKEN_ENV})")
+    run = add_command(subparsers, "run", run_command, help=f"the Discord bot (needs {TOKEN_ENV})")
+    run.add_argument(
+        "--shards",
+        metavar="RANGE",
+        help="run only these shards in this process, e.g. 0-3 (default: discord.shard_ids, else all)",
+    )
+    run.add_argument(
+        "--shard-count", type=int, metavar="N", help="total shards over all processes (default: discord.shard_count)"
+    )
     sync = add_command(subparsers, "sync", sync_command, help="upload the slash commands to Discord now")
     sync.add_argument("--guild", type=int, metavar="ID", help="sync to one server only (instant, for testing)")
 
@@ -42,6 +50,8 @@ async def start_command(args: argparse.Namespace, config: Config) -> int:
 async def run_command(args: argparse.Namespace, config: Config) -> int:
     """The bot until SIGTERM or Ctrl-C (then exit 0); a rejected token is one line and exit status 2."""
     token = _require_token()
+    shards = getattr(args, "shards", None)  # `start` has no shard options
+    config = with_shards(config, parse_shards(shards) if shards else None, getattr(args, "shard_count", None))
     from runner.client import PmPoBot, configure_logging
     from runner.lifecycle import OneLineNetworkErrors, TokenRejected, serve
 

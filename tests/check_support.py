@@ -19,7 +19,7 @@ from bot.knowledge.entries import EntriesKind, SourcesKind
 from bot.knowledge.holder import KnowledgeHolder
 from bot.knowledge.loader import LoadResult, load_knowledge
 from bot.services import Services
-from bot.storage.sqlite import SqliteDatabase
+from bot.storage import open_database
 from tests.helpers import SHIPPED_KNOWLEDGE, FakeClock
 
 KINDS: tuple[Kind[Any], ...] = (SourcesKind(), EntriesKind(), CheckKind())
@@ -56,7 +56,7 @@ def shipped_content(tmp_path: Path) -> CheckContent:
 
 async def open_services(config: Config, tmp_path: Path, clock: FakeClock, *, posting: bool = False) -> Services:
     """Services over a fresh database and the check's knowledge only (with ``posting``, its job-ad rules too)."""
-    db = await SqliteDatabase.open(config.database_path)
+    db = await open_database(config)
     if not posting:
         return Services(config, db, KnowledgeHolder(shipped_knowledge(tmp_path)), clock)
     root = check_folder(tmp_path)

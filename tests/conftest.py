@@ -5,11 +5,12 @@ from pathlib import Path
 
 import pytest
 
-from bot.config import Config
+from bot.config import DATABASE_URL_ENV, Config
 from bot.services import Services
 from tests.helpers import FakeClock, make_config
 from tests.loopback import LoopbackDiscord
 from tests.loopback.state import Channel, Guild
+from tests.postgres import fresh_schema
 
 pytest_plugins = ["tests.loopback.pytest_plugin"]
 
@@ -19,9 +20,21 @@ def clock() -> FakeClock:
     return FakeClock()
 
 
-@pytest.fixture
-def config(tmp_path: Path) -> Config:
-    return make_config(tmp_path)
+@pytest.fixture(autouse=True)
+def no_database_url_from_the_shell(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A developer's own DATABASE_URL must not send the tests' databases to their server."""
+    monkeypatch.delenv(DATABASE_URL_ENV, raising=False)
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+async def config(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Config]:
+    """The tests' configuration, once per backend: the stores' tests run on SQLite and on PostgreSQL
+    (a fresh schema; skipped without a server, see tests/postgres.py)."""
+    if request.param == "sqlite":
+        yield make_config(tmp_path)
+        return
+    async with fresh_schema() as url:
+        yield make_config(tmp_path, database={"url": url})
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ from bot.errors import UserFacingError
 from bot.knowledge.holder import KnowledgeHolder
 from bot.privacy.service import PrivacyService
 from bot.services import Services
-from bot.storage.sqlite import SqliteDatabase
+from bot.storage import open_database
 from tests.check_support import EXAMPLES, check_folder, load_check, open_services
 from tests.helpers import FakeClock
 
@@ -254,7 +254,7 @@ async def test_without_a_check_file_the_member_is_told_it_is_not_set_up(
     (root / "check.yaml").unlink()
     knowledge = load_check(root).knowledge
     assert knowledge is not None
-    db = await SqliteDatabase.open(config.database_path)
+    db = await open_database(config)
     try:
         services = Services(config, db, KnowledgeHolder(knowledge), clock)
         with pytest.raises(UserFacingError, match=NOT_SET_UP):

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.config import ConfigError, load_config
+from bot.config import ConfigError, load_config, parse_shards, with_shards
 from tests.helpers import REPO
 
 
@@ -94,3 +94,20 @@ def test_cli_missing_config_file_exits_2(tmp_path: Path) -> None:
     )
     assert done.returncode == 2
     assert "broken.yaml does not exist" in done.stderr
+
+
+def test_shard_ranges_from_the_command_line() -> None:
+    assert parse_shards("0-3") == [0, 1, 2, 3]
+    assert parse_shards("0-1,6") == [0, 1, 6]
+    assert parse_shards("4") == [4]
+    with pytest.raises(ConfigError, match="expected ids or ranges"):
+        parse_shards("a-b")
+    config = with_shards(load_config(None), [4, 5], 8)
+    assert (config.discord.shard_ids, config.discord.shard_count) == ([4, 5], 8)
+    with pytest.raises(ConfigError, match="between 0 and 3"):
+        with_shards(load_config(None), [4, 5], 4)
+
+
+def test_a_database_url_must_be_postgresql_and_its_password_is_never_repeated() -> None:
+    with pytest.raises(ConfigError, match=r"database.url.*got 'mysql://bot:\*\*\*@db/x'"):
+        load_config(None, overrides={"database": {"url": "mysql://bot:pw@db/x"}})

@@ -16,10 +16,10 @@ async def add_member_rows(services: Services) -> None:
             " parent INTEGER REFERENCES t_parent(id) ON DELETE CASCADE)"
         )
         await tx.execute("CREATE TABLE IF NOT EXISTS t_votes (user_id INTEGER, entry TEXT)")
-        for user in (1, 1, 2):
-            parent = await tx.fetchone("INSERT INTO t_parent (user_id) VALUES (?) RETURNING id", (user,))
+        for n, user in enumerate((1, 1, 2)):  # explicit ids: portable DDL has no auto-increment
+            parent = await tx.fetchone("INSERT INTO t_parent (id, user_id) VALUES (?, ?) RETURNING id", (n, user))
             assert parent is not None
-            await tx.execute("INSERT INTO t_child (parent) VALUES (?)", (parent["id"],))
+            await tx.execute("INSERT INTO t_child (id, parent) VALUES (?, ?)", (n, parent["id"]))
         await tx.execute("INSERT INTO t_votes VALUES (1, 'x'), (2, 'y')")
 
 

@@ -19,7 +19,7 @@ from bot.quiz.engine import Answer, PlanItem, QuestionScreen, ResultScreen, Summ
 from bot.quiz.service import QuizService
 from bot.services import Services
 from bot.sessions.engine import OpenSession
-from bot.storage.sqlite import SqliteDatabase
+from bot.storage import open_database
 from tests.helpers import FakeClock
 from tests.test_quiz_content import load_quiz, write_knowledge
 
@@ -54,7 +54,7 @@ BANK = {
 @pytest.fixture
 async def quiz_services(tmp_path: Path, config: Config, clock: FakeClock) -> AsyncIterator[Services]:
     knowledge = load_quiz(write_knowledge(tmp_path / "kb", BANK))
-    db = await SqliteDatabase.open(config.database_path)
+    db = await open_database(config)
     yield Services(config, db, KnowledgeHolder(knowledge), clock)
     await db.close()
 

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from typing import Protocol
 
 from bot import __version__
-from bot.cli import ask, check, drill, kb, shell
+from bot.cli import ask, check, db, drill, kb, shell
 from bot.cli.common import EXIT_USAGE, CommandError, SubParsers
 from bot.config import ConfigError, default_config_path, load_config
 from bot.knowledge.loader import KnowledgeError
@@ -28,7 +28,7 @@ class Feature(Protocol):
     def register(self, subparsers: SubParsers) -> None: ...
 
 
-FEATURES: tuple[Feature, ...] = (shell, kb, check, ask, drill)
+FEATURES: tuple[Feature, ...] = (shell, kb, check, ask, drill, db)
 
 
 def build_parser(features: Sequence[Feature] = FEATURES) -> argparse.ArgumentParser:

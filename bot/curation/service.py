@@ -294,8 +294,8 @@ class CurationService:
         return [(entries.get(e), e, q, n) for e, q, n in await self.store.unhelpful(scope, limit)]
 
     async def reload(self) -> ReloadOutcome:
-        """The one reload: the same as ``/kb reload`` (the holder's, which also tells other processes)."""
-        return await self._services.knowledge.reload()
+        """The one reload: the same as ``/kb reload``, which also tells the other bot processes."""
+        return await self._services.reload_knowledge()
 
     # -- the one way an edit is made ------------------------------------------------------------------
 

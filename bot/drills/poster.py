@@ -15,6 +15,11 @@ once; after that window Discord may no longer deduplicate, so the row is marked 
 unknown") and nothing is sent: at most once, never twice. A Discord channel's history can't be searched
 cheaply for the message, so that is the trade-off, and it is logged.
 
+Several bot processes (shard ranges) share one database: each posts only for the servers on its own
+shards (``DrillSender.handles``), and a post is sent only while holding its lock
+(``DrillStore.sending``, across processes on PostgreSQL), so a claim left by a process that was killed is
+re-sent by exactly one process, and never while its first send may still be under way.
+
 Losing the channel (deleted) or the permission to post pauses the server's schedule with the reason,
 tells the moderator who set it up, and stops: no retry loop until ``/drills resume``.
 """
@@ -124,7 +129,6 @@ class DrillPoster:
         self.services = services
         self.store = DrillStore(services.db)
         self.sender = sender
-        self._in_flight: set[int] = set()  # post ids being sent by this process right now
         self._pacer = Pacer(requests_per_second)
 
     @property
@@ -142,7 +146,7 @@ class DrillPoster:
         now = self.services.clock()
         jobs: list[Coroutine[Any, Any, None]] = []  # started only under the concurrency limit
         for post in await self.store.unresolved_claims():
-            if post.id not in self._in_flight and self.sender.handles(post.guild_id):
+            if self.sender.handles(post.guild_id):
                 jobs.append(self._resolve_claim(post, report))
         bank_ids = self._bank_ids()
         taken = await self.store.taken_dates(since=(now - dt.timedelta(days=9)).date())
@@ -206,10 +210,16 @@ class DrillPoster:
             await self._send(post, schedule, report)
 
     async def _resolve_claim(self, post: Post, report: TickReport) -> None:
+        async with self.store.sending(post.id) as mine:
+            if not mine:
+                return  # being sent right now, by this process or another one
+            current = await self.store.get_post(post.id)
+            if current is None or current.status != "claimed":
+                return  # resolved meanwhile (e.g. by /drills post-now finishing its send)
+            await self._resolve_unsent(current, report)
+
+    async def _resolve_unsent(self, post: Post, report: TickReport) -> None:
         now = self.services.clock()
-        current = await self.store.get_post(post.id)
-        if current is None or current.status != "claimed" or post.id in self._in_flight:
-            return  # resolved meanwhile (e.g. by /drills post-now finishing its send)
         schedule = await self.store.get_schedule(post.guild_id)
         age = now - post.claimed_at
         if schedule is None or age > NONCE_WINDOW:
@@ -222,12 +232,18 @@ class DrillPoster:
             log.warning("Drill post %s in guild %s: %s", post.id, post.guild_id, detail)
             return
         log.info("Re-sending unconfirmed drill post %s in guild %s with its nonce", post.id, post.guild_id)
-        await self._send(post, schedule, report)
+        await self._deliver(post, schedule, report)
 
     async def _send(self, post: Post, schedule: Schedule, report: TickReport) -> Delivered | None:
-        """Send a claimed post and record the outcome; a transient error leaves it claimed for a re-send."""
-        if post.id in self._in_flight:
-            return None  # another task of this process is sending it right now
+        """Send a post just claimed, unless another task or process is already sending it."""
+        async with self.store.sending(post.id) as mine:
+            return await self._deliver(post, schedule, report) if mine else None
+
+    async def _deliver(self, post: Post, schedule: Schedule, report: TickReport) -> Delivered | None:
+        """Send a claimed post and record the outcome; a transient error leaves it claimed for a re-send.
+
+        Called holding :meth:`DrillStore.sending`, so no other task or process sends the same post meanwhile.
+        """
         drill = self.services.knowledge.current.part(DrillBank).drills.get(post.drill_id or "")
         if drill is None or post.nonce is None or post.channel_id is None:
             await self.store.mark_failed(
@@ -245,7 +261,6 @@ class DrillPoster:
             ping_role_id=schedule.ping_role_id,
             threads=schedule.threads,
         )
-        self._in_flight.add(post.id)
         try:
             await self._pacer.take(2 if schedule.threads else 1)  # the message, and the thread
             delivered = await self.sender.deliver(delivery)
@@ -267,8 +282,6 @@ class DrillPoster:
                 exc_info=True,
             )
             return None
-        finally:
-            self._in_flight.discard(post.id)
         await self.store.mark_posted(
             post.id, message_id=delivered.message_id, thread_id=delivered.thread_id, now=self.services.clock()
         )

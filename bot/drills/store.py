@@ -11,6 +11,7 @@ import datetime as dt
 import json
 import secrets
 from collections.abc import Sequence
+from contextlib import AbstractAsyncContextManager
 from typing import Literal
 from zoneinfo import ZoneInfo
 
@@ -123,21 +124,28 @@ class DrillStore:
             last = history[0]["drill_id"] if history else None
             drill_id, cycle = next_in_rotation(bank_ids, used, guild_id=guild_id, cycle=cycle, last=last)
             values = (drill_id, cycle, secrets.token_hex(8), channel_id, scheduled_for.isoformat(), now.isoformat())
+            # Conditional writes, so a claim can never be taken twice even without the writer lock: the
+            # unique (server, date) key refuses a second insert, and a take-over needs the status it saw.
             if existing is None:
                 row = await tx.fetchone(
                     "INSERT INTO drill_posts (guild_id, local_date, status, drill_id, cycle, nonce, channel_id, "
-                    "scheduled_for, claimed_at) VALUES (?, ?, 'claimed', ?, ?, ?, ?, ?, ?) RETURNING *",
+                    "scheduled_for, claimed_at) VALUES (?, ?, 'claimed', ?, ?, ?, ?, ?, ?) "
+                    "ON CONFLICT (guild_id, local_date) DO NOTHING RETURNING *",
                     (guild_id, date, *values),
                 )
             else:
                 row = await tx.fetchone(
                     "UPDATE drill_posts SET status = 'claimed', drill_id = ?, cycle = ?, nonce = ?, channel_id = ?, "
                     "scheduled_for = ?, claimed_at = ?, message_id = NULL, thread_id = NULL, finished_at = NULL, "
-                    "detail = NULL WHERE id = ? RETURNING *",
-                    (*values, existing["id"]),
+                    "detail = NULL WHERE id = ? AND status = ? RETURNING *",
+                    (*values, existing["id"], existing["status"]),
                 )
-        assert row is not None  # RETURNING gives the row just written
-        return _post(row)
+        return _post(row) if row is not None else None
+
+    def sending(self, post_id: int) -> AbstractAsyncContextManager[bool]:
+        """Hold the right to send a claimed post, across every bot process: True when this task holds it,
+        False when another task or process is sending it now. A process that dies lets go of it."""
+        return self.db.exclusive(f"drill-post:{post_id}")
 
     async def hold_date(
         self,

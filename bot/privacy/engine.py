@@ -16,6 +16,7 @@ DESCRIPTIONS = {
     "interview_sessions": "your mock interviews (which drills, how far you got)",
     "interview_answers": "your mock interview answers and their feedback",
     "suggestion_opens": "entries you opened when a question of yours had no answer (and whether they helped)",
+    "member_cooldowns": "when you last used each command, for its cooldown (shared by every bot process)",
 }
 
 

@@ -46,12 +46,11 @@ class QuizStore:
         encoded = json.dumps(
             [{"question": p.question_id, "theme": p.theme, "points": p.points, "order": list(p.order)} for p in plan]
         )
-        async with self.db.transaction() as tx:
-            row = await tx.fetchone(
-                "INSERT INTO quiz_sessions (user_id, guild_id, theme, plan, started_at, last_activity_at) "
-                "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING id",
-                (user_id, guild_id, theme, encoded, now.isoformat(), now.isoformat()),
-            )
+        row = await self.db.execute_returning(
+            "INSERT INTO quiz_sessions (user_id, guild_id, theme, plan, started_at, last_activity_at) "
+            "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING id",
+            (user_id, guild_id, theme, encoded, now.isoformat(), now.isoformat()),
+        )
         if row is None:  # the one-active-quiz index refused it
             raise ActiveSessionExists
         return int(row["id"])
@@ -149,7 +148,7 @@ class QuizStore:
             "  SELECT question_id, outcome, ROW_NUMBER() OVER ("
             "    PARTITION BY question_id ORDER BY answered_at DESC, session_id DESC) AS newest"
             "  FROM quiz_answers WHERE user_id = ?"
-            ") WHERE newest = 1",
+            ") AS ranked WHERE newest = 1",
             (user_id,),
         )
         return {row["question_id"]: cast(Outcome, row["outcome"]) for row in rows}

@@ -12,5 +12,10 @@ from bot.storage.sqlite import SqliteDatabase
 
 
 async def open_database(config: Config) -> Database:
-    """The configured database, migrated to the newest schema (today always SQLite at ``database.path``)."""
+    """The configured database, migrated to the newest schema: PostgreSQL when ``database.url`` (or
+    ``DATABASE_URL``) is set, else the SQLite file at ``database.path``."""
+    if config.database.url:
+        from bot.storage.postgres import PostgresDatabase  # asyncpg loads only for PostgreSQL users
+
+        return await PostgresDatabase.open(config.database.url)
     return await SqliteDatabase.open(config.database_path)

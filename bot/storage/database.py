@@ -15,7 +15,7 @@ and tables hanging off such rows reference them with ``ON DELETE CASCADE``.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from contextlib import AbstractAsyncContextManager
 from typing import Any, Protocol
 
@@ -64,6 +64,11 @@ class Database(Executor, Protocol):
 
     def transaction(self) -> AbstractAsyncContextManager[Transaction]: ...
 
+    async def execute_returning(self, sql: str, params: Params = ()) -> Row | None:
+        """One write that returns a row (``INSERT/UPDATE … RETURNING``), committed on its own like
+        :meth:`execute`: no transaction needed for a single statement."""
+        ...
+
     async def schema_version(self) -> int: ...
 
     async def user_tables(self) -> list[str]:
@@ -72,4 +77,21 @@ class Database(Executor, Protocol):
 
     async def close(self) -> None:
         """Let a write in progress finish, then close: a shutdown never cuts a transaction in half."""
+        ...
+
+    async def restart_ids(self) -> None:
+        """After rows were written with explicit ids (``pmpo-bot db copy``), let new rows' ids follow them."""
+        ...
+
+    def exclusive(self, name: str) -> AbstractAsyncContextManager[bool]:
+        """Hold the lock ``name`` for the block, across every process sharing the database: yields True when
+        held, False when another task or process holds it (nobody waits). A process that dies lets go."""
+        ...
+
+    async def notify(self, channel: str, payload: str) -> None:
+        """Send ``payload`` to every listener on ``channel`` in every process sharing the database."""
+        ...
+
+    async def listen(self, channel: str, callback: Callable[[str], None]) -> None:
+        """Call ``callback(payload)`` for each :meth:`notify` on ``channel`` (from any process, this one too)."""
         ...

@@ -9,6 +9,9 @@ time: SQLite keeps a connection's snapshot while any of its statements is unfini
 reads would keep seeing the state from before writes that have since committed. Reads run in the order
 they were asked for, so of two racing clicks the first one's reads finish first. The schema version is
 checked before anything touches the file.
+
+One process owns the file (several bot processes need PostgreSQL), so the named locks of
+:meth:`SqliteDatabase.exclusive` and the messages of :meth:`SqliteDatabase.notify` stay inside it.
 """
 
 from __future__ import annotations
@@ -16,14 +19,14 @@ from __future__ import annotations
 import asyncio
 import logging
 import sqlite3
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
 
 import aiosqlite
 
 from bot.storage.database import Params, Row, StorageError, Transaction
-from bot.storage.migrations import Migration, bundled_migrations
+from bot.storage.migrations import Migration, bundled_migrations, newer_database
 
 log = logging.getLogger(__name__)
 
@@ -61,6 +64,8 @@ class SqliteDatabase:
         self._reader_connection = reader
         self._reader = SqliteExecutor(reader)
         self._read_lock = asyncio.Lock()
+        self._held: set[str] = set()
+        self._listeners: dict[str, list[Callable[[str], None]]] = {}
 
     @classmethod
     async def open(cls, path: str | Path, migrations: Sequence[Migration] | None = None) -> SqliteDatabase:
@@ -69,15 +74,12 @@ class SqliteDatabase:
             wanted = ".".join(map(str, OLDEST_SQLITE))
             raise StorageError(f"SQLite {wanted} or newer is needed; this Python has {sqlite3.sqlite_version}")
         path = Path(path)
-        steps = list(migrations) if migrations is not None else bundled_migrations()
+        steps = list(migrations) if migrations is not None else bundled_migrations("sqlite")
         newest = steps[-1].version if steps else 0
         if path.exists():
             found = _peek_version(path)
             if found > newest:
-                raise StorageError(
-                    f"database {path} has schema version {found}, but this version of the bot only knows up to "
-                    f"{newest}; it was written by a newer pmpo-bot. Upgrade the bot (the file was not touched)."
-                )
+                raise newer_database(str(path), found, newest)
         else:
             path.parent.mkdir(parents=True, exist_ok=True)
         opened: list[aiosqlite.Connection] = []
@@ -114,6 +116,10 @@ class SqliteDatabase:
         async with self.transaction() as tx:
             return await tx.execute(sql, params)
 
+    async def execute_returning(self, sql: str, params: Params = ()) -> Row | None:
+        async with self.transaction() as tx:
+            return await tx.fetchone(sql, params)
+
     async def fetchone(self, sql: str, params: Params = ()) -> Row | None:
         async with self._read_lock:
             return await self._reader.fetchone(sql, params)
@@ -136,6 +142,27 @@ class SqliteDatabase:
             if any(col["name"] == "user_id" for col in columns):
                 found.append(str(row["name"]))
         return found
+
+    async def restart_ids(self) -> None:
+        """Nothing to do: SQLite gives a new row the largest id plus one (AUTOINCREMENT's counter follows too)."""
+
+    @asynccontextmanager
+    async def exclusive(self, name: str) -> AsyncIterator[bool]:
+        if name in self._held:
+            yield False
+            return
+        self._held.add(name)
+        try:
+            yield True
+        finally:
+            self._held.discard(name)
+
+    async def notify(self, channel: str, payload: str) -> None:
+        for callback in self._listeners.get(channel, []):
+            callback(payload)
+
+    async def listen(self, channel: str, callback: Callable[[str], None]) -> None:
+        self._listeners.setdefault(channel, []).append(callback)
 
 
 async def _connect(path: Path, opened: list[aiosqlite.Connection], *settings: str) -> aiosqlite.Connection:

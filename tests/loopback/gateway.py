@@ -156,6 +156,8 @@ class Gateway:
         self.identify_count = 0
         self.resume_count = 0
         self.invalid_session_count = 0
+        #: Sessions that may start per 5 s, as ``GET /gateway/bot`` reports it.
+        self.max_concurrency = 1
 
     def allows(self, intent: int) -> bool:
         """Whether the application may use a privileged intent (the developer portal switches)."""

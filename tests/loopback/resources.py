@@ -106,7 +106,12 @@ class Resources:
         return {
             "url": self._gateway_url(),
             "shards": 1,
-            "session_start_limit": {"total": 1000, "remaining": 999, "reset_after": 86_400_000, "max_concurrency": 1},
+            "session_start_limit": {
+                "total": 1000,
+                "remaining": 999,
+                "reset_after": 86_400_000,
+                "max_concurrency": self._gateway.max_concurrency,
+            },
         }
 
     def get_application(self, call: Call) -> Reply:

@@ -61,12 +61,15 @@ class LoopbackDiscord(MemberActions):
         privileged_intents: int | discord.Intents = PRIVILEGED,
         global_rate_limit: int | None = None,
         validate_spec: bool = True,
+        max_concurrency: int = 1,
     ) -> None:
         """``privileged_intents``: which of GUILD_MEMBERS/PRESENCES/MESSAGE_CONTENT the app may use
         (a bot asking for others is closed with 4014, as when they are off in the developer portal).
         ``global_rate_limit``: requests per second before global 429s; Discord's is 50.
         ``validate_spec``: check request bodies against Discord's OpenAPI description. Benchmarks turn
         it off so loopback's own cost stays out of the bot's measured latency; tests keep it on.
+        ``max_concurrency``: gateway sessions that may start per 5 s (``GET /gateway/bot``); Discord gives
+        large bots 16.
         """
         self.world = World(token=token, bot_name=bot_name)
         self.deadlines = Deadlines(callback=interaction_deadline)
@@ -76,6 +79,7 @@ class LoopbackDiscord(MemberActions):
             heartbeat_interval=heartbeat_interval,
             privileged_intents=privileged_intents if isinstance(privileged_intents, int) else privileged_intents.value,
         )
+        self.gateway.max_concurrency = max_concurrency
         self._messages = Messages(self.world, self.gateway)
         self._ratelimiter = RateLimiter(global_rate_limit)
         self._rest = RestApi(self.world, load_spec() if validate_spec else None, self._ratelimiter, API_PREFIX)
@@ -155,14 +159,17 @@ class LoopbackDiscord(MemberActions):
         bot_permissions: PermissionsLike = permissions.DEFAULT_BOT,
         everyone_permissions: PermissionsLike = permissions.DEFAULT_EVERYONE,
         with_bot: bool = True,
+        shard: tuple[int, int] | None = None,
     ) -> Guild:
         """A guild with @everyone, the bot (with its managed role), the owner and a #system channel.
 
         ``with_bot=False``: a guild that never installed the bot. It hears nothing from there; members who
         added the app to their own account (``install_app``) can still use its user-installable commands.
+        ``shard=(shard_id, shard_count)`` picks an id that Discord's rule puts on that shard.
         """
         world = self.world
-        guild = Guild(world.snowflakes.next(), name, owner_id=world.owner.id)
+        guild_id = world.snowflakes.next() if shard is None else world.snowflakes.next_on_shard(*shard)
+        guild = Guild(guild_id, name, owner_id=world.owner.id)
         guild.roles[guild.id] = Role(guild.id, guild.id, "@everyone", as_bits(everyone_permissions))
         guild.members[world.owner.id] = Member(world.owner, guild.id)
         world.guilds[guild.id] = guild

@@ -56,6 +56,14 @@ class Snowflakes:
         self._last = max(candidate, self._last + 1)
         return self._last
 
+    def next_on_shard(self, shard_id: int, shard_count: int) -> int:
+        """The next id whose server lands on ``shard_id`` (Discord: ``(id >> 22) % shard_count``)."""
+        candidate = self.next()
+        moment = candidate >> 22
+        moment += (shard_id - moment) % shard_count  # a few milliseconds later at most
+        self._last = max(self._last, moment << 22)
+        return self._last
+
 
 @dataclass(eq=False)
 class User:

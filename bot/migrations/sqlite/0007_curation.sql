@@ -1,6 +1,5 @@
 -- Curation (/kb gaps actions, /kb history, /kb undo): the signals members give after an unanswered
 -- question, the gaps moderators already handled, and the knowledge edits made from Discord.
--- (Assigned number 0008; numbered 0007 to follow main, where 0007 is still free.)
 
 -- A member's question got no answer, and that member opened one of the suggested entries. What followed
 -- makes the pairing a candidate example question for the entry: a "Helpful? Yes" vote, or no further
