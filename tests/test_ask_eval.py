@@ -71,3 +71,12 @@ def test_cli_eval_reports_the_dev_half(capsys: pytest.CaptureFixture[str]) -> No
     assert len(report["by_intent"]) == 12
     assert report["answered_with_key_fact"]["asked"] == 120
     assert main(["eval", "--file", "nowhere.yaml", "--knowledge", str(SHIPPED_KNOWLEDGE)]) == 2
+
+
+def test_cli_eval_takes_the_set_and_refuses_a_split_it_does_not_have(capsys: pytest.CaptureFixture[str]) -> None:
+    more = REPO / "tests" / "eval" / "member_questions_more.yaml"
+    assert main(["eval", "--set", "more", "--json", "--file", str(more), "--knowledge", str(SHIPPED_KNOWLEDGE)]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["split"] == "tune" and report["answered_with_key_fact"]["asked"] > 150
+    assert main(["eval", "--set", "more", "--split", "test", "--knowledge", str(SHIPPED_KNOWLEDGE)]) == 2
+    assert "the more set has the splits tune and check, not test" in capsys.readouterr().err
