@@ -160,7 +160,9 @@ class LeaveOneOut:
     topics: Score
 
 
-def leave_one_out(entries: Sequence[Entry], topics: Sequence[NotCoveredTopic]) -> LeaveOneOut:
+def leave_one_out(
+    entries: Sequence[Entry], topics: Sequence[NotCoveredTopic], synonyms: Mapping[str, Sequence[str]] | None = None
+) -> LeaveOneOut:
     """Each example question taken out of its entry (or topic) and asked: does that document rank first?"""
 
     def asked(position: int, items: Sequence[Any], rebuild: Callable[[list[Any]], SearchIndex]) -> Score:
@@ -177,6 +179,10 @@ def leave_one_out(entries: Sequence[Entry], topics: Sequence[NotCoveredTopic]) -
         return Score(sum(s.passed for s in listed), sum(s.asked for s in listed))
 
     return LeaveOneOut(
-        entries=total(asked(i, entries, lambda changed: SearchIndex(changed, topics)) for i in range(len(entries))),
-        topics=total(asked(i, topics, lambda changed: SearchIndex(entries, changed)) for i in range(len(topics))),
+        entries=total(
+            asked(i, entries, lambda changed: SearchIndex(changed, topics, synonyms)) for i in range(len(entries))
+        ),
+        topics=total(
+            asked(i, topics, lambda changed: SearchIndex(entries, changed, synonyms)) for i in range(len(topics))
+        ),
     )

@@ -13,7 +13,7 @@ from pathlib import Path
 import yaml
 
 from bot.ask.cards import answer_card
-from bot.ask.content import NotCoveredList
+from bot.ask.content import NotCoveredList, SynonymList
 from bot.ask.engine import Answer, answer_question, clean_question
 from bot.ask.evaluation import (
     REFUSE_KINDS,
@@ -107,7 +107,8 @@ async def eval_command(args: argparse.Namespace, config: Config) -> int:
     loo = None
     if args.loo:
         topics = knowledge.parts.get(NotCoveredList, NotCoveredList()).topics.values()
-        loo = leave_one_out(list(knowledge.part(EntryLibrary).entries.values()), list(topics))
+        synonyms = knowledge.parts.get(SynonymList, SynonymList()).folding()
+        loo = leave_one_out(list(knowledge.part(EntryLibrary).entries.values()), list(topics), synonyms)
     if args.json:
         print_json({**report.to_json(), **({"leave_one_out": _loo_json(loo)} if loo else {})})
     else:
