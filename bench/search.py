@@ -43,15 +43,19 @@ class Timing:
 
 
 def time_each(run: Callable[[str], object], questions: Sequence[str], rounds: int) -> Timing:
-    """Each question timed on its own, ``rounds`` times over, GC paused so it does not land in one sample."""
+    """Each question timed on its own, ``rounds`` times over, GC paused so it does not land in one sample.
+
+    The time is the CPU time of this thread (``time.thread_time_ns``), not the wall clock: on a shared
+    2-core machine another process running for a few milliseconds lands in wall-clock samples and makes
+    the p99 about the neighbours, not about search (it read 4-6 ms on a loaded machine for the same code)."""
     samples: list[float] = []
     gc.disable()
     try:
         for _ in range(rounds):
             for question in questions:
-                start = time.perf_counter_ns()
+                start = time.thread_time_ns()
                 run(question)
-                samples.append((time.perf_counter_ns() - start) / 1e6)
+                samples.append((time.thread_time_ns() - start) / 1e6)
     finally:
         gc.enable()
     samples.sort()

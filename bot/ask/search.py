@@ -10,17 +10,20 @@ Why it is built this way:
 * **Entries and honest neighbours are ranked together.** A not-covered topic (``bot.ask.content``) is a
   document like an entry, with its own example questions, so "what is a scrum master" ranks the Scrum
   Master topic first and is refused honestly instead of answered with the closest fact.
-* **Vocabulary** (``bot.ask.vocabulary``): PM/PO spellings fold to one token per concept, and intent words
-  ("why", "should", "how do I", "vs") count like any word, so "should I apply" finds the entry written for
-  that intent rather than a definition.
+* **Vocabulary** (``bot.ask.vocabulary``): PM/PO spellings fold to one token per concept, and so do the
+  knowledge base's synonym groups (``knowledge/synonyms.yaml``: "paycheck" and "take-home pay" are pay),
+  in entries and questions alike; intent words ("why", "should", "how do I", "vs") count like any word,
+  so "should I apply" finds the entry written for that intent rather than a definition.
 * **Typos are corrected with rapidfuzz** against the words the index contains ("roadmpa" → "roadmap"), but
   a real English word is left alone unless the index word is far more common ("manger" → "manager", never
   "care" → "case"), and titles/aliases are fuzzy-matched for ``/topic``.
 * **The decision is made on evidence, on the same ranking** (:meth:`SearchIndex.search`): the top-ranked
   document answers, or refuses, by its *confidence*, the weighted share of the question's words it
   contains. Words no entry uses count against answering: everyday words a little (personal context, "I'm
-  at a bank"), other words fully (they carry the request: "figma", "SQL", "CSPO"). A question with no
-  informative word (only everyday words, "help", "team") gets no confident answer whatever it matches.
+  at a bank"), other words fully (they carry the request: "figma", "SQL", "CSPO"), and either much less in
+  the sentences before the one that asks (a member's story). A domain word weighs at least
+  ``DOMAIN_FLOOR`` however many entries use it. A question with no informative word (only everyday words,
+  "help", "team") gets no confident answer whatever it matches.
 
 This module is Discord-free and synchronous: a search takes well under a millisecond on the shipped
 knowledge base and at 10,000 entries (``python -m bench.search``).
@@ -29,6 +32,7 @@ knowledge base and at 10,000 entries (``python -m bench.search``).
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -64,9 +68,14 @@ CORRECTED_WEIGHT = 0.8
 #: An everyday word no entry uses ("bank", "offered") weighs this much of an unknown word that is not
 #: everyday ("figma"): it is more likely personal context than the request itself, but still counts.
 CONTEXT_WEIGHT = 0.6
-KNOWN_EVERYDAY_WEIGHT = 1.0
-DOMAIN_FLOOR = 0.0
-UNSEEN = None
+#: In a question of several sentences, the one that asks (the last with a "?", else the last) carries the
+#: request; a word no entry uses in the sentences before it ("Been a QA for 6 years, kids, mortgage. …") is
+#: personal context and weighs this much of the same word in the asking sentence.
+EARLIER_WEIGHT = 0.25
+#: An informative word the knowledge base uses weighs at least this much: "PO" is in nearly every entry, so
+#: its rarity says nothing, yet a question about the PO is about the domain, and two unknown words of
+#: personal context should not outweigh it (tuned on dev and tune, checked on check: +5 answered there).
+DOMAIN_FLOOR = 1.0
 #: The runner-up entry is offered ("Did you mean …?") when its ranking score is at least this share of the
 #: answer's, and it is confident on its own.
 CLOSE_RUNNER_UP = 0.9
@@ -93,6 +102,9 @@ REAL_WORD_RATIO = 20
 #: needs TOPIC_MATCH, so "/topic pizza" is not answered with whatever shares two letters with it.
 TOPIC_CUTOFF = 60.0
 TOPIC_MATCH = 85.0
+
+#: Where one sentence ends and the next begins.
+_SENTENCE_END = re.compile(r"(?<=[.!?;:])\s+|\n+")
 
 Verdict = Literal["answer", "not-covered", "vague", "no-match"]
 Document = Entry | NotCoveredTopic
@@ -310,8 +322,10 @@ class SearchIndex:
         seen: set[str] = set()
         terms: list[_Term] = []
         raw = words(question)
+        unseen_weight = idf(len(self._items), 0)
+        asking = _asking_sentence(question)
+        asked = None if asking is None else set(self.content_words(asking))
         corrected = [self._correct(w) or w for w in raw]
-        unseen_weight = UNSEEN or idf(len(self._items), 0)
         for word in self.content_words(" ".join(corrected)):
             stem = self._stem(word)
             key = stem or word
@@ -323,6 +337,8 @@ class SearchIndex:
                     continue  # "15 people", "40 hours": an unknown number is detail, not topic
                 everyday = word in self._common
                 weight = unseen_weight * (CONTEXT_WEIGHT if everyday else 1.0)
+                if asked is not None and word not in asked:
+                    weight *= EARLIER_WEIGHT
                 terms.append(_Term(word, None, weight, informative=not everyday))
                 continue
             weight = idf(len(self._items), self._bm25.df(stem))
@@ -334,8 +350,6 @@ class SearchIndex:
             informative = word in self._domain or (word not in self._common and not word.isdigit())
             if informative:
                 weight = max(weight, DOMAIN_FLOOR)
-            else:
-                weight *= KNOWN_EVERYDAY_WEIGHT
             terms.append(_Term(word, stem, weight, informative))
         return terms
 
@@ -461,3 +475,11 @@ def _by_length(vocabulary: Iterable[str]) -> dict[int, list[str]]:
 def idf(documents: int, containing: int) -> float:
     """Rarer words say more about the topic; unseen words (in no document) weigh the most. Always positive."""
     return math.log(1 + (documents - containing + 0.5) / (containing + 0.5))
+
+
+def _asking_sentence(question: str) -> str | None:
+    """The sentence of ``question`` that asks: the last one with a "?", else the last; None for one sentence."""
+    sentences = [s for s in _SENTENCE_END.split(question.strip()) if any(c.isalnum() for c in s)]
+    if len(sentences) < 2:
+        return None
+    return next((s for s in reversed(sentences) if "?" in s), sentences[-1])

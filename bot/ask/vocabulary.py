@@ -26,7 +26,7 @@ _STOPWORD_TEXT = """
     while who whos whom whose whys will with within without wont would wouldnt ya yeah yes yet you
     youd youll youre youve your yours yourself yourselves
     hi hello hey guys folks lol lmao haha thx thanks thank anyone anybody someone somebody ok okay
-    exactly basically actually literally kinda sorta gonna wanna tho though
+    exactly basically actually literally kinda sorta gonna wanna tho though wtf wat wut tbh imo imho btw rn bc
     mean means meaning meant define defined definition explain explained
 """
 STOPWORDS = frozenset(_STOPWORD_TEXT.split())
