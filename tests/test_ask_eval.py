@@ -80,3 +80,11 @@ def test_cli_eval_takes_the_set_and_refuses_a_split_it_does_not_have(capsys: pyt
     assert report["split"] == "tune" and report["answered_with_key_fact"]["asked"] > 150
     assert main(["eval", "--set", "more", "--split", "test", "--knowledge", str(SHIPPED_KNOWLEDGE)]) == 2
     assert "the more set has the splits tune and check, not test" in capsys.readouterr().err
+
+
+def test_cli_eval_leaves_the_questions_of_a_measured_split_out(capsys: pytest.CaptureFixture[str]) -> None:
+    args = ["eval", "--split", "test", "--file", str(EVAL_FILE), "--knowledge", str(SHIPPED_KNOWLEDGE)]
+    assert main([*args, "--json"]) == 0
+    assert "misses" not in json.loads(capsys.readouterr().out)
+    assert main(args) == 0
+    assert "(listed with --show-misses; not to tune on)" in capsys.readouterr().out

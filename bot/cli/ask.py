@@ -58,7 +58,8 @@ def register(subparsers: SubParsers) -> None:
         description="Ask every question of one split of an evaluation set as /ask would and report: answerable "
         "questions answered with an entry holding the key fact (overall and per intent), near-domain, off-topic "
         "and generic questions refused, and the misses. Sets: members (splits dev, test) and more (tune, "
-        "check). Tune on dev and tune only; check says whether a change generalises, test is for reporting. "
+        "check). Tune on dev and tune only; check says whether a change generalises, test is for reporting, so "
+        "for those two the misses (the questions) are left out unless --show-misses. "
         "--loo adds leave-one-out on the entries' and topics' own example questions.",
     )
     evaluation.add_argument("--set", choices=SETS, default="members", help="which set (default: members)")
@@ -67,6 +68,9 @@ def register(subparsers: SubParsers) -> None:
     )
     evaluation.add_argument("--file", help="the evaluation file, if not the set's own (run from the project folder)")
     evaluation.add_argument("--loo", action="store_true", help="also run leave-one-out (some seconds)")
+    evaluation.add_argument(
+        "--show-misses", action="store_true", help="list the misses of a check or test split too (not to tune on)"
+    )
     evaluation.add_argument("--json", action="store_true", help="print one JSON object")
     add_knowledge_arg(evaluation)
 
@@ -109,10 +113,14 @@ async def eval_command(args: argparse.Namespace, config: Config) -> int:
         topics = knowledge.parts.get(NotCoveredList, NotCoveredList()).topics.values()
         synonyms = knowledge.parts.get(SynonymList, SynonymList()).folding()
         loo = leave_one_out(list(knowledge.part(EntryLibrary).entries.values()), list(topics), synonyms)
+    misses = args.show_misses or split == eval_set.splits[0]
     if args.json:
-        print_json({**report.to_json(), **({"leave_one_out": _loo_json(loo)} if loo else {})})
+        figures = report.to_json()
+        if not misses:
+            del figures["misses"]
+        print_json({**figures, **({"leave_one_out": _loo_json(loo)} if loo else {})})
     else:
-        print(report_text(report, loo))
+        print(report_text(report, loo, misses=misses))
     return EXIT_OK
 
 
@@ -126,7 +134,7 @@ def _loo_json(loo: LeaveOneOut) -> dict[str, float]:
     return {"entries": round(loo.entries.share, 4), "topics": round(loo.topics.share, 4)}
 
 
-def report_text(report: Report, loo: LeaveOneOut | None) -> str:
+def report_text(report: Report, loo: LeaveOneOut | None, *, misses: bool = True) -> str:
     """The report as a terminal reads it: the figures, per intent, then every miss."""
     lines = [
         f"Evaluation, {report.split} split",
@@ -137,6 +145,8 @@ def report_text(report: Report, loo: LeaveOneOut | None) -> str:
         lines.append(f"  leave-one-out top-1: entries {loo.entries.text()}, topics {loo.topics.text()}")
     lines += ["", "Per intent (answered with the key fact):"]
     lines += [f"  {intent}: {score.text()}" for intent, score in report.by_intent().items()]
+    if not misses:
+        return "\n".join([*lines, "", f"Misses: {len(report.misses)} (listed with --show-misses; not to tune on)"])
     lines += ["", f"Misses ({len(report.misses)}):"]
     lines += [f"  [{o.case.intent}] {o.case.question!r} → {o.got}" for o in report.misses]
     return "\n".join(lines)
