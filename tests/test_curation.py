@@ -1,5 +1,5 @@
 """Curation's core: the in-place YAML editor, edits validated/written/committed/undone, members' signals
-turned into candidates, "not covered" topics (against a fixture file in the answer-quality format), and
+turned into candidates, "not covered" topics (the answer-quality kind, on a copy of the shipped file), and
 ``pmpo-bot kb gaps`` / ``kb add-question``."""
 
 from __future__ import annotations
@@ -8,20 +8,17 @@ import datetime as dt
 import shutil
 import subprocess
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 
+from bot.ask.content import NotCoveredList
 from bot.ask.service import AskService
 from bot.cli import main
 from bot.curation.engine import QUIET_WINDOW, Asked, Moderator, Signal, signal_kind, wordings
 from bot.curation.service import CurationService, EntryDraft, TopicDraft
 from bot.curation.yaml_edit import Block, EditError, Flow, Literal, Plain, append_item, append_mapping, slug
-from bot.knowledge import loader
-from bot.knowledge.base import Kind
-from bot.knowledge.documents import Document, Problem
-from bot.knowledge.registry import KINDS
+from bot.knowledge.entries import EntryLibrary
 from bot.services import Services
 from tests.helpers import SHIPPED_KNOWLEDGE, FakeClock, make_config
 
@@ -236,73 +233,72 @@ async def test_a_file_with_uncommitted_changes_is_edited_but_left_for_the_modera
     assert git(repo, "log", "--format=%s") == "start"
 
 
-# -- not covered (the answer-quality format, with a stand-in kind until that kind lands) ---------------
+# -- not covered (the answer-quality kind, on the copy of the shipped knowledge/not-covered.yaml) -------
 
-NOT_COVERED = """\
-# yaml-language-server: $schema=../bot/knowledge/schemas/not-covered.schema.json
-kind: not-covered
-topics:
-  - id: scrum-master
-    title: "Scrum Master role"
-    questions:
-      - "what is a scrum master"
-      - "scrum master vs product owner"
-    says: >-
-      The Scrum Master role isn't covered here.
-    points_to: [po-in-theory]
-"""
+#: Asked with nothing close enough ("no-match"), though it is about the Scrum Master, a topic not covered.
+IMPEDIMENTS = "who removes impediments for the dev team"
 
 
-@dataclass
-class Topics:
-    ids: list[str] = field(default_factory=list)
-
-
-class StandInNotCoveredKind(Kind[Topics]):
-    """Loads ``kind: not-covered`` like the real kind will: unique topic ids, at most 8 questions here."""
-
-    name = "not-covered"
-    schema_file = "stand-in"
-    part_type = Topics
-
-    def new_part(self) -> Topics:
-        return Topics()
-
-    def add(self, part: Topics, document: Document, problems: list[Problem]) -> None:
-        for index, topic in enumerate(document.data["topics"]):
-            if len(topic["questions"]) > 3:
-                problems.append(document.problem(("topics", index, "questions"), "stand-in limit: 3 questions"))
-            part.ids.append(topic["id"])
-
-
-@pytest.fixture
-def not_covered(knowledge: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    real = loader.schema_problems
-    monkeypatch.setattr(loader.load_knowledge, "__defaults__", ((*KINDS, StandInNotCoveredKind()),))
-    monkeypatch.setattr(loader, "schema_problems", lambda d, s: [] if s == "stand-in" else real(d, s))
-    path = knowledge / "not-covered.yaml"
-    path.write_text(NOT_COVERED, encoding="utf-8")
-    return path
-
-
-async def test_mark_not_covered_appends_to_the_topic_and_a_new_topic_is_appended_to_the_file(
-    not_covered: Path, curated: Services
+async def test_mark_not_covered_appends_to_the_served_topic_and_the_question_is_then_refused_honestly(
+    curated: Services, knowledge: Path
 ) -> None:
+    not_covered = knowledge / "not-covered.yaml"
+    ask = curated.feature(AskService)
     service = curated.feature(CurationService)
-    assert [t.id for t in service.topics()] == ["scrum-master"]
+    assert [t.id for t in service.topics()] == list(curated.knowledge.current.part(NotCoveredList).topics)
+    refusal = ask.answer(IMPEDIMENTS).refusal
+    assert refusal is not None and refusal.reason == "no-match"
     before = read(not_covered)
-    outcome = await service.mark_not_covered("scrum-master", "is a scrum master a manager", MOD)
-    assert outcome.accepted
-    assert one_line_added(before, read(not_covered)) == b'      - "is a scrum master a manager"\n'
-    refused = await service.mark_not_covered("scrum-master", "what does a scrum master do all day", MOD)
-    assert refused.problems[0].message == "stand-in limit: 3 questions"
+    outcome = await service.mark_not_covered("scrum-master", IMPEDIMENTS, MOD)
+    assert outcome.accepted and outcome.file == "not-covered.yaml"
+    assert one_line_added(before, read(not_covered)) == f'      - "{IMPEDIMENTS}"\n'.encode()
+    refusal = ask.answer(IMPEDIMENTS).refusal
+    assert refusal is not None and refusal.topic is not None and refusal.topic.id == "scrum-master"
+    assert IMPEDIMENTS in service.topics()[0].questions
 
-    draft = TopicDraft.from_form("Agile coach", "Not covered here.", "what is an agile coach", "po-in-theory")
+
+async def test_marking_an_entrys_question_not_covered_is_refused_by_the_validators_own_rule(
+    curated: Services, knowledge: Path
+) -> None:
+    files = snapshot(knowledge)
+    service = curated.feature(CurationService)
+    entry = curated.knowledge.current.part(EntryLibrary).entries["who-owns-the-roadmap"]
+    question = entry.questions[0]
+    refused = await service.mark_not_covered("scrum-master", question, MOD)
+    assert not refused.accepted
+    (problem,) = refused.problems
+    assert problem.file == str(knowledge / "not-covered.yaml")
+    assert problem.message == (
+        f"example question '{question}' is also on entry 'who-owns-the-roadmap' "
+        f"({entry.origin.file}:{entry.origin.line})"
+    )
+    assert snapshot(knowledge) == files and await service.history() == []
+
+
+async def test_a_new_topic_is_appended_to_the_not_covered_file_as_the_schema_asks(
+    curated: Services, knowledge: Path
+) -> None:
+    not_covered = knowledge / "not-covered.yaml"
+    service = curated.feature(CurationService)
+    before = read(not_covered)
+    short = TopicDraft.from_form("Agile coach", "Not covered here.", "what is an agile coach", "po-in-theory")
+    refused = await service.new_topic(short, MOD)
+    new = len(service.topics())  # the new topic's index in the file's list
+    assert [p.message for p in refused.problems] == [f"'topics[{new}].questions' needs at least 8 item(s), has 1"]
+    assert read(not_covered) == before
+
+    questions = [f"agile coach question {n}" for n in range(1, 9)]
+    draft = TopicDraft.from_form("Agile coach", "Not covered here.", "\n".join(questions), "po-in-theory")
     added = await service.new_topic(draft, MOD)
-    assert added.accepted and [t.id for t in service.topics()] == ["scrum-master", "agile-coach"]
-    assert read(not_covered).endswith(
-        b'\n  - id: agile-coach\n    title: "Agile coach"\n    questions:\n      - "what is an agile coach"\n'
-        b'    says: "Not covered here."\n    points_to: [po-in-theory]\n'
+    assert added.accepted and [t.id for t in service.topics()][-1] == "agile-coach"
+    listed = "".join(f'      - "{q}"\n' for q in questions)
+    assert (
+        read(not_covered)
+        == before
+        + (
+            f'\n  - id: agile-coach\n    title: "Agile coach"\n    questions:\n{listed}'
+            '    says: "Not covered here."\n    points_to: [po-in-theory]\n'
+        ).encode()
     )
 
 

@@ -1,6 +1,7 @@
 """Curating from Discord end to end: unanswered questions grouped in /kb gaps, turned into an example
 question with one select, the YAML edited in place (diff = the added line), validated, reloaded and
-committed; refused edits leave the file byte-identical; members without moderator rights are refused."""
+committed; a gap marked not covered is then refused honestly; refused edits leave the file byte-identical;
+members without moderator rights are refused."""
 
 from __future__ import annotations
 
@@ -29,6 +30,9 @@ TAKE_HOME = (
     "how much pay after taxes and pension does a product owner keep",
 )
 SALARY_TITLE = "How much do PMs and POs earn in the US (2026)?"
+#: About the Scrum Master, a topic the sources do not cover, but too far from its example questions to be
+#: refused as such: nothing is close enough, until a moderator marks it as not covered.
+IMPEDIMENTS = "who removes impediments for the dev team"
 #: The titles of a refusal: nothing close enough, or a topic the sources do not cover. Either is right here.
 REFUSED = ("No curated answer yet", "Not covered here")
 
@@ -137,6 +141,30 @@ async def test_three_wordings_become_one_gap_and_one_select_adds_the_example_que
         assert "undo: add an example question to salary-figures" in embed(undone)["description"]
         assert salary.read_bytes() == before
         assert git(repo, "log", "-1", "--format=%s").startswith('Revert "kb: add an example question')
+
+
+async def test_a_gap_marked_not_covered_is_then_refused_honestly_with_that_topic(
+    loopback: LoopbackDiscord, tmp_path: Path, repo: Path, guild: Guild, general: Channel
+) -> None:
+    alice = loopback.add_member(guild, "alice")
+    mod = loopback.add_member(guild, "mod", permissions=MODERATOR)
+    not_covered = repo / "knowledge" / "not-covered.yaml"
+    before = not_covered.read_bytes()
+    async with BotHarness(loopback, tmp_path, knowledge={"path": str(repo / "knowledge")}, ask=FAST):
+        assert (await ask(loopback, alice, general, IMPEDIMENTS))["title"] == "No curated answer yet"
+
+        _, detail = await open_gap(loopback, mod, general)
+        mark = component_id(detail, "kb:nc:")
+        assert "scrum-master" in options(detail, mark)
+        done = await after_thinking(await loopback.select(mod, detail, mark, ["scrum-master"]))
+        assert embed(done)["title"] == "Knowledge edited"
+        assert "mark a question as not covered (scrum-master)" in embed(done)["description"]
+        added = [line for line in not_covered.read_bytes().splitlines() if line not in before.splitlines()]
+        assert added == [f'      - "{IMPEDIMENTS}"'.encode()]
+        assert git(repo, "log", "-1", "--format=%s") == "kb: mark a question as not covered (scrum-master)"
+
+        refused = await ask(loopback, loopback.add_member(guild, "bob"), general, IMPEDIMENTS)
+        assert refused["title"] == "Not covered here: Scrum Master role"
 
 
 async def test_refused_edits_show_the_validators_message_and_leave_the_file_byte_identical(

@@ -17,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from bot.ask.content import NotCoveredList, NotCoveredTopic
 from bot.ask.search import SearchIndex
 from bot.ask.service import AskService
 from bot.curation import files, git
@@ -33,7 +34,6 @@ from bot.curation.engine import (
 from bot.curation.files import Refused, digest
 from bot.curation.grouping import Grouper, Vocabulary, candidates, gaps
 from bot.curation.store import CurationStore, Scope
-from bot.curation.topics import Topic, not_covered_files, not_covered_topics
 from bot.curation.yaml_edit import (
     Block,
     EditError,
@@ -126,8 +126,9 @@ class CurationService:
         ranked = [hit.entry for hit in grouper.index.search(text, limit=limit).hits if hit.entry is not None]
         return [*dict.fromkeys([*ranked, *grouper.index.titles_matching(text, limit=limit)])][:limit]
 
-    def topics(self) -> list[Topic]:
-        return not_covered_topics(absolute(self.knowledge.root))
+    def topics(self) -> list[NotCoveredTopic]:
+        """The not-covered topics being served (the honest neighbours), in file order."""
+        return list(self.knowledge.part(NotCoveredList).topics.values())
 
     # -- actions on a gap ---------------------------------------------------------------------------
 
@@ -194,28 +195,31 @@ class CurationService:
 
     async def mark_not_covered(self, topic_id: str, question: str, moderator: Moderator) -> EditOutcome:
         """Add ``question`` to a not-covered topic's questions: the bot then says honestly it isn't covered."""
-        topic = next((t for t in self.topics() if t.id == topic_id), None)
+        topic = self.knowledge.part(NotCoveredList).topics.get(topic_id)
         if topic is None:
             raise UserFacingError(f"There is no not-covered topic with the id '{topic_id}'.")
         question = " ".join(question.split())
         summary = f"mark a question as not covered ({topic.id})"
+        file = absolute(topic.origin.file)
         if normalise_question(question) in {normalise_question(q) for q in topic.questions}:
-            return self._refused(summary, topic.file, f"'{question}' is already a question of {topic.id}")
+            return self._refused(summary, file, f"'{question}' is already a question of {topic.id}")
+        path = topic.origin.path
         return await self._edit(
-            topic.file,
-            lambda text: append_item(text, ("topics", topic.index, "questions"), question),
+            file,
+            lambda text: append_item(text, (*path, "questions"), question),
             action="not-covered",
             summary=summary,
-            body=f'"{question}" added to not-covered topic {topic.id} ({self._relative(topic.file)}).',
+            body=f'"{question}" added to not-covered topic {topic.id} ({self._relative(file)}).',
             moderator=moderator,
         )
 
     async def new_topic(self, draft: TopicDraft, moderator: Moderator) -> EditOutcome:
-        """A new not-covered topic, appended to the not-covered file."""
-        found = not_covered_files(absolute(self.knowledge.root))
-        if not found:
+        """A new not-covered topic, appended to the file of the first topic (every not-covered file has one)."""
+        topics = self.topics()
+        if not topics:
             raise UserFacingError("There is no not-covered file in the knowledge folder to add a topic to.")
-        topic_id = slug(draft.title, {t.id for t in self.topics()})
+        file = absolute(topics[0].origin.file)
+        topic_id = slug(draft.title, self._taken_ids())
         item: dict[str, Value] = {
             "id": Plain(topic_id),
             "title": draft.title,
@@ -224,11 +228,11 @@ class CurationService:
             "points_to": Flow(draft.points_to),
         }
         return await self._edit(
-            found[0],
+            file,
             lambda text: append_mapping(text, ("topics",), item),
             action="new-topic",
             summary=f"new not-covered topic {topic_id}",
-            body=f"Topic {topic_id} ({draft.title}) added to {self._relative(found[0])}.",
+            body=f"Topic {topic_id} ({draft.title}) added to {self._relative(file)}.",
             moderator=moderator,
         )
 
@@ -241,7 +245,7 @@ class CurationService:
                 "Name at least one existing related entry (by id): the new entry goes in its theme's file "
                 "and cites its sources, for you to check in the commit."
             )
-        entry_id = slug(draft.title, set(entries))
+        entry_id = slug(draft.title, self._taken_ids())
         file = absolute(related[0].origin.file)
         item: dict[str, Value] = {
             "id": Plain(entry_id),
@@ -344,6 +348,10 @@ class CurationService:
                 reverts=reverts,
             )
         return EditOutcome(summary, shown, reload=reload, commit_sha=sha, commit_note=note)
+
+    def _taken_ids(self) -> set[str]:
+        """Entry and topic ids: a new one must differ from all of them (the validator refuses a shared id)."""
+        return {*self.knowledge.part(EntryLibrary).entries, *self.knowledge.part(NotCoveredList).topics}
 
     def _refused(self, summary: str, file: Path, message: str) -> EditOutcome:
         return EditOutcome(summary, self._relative(file), problems=(Problem(display_name(file), 1, 1, message),))
