@@ -19,7 +19,7 @@ from bot import limits
 from bot.ask.service import AskService
 from bot.curation.cards import gap_card, gaps_card, history_card, outcome_card, with_unhelpful
 from bot.curation.engine import EditOutcome, Gap, Moderator
-from bot.curation.service import CurationService, EntryDraft, TopicDraft, entry_limits
+from bot.curation.service import CurationService, EntryDraft, TopicDraft, entry_limits, topic_limits
 from bot.knowledge.cards import reload_card, stats_card
 from bot.knowledge.entries import Entry
 from cogs._permissions import NOT_A_MODERATOR, member_is_moderator, moderator_group
@@ -280,12 +280,8 @@ class EntryForm(BaseModal, title="Draft a new entry"):
         limit = entry_limits()
         questions = "\n".join(w.question for w in gap.wordings[:10])
         self.add_item(_text_input("Title", "title", max_length=limit.title))
-        self.add_item(
-            _text_input("Answer (Markdown)", "answer", long=True, max_length=min(limit.answer, TEXT_INPUT_MAX))
-        )
-        self.add_item(
-            _text_input("Example questions, one per line", "questions", long=True, default=questions[:TEXT_INPUT_MAX])
-        )
+        self.add_item(_text_input("Answer (Markdown)", "answer", long=True, max_length=min(limit.text, TEXT_INPUT_MAX)))
+        self.add_item(_text_input(limit.questions_label, "questions", long=True, default=questions[:TEXT_INPUT_MAX]))
         related = " ".join(e.id for e in gap.proposals[:3])
         self.add_item(_text_input("Related entry ids (the first sets the file)", "related", default=related))
 
@@ -300,15 +296,18 @@ class EntryForm(BaseModal, title="Draft a new entry"):
 
 
 class TopicForm(BaseModal, title="New not-covered topic"):
-    """A topic the bot says honestly it does not cover, pointing to the closest entries."""
+    """A topic the bot says honestly it does not cover, pointing to the closest entries: the limits are the
+    not-covered schema's."""
 
     def __init__(self, wording_id: int, gap: Gap) -> None:
         super().__init__(custom_id=f"kb:topic-form:{wording_id}")
         self.wording_id = wording_id
-        self.add_item(_text_input("Title", "title", max_length=limits.EMBED_TITLE))
-        self.add_item(_text_input("What the bot says (not covered, and what is)", "says", long=True))
+        limit = topic_limits()
+        self.add_item(_text_input("Title", "title", max_length=limit.title))
+        says = min(limit.text, TEXT_INPUT_MAX)
+        self.add_item(_text_input("What the bot says (not covered, and what is)", "says", long=True, max_length=says))
         questions = "\n".join(w.question for w in gap.wordings[:10])
-        self.add_item(_text_input("Example questions, one per line", "questions", long=True, default=questions))
+        self.add_item(_text_input(limit.questions_label, "questions", long=True, default=questions[:TEXT_INPUT_MAX]))
         self.add_item(_text_input("Closest entry ids", "points_to", default=" ".join(e.id for e in gap.proposals[:3])))
 
     async def on_submit(self, interaction: discord.Interaction, /) -> None:

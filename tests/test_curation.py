@@ -16,7 +16,7 @@ from bot.ask.content import NotCoveredList
 from bot.ask.service import AskService
 from bot.cli import main
 from bot.curation.engine import QUIET_WINDOW, Asked, Moderator, Signal, signal_kind, wordings
-from bot.curation.service import CurationService, EntryDraft, TopicDraft
+from bot.curation.service import CurationService, EntryDraft, TopicDraft, entry_limits, topic_limits
 from bot.curation.yaml_edit import Block, EditError, Flow, Literal, Plain, append_item, append_mapping, slug
 from bot.knowledge.entries import EntryLibrary
 from bot.services import Services
@@ -300,6 +300,13 @@ async def test_a_new_topic_is_appended_to_the_not_covered_file_as_the_schema_ask
             '    says: "Not covered here."\n    points_to: [po-in-theory]\n'
         ).encode()
     )
+
+
+def test_the_draft_forms_take_their_limits_from_the_schemas() -> None:
+    topic, entry = topic_limits(), entry_limits()
+    assert (topic.title, topic.text, topic.questions) == (200, 900, 8)
+    assert topic.questions_label == "Example questions, one per line (at least 8)"
+    assert entry.questions == 1 and entry.questions_label == "Example questions, one per line"
 
 
 # -- signals -------------------------------------------------------------------------------------------

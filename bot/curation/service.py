@@ -61,21 +61,34 @@ HISTORY = 10
 
 
 @dataclass(frozen=True)
-class EntryLimits:
-    """The entries schema's limits, which the "Draft a new entry" form applies before the validator does."""
+class DraftLimits:
+    """A schema's limits on a new entry or topic, which its form applies before the validator does."""
 
     title: int
-    answer: int
-    question: int
+    text: int  # an entry's answer, a topic's ``says``
+    questions: int  # example questions needed at least
+
+    @property
+    def questions_label(self) -> str:
+        needed = f" (at least {self.questions})" if self.questions > 1 else ""
+        return f"Example questions, one per line{needed}"
 
 
-def entry_limits() -> EntryLimits:
-    entry = schema("entries.schema.json")["properties"]["entries"]["items"]["properties"]
-    return EntryLimits(
-        title=entry["title"]["maxLength"],
-        answer=entry["answer"]["maxLength"],
-        question=entry["questions"]["items"]["maxLength"],
+def draft_limits(schema_file: str, items: str, text: str) -> DraftLimits:
+    item = schema(schema_file)["properties"][items]["items"]["properties"]
+    return DraftLimits(
+        title=item["title"]["maxLength"], text=item[text]["maxLength"], questions=item["questions"]["minItems"]
     )
+
+
+def entry_limits() -> DraftLimits:
+    """The "Draft a new entry" form's limits: the entries schema's."""
+    return draft_limits("entries.schema.json", "entries", "answer")
+
+
+def topic_limits() -> DraftLimits:
+    """The "New not-covered topic" form's limits: the not-covered schema's."""
+    return draft_limits("not-covered.schema.json", "topics", "says")
 
 
 class CurationService:
