@@ -84,15 +84,6 @@ def _refusal_json(refusal: Refusal, suggestions: tuple[Entry, ...]) -> dict[str,
 
 
 @dataclass(frozen=True)
-class Gap:
-    """A question members asked that got no answer, how often, and the honest neighbour it is about."""
-
-    question: str
-    count: int
-    topic: NotCoveredTopic | None = None
-
-
-@dataclass(frozen=True)
 class EntryStat:
     entry_id: str
     title: str

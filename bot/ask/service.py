@@ -1,5 +1,6 @@
 """What the front ends call to answer members' questions: ``/ask``, the "Answer this" context menu,
-``/topic``, ``/topics``, ``/compare``, ``/kb gaps`` and ``/kb stats``, the shell's ``/ask``.
+``/topic``, ``/topics``, ``/compare`` and ``/kb stats``, the shell's ``/ask``; and what ``/kb gaps`` groups
+(:mod:`bot.curation`) comes from what it records.
 
 Get it with ``services.feature(AskService)``: it holds the search index of the knowledge being served
 and records, through :class:`~bot.ask.store.AskStore`, what ``/kb`` reports on.
@@ -11,7 +12,7 @@ import dataclasses
 import datetime as dt
 
 from bot import limits
-from bot.ask.engine import Answer, AskStats, EntryStat, Gap, answer_question, clean_question
+from bot.ask.engine import Answer, AskStats, EntryStat, answer_question, clean_question
 from bot.ask.search import SearchIndex
 from bot.ask.store import AskStore
 from bot.ask.vocabulary import normalise
@@ -71,9 +72,6 @@ class AskService:
         """The member whose question had no answer opened a suggested entry: a signal for ``/kb gaps``."""
         await self.store.log_suggestion_open(unanswered_id, entry_id, user_id, self._services.clock())
 
-    async def unanswered_question(self, unanswered_id: int) -> str | None:
-        return await self.store.unanswered_question(unanswered_id)
-
     def entry(self, entry_id: str) -> Entry | None:
         return self.knowledge.part(EntryLibrary).entries.get(entry_id)
 
@@ -126,18 +124,6 @@ class AskService:
             unanswered_id=unanswered_id,
         )
         return previous is not None and previous != helpful
-
-    async def gaps(self, guild_id: int | None, limit: int = 10) -> list[Gap]:
-        """The most frequent unanswered questions in a server, each tagged with the honest neighbour it is about.
-
-        The tag is what the knowledge served now says (the question is asked again): a topic that has since
-        become an entry is no longer tagged, and no schema change was needed to keep it.
-        """
-        gaps = []
-        for question, count in await self.store.gaps(guild_id, limit):
-            refusal = self.answer(question).refusal
-            gaps.append(Gap(question, count, refusal.topic if refusal else None))
-        return gaps
 
     async def stats(self, guild_id: int | None, limit: int = 10) -> AskStats:
         by_entry = await self.store.votes(guild_id)

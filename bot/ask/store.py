@@ -93,16 +93,6 @@ class AskStore:
                 )
         return None if previous is None else bool(previous[0])
 
-    async def gaps(self, guild_id: int | None, limit: int) -> list[tuple[str, int]]:
-        """The most frequent unanswered questions, as (an example wording, count)."""
-        where, params = _in_guild(guild_id)
-        rows = await self.db.fetchall(
-            "SELECT MAX(question) AS question, COUNT(*) AS n FROM unanswered_questions "
-            f"WHERE {where} GROUP BY normalised ORDER BY n DESC, MAX(asked_at) DESC LIMIT ?",
-            (*params, limit),
-        )
-        return [(str(row["question"]), int(row["n"])) for row in rows]
-
     async def most_asked(self, guild_id: int | None, limit: int) -> list[tuple[str, int]]:
         """(entry id, times it answered), most asked first."""
         where, params = _in_guild(guild_id)

@@ -1,15 +1,13 @@
 """Cards about the knowledge base itself: one entry (as every feature shows it) and the ``/kb`` reports.
 
-``/kb stats`` and ``/kb gaps`` report what asking recorded; ``/kb reload`` what a reload changed or why
-it was refused. Built here, they read the same in Discord and anywhere else.
+``/kb stats`` reports what asking recorded (``/kb gaps`` is drawn by :mod:`bot.curation.cards`);
+``/kb reload`` what a reload changed or why it was refused. Built here, they read the same in Discord and anywhere else.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 from bot import limits
-from bot.ask.engine import AskStats, Gap
+from bot.ask.engine import AskStats
 from bot.cards import Card
 from bot.knowledge.base import KnowledgeBase
 from bot.knowledge.entries import Entry, SourceList
@@ -56,18 +54,6 @@ def stats_card(stats: AskStats) -> Card:
         body=summary,
         fields=(("Most asked", "\n".join(lines) or "Nothing asked yet."),),
     )
-
-
-def gaps_card(gaps: Sequence[Gap]) -> Card:
-    """``/kb gaps`` as a card: what members asked that had no curated answer, tagged with the honest
-    neighbour (not-covered topic) a question is about, so moderators see which neighbours members want."""
-    if not gaps:
-        return Card(title="Unanswered questions", body="No unanswered questions recorded. 🎉")
-    lines = [
-        f"{gap.count}× {limits.trim(gap.question, 150)}" + (f" · not covered: `{gap.topic.id}`" if gap.topic else "")
-        for gap in gaps
-    ]
-    return Card(title="Unanswered questions", body="Most frequent first:\n" + "\n".join(lines))
 
 
 def reload_card(outcome: ReloadOutcome) -> Card:
