@@ -116,6 +116,13 @@ class InterviewConfig:
 
 
 @dataclass(frozen=True)
+class CurationConfig:
+    #: Server ids whose moderators may edit the knowledge folder from Discord (/kb gaps' actions, /kb undo).
+    #: Every server the bot is in shares that folder; empty: no server may (``pmpo-bot kb`` always may).
+    edit_servers: list[int] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
 class Config:
     database: DatabaseConfig = field(default_factory=DatabaseConfig)
     knowledge: KnowledgeConfig = field(default_factory=KnowledgeConfig)
@@ -127,6 +134,7 @@ class Config:
     quiz: QuizConfig = field(default_factory=QuizConfig)
     drills: DrillsConfig = field(default_factory=DrillsConfig)
     interview: InterviewConfig = field(default_factory=InterviewConfig)
+    curation: CurationConfig = field(default_factory=CurationConfig)
 
     @property
     def database_path(self) -> Path:
@@ -380,6 +388,12 @@ def _check_values(config: Config) -> None:
     for key, number in positive.items():
         if number <= 0:
             raise ConfigError(f"config key '{key}': expected a number above 0, got {number}")
+    not_ids = [i for i in config.curation.edit_servers if i <= 0]
+    if not_ids:
+        raise ConfigError(
+            "config key 'curation.edit_servers': expected Discord server ids (with Developer Mode on, "
+            f"right-click the server › Copy Server ID), got {not_ids}"
+        )
     if config.drills.grace_hours < 0:
         raise ConfigError(f"config key 'drills.grace_hours': expected 0 or more, got {config.drills.grace_hours}")
 

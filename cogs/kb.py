@@ -3,7 +3,8 @@
 Hidden from members (Manage Server by default) and checked again on every call by the group
 (:class:`~cogs._permissions.ModeratorGroup`), because hiding a command is not a permission. The buttons,
 menus and forms ``/kb gaps`` opens are checked the same way on every use (:func:`moderator_of`): they
-live on private messages, but a custom_id can be replayed by anyone.
+live on private messages, but a custom_id can be replayed by anyone. Those that edit the knowledge every
+server shares, and ``/kb undo``, also need this server in ``curation.edit_servers`` (:func:`editor_of`).
 """
 
 from __future__ import annotations
@@ -27,6 +28,8 @@ from cogs._ui import TEXT_INPUT_MAX, BaseModal, BaseView, card_embed, dynamic_vi
 from runner.client import PmPoBot
 
 NEW_TOPIC = "+new"
+#: The gap buttons that edit the knowledge (the others search or dismiss, which this server alone sees).
+EDITS = ("sig", "draft")
 
 
 def curation(interaction: discord.Interaction) -> CurationService:
@@ -40,6 +43,14 @@ async def moderator_of(interaction: discord.Interaction) -> Moderator:
     if not await member_is_moderator(interaction):
         raise app_commands.CheckFailure(NOT_A_MODERATOR)
     return Moderator(str(interaction.user), interaction.user.id, interaction.guild_id, server_name(interaction))
+
+
+async def editor_of(interaction: discord.Interaction) -> Moderator:
+    """The moderator behind an action that edits the shared knowledge, refused unless this server is one
+    of ``curation.edit_servers`` (checked again by the edit itself)."""
+    moderator = await moderator_of(interaction)
+    curation(interaction).check_may_edit(moderator)
+    return moderator
 
 
 async def show_outcome(interaction: discord.Interaction, outcome: EditOutcome) -> None:
@@ -126,7 +137,7 @@ class AddSelect(discord.ui.DynamicItem[discord.ui.Select[Any]], template=r"kb:ad
 
     @guarded("kb add question")
     async def callback(self, interaction: discord.Interaction) -> None:
-        moderator = await moderator_of(interaction)
+        moderator = await editor_of(interaction)
         await interaction.response.defer(ephemeral=True, thinking=True)
         outcome = await curation(interaction).add_from_gap(
             interaction.guild_id, self.wording_id, self.item.values[0], moderator
@@ -155,7 +166,7 @@ class NotCoveredSelect(discord.ui.DynamicItem[discord.ui.Select[Any]], template=
 
     @guarded("kb not covered")
     async def callback(self, interaction: discord.Interaction) -> None:
-        moderator = await moderator_of(interaction)
+        moderator = await editor_of(interaction)
         picked = self.item.values[0]
         if picked == NEW_TOPIC:
             gap = await curation(interaction).gap(interaction.guild_id, self.wording_id)
@@ -219,7 +230,7 @@ class GapButton(
 
     @guarded("kb gap action")
     async def callback(self, interaction: discord.Interaction) -> None:
-        moderator = await moderator_of(interaction)
+        moderator = await (editor_of if self.action in EDITS else moderator_of)(interaction)
         service = curation(interaction)
         if self.action == "find":
             await interaction.response.send_modal(SearchForm(self.wording_id))
@@ -286,7 +297,7 @@ class EntryForm(BaseModal, title="Draft a new entry"):
         self.add_item(_text_input("Related entry ids (the first sets the file)", "related", default=related))
 
     async def on_submit(self, interaction: discord.Interaction, /) -> None:
-        moderator = await moderator_of(interaction)
+        moderator = await editor_of(interaction)
         draft = EntryDraft.from_form(
             _value(self, "title"), _value(self, "answer"), _value(self, "questions"), _value(self, "related")
         )
@@ -311,7 +322,7 @@ class TopicForm(BaseModal, title="New not-covered topic"):
         self.add_item(_text_input("Closest entry ids", "points_to", default=" ".join(e.id for e in gap.proposals[:3])))
 
     async def on_submit(self, interaction: discord.Interaction, /) -> None:
-        moderator = await moderator_of(interaction)
+        moderator = await editor_of(interaction)
         draft = TopicDraft.from_form(
             _value(self, "title"), _value(self, "says"), _value(self, "questions"), _value(self, "points_to")
         )
@@ -360,7 +371,7 @@ class Kb(commands.Cog):
 
     @kb.command(name="undo", description="Revert the latest knowledge edit made from Discord (a new commit in git)")
     async def undo(self, interaction: discord.Interaction) -> None:
-        moderator = await moderator_of(interaction)
+        moderator = await editor_of(interaction)
         await interaction.response.defer(ephemeral=True, thinking=True)
         await show_outcome(interaction, await curation(interaction).undo(moderator))
 

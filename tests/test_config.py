@@ -44,6 +44,9 @@ def test_example_file_documents_exactly_the_defaults() -> None:
         ("- just a list\n", "the top level must be a mapping"),
         ("discord:\n  token: abc\n", "'token' must not be in the config file"),
         ("drills:\n  grace_hours: -1\n", "'drills.grace_hours': expected 0 or more"),
+        ("curation:\n  edit_servers: 123\n", "'curation.edit_servers': expected a list, got '123'"),
+        ("curation:\n  edit_servers: [Product People]\n", "'curation.edit_servers[0]': expected a whole number"),
+        ("curation:\n  edit_servers: [0]\n", "'curation.edit_servers': expected Discord server ids"),
         ("key: [unclosed\n", "config.yaml:1:6: YAML syntax error while parsing a flow sequence that starts here"),
         (  # the unclosed quote on line 2 swallows lines up to the next quote, where parsing fails
             'database:\n  path: "data/pmpo.sqlite3\nknowledge:\n  path: "knowledge"\nlogging:\n  level: INFO\n',
@@ -65,6 +68,12 @@ def test_values_are_read(tmp_path: Path) -> None:
     assert config.discord.shard_count == 4
     assert config.discord.shard_ids == [0, 1]
     assert config.ask.cooldown_seconds == 3.0
+
+
+def test_edit_servers_are_read_and_none_by_default(tmp_path: Path) -> None:
+    assert load_config(None).curation.edit_servers == []
+    config = load_config(write(tmp_path, "curation:\n  edit_servers: [123456789012345678]\n"))
+    assert config.curation.edit_servers == [123456789012345678]
 
 
 def test_missing_file_is_an_error(tmp_path: Path) -> None:

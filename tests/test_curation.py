@@ -18,6 +18,7 @@ from bot.cli import main
 from bot.curation.engine import QUIET_WINDOW, Asked, Moderator, Signal, signal_kind, wordings
 from bot.curation.service import CurationService, EntryDraft, TopicDraft, entry_limits, topic_limits
 from bot.curation.yaml_edit import Block, EditError, Flow, Literal, Plain, append_item, append_mapping, slug
+from bot.errors import UserFacingError
 from bot.knowledge.entries import EntryLibrary
 from bot.services import Services
 from tests.helpers import SHIPPED_KNOWLEDGE, FakeClock, make_config
@@ -125,7 +126,8 @@ def knowledge(tmp_path: Path) -> Path:
 
 @pytest.fixture
 async def curated(tmp_path: Path, knowledge: Path, clock: FakeClock) -> Iterator[Services]:
-    services = await Services.open(make_config(tmp_path, knowledge={"path": str(knowledge)}), clock=clock)
+    config = make_config(tmp_path, knowledge={"path": str(knowledge)}, curation={"edit_servers": [MOD.guild_id]})
+    services = await Services.open(config, clock=clock)
     yield services
     await services.close()
 
@@ -165,6 +167,27 @@ async def test_outside_git_an_edit_is_written_reloaded_recorded_and_undone_by_re
     ]
     with pytest.raises(Exception, match="Nothing to undo"):
         await service.undo(MOD)
+
+
+async def test_only_the_servers_in_edit_servers_and_the_terminal_may_edit(curated: Services, knowledge: Path) -> None:
+    salary = knowledge / "entries" / "salary.yaml"
+    before = salary.read_bytes()
+    service = curated.feature(CurationService)
+    elsewhere = Moderator("mod", 7, 2, "Another Server")  # a moderator, but of a server not listed
+    with pytest.raises(UserFacingError) as refused:
+        await service.add_question("salary-figures", "what do product owners take home", elsewhere)
+    assert "`curation.edit_servers` (this server's id: 2)" in str(refused.value)
+    with pytest.raises(UserFacingError, match=r"curation\.edit_servers"):
+        await service.new_topic(
+            TopicDraft("Agile coaching", "Not covered.", ("a question",) * 8, ("pm-vs-po",)), elsewhere
+        )
+    assert salary.read_bytes() == before and await service.history() == []
+
+    terminal = Moderator("operator", where="the terminal")
+    assert (await service.add_question("salary-figures", "what do product owners take home", terminal)).accepted
+    with pytest.raises(UserFacingError, match=r"curation\.edit_servers"):
+        await service.undo(elsewhere)
+    assert (await service.undo(MOD)).accepted and salary.read_bytes() == before
 
 
 async def test_a_refused_edit_reports_the_validators_problems_and_writes_nothing(

@@ -1,7 +1,8 @@
 """Curating from Discord end to end: unanswered questions grouped in /kb gaps, turned into an example
 question with one select, the YAML edited in place (diff = the added line), validated, reloaded and
 committed; a gap marked not covered is then refused honestly; refused edits leave the file byte-identical;
-members without moderator rights are refused."""
+members without moderator rights are refused, and so are moderators of servers not in
+``curation.edit_servers``."""
 
 from __future__ import annotations
 
@@ -35,6 +36,11 @@ SALARY_TITLE = "How much do PMs and POs earn in the US (2026)?"
 IMPEDIMENTS = "who removes impediments for the dev team"
 #: The titles of a refusal: nothing close enough, or a topic the sources do not cover. Either is right here.
 REFUSED = ("No curated answer yet", "Not covered here")
+
+
+def edits(*servers: Guild) -> dict[str, Any]:
+    """The ``curation`` config section letting these servers' moderators edit the shared knowledge."""
+    return {"edit_servers": [server.id for server in servers]}
 
 
 def git(repo: Path, *args: str) -> str:
@@ -99,7 +105,9 @@ async def test_three_wordings_become_one_gap_and_one_select_adds_the_example_que
     mod = loopback.add_member(guild, "mod", permissions=MODERATOR)
     salary = repo / "knowledge" / "entries" / "salary.yaml"
     before = salary.read_bytes()
-    async with BotHarness(loopback, tmp_path, knowledge={"path": str(repo / "knowledge")}, ask=FAST):
+    async with BotHarness(
+        loopback, tmp_path, knowledge={"path": str(repo / "knowledge")}, ask=FAST, curation=edits(guild)
+    ):
         for member, question in zip(members, TAKE_HOME, strict=True):
             assert (await ask(loopback, member, general, question))["title"].startswith(REFUSED)
 
@@ -150,7 +158,9 @@ async def test_a_gap_marked_not_covered_is_then_refused_honestly_with_that_topic
     mod = loopback.add_member(guild, "mod", permissions=MODERATOR)
     not_covered = repo / "knowledge" / "not-covered.yaml"
     before = not_covered.read_bytes()
-    async with BotHarness(loopback, tmp_path, knowledge={"path": str(repo / "knowledge")}, ask=FAST):
+    async with BotHarness(
+        loopback, tmp_path, knowledge={"path": str(repo / "knowledge")}, ask=FAST, curation=edits(guild)
+    ):
         assert (await ask(loopback, alice, general, IMPEDIMENTS))["title"] == "No curated answer yet"
 
         _, detail = await open_gap(loopback, mod, general)
@@ -177,7 +187,11 @@ async def test_refused_edits_show_the_validators_message_and_leave_the_file_byte
     head = git(repo, "rev-parse", "HEAD")
     long_question = TAKE_HOME[0] + ", " + "dental, vision and commuting deductions and so on, " * 6
     async with BotHarness(
-        loopback, tmp_path, knowledge={"path": str(knowledge)}, ask={**FAST, "max_question_length": 400}
+        loopback,
+        tmp_path,
+        knowledge={"path": str(knowledge)},
+        ask={**FAST, "max_question_length": 400},
+        curation=edits(guild),
     ):
         await ask(loopback, alice, general, long_question)
         _, detail = await open_gap(loopback, mod, general)
@@ -212,7 +226,7 @@ async def test_members_without_moderator_rights_are_refused_every_action(
     mod = loopback.add_member(guild, "mod", permissions=MODERATOR)
     knowledge = repo / "knowledge"
     snapshot = {path: path.read_bytes() for path in knowledge.rglob("*.yaml")}
-    async with BotHarness(loopback, tmp_path, knowledge={"path": str(knowledge)}, ask=FAST):
+    async with BotHarness(loopback, tmp_path, knowledge={"path": str(knowledge)}, ask=FAST, curation=edits(guild)):
         await ask(loopback, alice, general, TAKE_HOME[0])
         listing, detail = await open_gap(loopback, mod, general)
         # A server admin shows /kb to everyone: the bot still refuses every subcommand.
@@ -241,7 +255,9 @@ async def test_members_signals_make_a_one_click_candidate_and_no_votes_show_in_k
     alice = loopback.add_member(guild, "alice")
     bob = loopback.add_member(guild, "bob")
     mod = loopback.add_member(guild, "mod", permissions=MODERATOR)
-    async with BotHarness(loopback, tmp_path, knowledge={"path": str(repo / "knowledge")}, ask=FAST):
+    async with BotHarness(
+        loopback, tmp_path, knowledge={"path": str(repo / "knowledge")}, ask=FAST, curation=edits(guild)
+    ):
         handle = await loopback.slash(alice, "ask", {"question": TAKE_HOME[0]}, channel=general)
         nothing = (await handle.response()).message
         assert nothing is not None
@@ -270,3 +286,43 @@ async def test_members_signals_make_a_one_click_candidate_and_no_votes_show_in_k
         stats = await private(await loopback.slash(mod, "kb stats", channel=general))
         unhelpful = next(f["value"] for f in embed(stats)["fields"] if f["name"].startswith("Not helpful"))
         assert unhelpful == f"1× “po salary” → {SALARY_TITLE}"
+
+
+async def test_moderators_of_servers_not_in_edit_servers_may_review_but_not_edit_the_shared_knowledge(
+    loopback: LoopbackDiscord, tmp_path: Path, repo: Path, guild: Guild, general: Channel
+) -> None:
+    elsewhere = loopback.add_guild("Random Server")
+    lobby = loopback.add_text_channel(elsewhere, "lobby")
+    knowledge = repo / "knowledge"
+    snapshot = {path: path.read_bytes() for path in knowledge.rglob("*.yaml")}
+    head = git(repo, "rev-parse", "HEAD")
+    async with BotHarness(loopback, tmp_path, knowledge={"path": str(knowledge)}, ask=FAST, curation=edits(guild)):
+        stranger = loopback.add_member(elsewhere, "stranger", permissions=MODERATOR)
+        await ask(loopback, loopback.add_member(elsewhere, "erin"), lobby, TAKE_HOME[0])
+        listing, detail = await open_gap(loopback, stranger, lobby)  # reviewing is this server's own business
+        assert "1× " in embed(listing)["description"]
+        attempts = [
+            loopback.select(stranger, detail, component_id(detail, "kb:add:"), ["salary-figures"]),
+            loopback.select(stranger, detail, component_id(detail, "kb:nc:"), ["scrum-master"]),
+            loopback.select(stranger, detail, component_id(detail, "kb:nc:"), ["+new"]),
+            loopback.click(stranger, detail, component_id(detail, "kb:draft:")),
+            loopback.slash(stranger, "kb undo", channel=lobby),
+        ]
+        for attempt in attempts:
+            refused = await private(await attempt)
+            assert refused.content.startswith("Editing the knowledge base from Discord is not allowed on this server")
+            assert f"`curation.edit_servers` (this server's id: {elsewhere.id})" in refused.content
+        assert {path: path.read_bytes() for path in knowledge.rglob("*.yaml")} == snapshot
+        assert git(repo, "rev-parse", "HEAD") == head
+
+        dismissed = await (await loopback.click(stranger, detail, component_id(detail, "kb:dismiss:"))).response()
+        assert dismissed.type == CallbackType.UPDATE_MESSAGE  # its own queue: allowed
+
+        mod = loopback.add_member(guild, "mod", permissions=MODERATOR)  # a server that is listed
+        await ask(loopback, loopback.add_member(guild, "alice"), general, TAKE_HOME[1])
+        _, detail = await open_gap(loopback, mod, general)
+        done = await after_thinking(
+            await loopback.select(mod, detail, component_id(detail, "kb:add:"), ["salary-figures"])
+        )
+        assert embed(done)["title"] == "Knowledge edited"
+        assert git(repo, "log", "-1", "--format=%s") == "kb: add an example question to salary-figures"

@@ -316,6 +316,23 @@ class CurationService:
 
     # -- the one way an edit is made ------------------------------------------------------------------
 
+    def check_may_edit(self, moderator: Moderator) -> None:
+        """Refuse an edit asked for in a server not listed in ``curation.edit_servers``.
+
+        Every server the bot is in shares one knowledge folder, so moderating one server must not be enough
+        to change what all of them are told: the operator names the servers whose moderators may. The
+        terminal (no server) is where the operator runs the bot, so ``pmpo-bot kb`` always may. Every edit
+        checks it (:meth:`_edit`); ``/kb`` checks it again before opening a form, so nobody fills one in vain.
+        """
+        server = moderator.guild_id
+        if server is not None and server not in self._services.config.curation.edit_servers:
+            raise UserFacingError(
+                "Editing the knowledge base from Discord is not allowed on this server. Every server the bot is "
+                "in shares the same knowledge, so the bot's operator lists the servers whose moderators may edit "
+                f"it in the config key `curation.edit_servers` (this server's id: {server}). "
+                "Here you can still review `/kb gaps`, dismiss groups and see `/kb stats` and `/kb history`."
+            )
+
     async def _edit(
         self,
         file: Path,
@@ -328,6 +345,7 @@ class CurationService:
         message: str | None = None,
         reverts: int | None = None,
     ) -> EditOutcome:
+        self.check_may_edit(moderator)
         root = absolute(self.knowledge.root)
         shown = self._relative(file)
         async with self._writing:
