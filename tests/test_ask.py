@@ -17,6 +17,7 @@ import pytest
 from bot.ask.search import SearchIndex
 from bot.ask.service import AskService
 from bot.cli import main
+from bot.curation.cards import gaps_card
 from bot.curation.service import CurationService
 from bot.errors import UserFacingError
 from bot.knowledge.base import KnowledgeBase
@@ -86,16 +87,17 @@ async def test_a_vote_is_one_per_member_entry_and_message_and_can_be_changed(ser
     assert "helpful_votes" in await services.db.user_tables()  # so /privacy forget deletes votes
 
 
-async def test_refused_questions_are_kept_per_server_for_kb_gaps_but_vague_ones_are_not(services: Services) -> None:
+async def test_refused_questions_are_kept_per_server_for_kb_gaps_tagged_with_their_honest_neighbour(
+    services: Services,
+) -> None:
     service = services.feature(AskService)
     for question in ("how do I boil an egg", "How do I boil an egg?!", "what is a scrum master", "help"):
         await service.ask(question, GUILD)
     await service.ask("best banana bread recipe", 999)  # another server
     gaps = await services.feature(CurationService).gaps(GUILD)
-    assert sorted((gap.count, gap.wordings[0].normalised) for gap in gaps) == [
-        (1, "what is a scrum master"),
-        (2, "how do i boil an egg"),
-    ]
+    tagged = sorted((gap.count, gap.wordings[0].normalised, gap.topic.id if gap.topic else None) for gap in gaps)
+    assert tagged == [(1, "what is a scrum master", "scrum-master"), (2, "how do i boil an egg", None)]
+    assert "not covered: `scrum-master`" in gaps_card(gaps).body  # the honest neighbour a group is about
 
 
 async def test_stats_show_most_asked_and_helpful_ratio(services: Services) -> None:

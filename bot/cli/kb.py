@@ -87,6 +87,7 @@ async def gaps_command(args: argparse.Namespace, config: Config) -> int:
                     "count": gap.count,
                     "wordings": [{"id": w.id, "question": w.question, "count": w.count} for w in gap.wordings],
                     "proposals": [entry.id for entry in gap.proposals],
+                    "not_covered": gap.topic.id if gap.topic else None,
                     "candidates": [
                         {"question": c.wording.question, "entry_id": c.entry.id, "helpful": c.helpful, "quiet": c.quiet}
                         for c in gap.candidates

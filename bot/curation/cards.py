@@ -20,7 +20,8 @@ def _quote(text: str, limit: int = 120) -> str:
 
 
 def gaps_card(gaps: Sequence[Gap]) -> Card:
-    """``/kb gaps``: groups of unanswered questions, most asked first, each with its closest entry."""
+    """``/kb gaps``: groups of unanswered questions, most asked first, each with its closest entry, and
+    the honest neighbour (not-covered topic) a group is about, so moderators see which neighbours members want."""
     if not gaps:
         return Card(title="Unanswered questions", body="No unanswered questions waiting. 🎉")
     lines = []
@@ -33,6 +34,8 @@ def gaps_card(gaps: Sequence[Gap]) -> Card:
             lines.append(f"   ✓ members found *{best.entry.title}* answered it")
         elif gap.proposals:
             lines.append(f"   closest: *{gap.proposals[0].title}*")
+        if gap.topic:
+            lines.append(f"   not covered: `{gap.topic.id}` (members are told so)")
     return Card(
         title="Unanswered questions, grouped",
         body=limits.trim("\n".join(lines), limits.EMBED_DESCRIPTION),
@@ -52,6 +55,8 @@ def gap_card(gap: Gap, chosen: int) -> Card:
             for c in gap.candidates
         )
         fields.append(("Members' signals", signals))
+    if gap.topic:
+        fields.append(("Not covered here", f"Members asking this are told *{gap.topic.title}* is not covered."))
     if gap.proposals:
         fields.append(
             ("Closest entries", "\n".join(f"{i}. {e.title} (`{e.id}`)" for i, e in enumerate(gap.proposals, 1)))

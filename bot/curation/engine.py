@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+from bot.ask.content import NotCoveredTopic
 from bot.knowledge.documents import Problem
 from bot.knowledge.entries import Entry
 from bot.knowledge.holder import ReloadOutcome
@@ -65,11 +66,13 @@ class Candidate:
 
 @dataclass(frozen=True)
 class Gap:
-    """Unanswered questions that ask the same thing, most asked wording first, with the closest entries."""
+    """Unanswered questions that ask the same thing, most asked wording first, with the closest entries;
+    ``topic``: the honest neighbour (not-covered topic) the bot now refuses its most asked wording as."""
 
     wordings: tuple[Wording, ...]
     proposals: tuple[Entry, ...]
     candidates: tuple[Candidate, ...] = ()
+    topic: NotCoveredTopic | None = None
 
     @property
     def key(self) -> int:

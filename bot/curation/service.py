@@ -12,6 +12,7 @@ process handling the action writes; one edit at a time per process.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -116,7 +117,18 @@ class CurationService:
         found, of_row = wordings(await self.store.open_questions(scope, ROWS_GROUPED))
         signals = await self.store.signals(scope)
         pairs = candidates(signals, self._services.clock(), of_row, knowledge.part(EntryLibrary))
-        return gaps(grouper, found, pairs, limit)
+        return [
+            dataclasses.replace(gap, topic=self._honest_neighbour(gap)) for gap in gaps(grouper, found, pairs, limit)
+        ]
+
+    def _honest_neighbour(self, gap: Gap) -> NotCoveredTopic | None:
+        """The not-covered topic the knowledge served now refuses the gap's most asked wording as, if any:
+        asked again, so a topic added since tags it and one since turned into an entry no longer does."""
+        try:
+            refusal = self._services.feature(AskService).answer(gap.wordings[0].question).refusal
+        except UserFacingError:  # longer than ask.max_question_length allows now
+            return None
+        return refusal.topic if refusal else None
 
     async def gap(self, scope: Scope, wording_id: int) -> Gap:
         """The gap one of whose wordings has this id, as it is now (a button may be old)."""
