@@ -14,7 +14,8 @@ Why it is built this way:
   knowledge base's synonym groups (``knowledge/synonyms.yaml``: "paycheck" and "take-home pay" are pay),
   in entries and questions alike; intent words ("why", "should", "how do I", "vs") count like any word,
   so "should I apply" finds the entry written for that intent rather than a definition.
-* **Typos are corrected with rapidfuzz** against the words the index contains ("roadmpa" → "roadmap"), but
+* **Typos are corrected** against the words the index contains ("roadmpa" → "roadmap"), the candidates found
+  in a few look-ups of a deletion index (``bot.ask.typos``) rather than by comparing every word, but
   a real English word is left alone unless the index word is far more common ("manger" → "manager", never
   "care" → "case"), and titles/aliases are fuzzy-matched for ``/topic``.
 * **The decision is made on evidence, on the same ranking** (:meth:`SearchIndex.search`): the top-ranked
@@ -39,12 +40,13 @@ from functools import lru_cache
 from typing import Literal
 
 from rapidfuzz import fuzz, process
-from rapidfuzz.distance import OSA, Levenshtein
+from rapidfuzz.distance import Levenshtein
 
 from bot.ask import english
 from bot.ask.bm25 import Bm25Index
 from bot.ask.content import NotCoveredList, NotCoveredTopic, SynonymList
 from bot.ask.stemming import PorterStemmer
+from bot.ask.typos import TypoIndex
 from bot.ask.vocabulary import DOMAIN_TERMS, INTENT_TERMS, STOPWORDS, normalise, thesaurus, words
 from bot.knowledge.base import KnowledgeBase
 from bot.knowledge.entries import Entry, EntryLibrary
@@ -192,7 +194,8 @@ class SearchIndex:
         #: Every word the index knows (folded concepts included): what property tests draw questions from.
         self.vocabulary = frozenset(vocabulary)
         self._bm25 = Bm25Index(documents, [weight for _, weight in COLUMNS], self._stems)
-        self._by_length = _by_length(vocabulary)
+        self._typos = TypoIndex(_correctable(vocabulary), two_edits_from=LONG_WORD - 2)
+        self._phrase_typos = _phrase_typos(frozenset(self._thesaurus.vocabulary))
         names = [[self.content_words(name) for name in (item.title, *item.aliases)] for item in self._items]
         self._name_words = [[" ".join(name) for name in item_names] for item_names in names]
         self._aliases = self._alias_table()
@@ -372,28 +375,24 @@ class SearchIndex:
         if word not in self._thesaurus.vocabulary:
             # The words of PM/PO phrases first, even when an entry's example question has the same typo
             # ("product manger"): the phrase only folds into its concept once they are spelled right.
-            phrase_word = self._closest(word, self._thesaurus.vocabulary)
+            phrase_word = self._closest(word, self._phrase_typos)
             if phrase_word is not None:
                 return phrase_word
         if word in self._stems or self._stemmer.stem(word) in self._bm25:
             return None
-        return self._closest(word, self._by_length)
+        return self._closest(word, self._typos)
 
-    def _closest(self, word: str, vocabulary: Iterable[str] | dict[int, list[str]]) -> str | None:
+    def _closest(self, word: str, vocabulary: TypoIndex) -> str | None:
         """The word of ``vocabulary`` that ``word`` is most plausibly a typo of, or None."""
         limit = 2 if len(word) >= LONG_WORD else 1
         seen_as_word = english.frequency(word)
-        by_length = vocabulary if isinstance(vocabulary, dict) else _by_length(vocabulary)
         candidates: list[tuple[int, int, str]] = []
-        for length in range(len(word) - limit, len(word) + limit + 1):
-            for candidate, distance, _ in process.extract(
-                word, by_length.get(length, ()), scorer=OSA.distance, score_cutoff=limit, limit=None
-            ):
-                if seen_as_word and english.frequency(candidate) < REAL_WORD_RATIO * seen_as_word:
-                    continue
-                if self._plausible_typo(word, candidate):
-                    stem = self._stems.get(candidate)
-                    candidates.append((int(distance), -self._bm25.df(stem) if stem else 0, candidate))
+        for candidate, distance in vocabulary.within(word, limit):
+            if seen_as_word and english.frequency(candidate) < REAL_WORD_RATIO * seen_as_word:
+                continue
+            if self._plausible_typo(word, candidate):
+                stem = self._stems.get(candidate)
+                candidates.append((distance, -self._bm25.df(stem) if stem else 0, candidate))
         return min(candidates)[2] if candidates else None
 
     @staticmethod
@@ -458,18 +457,15 @@ def decide(hits: Sequence[Hit], terms: Sequence[_Term], *, named: bool = False) 
     return "answer", runner_up
 
 
-@lru_cache(maxsize=8)
-def _cached_by_length(vocabulary: frozenset[str]) -> dict[int, list[str]]:
-    by_length: dict[int, list[str]] = {}
-    for word in sorted(vocabulary):
-        if len(word) >= MIN_CORRECTABLE and word.isalpha():
-            by_length.setdefault(len(word), []).append(word)
-    return by_length
+def _correctable(vocabulary: Iterable[str]) -> list[str]:
+    """The words worth correcting into: as long as the shortest word worth correcting, letters only."""
+    return [word for word in vocabulary if len(word) >= MIN_CORRECTABLE and word.isalpha()]
 
 
-def _by_length(vocabulary: Iterable[str]) -> dict[int, list[str]]:
-    """The words worth correcting into, by length, so a look-up compares only words of plausible length."""
-    return _cached_by_length(frozenset(vocabulary))
+@lru_cache(maxsize=4)
+def _phrase_typos(vocabulary: frozenset[str]) -> TypoIndex:
+    """The words of the thesaurus's phrases, for typo look-ups; one per thesaurus (indexes share it)."""
+    return TypoIndex(_correctable(vocabulary), two_edits_from=LONG_WORD - 2)
 
 
 def idf(documents: int, containing: int) -> float:
