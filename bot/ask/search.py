@@ -32,6 +32,7 @@ knowledge base and at 10,000 entries (``python -m bench.search``).
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -186,15 +187,15 @@ class SearchIndex:
         self._thesaurus = thesaurus(self.synonyms)
         self._domain = DOMAIN_TERMS | frozenset(self.synonyms)  # a synonym group names a topic of the domain
         self._items: tuple[Document, ...] = (*self.entries, *self.topics)
-        documents = [*map(self._document, self.entries), *map(self._topic_document, self.topics)]
-        vocabulary = set(self._thesaurus.vocabulary).union(*(column for document in documents for column in document))
-        vocabulary = {word for word in vocabulary if word not in STOPWORDS and len(word) > 1}
         self._stemmer = PorterStemmer()
-        self._stems = self._stemmer.stem_all(vocabulary)
+        self._stems: dict[str, str] = {}
+        documents = itertools.chain(map(self._document, self.entries), map(self._topic_document, self.topics))
+        self._bm25 = Bm25Index(documents, [weight for _, weight in COLUMNS], self._indexed_stem)
+        phrase_words = {w for w in self._thesaurus.vocabulary if w not in STOPWORDS and len(w) > 1}
+        self._stems.update(self._stemmer.stem_all(phrase_words.difference(self._stems)))
         #: Every word the index knows (folded concepts included): what property tests draw questions from.
-        self.vocabulary = frozenset(vocabulary)
-        self._bm25 = Bm25Index(documents, [weight for _, weight in COLUMNS], self._stems)
-        self._typos = TypoIndex(_correctable(vocabulary), two_edits_from=LONG_WORD - 2)
+        self.vocabulary = frozenset(self._stems)
+        self._typos = TypoIndex(_correctable(self.vocabulary), two_edits_from=LONG_WORD - 2)
         self._phrase_typos = _phrase_typos(frozenset(self._thesaurus.vocabulary))
         names = [[self.content_words(name) for name in (item.title, *item.aliases)] for item in self._items]
         self._name_words = [[" ".join(name) for name in item_names] for item_names in names]
@@ -281,6 +282,13 @@ class SearchIndex:
         return self._thesaurus.content_words(text)
 
     # -- building -----------------------------------------------------------------------------------
+
+    def _indexed_stem(self, word: str) -> str | None:
+        """The term the index keeps ``word`` under, remembered as the word's stem; None for a stopword."""
+        if word in STOPWORDS or len(word) <= 1:
+            return None
+        stem = self._stems[word] = self._stemmer.stem(word)
+        return stem
 
     def _document(self, entry: Entry) -> tuple[list[str], ...]:
         """An entry's words per column, in ``COLUMNS`` order, folded; the index skips stopwords itself."""
