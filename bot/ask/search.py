@@ -49,6 +49,7 @@ from bot.ask.content import NotCoveredList, NotCoveredTopic, SynonymList
 from bot.ask.stemming import PorterStemmer
 from bot.ask.typos import TypoIndex
 from bot.ask.vocabulary import DOMAIN_TERMS, INTENT_TERMS, STOPWORDS, normalise, thesaurus, words
+from bot.ask.word_sets import WordSetTable
 from bot.knowledge.base import KnowledgeBase
 from bot.knowledge.entries import Entry, EntryLibrary
 from bot.knowledge.loader import paused_gc
@@ -232,7 +233,7 @@ class SearchIndex:
         hits.sort(key=lambda hit: -hit.score)
         # A question that is a title or an alias, or has exactly the words of an example question, names its
         # document, however everyday its words (but one): the knowledge base anticipated it.
-        exact = self._aliases.get(text) or self._examples.get(frozenset(searched))
+        exact = self._aliases.get(text) or self._example(searched)
         if exact is not None:
             top = hits[0].score if hits else 0.0
             hits = [Hit(exact, 1.0, top), *(hit for hit in hits if hit.item is not exact)]
@@ -313,19 +314,17 @@ class SearchIndex:
                 table.setdefault(key, item)
         return {key: item for key, item in table.items() if key not in ambiguous}
 
-    def _example_table(self) -> dict[frozenset[str], Document]:
+    def _example_table(self) -> WordSetTable:
         """An example question's words (any order) → its document, for questions asked just that way.
 
         Words in the questions of two documents are left out: they name neither."""
-        table: dict[frozenset[str], Document] = {}
-        ambiguous: set[frozenset[str]] = set()
-        for item in self._items:
-            for question in item.questions:
-                key = frozenset(self.content_words(question))
-                if key in table and table[key] is not item:
-                    ambiguous.add(key)
-                table.setdefault(key, item)
-        return {key: item for key, item in table.items() if key and key not in ambiguous}
+        return WordSetTable(
+            len(self._items), lambda number: (frozenset(self.content_words(q)) for q in self._items[number].questions)
+        )
+
+    def _example(self, searched: Sequence[str]) -> Document | None:
+        number = self._examples.get(frozenset(searched))
+        return None if number is None else self._items[number]
 
     # -- querying -----------------------------------------------------------------------------------
 
