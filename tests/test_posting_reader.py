@@ -301,6 +301,33 @@ STATEMENTS = [
     ("roadmap", "not_stated", "Prioritise the team backlog."),
     ("roadmap", "not_stated", "Own the sprint backlog and decide what goes into each sprint."),
     ("roadmap", "not_stated", "Plan the releases for the next quarter."),
+    # Round 3: structure rather than phrases (who acts, passive agents, partners, lists around a dash).
+    ("customers", "pm", "The Pricing team owns the roadmap and runs the customer research."),
+    ("metrics", "pm", "The Commercial team sets the roadmap, talks to dealers and picks the targets."),
+    ("roadmap", "pm", "The roadmap for our warehouse and transport systems is decided by the Head of IT."),
+    ("roadmap", "pm", "Decisions about the roadmap are taken by the product leadership team."),
+    ("metrics", "pm", "The targets for every squad in the tribe are fixed by the steering group."),
+    ("roadmap", "not_stated", "The roadmap, informed by research from our UX team, is what you deliver against."),
+    ("roadmap", "shared", "Together with the Service Owner, you will set the priorities and agree the roadmap."),
+    ("customers", "role", "Shape the roadmap together with the CPO, and run the user interviews yourself."),
+    ("roadmap", "shared", "Shape the roadmap together with the CPO, and run the user interviews yourself."),
+    ("roadmap", "pm", "The CPO and the CEO agree the roadmap every half-year."),
+    ("roadmap", "shared", "The roadmap we would decide together, you and me."),
+    ("metrics", "shared", "The quarterly goals we set together."),
+    ("customers", "pm", "I run the customer interviews myself; you get my notes."),
+    ("customers", "pm", "Our clients come with their own user research."),
+    ("metrics", "pm", "The clients bring the briefs, and the KPIs are theirs."),
+    ("customers", "pm", "Receive the results of the client's user research and fold them into the backlog."),
+    ("customers", "pm", "Work with our Research team, who run the studies with users."),
+    ("customers", "role", "Sit down with our customers every sprint."),
+    ("customers", "role", "You'll talk to our learners every week."),
+    ("customers", "pm", "Our PMs are the ones talking to our learners."),
+    ("metrics", "pm", "Report monthly on the performance indicators agreed with the Ministry."),
+    ("metrics", "shared", "Targets are proposed by you and agreed with the Head of Product."),
+    ("roadmap", "pm", "Product calls – roadmap, research, all of it – sit with the client's product team."),
+    ("customers", "pm", "Product calls – roadmap, research, all of it – sit with the client's product team."),
+    ("metrics", "pm", "Track the KPIs (set by the CPO) every week."),
+    ("metrics", "role", "Own the north-star metric (weekly active users) and report on it."),
 ]
 
 
@@ -416,6 +443,19 @@ def test_the_ads_own_title_is_this_role_and_other_titles_are_someone_else() -> N
     reading = read(RULES, ad)
     assert reading.answers["roadmap"] == "role"
     assert reading.answers["customers"] == "pm"
+
+
+def test_a_sections_heading_gives_its_verb_to_a_duty_without_one() -> None:
+    ad = "Product Lead\n\nWhat you'll own\n- The growth roadmap\n- The activation metrics and their targets"
+    reading = read(RULES, ad)
+    assert (reading.answers["roadmap"], reading.answers["metrics"]) == ("role", "role")
+    ad = "Business Analyst\n\nWhat you'll do\n- Interview relationship managers about their processes"
+    assert read(RULES, ad).answers["customers"] == "not_stated"  # a verb of its own, with its own object
+
+
+def test_the_authors_own_title_is_not_the_jobs() -> None:
+    ad = "Hi! I'm the Product Manager for our payments train and I'm looking for a Product Owner."
+    assert read(RULES, ad).context["title"] == "po"
 
 
 #: Whole short ads written for round 2: recruiter notes, one-paragraph ads, sections with unusual headings.
@@ -540,6 +580,14 @@ def test_a_short_ad(expected: dict[str, str], ad: str) -> None:
         ("kind", "bigtech", "Product Manager\nOur products are used by more than 400 million people."),
         ("kind", "bigtech", "Product Manager\nOur products are used by over a billion people."),
         ("kind", None, "Product Manager\nOur app is used by 2 million people."),
+        ("size", "501-5000", "Product Owner\nSome 3,100 civil servants work for us in four offices."),
+        ("size", "51-500", "Product Owner\nWe are a software house of 230 engineers and designers."),
+        ("kind", "eu-saas", "Delivery Lead at Castellan Consulting, working for clients across Europe."),
+        ("kind", "enterprise", "Product Manager at a UK broadband and mobile provider."),
+        ("kind", "enterprise", "Product Owner\nWe look after the pensions of 400,000 people."),
+        ("kind", None, "Product Owner\nWe offer a pension scheme and 30 days off."),
+        ("kind", "eu-saas", "Product Analyst at Kvadra (Danish HR software, 220 people)."),
+        ("kind", "eu-saas", "Product Manager\nMirelle is the booking platform for salons across Europe."),
     ],
 )
 def test_context(key: str, expected: str | None, ad: str) -> None:
@@ -574,14 +622,16 @@ def test_segments_join_wrapped_lines_and_keep_bullets_and_headings_apart() -> No
     assert [s.heading for s in sentences] == [True, False, False, False]
 
 
-def test_clauses_split_at_semicolons_colons_and_dashes() -> None:
-    ad = "Discovery is the PM's job: she runs it; you join – sometimes."
+def test_clauses_split_at_semicolons_colons_dashes_and_brackets() -> None:
+    ad = "Discovery is the PM's job: she runs it; you join – sometimes (when asked) and listen."
     (sentence,) = split(ad)
     assert [(ad[c.start : c.end], c.statement) for c in sentence.clauses] == [
         ("Discovery is the PM's job", 0),
         ("she runs it", 0),
         ("you join", 1),
-        ("sometimes.", 1),
+        ("sometimes", 1),
+        ("when asked", 1),
+        ("and listen.", 1),
     ]
 
 

@@ -2,7 +2,7 @@
 
 How an ad is read, step by step (every phrase list is in ``knowledge/check-posting.yaml``):
 
-1. The ad is cut into sentences and clauses (``segments``).
+1. The ad is cut into sentences and clauses (``segments``), and sections follow their headings.
 2. Boilerplate is set aside for the three questions: sections under headings such as "About us",
    "Benefits" or "Who you are"; a sentence with a marker such as "we offer" or "equal opportunity"
    together with the rest of its paragraph, up to a sentence that turns to the role ("In this role
@@ -16,11 +16,17 @@ How an ad is read, step by step (every phrase list is in ``knowledge/check-posti
    "the PM, who owns the roadmap"; never across a ``you``, nor for someone named after 'with' or 'to'),
    execution ("turn the roadmap into stories": no owner), input only ("help shape"), this role. The
    first kind that matches is what the clause says, a match on the topic before one on something
-   broader. This role's verb counts as someone else's when a noun stands before it ("our growth team
-   owns the roadmap"), and says nothing after "we". Clauses about the future ("over time you may grow
+   broader. Who acts is read from the clause's structure, not only from the phrases: this role's verb
+   counts as someone else's when a noun stands before it or the clause starts by naming someone else
+   ("our growth team owns the roadmap and runs the research"), and says nothing after "we"; the topic,
+   a participle, "by" and someone else is theirs however far apart ("the roadmap for our systems is
+   decided by the Head of IT"); this role's verb becomes shared when a partner is named with it
+   ("Together with the Service Owner, you ..."). Clauses about the future ("over time you may grow
    into ...") only say who holds the topic now. Within one statement (a sentence, or a part of it after
-   ';') the first clause that says something wins: what follows a ':' or a dash elaborates it, and a
-   list there borrows the verb before it ("you own search: the roadmap, the research and the KPIs").
+   ';') the first clause that says something wins: what follows a ':', a dash or a bracket elaborates
+   it, and a list there borrows the verb before it ("you own search: the roadmap, the research and the
+   KPIs") or after it ("roadmap, research, all of it – sit with the client"); a duty without a verb
+   borrows its section heading's ("What you'll own" over "The growth roadmap").
 5. Per question, the statements are combined: the answer most statements give wins, a tie is
    ``shared``; statements about the topic itself outweigh those about a broader one (the roadmap over
    the strategy); "input only" counts only when nothing firmer is said, "nobody owns it" and
@@ -71,6 +77,8 @@ _WORD_VALUES = {
 }  # fmt: skip
 _MULTIPLIERS = {"hundred": 100, "thousand": 1000, "k": 1000}
 _LARGE = {"million": 1_000_000, "billion": 1_000_000_000}
+#: "Own" after these is an adjective, not this role's verb: "clients arrive with their own research".
+_OWNERS = frozenset({"their", "its", "his", "her", "our", "my", "whose"})
 #: Synonym phrases may use each other's words; more rounds than this would mean a loop in the lists.
 _MAX_PASSES = 4
 #: What a word that spells a synonym word becomes when no synonym phrase put it there.
@@ -167,9 +175,13 @@ def read(rules: PostingRules, text: str) -> Reading:
     counted, qualifications = _classify(rules, ad, sentences)
     title = _title(rules, ad, [s for s, q in zip(sentences, qualifications, strict=True) if not q])
     findings: list[Finding] = []
+    heading: list[Token] = []
     for sentence, counts in zip(sentences, counted, strict=True):
-        if counts:
-            findings.extend(_sentence_findings(rules, ad, sentence, title))
+        if sentence.heading:
+            named = sentence.start <= title.hit_start < sentence.end
+            heading = [] if named else _canonical(rules, ad.tokens_in(sentence.start, sentence.end), title)
+        elif counts:
+            findings.extend(_sentence_findings(rules, ad, sentence, title, heading))
     answers: dict[str, Answer] = {}
     evidence: dict[str, tuple[Quote, ...]] = {}
     for question in rules.questions:
@@ -222,21 +234,30 @@ def _classify(rules: PostingRules, ad: _Ad, sentences: Sequence[Sentence]) -> tu
 
 
 def _title(rules: PostingRules, ad: _Ad, sentences: Sequence[Sentence]) -> _Title:
-    """The first title the ad names (a double title "Product Owner / Business Analyst" is the first)."""
+    """The first title the ad names (a double title "Product Owner / Business Analyst" is the first), except
+    the author's own ("I'm the Product Manager for the train and I'm looking for a Product Owner")."""
     for sentence in sentences:
         tokens = ad.tokens_in(sentence.start, sentence.end)
         best: tuple[int, TitleCues] | None = None
         for cues in rules.titles:
-            hit = cues.phrases.earliest(tokens)
-            if hit is not None and (best is None or hit.first < best[0]):
-                best = (hit.first, cues)
+            for hit in cues.phrases.hits(tokens):
+                if not _authors_own(tokens, hit.first) and (best is None or hit.first < best[0]):
+                    best = (hit.first, cues)
         if best is not None:
             first, cues = best
             return _Title(cues, tokens[first].start, tokens[first - 1].raw if first else "")
     return _Title(None, -1)
 
 
-def _sentence_findings(rules: PostingRules, ad: _Ad, sentence: Sentence, title: _Title) -> list[Finding]:
+def _authors_own(tokens: Sequence[Token], first: int) -> bool:
+    """Is the title the author's, not the job's: "I'm the Product Manager for the train, looking for a PO"?"""
+    before = [t.raw for t in tokens[max(0, first - 3) : first]]
+    return "i" in before and before.index("i") + 1 < len(before) and before[before.index("i") + 1] in ("am", "was")
+
+
+def _sentence_findings(
+    rules: PostingRules, ad: _Ad, sentence: Sentence, title: _Title, heading: Sequence[Token] = ()
+) -> list[Finding]:
     """Per statement and question, what the first clause that says anything about it says.
 
     Clauses after ':' or a dash elaborate the one before ("Lead discovery for your area: run user
@@ -245,7 +266,8 @@ def _sentence_findings(rules: PostingRules, ad: _Ad, sentence: Sentence, title: 
     end: the roadmap, the user research and the KPIs"): each item is then read with that verb. A clause
     about the future ("over time you may take over the roadmap from the Director") says nothing about
     this role, only who holds the topic now. Headings name a section or the job ("Product Manager,
-    Local Discovery"); they never say who decides.
+    Local Discovery"); they never say who decides, but a section's heading gives its verb to a sentence
+    that has none ("What you'll own" over "The growth roadmap"), as the clause before a ':' does.
     """
     if sentence.heading:
         return []
@@ -257,10 +279,14 @@ def _sentence_findings(rules: PostingRules, ad: _Ad, sentence: Sentence, title: 
         for clause in sentence.clauses
         if rules.boilerplate.qualifications.first(ad.tokens_in(clause.start, clause.end))
     }
-    for clause in sentence.clauses:
+    clauses = sentence.clauses
+    canonical = [_canonical(rules, ad.tokens_in(clause.start, clause.end), title) for clause in clauses]
+    for index, (clause, tokens) in enumerate(zip(clauses, canonical, strict=True)):
         if clause.statement in qualifying:
             continue
-        tokens = _canonical(rules, ad.tokens_in(clause.start, clause.end), title)
+        following = canonical[index + 1] if index + 1 < len(clauses) else []
+        if following and clauses[index + 1].statement != clause.statement:
+            following = []
         if lead is None or lead[0].statement != clause.statement:
             lead = (clause, tokens)
         if not tokens:
@@ -270,12 +296,16 @@ def _sentence_findings(rules: PostingRules, ad: _Ad, sentence: Sentence, title: 
         for question in rules.questions:
             if (clause.statement, question.id) in found or not (question.topic_stems | question.broader_stems) & stems:
                 continue
-            stance, hit = _stance(question, ad.text, tokens, only_others=future)
+            stance, hit = _stance(rules, question, ad.text, tokens, only_others=future)
             if stance is not None and hit is not None:
                 quote = _quote(ad, sentence, clause, tokens[hit.first].start, tokens[hit.last].end)
                 words = tokens[hit.first : hit.last + 1]
-            elif lead[0] is not clause and not future:
-                listed = _listed(rules, ad, clause, lead[1], question, title)
+            elif not future:
+                listed = None
+                if lead[0] is not clause or (heading and _noun_first(ad.text, tokens)):
+                    listed = _listed(rules, ad, clause, lead[1] if lead[0] is not clause else heading, question, title)
+                if listed is None and following:
+                    listed = _listed(rules, ad, clause, following, question, title, after=True)
                 if listed is None:
                     continue
                 stance, words = listed
@@ -288,23 +318,41 @@ def _sentence_findings(rules: PostingRules, ad: _Ad, sentence: Sentence, title: 
     return list(found.values())
 
 
+def _noun_first(text: str, tokens: Sequence[Token]) -> bool:
+    """Does the clause start with a noun rather than its own verb: "The growth roadmap", "Customer
+    interviews", "KPIs for checkout" (not "Interview relationship managers", a verb with its object)?"""
+    first = tokens[0]
+    written = text[first.start : first.end].lower()
+    return first.raw in _NOUN_STARTS or (first.raw != written and (" " in written or written.endswith("s")))
+
+
 def _listed(
-    rules: PostingRules, ad: _Ad, clause: Clause, lead: Sequence[Token], question: QuestionCues, title: _Title
+    rules: PostingRules,
+    ad: _Ad,
+    clause: Clause,
+    lead: Sequence[Token],
+    question: QuestionCues,
+    title: _Title,
+    *,
+    after: bool = False,
 ) -> tuple[Stance, list[Token]] | None:
     """A list item read with the verb of the clause it elaborates: "You own search end to end: the roadmap".
 
     Each item of ``clause`` (split at commas, 'and', 'or') that names the topic is joined to ever
     shorter beginnings of ``lead``, so the lead's verb comes within a cue's reach of the item; only a
-    match that spans both parts counts. Returns the stance and the words it was read from.
+    match that spans both parts counts. ``after``: ``lead`` is the clause that follows, whose verb the
+    list is the subject of ("Product decisions – roadmap, research, all of it – sit with the client"),
+    joined to its ever longer beginnings. Returns the stance and the words it was read from.
     """
     for start, end in _items(ad.text, clause.start, clause.end):
         item = _canonical(rules, ad.tokens_in(start, end), title)
         if not {t.stem for t in item} & (question.topic_stems | question.broader_stems):
             continue
-        for cut in range(len(lead), 0, -1):
-            joined = [*lead[:cut], *item]
-            stance, hit = _stance(question, ad.text, joined)
-            if stance is not None and hit is not None and hit.first < cut <= hit.last:
+        for cut in range(1, len(lead) + 1) if after else range(len(lead), 0, -1):
+            joined = [*item, *lead[:cut]] if after else [*lead[:cut], *item]
+            seam = len(item) if after else cut
+            stance, hit = _stance(rules, question, ad.text, joined)
+            if stance is not None and hit is not None and hit.first < seam <= hit.last:
                 return stance, joined[hit.first : hit.last + 1]
     return None
 
@@ -327,12 +375,14 @@ def _items(text: str, start: int, end: int) -> list[tuple[int, int]]:
 _OBJECT_OF = frozenset({"with", "to", "for", "from", "alongside", "under", "beside"})
 #: What may stand between such a word and the name: "with the client's Head of Digital".
 _DETERMINERS = frozenset({"the", "a", "an", "our", "your", "their", "its", "his", "her", "this", "that", "users"})
+#: Words that turn a sentence to something else: a participle after them is not about the topic before.
+_TURNS = frozenset({"but", "while", "whereas", "although", "though"})
 #: A relative pronoun after the name makes them the subject again: "work with the PM, who owns the roadmap".
 _RELATIVE = frozenset({"who", "which", "that", "whose"})
 
 
 def _stance(
-    question: QuestionCues, text: str, tokens: Sequence[Token], *, only_others: bool = False
+    rules: PostingRules, question: QuestionCues, text: str, tokens: Sequence[Token], *, only_others: bool = False
 ) -> tuple[Stance | None, Hit | None]:
     """The first kind of statement (in precedence order) with a match in the clause; a match on the
     topic itself before one on something broader ("own the roadmap and work with the CPO on strategy").
@@ -344,7 +394,7 @@ def _stance(
     (a clause about this role's future still says who holds the topic today).
     """
     broad: tuple[Stance, Hit] | None = None
-    for stance, hit in _statements(question, text, tokens, only_others=only_others):
+    for stance, hit in _statements(rules, question, text, tokens, only_others=only_others):
         if any(t.stem in question.topic_stems for t in tokens[hit.first : hit.last + 1]):
             return stance, hit
         broad = broad or (stance, hit)
@@ -352,13 +402,22 @@ def _stance(
 
 
 def _statements(
-    question: QuestionCues, text: str, tokens: Sequence[Token], *, only_others: bool
+    rules: PostingRules, question: QuestionCues, text: str, tokens: Sequence[Token], *, only_others: bool
 ) -> Iterator[tuple[Stance, Hit]]:
-    """Every match in the clause that says something, in precedence order, with the stance it says."""
+    """Every match in the clause that says something, in precedence order, with the stance it says.
+
+    Someone else's matches include the passive ones however far the participle is from the topic ("the
+    roadmap for our warehouse systems is decided by the Head of IT"); this role's become shared in a
+    clause that names a partner ("Together with the Service Owner, you will ... agree its roadmap").
+    """
+    partners = rules.together.hits(tokens)
     for stance, phrases in question.stances:
         if only_others and stance != "pm":
             continue
-        for hit in phrases.hits(tokens):
+        hits = phrases.hits(tokens)
+        if stance == "pm":
+            hits = [*hits, *_passive_agents(rules.passive, question, tokens)]
+        for hit in hits:
             if stance == "pm" and tokens[hit.first].raw == OTHERS and _you_between(text, tokens, hit):
                 continue
             if stance == "role" and any(t.raw == OTHERS for t in tokens[hit.first : hit.last + 1]):
@@ -372,7 +431,44 @@ def _statements(
                 if actor == "someone else":
                     yield "pm", hit
                     continue
+            others_agree = stance == "shared" and _verb_first(question, tokens, hit)
+            if others_agree and _subject(text, tokens, hit) == "someone else":
+                yield "pm", hit  # "the CPO and the CEO agree the roadmap": neither is this role
+                continue
+            if stance == "role" and any(_partner_of(text, tokens, partner, hit) for partner in partners):
+                yield "shared", hit
+                continue
             yield stance, hit
+
+
+def _partner_of(text: str, tokens: Sequence[Token], partner: Hit, hit: Hit) -> bool:
+    """Does "together with X" go with this match: said first in the clause ("Together with the Service
+    Owner, you will ..."), or in the same stretch between commas ("shape the roadmap together with the
+    Head of Digital, run the tests yourself": only the roadmap is shared)?"""
+    if partner.first == 0:
+        return True
+    low, high = min(partner.first, hit.first), max(partner.last, hit.last)
+    return not any("," in text[tokens[i].end : tokens[i + 1].start] for i in range(low, high))
+
+
+def _passive_agents(passive: Phrases, question: QuestionCues, tokens: Sequence[Token]) -> Iterator[Hit]:
+    """The topic, then a participle, 'by' and someone else, in one clause and never across this role:
+    "Decisions about the roadmap are taken by the Product Management function"."""
+    you = stem(SELF)
+    for first, token in enumerate(tokens):
+        if token.stem not in question.topic_stems | question.broader_stems:
+            continue
+        for index in range(first + 2, len(tokens)):
+            if tokens[index].stem == you or tokens[index].raw in _TURNS:
+                break
+            if tokens[index].raw not in ("by", "between") or not passive.hits(tokens[index - 1 : index]):
+                continue
+            agent = index + 1
+            while agent < len(tokens) and tokens[agent].raw in _DETERMINERS:
+                agent += 1
+            if agent < len(tokens) and tokens[agent].raw == OTHERS:
+                yield Hit(f"topic ... {tokens[index - 1].raw} by ... pm", first, agent)
+                break
 
 
 #: Words that may stand before this role's verb without naming anyone: "will", "also", "each one".
@@ -411,24 +507,16 @@ def _actor(text: str, tokens: Sequence[Token], hit: Hit) -> str:
     """Who does what the match says: "you", "someone else" ("our growth team owns the roadmap") or
     "company" ("we run the interviews").
 
-    The words since the last comma, then the clause's start: this role when it is named there; someone
-    else when that stretch starts by naming them, as verbs joined by 'and' or commas share their subject
-    ("the Head of Product owns the roadmap, runs discovery and sets the KPIs"). Otherwise the words since
+    First the subject (:func:`_subject`), as verbs joined by 'and' or commas share it ("the Head of
+    Product owns the roadmap, runs discovery and sets the KPIs"). Otherwise the words since
     the last 'and' decide: anything but an auxiliary ("will", "also") or a verb this role's duty may
     start with ("take ownership of") names someone else, unless a determiner just before the verb makes
     the match a noun ("take the lead on the roadmap"); "plan the sprints and own the roadmap" leaves the
     verb to this role.
     """
-    you = stem(SELF)
-    start = hit.first
-    while start > 0 and "," not in text[tokens[start - 1].end : tokens[start].start]:
-        start -= 1
-    for stretch in (tokens[start : hit.first], tokens[:start]):  # since the comma, then the clause's start
-        if any(t.stem == you for t in stretch):
-            return "you"
-        named = [t for t in stretch if t.raw not in _NOUN_STARTS]
-        if named and named[0].raw == OTHERS:
-            return "someone else"
+    subject = _subject(text, tokens, hit)
+    if subject is not None:
+        return subject
     start = hit.first
     while (
         start > 0
@@ -443,6 +531,24 @@ def _actor(text: str, tokens: Sequence[Token], hit: Hit) -> str:
         return "you"
     words = {t.raw for t in before} - _AUXILIARIES
     return "someone else" if words - _LEADING_VERBS else "you"
+
+
+def _subject(text: str, tokens: Sequence[Token], hit: Hit) -> str | None:
+    """Who the words since the last comma, then the clause's start, name as the one acting: "you" when
+    this role is named there; "someone else" when that stretch starts by naming them, as someone else
+    or as a noun after a determiner ("the Proposition team owns the roadmap and runs the research");
+    None when it names nobody."""
+    you = stem(SELF)
+    start = hit.first
+    while start > 0 and "," not in text[tokens[start - 1].end : tokens[start].start]:
+        start -= 1
+    for stretch in (tokens[start : hit.first], tokens[:start]):  # since the comma, then the clause's start
+        if any(t.stem == you for t in stretch):
+            return "you"
+        named = [t for t in stretch if t.raw not in _NOUN_STARTS]
+        if named and (named[0].raw == OTHERS or (stretch[0].raw in _NOUN_STARTS and len(named) > 1)):
+            return "someone else"
+    return None
 
 
 def _you_between(text: str, tokens: Sequence[Token], hit: Hit) -> bool:
@@ -471,7 +577,7 @@ def _canonical(rules: PostingRules, tokens: list[Token], title: _Title) -> list[
     longest, then the one listed first. This repeats until nothing changes, so a phrase can use another
     list's word ("talk ... to ... users" once "customers" has become ``users``). A word left as written
     that spells one of these words ("contact" in "point of contact") is blanked: the word must mean
-    only what its phrases say.
+    only what its phrases say, and so is "own" after a possessive ("their own research"), an adjective.
     """
     if not tokens:
         return tokens
@@ -489,7 +595,10 @@ def _canonical(rules: PostingRules, tokens: list[Token], title: _Title) -> list[
         tokens = _replace(tokens, spans, made)
         spans = []
     return [
-        Token(_BLANK, _BLANK, t.start, t.end) if t.stem in rules.reserved and id(t) not in made else t for t in tokens
+        Token(_BLANK, _BLANK, t.start, t.end)
+        if (t.stem in rules.reserved and id(t) not in made) or (t.raw == "own" and i and tokens[i - 1].raw in _OWNERS)
+        else t
+        for i, t in enumerate(tokens)
     ]
 
 

@@ -283,6 +283,10 @@ class PostingRules:
     chained: tuple[tuple[str, Phrases], ...] = ()
     questions: tuple[QuestionCues, ...] = ()
     ignore: Phrases = field(default_factory=lambda: Phrases(()))
+    #: Said in a clause where this role decides, these make it shared: "together with the Service Owner".
+    together: Phrases = field(default_factory=lambda: Phrases(()))
+    #: Participles that, followed by "by" and someone else, give the topic before them to that someone.
+    passive: Phrases = field(default_factory=lambda: Phrases(()))
     boilerplate: Boilerplate | None = None
     titles: tuple[TitleCues, ...] = ()
     default_title: str = "other"

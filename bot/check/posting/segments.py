@@ -22,7 +22,7 @@ _BULLET = re.compile(r"[-•*·–—●▪►✓✔+>]\s+|\d{1,2}[.)]\s+")
 _ENDS_SENTENCE = re.compile(r"[.!?:;…][\"'”’)\]]*$")
 _TITLE_SEPARATOR = re.compile(r"\s[|·]\s")
 _SENTENCE_END = re.compile(r"[.!?…]+[\"'”’)\]]*(\s+)")
-_CLAUSE_BREAK = re.compile(r"(;)\s*|:\s+|\s[–—-]{1,2}\s")
+_CLAUSE_BREAK = re.compile(r"(;)\s*|:\s+|\s[–—-]{1,2}\s|\s\(|\)")
 _ABBREVIATIONS = frozenset(
     {"e.g", "i.e", "eg", "ie", "approx", "incl", "vs", "mr", "ms", "mrs", "dr", "no", "nr", "st", "min", "max"}
 )
@@ -32,8 +32,8 @@ _ABBREVIATIONS = frozenset(
 class Clause:
     start: int
     end: int
-    #: Clauses after a ';' start a new statement; those after ':' or a dash go on with the one before
-    #: ("Lead discovery for your area: run the interviews ...").
+    #: Clauses after a ';' start a new statement; those after ':', a dash or a bracket go on with the one
+    #: before ("Lead discovery for your area: run the interviews ...").
     statement: int
 
 
@@ -48,8 +48,8 @@ class Sentence:
     #: A stand-alone short line without a full stop, before a paragraph or a list: "About us",
     #: "What you'll do:", a title line.
     heading: bool
-    #: The sentence cut at ';', ':', and spaced dashes, so "the PM owns the roadmap; you own the backlog"
-    #: is read as two statements.
+    #: The sentence cut at ';', ':', spaced dashes and brackets, so "the PM owns the roadmap; you own the
+    #: backlog" is read as two statements, and "the client's research (their UX team runs it)" as two clauses.
     clauses: tuple[Clause, ...]
 
 
