@@ -373,6 +373,8 @@ def _items(text: str, start: int, end: int) -> list[tuple[int, int]]:
 #: Words before someone else's name that make them the object of the sentence, not who decides:
 #: in "together with the Head of Digital, run the usability tests" this role runs them.
 _OBJECT_OF = frozenset({"with", "to", "for", "from", "alongside", "under", "beside"})
+#: How many words a name joined by 'and' may stand after such a word: "with the UX designer and the PM".
+_COORDINATED = 4
 #: What may stand between such a word and the name: "with the client's Head of Digital".
 _DETERMINERS = frozenset({"the", "a", "an", "our", "your", "their", "its", "his", "her", "this", "that", "users"})
 #: Words that turn a sentence to something else: a participle after them is not about the topic before.
@@ -485,7 +487,7 @@ _LEADING_VERBS = frozenset(
     {"take", "takes", "taking", "have", "has", "having", "hold", "holds", "holding", "assume", "assumes", "bear"}
 )
 #: Words that end what came before: the verb after them has this role as its subject again.
-_BOUNDARIES = frozenset({"and", "or", "then", "to", "while", "plus"})
+_BOUNDARIES = frozenset({"and", "or", "then", "to", "while", "plus", "by", "through", "via", "when", "after", "before"})
 #: Words that start a noun phrase: one before the verb names who acts ("our growth team owns ...").
 _NOUN_STARTS = frozenset({"the", "our", "a", "an", "their", "its", "his", "her", "my", "this", "these", "those"})
 #: The company speaking of itself: who "we" are includes this role or not, so it says nothing.
@@ -567,6 +569,9 @@ def _object_of_preposition(tokens: Sequence[Token], hit: Hit) -> bool:
     index = hit.first - 1
     while index >= 0 and tokens[index].raw in _DETERMINERS:
         index -= 1
+    if index >= 0 and tokens[index].raw in ("and", "or"):  # "together with the designer and the PM, run ..."
+        between = tokens[max(index - _COORDINATED, 0) : index]
+        return any(t.raw in _OBJECT_OF for t in between) and all(t.stem != stem(SELF) for t in between)
     return index >= 0 and tokens[index].raw in _OBJECT_OF
 
 
