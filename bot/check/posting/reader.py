@@ -23,8 +23,9 @@ How an ad is read, step by step (every phrase list is in ``knowledge/check-posti
    decided by the Head of IT"); this role's verb becomes shared when a partner is named with it
    ("Together with the Service Owner, you ..."). Clauses about the future ("over time you may grow
    into ...") only say who holds the topic now. Within one statement (a sentence, or a part of it after
-   ';') the first clause that says something wins: what follows a ':', a dash or a bracket elaborates
-   it, and a list there borrows the verb before it ("you own search: the roadmap, the research and the
+   ';') the first clause that says something wins: what follows a ':' or a dash elaborates it (so does
+   a bracketed aside, read with the words before it and left out of its clause), and a list there
+   borrows the verb before it ("you own search: the roadmap, the research and the
    KPIs") or after it ("roadmap, research, all of it – sit with the client"); a duty without a verb
    borrows its section heading's ("What you'll own" over "The growth roadmap").
 5. Per question, the statements are combined: the answer most statements give wins, a tie is
@@ -152,8 +153,13 @@ class _Ad:
         tokens = tokenize(text)
         return cls(text, tokens, [t.start for t in tokens])
 
-    def tokens_in(self, start: int, end: int) -> list[Token]:
-        return self.tokens[bisect.bisect_left(self.starts, start) : bisect.bisect_left(self.starts, end)]
+    def tokens_in(self, start: int, end: int, holes: Sequence[tuple[int, int]] = ()) -> list[Token]:
+        """The tokens from ``start`` to ``end``, without those inside ``holes`` (a clause's asides)."""
+        tokens = self.tokens[bisect.bisect_left(self.starts, start) : bisect.bisect_left(self.starts, end)]
+        return [t for t in tokens if not any(low <= t.start < high for low, high in holes)] if holes else tokens
+
+    def clause_tokens(self, clause: Clause) -> list[Token]:
+        return self.tokens_in(clause.start, clause.end, clause.holes)
 
     def quote(self, sentence: Sentence) -> Quote:
         return Quote(sentence.start, sentence.end, self.text[sentence.start : sentence.end])
@@ -277,10 +283,10 @@ def _sentence_findings(
     qualifying = {
         clause.statement
         for clause in sentence.clauses
-        if rules.boilerplate.qualifications.first(ad.tokens_in(clause.start, clause.end))
+        if rules.boilerplate.qualifications.first(ad.clause_tokens(clause))
     }
     clauses = sentence.clauses
-    canonical = [_canonical(rules, ad.tokens_in(clause.start, clause.end), title) for clause in clauses]
+    canonical = [_canonical(rules, ad.clause_tokens(clause), title) for clause in clauses]
     for index, (clause, tokens) in enumerate(zip(clauses, canonical, strict=True)):
         if clause.statement in qualifying:
             continue
@@ -306,6 +312,8 @@ def _sentence_findings(
                     listed = _listed(rules, ad, clause, lead[1] if lead[0] is not clause else heading, question, title)
                 if listed is None and following:
                     listed = _listed(rules, ad, clause, following, question, title, after=True)
+                if listed is None:  # "own the P&L and the KPIs": a later item with the first one's verb
+                    listed = _listed(rules, ad, clause, _first_item(rules, ad, clause, title), question, title)
                 if listed is None:
                     continue
                 stance, words = listed
@@ -345,7 +353,7 @@ def _listed(
     joined to its ever longer beginnings. Returns the stance and the words it was read from.
     """
     for start, end in _items(ad.text, clause.start, clause.end):
-        item = _canonical(rules, ad.tokens_in(start, end), title)
+        item = _canonical(rules, ad.tokens_in(start, end, clause.holes), title)
         if not {t.stem for t in item} & (question.topic_stems | question.broader_stems):
             continue
         for cut in range(1, len(lead) + 1) if after else range(len(lead), 0, -1):
@@ -358,6 +366,12 @@ def _listed(
 
 
 _ITEM_BREAK = re.compile(r",|\band\b|\bor\b|&", re.IGNORECASE)
+
+
+def _first_item(rules: PostingRules, ad: _Ad, clause: Clause, title: _Title) -> list[Token]:
+    """The clause's words up to its first comma, 'and' or 'or': the verb its later items share."""
+    items = _items(ad.text, clause.start, clause.end)
+    return _canonical(rules, ad.tokens_in(*items[0], clause.holes), title) if items else []
 
 
 def _items(text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -377,6 +391,8 @@ _OBJECT_OF = frozenset({"with", "to", "for", "from", "alongside", "under", "besi
 _COORDINATED = 4
 #: What may stand between such a word and the name: "with the client's Head of Digital".
 _DETERMINERS = frozenset({"the", "a", "an", "our", "your", "their", "its", "his", "her", "this", "that", "users"})
+#: The synonym word for the people the product is for; as the agent of a passive, they decide too.
+_USERS = "users"
 #: Words that turn a sentence to something else: a participle after them is not about the topic before.
 _TURNS = frozenset({"but", "while", "whereas", "although", "though"})
 #: A relative pronoun after the name makes them the subject again: "work with the PM, who owns the roadmap".
@@ -466,9 +482,11 @@ def _passive_agents(passive: Phrases, question: QuestionCues, tokens: Sequence[T
             if tokens[index].raw not in ("by", "between") or not passive.hits(tokens[index - 1 : index]):
                 continue
             agent = index + 1
-            while agent < len(tokens) and tokens[agent].raw in _DETERMINERS:
+            while agent < len(tokens) and tokens[agent].raw in _DETERMINERS - {_USERS}:
                 agent += 1
-            if agent < len(tokens) and tokens[agent].raw == OTHERS:
+            if agent + 1 < len(tokens) and tokens[agent].raw == _USERS and tokens[agent + 1].raw == OTHERS:
+                agent += 1  # "by the client's Head of Digital"
+            if agent < len(tokens) and tokens[agent].raw in (OTHERS, _USERS):  # "set by our clients" too
                 yield Hit(f"topic ... {tokens[index - 1].raw} by ... pm", first, agent)
                 break
 
@@ -479,7 +497,7 @@ _AUXILIARIES = frozenset(
         "will", "would", "shall", "can", "could", "may", "might", "must", "should", "also", "then", "be",
         "is", "are", "fully", "directly", "actively", "really", "basically", "help", "get", "to", "going",
         "want", "as", "and", "or", "both", "truly", "personally", "jointly", "more", "ultimately", "each",
-        "one", "every", "usually", "often", "regularly", "always",
+        "one", "every", "usually", "often", "regularly", "always", "full", "complete", "total", "sole", "overall",
     }
 )  # fmt: skip
 #: Verbs this role's own duty may start with before the matched word: "take ownership of the roadmap".
@@ -490,6 +508,20 @@ _LEADING_VERBS = frozenset(
 _BOUNDARIES = frozenset({"and", "or", "then", "to", "while", "plus", "by", "through", "via", "when", "after", "before"})
 #: Words that start a noun phrase: one before the verb names who acts ("our growth team owns ...").
 _NOUN_STARTS = frozenset({"the", "our", "a", "an", "their", "its", "his", "her", "my", "this", "these", "those"})
+#: Words naming people or groups of them: after a determiner at a clause's start, the one who acts.
+_PEOPLE = frozenset(
+    stem(word)
+    for word in (
+        "team", "squad", "tribe", "department", "function", "unit", "group", "guild", "chapter", "office",
+        "board", "committee", "council", "colleagues", "staff", "engineers", "designers", "researchers",
+        "analysts", "architects", "experts", "specialists", "managers", "leads", "owners", "consultants",
+        "partners", "agency", "agencies", "clients", "client", "founders", "leaders", "people", "sales",
+        "marketing", "developers", "scientists", "members", "engineering", "finance", "operations", "ops", "legal",
+        "compliance", "designers", "researcher",
+    )
+)  # fmt: skip
+#: How many words after the determiner may name them: "the Proposition team", "our senior UX researchers".
+_NOUN_PHRASE = 4
 #: The company speaking of itself: who "we" are includes this role or not, so it says nothing.
 _COMPANY = frozenset({"we", "us"})
 
@@ -510,11 +542,13 @@ def _actor(text: str, tokens: Sequence[Token], hit: Hit) -> str:
     "company" ("we run the interviews").
 
     First the subject (:func:`_subject`), as verbs joined by 'and' or commas share it ("the Head of
-    Product owns the roadmap, runs discovery and sets the KPIs"). Otherwise the words since
-    the last 'and' decide: anything but an auxiliary ("will", "also") or a verb this role's duty may
-    start with ("take ownership of") names someone else, unless a determiner just before the verb makes
-    the match a noun ("take the lead on the roadmap"); "plan the sprints and own the roadmap" leaves the
-    verb to this role.
+    Product owns the roadmap, runs discovery and sets the KPIs"). Otherwise the words since the last
+    'and' (or 'by', 'when' ...: "learn by talking to them") decide: someone else when they name people
+    ("designers run the interviews"), a name ("each quarter Anna sets ...") or are one word that is
+    not an auxiliary, an adverb or a verb this role's duty may start with ("Marketing runs ...", not
+    "also run ..." nor "take ownership of ..."); this role when a determiner starts them (a thing: "a
+    typical week includes talking to customers") or ends them (the match is a noun: "take the lead on
+    the roadmap"); "plan the sprints and own the roadmap" leaves the verb to this role.
     """
     subject = _subject(text, tokens, hit)
     if subject is not None:
@@ -531,8 +565,14 @@ def _actor(text: str, tokens: Sequence[Token], hit: Hit) -> str:
         return "company"
     if not before or before[-1].raw in _NOUN_STARTS:
         return "you"
-    words = {t.raw for t in before} - _AUXILIARIES
-    return "someone else" if words - _LEADING_VERBS else "you"
+    if any(t.stem in _PEOPLE or t.raw in (OTHERS, _USERS) for t in before):
+        return "someone else"  # "designers run the interviews"
+    if before[0].raw in _NOUN_STARTS:
+        return "you"  # a thing, not a person: "a typical week includes talking to customers"
+    if any(text[t.start].isupper() for t in before if t.start != tokens[0].start):
+        return "someone else"  # a name: "each quarter Anna sets the targets"
+    words = [t.raw for t in before if t.raw not in _AUXILIARIES | _LEADING_VERBS and not t.raw.endswith("ly")]
+    return "someone else" if len(before) == 1 and words else "you"  # "Marketing runs the interviews"
 
 
 def _subject(text: str, tokens: Sequence[Token], hit: Hit) -> str | None:
@@ -548,9 +588,15 @@ def _subject(text: str, tokens: Sequence[Token], hit: Hit) -> str | None:
         if any(t.stem == you for t in stretch):
             return "you"
         named = [t for t in stretch if t.raw not in _NOUN_STARTS]
-        if named and (named[0].raw == OTHERS or (stretch[0].raw in _NOUN_STARTS and len(named) > 1)):
+        if named and (named[0].raw == OTHERS or (stretch[0].raw in _NOUN_STARTS and _names_people(named))):
             return "someone else"
     return None
+
+
+def _names_people(named: Sequence[Token]) -> bool:
+    """Do the first words after a determiner name people ("the Proposition team", "our architects"),
+    not a thing or a time ("a typical week includes ...", "the focus is on ...")?"""
+    return any(t.stem in _PEOPLE or t.raw == _USERS for t in named[:_NOUN_PHRASE])
 
 
 def _you_between(text: str, tokens: Sequence[Token], hit: Hit) -> bool:
