@@ -9,7 +9,7 @@ has not seen. The same figures come from ``pmpo-bot eval --loo``.
 from __future__ import annotations
 
 from bench.search import REPO
-from bot.ask.content import NotCoveredList
+from bot.ask.content import NotCoveredList, SynonymList
 from bot.ask.evaluation import leave_one_out
 from bot.knowledge.entries import EntryLibrary
 from bot.knowledge.loader import require_knowledge
@@ -18,7 +18,9 @@ from bot.knowledge.loader import require_knowledge
 def main() -> None:
     knowledge = require_knowledge(REPO / "knowledge")
     result = leave_one_out(
-        list(knowledge.part(EntryLibrary).entries.values()), list(knowledge.part(NotCoveredList).topics.values())
+        list(knowledge.part(EntryLibrary).entries.values()),
+        list(knowledge.part(NotCoveredList).topics.values()),
+        knowledge.part(SynonymList).folding(),
     )
     print(f"Leave-one-out top-1 on the entries' own example questions: {result.entries.text()} (target 85 %)")
     print(f"Leave-one-out top-1 on the not-covered topics' example questions: {result.topics.text()}")

@@ -21,8 +21,8 @@ from bot.knowledge.loader import require_knowledge
 from tests.helpers import REPO, SHIPPED_KNOWLEDGE
 
 EVAL_FILE = REPO / "tests" / "eval" / "member_questions.yaml"
-#: Measured on the dev half when this test was written: 90.8 %, 96.3 %, 100 %, 100 %.
-BARS = {"answered": 0.88, "near-domain": 0.92, "off-topic": 0.94, "generic": 0.88}
+#: Measured on the dev half when these bars were set: 94.2 %, 96.3 %, 100 %, 100 %.
+BARS = {"answered": 0.92, "near-domain": 0.92, "off-topic": 0.94, "generic": 0.88}
 
 KNOWLEDGE: KnowledgeBase = require_knowledge(SHIPPED_KNOWLEDGE)
 INDEX = SearchIndex.from_knowledge(KNOWLEDGE)
@@ -71,3 +71,20 @@ def test_cli_eval_reports_the_dev_half(capsys: pytest.CaptureFixture[str]) -> No
     assert len(report["by_intent"]) == 12
     assert report["answered_with_key_fact"]["asked"] == 120
     assert main(["eval", "--file", "nowhere.yaml", "--knowledge", str(SHIPPED_KNOWLEDGE)]) == 2
+
+
+def test_cli_eval_takes_the_set_and_refuses_a_split_it_does_not_have(capsys: pytest.CaptureFixture[str]) -> None:
+    more = REPO / "tests" / "eval" / "member_questions_more.yaml"
+    assert main(["eval", "--set", "more", "--json", "--file", str(more), "--knowledge", str(SHIPPED_KNOWLEDGE)]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["split"] == "tune" and report["answered_with_key_fact"]["asked"] > 150
+    assert main(["eval", "--set", "more", "--split", "test", "--knowledge", str(SHIPPED_KNOWLEDGE)]) == 2
+    assert "the more set has the splits tune and check, not test" in capsys.readouterr().err
+
+
+def test_cli_eval_leaves_the_questions_of_a_measured_split_out(capsys: pytest.CaptureFixture[str]) -> None:
+    args = ["eval", "--split", "test", "--file", str(EVAL_FILE), "--knowledge", str(SHIPPED_KNOWLEDGE)]
+    assert main([*args, "--json"]) == 0
+    assert "misses" not in json.loads(capsys.readouterr().out)
+    assert main(args) == 0
+    assert "(listed with --show-misses; not to tune on)" in capsys.readouterr().out

@@ -1,10 +1,13 @@
 """How well asking answers what members really ask: the evaluation behind ``pmpo-bot eval``.
 
-The questions (``tests/eval/member_questions.yaml``) were written from the source articles and a list of
-intents only, never from the entries, and split in halves: ``dev`` may be looked at and tuned on, ``test``
-is only measured. An answerable question counts when the bot answers it with an entry whose title and
-answer contain its key fact (every group of regular expressions matches); a question to refuse counts
-when the bot gives no answer, reported separately for near-domain, off-topic and generic questions.
+Two sets of questions, each written from the source articles and a list of intents only, never from the
+entries, by someone who had not seen the other set (:data:`SETS`): ``members`` is split in halves, ``dev``
+may be looked at and tuned on, ``test`` is only measured; ``more`` (wider phrasing: words the articles never
+use, claims instead of questions, mixed languages) is split two thirds ``tune``, one third ``check``, and
+``check`` says whether a change made on the tuning splits generalises. An answerable question counts when
+the bot answers it with an entry whose title and answer contain its key fact (every group of regular
+expressions matches); a question to refuse counts when the bot gives no answer, reported separately for
+near-domain, off-topic and generic questions.
 
 Leave-one-out asks each entry's (and topic's) own example questions with that question taken out of it:
 a measure of search that needs no eval set at all, so search constants are tuned on it.
@@ -24,7 +27,22 @@ from bot.knowledge.entries import Entry
 
 #: The kinds of question a member may ask that the bot must decline, each reported on its own.
 REFUSE_KINDS = ("near-domain", "off-topic", "generic")
-SPLITS = ("dev", "test")
+
+
+@dataclass(frozen=True)
+class EvalSet:
+    """One evaluation file and its splits: the one tuned on first, then the one only measured."""
+
+    file: str
+    splits: tuple[str, str]
+
+
+#: The evaluation sets, by the name ``pmpo-bot eval --set`` takes; files relative to the project folder.
+SETS = {
+    "members": EvalSet("tests/eval/member_questions.yaml", ("dev", "test")),
+    "more": EvalSet("tests/eval/member_questions_more.yaml", ("tune", "check")),
+}
+SPLITS = tuple(split for eval_set in SETS.values() for split in eval_set.splits)
 
 
 @dataclass(frozen=True)
@@ -142,7 +160,9 @@ class LeaveOneOut:
     topics: Score
 
 
-def leave_one_out(entries: Sequence[Entry], topics: Sequence[NotCoveredTopic]) -> LeaveOneOut:
+def leave_one_out(
+    entries: Sequence[Entry], topics: Sequence[NotCoveredTopic], synonyms: Mapping[str, Sequence[str]] | None = None
+) -> LeaveOneOut:
     """Each example question taken out of its entry (or topic) and asked: does that document rank first?"""
 
     def asked(position: int, items: Sequence[Any], rebuild: Callable[[list[Any]], SearchIndex]) -> Score:
@@ -159,6 +179,10 @@ def leave_one_out(entries: Sequence[Entry], topics: Sequence[NotCoveredTopic]) -
         return Score(sum(s.passed for s in listed), sum(s.asked for s in listed))
 
     return LeaveOneOut(
-        entries=total(asked(i, entries, lambda changed: SearchIndex(changed, topics)) for i in range(len(entries))),
-        topics=total(asked(i, topics, lambda changed: SearchIndex(entries, changed)) for i in range(len(topics))),
+        entries=total(
+            asked(i, entries, lambda changed: SearchIndex(changed, topics, synonyms)) for i in range(len(entries))
+        ),
+        topics=total(
+            asked(i, topics, lambda changed: SearchIndex(entries, changed, synonyms)) for i in range(len(topics))
+        ),
     )

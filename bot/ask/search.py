@@ -10,17 +10,20 @@ Why it is built this way:
 * **Entries and honest neighbours are ranked together.** A not-covered topic (``bot.ask.content``) is a
   document like an entry, with its own example questions, so "what is a scrum master" ranks the Scrum
   Master topic first and is refused honestly instead of answered with the closest fact.
-* **Vocabulary** (``bot.ask.vocabulary``): PM/PO spellings fold to one token per concept, and intent words
-  ("why", "should", "how do I", "vs") count like any word, so "should I apply" finds the entry written for
-  that intent rather than a definition.
+* **Vocabulary** (``bot.ask.vocabulary``): PM/PO spellings fold to one token per concept, and so do the
+  knowledge base's synonym groups (``knowledge/synonyms.yaml``: "paycheck" and "take-home pay" are pay),
+  in entries and questions alike; intent words ("why", "should", "how do I", "vs") count like any word,
+  so "should I apply" finds the entry written for that intent rather than a definition.
 * **Typos are corrected with rapidfuzz** against the words the index contains ("roadmpa" → "roadmap"), but
   a real English word is left alone unless the index word is far more common ("manger" → "manager", never
   "care" → "case"), and titles/aliases are fuzzy-matched for ``/topic``.
 * **The decision is made on evidence, on the same ranking** (:meth:`SearchIndex.search`): the top-ranked
   document answers, or refuses, by its *confidence*, the weighted share of the question's words it
   contains. Words no entry uses count against answering: everyday words a little (personal context, "I'm
-  at a bank"), other words fully (they carry the request: "figma", "SQL", "CSPO"). A question with no
-  informative word (only everyday words, "help", "team") gets no confident answer whatever it matches.
+  at a bank"), other words fully (they carry the request: "figma", "SQL", "CSPO"), and either much less in
+  the sentences before the one that asks (a member's story). A domain word weighs at least
+  ``DOMAIN_FLOOR`` however many entries use it. A question with no informative word (only everyday words,
+  "help", "team") gets no confident answer whatever it matches.
 
 This module is Discord-free and synchronous: a search takes well under a millisecond on the shipped
 knowledge base and at 10,000 entries (``python -m bench.search``).
@@ -29,7 +32,8 @@ knowledge base and at 10,000 entries (``python -m bench.search``).
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+import re
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
@@ -39,18 +43,9 @@ from rapidfuzz.distance import OSA, Levenshtein
 
 from bot.ask import english
 from bot.ask.bm25 import Bm25Index
-from bot.ask.content import NotCoveredList, NotCoveredTopic
+from bot.ask.content import NotCoveredList, NotCoveredTopic, SynonymList
 from bot.ask.stemming import PorterStemmer
-from bot.ask.vocabulary import (
-    CONCEPTS,
-    DOMAIN_TERMS,
-    INTENT_TERMS,
-    STOPWORDS,
-    THESAURUS,
-    content_words,
-    normalise,
-    words,
-)
+from bot.ask.vocabulary import DOMAIN_TERMS, INTENT_TERMS, STOPWORDS, normalise, thesaurus, words
 from bot.knowledge.base import KnowledgeBase
 from bot.knowledge.entries import Entry, EntryLibrary
 from bot.knowledge.loader import paused_gc
@@ -73,6 +68,14 @@ CORRECTED_WEIGHT = 0.8
 #: An everyday word no entry uses ("bank", "offered") weighs this much of an unknown word that is not
 #: everyday ("figma"): it is more likely personal context than the request itself, but still counts.
 CONTEXT_WEIGHT = 0.6
+#: In a question of several sentences, the one that asks (the last with a "?", else the last) carries the
+#: request; a word no entry uses in the sentences before it ("Been a QA for 6 years, kids, mortgage. …") is
+#: personal context and weighs this much of the same word in the asking sentence.
+EARLIER_WEIGHT = 0.25
+#: An informative word the knowledge base uses weighs at least this much: "PO" is in nearly every entry, so
+#: its rarity says nothing, yet a question about the PO is about the domain, and two unknown words of
+#: personal context should not outweigh it (tuned on dev and tune, checked on check: +5 answered there).
+DOMAIN_FLOOR = 1.0
 #: The runner-up entry is offered ("Did you mean …?") when its ranking score is at least this share of the
 #: answer's, and it is confident on its own.
 CLOSE_RUNNER_UP = 0.9
@@ -99,6 +102,9 @@ REAL_WORD_RATIO = 20
 #: needs TOPIC_MATCH, so "/topic pizza" is not answered with whatever shares two letters with it.
 TOPIC_CUTOFF = 60.0
 TOPIC_MATCH = 85.0
+
+#: Where one sentence ends and the next begins.
+_SENTENCE_END = re.compile(r"(?<=[.!?;:])\s+|\n+")
 
 Verdict = Literal["answer", "not-covered", "vague", "no-match"]
 Document = Entry | NotCoveredTopic
@@ -165,12 +171,21 @@ class _Term:
 class SearchIndex:
     """The search index of one knowledge-base version. Immutable once built; build a new one on reload."""
 
-    def __init__(self, entries: Iterable[Entry], topics: Iterable[NotCoveredTopic] = ()) -> None:
+    def __init__(
+        self,
+        entries: Iterable[Entry],
+        topics: Iterable[NotCoveredTopic] = (),
+        synonyms: Mapping[str, Sequence[str]] | None = None,
+    ) -> None:
+        """``synonyms``: the knowledge base's synonym groups, id → phrases (:meth:`SynonymList.folding`)."""
         self.entries: tuple[Entry, ...] = tuple(entries)
         self.topics: tuple[NotCoveredTopic, ...] = tuple(topics)
+        self.synonyms: Mapping[str, Sequence[str]] = synonyms or {}
+        self._thesaurus = thesaurus(self.synonyms)
+        self._domain = DOMAIN_TERMS | frozenset(self.synonyms)  # a synonym group names a topic of the domain
         self._items: tuple[Document, ...] = (*self.entries, *self.topics)
         documents = [*map(self._document, self.entries), *map(self._topic_document, self.topics)]
-        vocabulary = set(THESAURUS.vocabulary).union(*(column for document in documents for column in document))
+        vocabulary = set(self._thesaurus.vocabulary).union(*(column for document in documents for column in document))
         vocabulary = {word for word in vocabulary if word not in STOPWORDS and len(word) > 1}
         self._stemmer = PorterStemmer()
         self._stems = self._stemmer.stem_all(vocabulary)
@@ -178,7 +193,7 @@ class SearchIndex:
         self.vocabulary = frozenset(vocabulary)
         self._bm25 = Bm25Index(documents, [weight for _, weight in COLUMNS], self._stems)
         self._by_length = _by_length(vocabulary)
-        names = [[content_words(name) for name in (item.title, *item.aliases)] for item in self._items]
+        names = [[self.content_words(name) for name in (item.title, *item.aliases)] for item in self._items]
         self._name_words = [[" ".join(name) for name in item_names] for item_names in names]
         self._aliases = self._alias_table()
         self._examples = self._example_table()
@@ -189,8 +204,9 @@ class SearchIndex:
     @classmethod
     def from_knowledge(cls, knowledge: KnowledgeBase) -> SearchIndex:
         topics = knowledge.parts.get(NotCoveredList, NotCoveredList()).topics.values()
+        synonyms = knowledge.parts.get(SynonymList, SynonymList()).folding()
         with paused_gc():  # building creates many long-lived objects, as loading does
-            return cls(knowledge.part(EntryLibrary).entries.values(), topics)
+            return cls(knowledge.part(EntryLibrary).entries.values(), topics, synonyms)
 
     def search(self, question: str, limit: int = 3) -> SearchResult:
         """The best ``limit`` documents for ``question``, most likely first, and the verdict on the top one."""
@@ -257,19 +273,21 @@ class SearchIndex:
         """Whether a one-word question ``word`` is about something (see :class:`_Term`)."""
         return any(t.informative for t in self._terms(word))
 
+    def content_words(self, text: str) -> list[str]:
+        """The words of ``text`` as this index reads them: concepts and synonym groups folded, no stopwords."""
+        return self._thesaurus.content_words(text)
+
     # -- building -----------------------------------------------------------------------------------
 
-    @staticmethod
-    def _document(entry: Entry) -> tuple[list[str], ...]:
+    def _document(self, entry: Entry) -> tuple[list[str], ...]:
         """An entry's words per column, in ``COLUMNS`` order, folded; the index skips stopwords itself."""
         texts = (entry.title, "\n".join(entry.questions), "\n".join(entry.aliases), entry.answer, entry.theme)
-        return tuple(THESAURUS.fold(words(text)) for text in texts)
+        return tuple(self._thesaurus.fold(words(text)) for text in texts)
 
-    @staticmethod
-    def _topic_document(topic: NotCoveredTopic) -> tuple[list[str], ...]:
+    def _topic_document(self, topic: NotCoveredTopic) -> tuple[list[str], ...]:
         """A topic is found by its name and example questions only: what it ``says`` names covered entries."""
         texts = (topic.title, "\n".join(topic.questions), "\n".join(topic.aliases), "", "")
-        return tuple(THESAURUS.fold(words(text)) for text in texts)
+        return tuple(self._thesaurus.fold(words(text)) for text in texts)
 
     def _alias_table(self) -> dict[str, Document]:
         """Folded alias/title → document, for questions that are just a topic name ("PSPO", "what is a PO")."""
@@ -292,7 +310,7 @@ class SearchIndex:
         ambiguous: set[frozenset[str]] = set()
         for item in self._items:
             for question in item.questions:
-                key = frozenset(content_words(question))
+                key = frozenset(self.content_words(question))
                 if key in table and table[key] is not item:
                     ambiguous.add(key)
                 table.setdefault(key, item)
@@ -304,9 +322,11 @@ class SearchIndex:
         seen: set[str] = set()
         terms: list[_Term] = []
         raw = words(question)
-        corrected = [self._correct(w) or w for w in raw]
         unseen_weight = idf(len(self._items), 0)
-        for word in content_words(" ".join(corrected)):
+        asking = _asking_sentence(question)
+        asked = None if asking is None else set(self.content_words(asking))
+        corrected = [self._correct(w) or w for w in raw]
+        for word in self.content_words(" ".join(corrected)):
             stem = self._stem(word)
             key = stem or word
             if key in seen:
@@ -317,15 +337,19 @@ class SearchIndex:
                     continue  # "15 people", "40 hours": an unknown number is detail, not topic
                 everyday = word in self._common
                 weight = unseen_weight * (CONTEXT_WEIGHT if everyday else 1.0)
+                if asked is not None and word not in asked:
+                    weight *= EARLIER_WEIGHT
                 terms.append(_Term(word, None, weight, informative=not everyday))
                 continue
             weight = idf(len(self._items), self._bm25.df(stem))
-            if word not in raw and word not in CONCEPTS:
+            if word not in raw and word not in self._thesaurus.concepts:
                 weight *= CORRECTED_WEIGHT  # a typo correction may be wrong
             if word in INTENT_TERMS:
                 terms.append(_Term(word, stem, weight, informative=False))
                 continue
-            informative = word in DOMAIN_TERMS or (word not in self._common and not word.isdigit())
+            informative = word in self._domain or (word not in self._common and not word.isdigit())
+            if informative:
+                weight = max(weight, DOMAIN_FLOOR)
             terms.append(_Term(word, stem, weight, informative))
         return terms
 
@@ -345,10 +369,10 @@ class SearchIndex:
         """
         if word in STOPWORDS or word in self._common or len(word) < MIN_CORRECTABLE or not word.isalpha():
             return None
-        if word not in THESAURUS.vocabulary:
+        if word not in self._thesaurus.vocabulary:
             # The words of PM/PO phrases first, even when an entry's example question has the same typo
             # ("product manger"): the phrase only folds into its concept once they are spelled right.
-            phrase_word = self._closest(word, THESAURUS.vocabulary)
+            phrase_word = self._closest(word, self._thesaurus.vocabulary)
             if phrase_word is not None:
                 return phrase_word
         if word in self._stems or self._stemmer.stem(word) in self._bm25:
@@ -451,3 +475,11 @@ def _by_length(vocabulary: Iterable[str]) -> dict[int, list[str]]:
 def idf(documents: int, containing: int) -> float:
     """Rarer words say more about the topic; unseen words (in no document) weigh the most. Always positive."""
     return math.log(1 + (documents - containing + 0.5) / (containing + 0.5))
+
+
+def _asking_sentence(question: str) -> str | None:
+    """The sentence of ``question`` that asks: the last one with a "?", else the last; None for one sentence."""
+    sentences = [s for s in _SENTENCE_END.split(question.strip()) if any(c.isalnum() for c in s)]
+    if len(sentences) < 2:
+        return None
+    return next((s for s in reversed(sentences) if "?" in s), sentences[-1])

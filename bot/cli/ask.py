@@ -13,9 +13,19 @@ from pathlib import Path
 import yaml
 
 from bot.ask.cards import answer_card
-from bot.ask.content import NotCoveredList
+from bot.ask.content import NotCoveredList, SynonymList
 from bot.ask.engine import Answer, answer_question, clean_question
-from bot.ask.evaluation import REFUSE_KINDS, SPLITS, Case, LeaveOneOut, Report, evaluate, leave_one_out, parse_cases
+from bot.ask.evaluation import (
+    REFUSE_KINDS,
+    SETS,
+    SPLITS,
+    Case,
+    LeaveOneOut,
+    Report,
+    evaluate,
+    leave_one_out,
+    parse_cases,
+)
 from bot.ask.search import SearchIndex
 from bot.cards import plain
 from bot.cli.common import (
@@ -54,21 +64,25 @@ def register(subparsers: SubParsers) -> None:
         subparsers,
         "eval",
         eval_command,
-        help="measure /ask on the member-questions evaluation set (dev half unless --split test)",
-        description="Ask every question of one half of the evaluation set as /ask would and report: answerable "
+        help="measure /ask on a member-questions evaluation set (--set members|more, --split)",
+        description="Ask every question of one split of an evaluation set as /ask would and report: answerable "
         "questions answered with an entry holding the key fact (overall and per intent), near-domain, off-topic "
-        "and generic questions refused, and the misses. Tune on the dev half only; the test half is for "
-        "reporting. --loo adds leave-one-out on the entries' and topics' own example questions.",
+        "and generic questions refused, and the misses. Sets: members (splits dev, test) and more (tune, "
+        "check). Tune on dev and tune only; check says whether a change generalises, test is for reporting, so "
+        "for those two the misses (the questions) are left out unless --show-misses. "
+        "--loo adds leave-one-out on the entries' and topics' own example questions.",
     )
-    evaluation.add_argument("--split", choices=SPLITS, default="dev", help="which half (default: dev)")
-    evaluation.add_argument("--file", default=str(EVAL_FILE), help=f"the evaluation set (default: {EVAL_FILE})")
+    evaluation.add_argument("--set", choices=SETS, default="members", help="which set (default: members)")
+    evaluation.add_argument(
+        "--split", choices=SPLITS, help="which split of the set (default: the one tuned on, dev or tune)"
+    )
+    evaluation.add_argument("--file", help="the evaluation file, if not the set's own (run from the project folder)")
     evaluation.add_argument("--loo", action="store_true", help="also run leave-one-out (some seconds)")
+    evaluation.add_argument(
+        "--show-misses", action="store_true", help="list the misses of a check or test split too (not to tune on)"
+    )
     evaluation.add_argument("--json", action="store_true", help="print one JSON object")
     add_knowledge_arg(evaluation)
-
-
-#: Where the set lives in a checkout of the project; pass --file elsewhere.
-EVAL_FILE = Path("tests") / "eval" / "member_questions.yaml"
 
 
 async def ask_command(args: argparse.Namespace, config: Config) -> int:
@@ -100,17 +114,26 @@ def as_text(answer: Answer, knowledge: KnowledgeBase) -> str:
 
 async def eval_command(args: argparse.Namespace, config: Config) -> int:
     knowledge = knowledge_of(args, config)
-    cases = load_cases(Path(args.file))
+    eval_set = SETS[args.set]
+    split = args.split or eval_set.splits[0]
+    if split not in eval_set.splits:
+        raise CommandError(f"the {args.set} set has the splits {' and '.join(eval_set.splits)}, not {split}")
+    cases = load_cases(Path(args.file or eval_set.file))
     index = SearchIndex.from_knowledge(knowledge)
-    report = evaluate(cases, args.split, lambda question: answer_question(index, knowledge, question))
+    report = evaluate(cases, split, lambda question: answer_question(index, knowledge, question))
     loo = None
     if args.loo:
         topics = knowledge.parts.get(NotCoveredList, NotCoveredList()).topics.values()
-        loo = leave_one_out(list(knowledge.part(EntryLibrary).entries.values()), list(topics))
+        synonyms = knowledge.parts.get(SynonymList, SynonymList()).folding()
+        loo = leave_one_out(list(knowledge.part(EntryLibrary).entries.values()), list(topics), synonyms)
+    misses = args.show_misses or split == eval_set.splits[0]
     if args.json:
-        print_json({**report.to_json(), **({"leave_one_out": _loo_json(loo)} if loo else {})})
+        figures = report.to_json()
+        if not misses:
+            del figures["misses"]
+        print_json({**figures, **({"leave_one_out": _loo_json(loo)} if loo else {})})
     else:
-        print(report_text(report, loo))
+        print(report_text(report, loo, misses=misses))
     return EXIT_OK
 
 
@@ -124,10 +147,10 @@ def _loo_json(loo: LeaveOneOut) -> dict[str, float]:
     return {"entries": round(loo.entries.share, 4), "topics": round(loo.topics.share, 4)}
 
 
-def report_text(report: Report, loo: LeaveOneOut | None) -> str:
+def report_text(report: Report, loo: LeaveOneOut | None, *, misses: bool = True) -> str:
     """The report as a terminal reads it: the figures, per intent, then every miss."""
     lines = [
-        f"Evaluation, {report.split} half",
+        f"Evaluation, {report.split} split",
         f"  answered with the key fact: {report.answered.text()}",
         *(f"  {kind} refused: {report.refused(kind).text()}" for kind in REFUSE_KINDS),
     ]
@@ -135,6 +158,8 @@ def report_text(report: Report, loo: LeaveOneOut | None) -> str:
         lines.append(f"  leave-one-out top-1: entries {loo.entries.text()}, topics {loo.topics.text()}")
     lines += ["", "Per intent (answered with the key fact):"]
     lines += [f"  {intent}: {score.text()}" for intent, score in report.by_intent().items()]
+    if not misses:
+        return "\n".join([*lines, "", f"Misses: {len(report.misses)} (listed with --show-misses; not to tune on)"])
     lines += ["", f"Misses ({len(report.misses)}):"]
     lines += [f"  [{o.case.intent}] {o.case.question!r} → {o.got}" for o in report.misses]
     return "\n".join(lines)

@@ -27,8 +27,9 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from bot.ask.search import SearchIndex, content_words, idf
+from bot.ask.search import SearchIndex, idf
 from bot.ask.stemming import PorterStemmer
+from bot.ask.vocabulary import content_words
 from bot.curation.engine import Candidate, Gap, Signal, Wording, signal_kind
 from bot.knowledge.base import KnowledgeBase
 from bot.knowledge.entries import Entry, EntryLibrary

@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from bot.ask.kind import NotCoveredKind
+from bot.ask.kind import NotCoveredKind, SynonymsKind
 from bot.check.kind import CheckKind
 from bot.check.posting.kind import PostingKind
 from bot.drills.kind import DrillsKind
@@ -19,4 +19,5 @@ KINDS: tuple[Kind[Any], ...] = (
     DrillsKind(),
     QuizKind(),
     NotCoveredKind(),
+    SynonymsKind(),
 )
