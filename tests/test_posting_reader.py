@@ -359,6 +359,16 @@ STATEMENTS = [
     ("roadmap", "pm", "Each quarter Anna sets the roadmap for the platform."),
     ("customers", "pm", "Marketing runs the customer interviews."),
     ("customers", "role", "The job involves talking to customers every week."),
+    ("customers", "not_stated", "Make sure the service meets user needs."),
+    ("customers", "role", "Run field tests with installers."),
+    ("customers", "role", "You will animate workshops with users to understand their needs."),
+    ("customers", "pm", "Customer feedback is collected by our field service engineers."),
+    ("customers", "pm", "Support the UX team in their user research."),
+    ("roadmap", "role", "You decide which features make it into the next release."),
+    ("roadmap", "role", "You are responsible for the further development of the product roadmap."),
+    ("metrics", "role", "You take over responsibility for the KPIs of your product."),
+    ("metrics", "role", "You will define and own the KPIs of the product together with your team."),
+    ("roadmap", "shared", "Decide together with the management about the next features."),
 ]
 
 

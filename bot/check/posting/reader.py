@@ -438,8 +438,11 @@ def _statements(
         for hit in hits:
             if stance == "pm" and tokens[hit.first].raw == OTHERS and _you_between(text, tokens, hit):
                 continue
-            if stance == "role" and any(t.raw == OTHERS for t in tokens[hit.first : hit.last + 1]):
-                continue  # "the metrics your PM sets": not this role's
+            if stance == "role" and any(
+                t.raw == OTHERS and not _object_of_preposition(tokens, Hit("", i, i))
+                for i, t in enumerate(tokens[hit.first : hit.last + 1], start=hit.first)
+            ):
+                continue  # "the metrics your PM sets": not this role's ("decide with the PM about ..." is)
             if stance == "pm" and _object_of_preposition(tokens, hit):
                 continue
             if stance == "role" and _verb_first(question, tokens, hit):
@@ -453,6 +456,8 @@ def _statements(
             if others_agree and _subject(text, tokens, hit) == "someone else":
                 yield "pm", hit  # "the CPO and the CEO agree the roadmap": neither is this role
                 continue
+            if stance == "shared" and any(p.first == hit.first for p in partners) and _comma_in(text, tokens, hit):
+                continue  # "together with the CPO, and run the interviews": the partner goes with the roadmap only
             if stance == "role" and any(_partner_of(text, tokens, partner, hit) for partner in partners):
                 yield "shared", hit
                 continue
@@ -465,8 +470,11 @@ def _partner_of(text: str, tokens: Sequence[Token], partner: Hit, hit: Hit) -> b
     Head of Digital, run the tests yourself": only the roadmap is shared)?"""
     if partner.first == 0:
         return True
-    low, high = min(partner.first, hit.first), max(partner.last, hit.last)
-    return not any("," in text[tokens[i].end : tokens[i + 1].start] for i in range(low, high))
+    return not _comma_in(text, tokens, Hit("", min(partner.first, hit.first), max(partner.last, hit.last)))
+
+
+def _comma_in(text: str, tokens: Sequence[Token], hit: Hit) -> bool:
+    return any("," in text[tokens[i].end : tokens[i + 1].start] for i in range(hit.first, hit.last))
 
 
 def _passive_agents(passive: Phrases, question: QuestionCues, tokens: Sequence[Token]) -> Iterator[Hit]:
@@ -481,14 +489,24 @@ def _passive_agents(passive: Phrases, question: QuestionCues, tokens: Sequence[T
                 break
             if tokens[index].raw not in ("by", "between") or not passive.hits(tokens[index - 1 : index]):
                 continue
-            agent = index + 1
-            while agent < len(tokens) and tokens[agent].raw in _DETERMINERS - {_USERS}:
-                agent += 1
-            if agent + 1 < len(tokens) and tokens[agent].raw == _USERS and tokens[agent + 1].raw == OTHERS:
-                agent += 1  # "by the client's Head of Digital"
-            if agent < len(tokens) and tokens[agent].raw in (OTHERS, _USERS):  # "set by our clients" too
+            agent = _agent(tokens, index + 1)
+            if agent is not None:
                 yield Hit(f"topic ... {tokens[index - 1].raw} by ... pm", first, agent)
                 break
+
+
+def _agent(tokens: Sequence[Token], start: int) -> int | None:
+    """Where the noun phrase from ``start`` names someone who could decide: someone else ("the client's
+    Head of Digital"), the customers ("our clients"), or people ("our field service engineers")."""
+    for index in range(start, min(start + _NOUN_PHRASE + 1, len(tokens))):
+        token = tokens[index]
+        if token.raw == OTHERS or token.stem in _PEOPLE:
+            return index
+        if token.raw == _USERS and not (index + 1 < len(tokens) and tokens[index + 1].raw == OTHERS):
+            return index
+        if token.raw in _TURNS or token.raw in _BOUNDARIES or token.stem == stem(SELF):
+            return None
+    return None
 
 
 #: Words that may stand before this role's verb without naming anyone: "will", "also", "each one".
