@@ -1,15 +1,17 @@
 """How the posting reader reads the labelled ads, per split.
 
 Three sets: ``bench/job_posts.yaml`` (``dev`` and ``test`` halves), ``bench/job_posts_more.yaml``, written
-later without seeing the rules (``tune`` and ``check``), and ``bench/job_posts_fresh.yaml`` (``fresh``),
-written blind to the third round of rules. The rules in ``knowledge/check-posting.yaml`` may be tuned on
-``dev``, ``tune`` and ``check``; ``fresh`` shows, in aggregate, whether a change generalises, and the
-``test`` half is the honest figure. Prints, per split: accuracy on each of the three questions and each
-context field, the verdict class (the verdict id for product ads, the job type for the others), whether
-non-product ads are told apart, and the time to read one ad. A split whose file is missing is left out.
-Run: ``python -m bench.posting_reader`` (``--only dev tune check fresh`` while tuning); ``--misses check``
-lists every field read differently from its label. Per-ad results on ``fresh`` and ``test`` invite
-tuning on them, so listing them takes ``--held-out`` as well: once, after the rules are frozen.
+later without seeing the rules (``tune`` and ``check``), and ``bench/job_posts_fresh.yaml``, written blind
+to the third round of rules and split in round 4 into ``fresh-tune`` and ``fresh-held``. The rules in
+``knowledge/check-posting.yaml`` may be tuned on ``dev``, ``tune``, ``check`` and ``fresh-tune``;
+``fresh-held`` shows, in aggregate, whether a change generalises, and the ``test`` half is the honest
+figure. Prints, per split: accuracy on each of the three questions and each context field, the verdict
+class (the verdict id for product ads, the job type for the others), whether non-product ads are told
+apart, and the time to read one ad. A split whose file is missing is left out. Run:
+``python -m bench.posting_reader`` (``--only dev tune check fresh-tune fresh-held`` while tuning);
+``--misses fresh-tune`` lists every field read differently from its label. Per-ad results on
+``fresh-held`` and ``test`` invite tuning on them, so listing them takes ``--held-out`` as well: once,
+after the rules are frozen.
 """
 
 from __future__ import annotations
@@ -37,11 +39,12 @@ SPLITS = {
     "dev": "job_posts.yaml",
     "tune": "job_posts_more.yaml",
     "check": "job_posts_more.yaml",
-    "fresh": "job_posts_fresh.yaml",
+    "fresh-tune": "job_posts_fresh.yaml",
+    "fresh-held": "job_posts_fresh.yaml",
     "test": "job_posts.yaml",
 }
-#: Splits whose misses may be listed ad by ad: the ones tuned on (fresh and test only with --held-out).
-INSPECTABLE = ("dev", "tune", "check")
+#: Splits whose misses may be listed ad by ad: the ones tuned on (fresh-held and test only with --held-out).
+INSPECTABLE = ("dev", "tune", "check", "fresh-tune")
 #: Each ad is read this many times for the timing, to smooth out the noise of one run.
 REPEATS = 20
 
@@ -157,7 +160,10 @@ def main(argv: list[str] | None = None) -> int:
         split: run(content, rules, [ad for ad in files[SPLITS[split]] if ad["split"] == split]) for split in splits
     }
     tables = {split: rows(outcomes) for split, outcomes in by_split.items()}
-    print("posting reader, tuned on dev, tune and check; fresh shows whether that holds, test is the honest figure")
+    print(
+        "posting reader, tuned on dev, tune, check and fresh-tune; fresh-held shows whether that holds,"
+        " test is the honest figure"
+    )
     print()
     print("| measure | " + " | ".join(f"{split} ({len(by_split[split])} ads)" for split in splits) + " |")
     print("|---|" + "---|" * len(splits))
