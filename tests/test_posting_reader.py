@@ -369,6 +369,18 @@ STATEMENTS = [
     ("metrics", "role", "You take over responsibility for the KPIs of your product."),
     ("metrics", "role", "You will define and own the KPIs of the product together with your team."),
     ("roadmap", "shared", "Decide together with the management about the next features."),
+    ("roadmap", "pm", "The roadmap for the app is set every quarter by our Head of Digital."),
+    ("roadmap", "role", "You own the roadmap and decide on priorities between features and fixes."),
+    ("customers", "pm", "User research (interviews and surveys) is run by our Insights Lab."),
+    ("customers", "role", "The person will own the seller roadmap and run the seller interviews themselves."),
+    ("roadmap", "pm", "The regional leads decide what each team builds."),
+    ("roadmap", "role", "The PO leads the roadmap for payments."),
+    ("metrics", "shared", "Define, together with the PMs, the success metrics of each squad."),
+    ("metrics", "shared", "You will set with him the KPIs of each feature."),
+    ("roadmap", "shared", "You will co-construct the roadmap with the Head of Product."),
+    ("roadmap", "shared", "Figure out the roadmap with me."),
+    ("metrics", "pm", "Our impact measures are set by the board of trustees."),
+    ("customers", "pm", "The venture leads run the customer experiments."),
 ]
 
 
@@ -492,6 +504,12 @@ def test_a_sections_heading_gives_its_verb_to_a_duty_without_one() -> None:
     assert (reading.answers["roadmap"], reading.answers["metrics"]) == ("role", "role")
     ad = "Business Analyst\n\nWhat you'll do\n- Interview relationship managers about their processes"
     assert read(RULES, ad).answers["customers"] == "not_stated"  # a verb of its own, with its own object
+
+
+def test_a_title_in_brackets_is_whoever_the_words_before_name() -> None:
+    ad = "Ruben (Head of Product, Acme) here: we're hiring a PO for onboarding.\n\n- the PO owns the roadmap"
+    reading = read(RULES, ad)
+    assert (reading.context["title"], reading.answers["roadmap"]) == ("po", "role")
 
 
 def test_the_authors_own_title_is_not_the_jobs() -> None:

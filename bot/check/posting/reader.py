@@ -247,12 +247,23 @@ def _title(rules: PostingRules, ad: _Ad, sentences: Sequence[Sentence]) -> _Titl
         best: tuple[int, TitleCues] | None = None
         for cues in rules.titles:
             for hit in cues.phrases.hits(tokens):
-                if not _authors_own(tokens, hit.first) and (best is None or hit.first < best[0]):
+                if (
+                    not _authors_own(tokens, hit.first)
+                    and not _in_brackets(ad.text, sentence.start, tokens[hit.first].start)
+                    and (best is None or hit.first < best[0])
+                ):
                     best = (hit.first, cues)
         if best is not None:
             first, cues = best
             return _Title(cues, tokens[first].start, tokens[first - 1].raw if first else "")
     return _Title(None, -1)
+
+
+def _in_brackets(text: str, start: int, position: int) -> bool:
+    """Is ``position`` inside an open bracket since ``start``: a title there is whoever the words before
+    name ("Ruben (Head of Product, Weidegrond): we're hiring a PO"), not the job."""
+    before = text[start:position]
+    return before.rfind("(") > before.rfind(")")
 
 
 def _authors_own(tokens: Sequence[Token], first: int) -> bool:
@@ -445,6 +456,8 @@ def _statements(
                 continue  # "the metrics your PM sets": not this role's ("decide with the PM about ..." is)
             if stance == "pm" and _object_of_preposition(tokens, hit):
                 continue
+            if stance == "role" and (_passive_verb(rules.passive, tokens, hit) or _people_noun(tokens, hit)):
+                continue
             if stance == "role" and _verb_first(question, tokens, hit):
                 actor = _actor(text, tokens, hit)
                 if actor == "company":
@@ -468,8 +481,8 @@ def _partner_of(text: str, tokens: Sequence[Token], partner: Hit, hit: Hit) -> b
     """Does "together with X" go with this match: said first in the clause ("Together with the Service
     Owner, you will ..."), or in the same stretch between commas ("shape the roadmap together with the
     Head of Digital, run the tests yourself": only the roadmap is shared)?"""
-    if partner.first == 0:
-        return True
+    if partner.first == 0 or hit.first < partner.first <= partner.last < hit.last:
+        return True  # "Together with the Service Owner, you ...", "define, together with the PMs, the metrics"
     return not _comma_in(text, tokens, Hit("", min(partner.first, hit.first), max(partner.last, hit.last)))
 
 
@@ -487,12 +500,56 @@ def _passive_agents(passive: Phrases, question: QuestionCues, tokens: Sequence[T
         for index in range(first + 2, len(tokens)):
             if tokens[index].stem == you or tokens[index].raw in _TURNS:
                 break
-            if tokens[index].raw not in ("by", "between") or not passive.hits(tokens[index - 1 : index]):
+            if tokens[index].raw not in ("by", "between") or not _participle_before(passive, tokens, first, index):
                 continue
             agent = _agent(tokens, index + 1)
             if agent is not None:
                 yield Hit(f"topic ... {tokens[index - 1].raw} by ... pm", first, agent)
                 break
+
+
+def _participle_before(passive: Phrases, tokens: Sequence[Token], topic: int, by: int) -> bool:
+    """Is there a participle just before 'by', or a few words before it after a form of 'be' ("is set
+    each quarter by")?"""
+    if passive.hits(tokens[by - 1 : by]):
+        return True
+    if tokens[by].raw != "by":
+        return False
+    for index in range(by - 2, max(topic + 1, by - 1 - _ADVERBIAL), -1):
+        token = tokens[index]
+        if token.raw in _BOUNDARIES or token.raw in _TURNS:
+            return False
+        if tokens[index - 1].raw in _PASSIVE_BE and _is_participle(passive, token):
+            return True
+    return False
+
+
+def _is_participle(passive: Phrases, token: Token) -> bool:
+    """A participle as written, not another form of its verb ("decides" shares "decided"'s stem)."""
+    return not token.raw.endswith(("s", "ing")) and bool(passive.hits([token]))
+
+
+def _passive_verb(passive: Phrases, tokens: Sequence[Token], hit: Hit) -> bool:
+    """Does the match start with a participle after a form of 'be' and before 'by' ("research is run by
+    the Lab"): a passive whose doer is named, so not this role?"""
+    verb, after = tokens[hit.first], hit.first + 1
+    return (
+        hit.first > 0
+        and tokens[hit.first - 1].raw in _PASSIVE_BE
+        and _is_participle(passive, verb)
+        and after < len(tokens)
+        and tokens[after].raw == "by"
+    )
+
+
+def _people_noun(tokens: Sequence[Token], hit: Hit) -> bool:
+    """Is the match's verb a plural naming people after a word of their name ("the venture leads decide
+    what each team builds"), not this role's verb ("the PO leads the roadmap")?"""
+    verb = tokens[hit.first]
+    if hit.first == 0 or verb.stem not in _PEOPLE or not verb.raw.endswith("s"):
+        return False
+    before = tokens[hit.first - 1].raw
+    return before not in {SELF, OTHERS, _USERS} | _AUXILIARIES | _BOUNDARIES
 
 
 def _agent(tokens: Sequence[Token], start: int) -> int | None:
@@ -509,6 +566,14 @@ def _agent(tokens: Sequence[Token], start: int) -> int | None:
     return None
 
 
+#: Words that end a subject's noun phrase: "the person will own ..." names nobody.
+_VERBS_AFTER_SUBJECT = frozenset(
+    {"will", "would", "shall", "can", "could", "may", "might", "must", "should", "is", "are", "was", "were", "be"}
+)
+#: How many words may stand between a participle and its 'by': "set each quarter by", "run centrally by".
+_ADVERBIAL = 3
+#: Forms of 'be' that make the participle after them a passive ("is run by", "are set by").
+_PASSIVE_BE = frozenset({"is", "are", "was", "were", "been", "being"})
 #: Words that may stand before this role's verb without naming anyone: "will", "also", "each one".
 _AUXILIARIES = frozenset(
     {
@@ -535,7 +600,7 @@ _PEOPLE = frozenset(
         "analysts", "architects", "experts", "specialists", "managers", "leads", "owners", "consultants",
         "partners", "agency", "agencies", "clients", "client", "founders", "leaders", "people", "sales",
         "marketing", "developers", "scientists", "members", "engineering", "finance", "operations", "ops", "legal",
-        "compliance", "designers", "researcher",
+        "compliance", "designers", "researcher", "lab", "labs", "hub",
     )
 )  # fmt: skip
 #: How many words after the determiner may name them: "the Proposition team", "our senior UX researchers".
@@ -614,7 +679,12 @@ def _subject(text: str, tokens: Sequence[Token], hit: Hit) -> str | None:
 def _names_people(named: Sequence[Token]) -> bool:
     """Do the first words after a determiner name people ("the Proposition team", "our architects"),
     not a thing or a time ("a typical week includes ...", "the focus is on ...")?"""
-    return any(t.stem in _PEOPLE or t.raw == _USERS for t in named[:_NOUN_PHRASE])
+    for token in named[:_NOUN_PHRASE]:
+        if token.raw in _VERBS_AFTER_SUBJECT:
+            return False  # the noun phrase ended without naming people: "the person will own the seller roadmap"
+        if token.stem in _PEOPLE or token.raw == _USERS:
+            return True
+    return False
 
 
 def _you_between(text: str, tokens: Sequence[Token], hit: Hit) -> bool:
