@@ -381,6 +381,7 @@ STATEMENTS = [
     ("roadmap", "shared", "Figure out the roadmap with me."),
     ("metrics", "pm", "Our impact measures are set by the board of trustees."),
     ("customers", "pm", "The venture leads run the customer experiments."),
+    ("customers", "pm", "Each area has a Product Lead, who sets its priorities and who runs the user interviews."),
 ]
 
 
@@ -659,6 +660,13 @@ def test_a_short_ad(expected: dict[str, str], ad: str) -> None:
         ("kind", None, "Product Owner\nWe offer a pension scheme and 30 days off."),
         ("kind", "eu-saas", "Product Analyst at Kvadra (Danish HR software, 220 people)."),
         ("kind", "eu-saas", "Product Manager\nMirelle is the booking platform for salons across Europe."),
+        ("size", "1-50", "Product Owner\nA small charity with a staff of 24."),
+        ("size", "5000+", "Product Owner\nWe run 14 clinics with 9,000 team members."),
+        ("size", "51-500", "Product Owner\nA software publisher with 320 collaborators."),
+        ("size", "5000+", "Product Owner\nOur lab is a unit of 30 inside an insurer of 15,000."),
+        ("kind", "enterprise", "Product Owner\nA health system that operates 12 hospitals."),
+        ("kind", "other", "Product Manager\nWe are the public body behind the national tax portal."),
+        ("kind", "eu-saas", "Product Manager\nWe make an online card game, from our office in Leiden."),
     ],
 )
 def test_context(key: str, expected: str | None, ad: str) -> None:

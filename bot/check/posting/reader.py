@@ -667,13 +667,25 @@ def _subject(text: str, tokens: Sequence[Token], hit: Hit) -> str | None:
     start = hit.first
     while start > 0 and "," not in text[tokens[start - 1].end : tokens[start].start]:
         start -= 1
-    for stretch in (tokens[start : hit.first], tokens[:start]):  # since the comma, then the clause's start
+    for low, high in ((start, hit.first), (0, start)):  # since the comma, then the clause's start
+        stretch = tokens[low:high]
         if any(t.stem == you for t in stretch):
             return "you"
+        if _relative_to_others(tokens, low, high):
+            return "someone else"  # "a Venture Lead, who decides ... and who runs the experiments"
         named = [t for t in stretch if t.raw not in _NOUN_STARTS]
         if named and (named[0].raw == OTHERS or (stretch[0].raw in _NOUN_STARTS and _names_people(named))):
             return "someone else"
     return None
+
+
+def _relative_to_others(tokens: Sequence[Token], low: int, high: int) -> bool:
+    """Is there a 'who' between ``low`` and ``high`` right after someone else's name or a noun naming
+    people ("the Venture Lead, who ...", "our researchers, who ...")?"""
+    return any(
+        tokens[i].raw == "who" and i > 0 and (tokens[i - 1].raw == OTHERS or tokens[i - 1].stem in _PEOPLE)
+        for i in range(low, high)
+    )
 
 
 def _names_people(named: Sequence[Token]) -> bool:
