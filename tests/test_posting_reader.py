@@ -382,6 +382,17 @@ STATEMENTS = [
     ("metrics", "pm", "Our impact measures are set by the board of trustees."),
     ("customers", "pm", "The venture leads run the customer experiments."),
     ("customers", "pm", "Each area has a Product Lead, who sets its priorities and who runs the user interviews."),
+    ("customers", "role", "Lead user research for your squad."),
+    ("customers", "pm", "The squad's designer leads all user testing."),
+    ("customers", "shared", "Together with the UX lead, you plan the research."),
+    ("metrics", "role", "Own your product's KPIs."),
+    ("customers", "pm", "Sales owns the relationship with our customers."),
+    ("customers", "pm", "The business analysts gather requirements from the users."),
+    ("customers", "role", "A big part of the job is listening to customers."),
+    ("customers", "role", "Design and run experiments with customers."),
+    ("customers", "pm", "Customer needs are brought to you by the product manager."),
+    ("customers", "pm", "Research happens in the central design team."),
+    ("metrics", "pm", "OKRs are cascaded from the company level."),
 ]
 
 

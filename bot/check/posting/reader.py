@@ -456,7 +456,11 @@ def _statements(
                 continue  # "the metrics your PM sets": not this role's ("decide with the PM about ..." is)
             if stance == "pm" and _object_of_preposition(tokens, hit):
                 continue
-            if stance == "role" and (_passive_verb(rules.passive, tokens, hit) or _people_noun(tokens, hit)):
+            if stance == "role" and (
+                _passive_verb(rules.passive, tokens, hit)
+                or _people_noun(tokens, hit, hits)
+                or _you_inside(question, text, tokens, hit)
+            ):
                 continue
             if stance == "role" and _verb_first(question, tokens, hit):
                 actor = _actor(text, tokens, hit)
@@ -542,14 +546,24 @@ def _passive_verb(passive: Phrases, tokens: Sequence[Token], hit: Hit) -> bool:
     )
 
 
-def _people_noun(tokens: Sequence[Token], hit: Hit) -> bool:
-    """Is the match's verb a plural naming people after a word of their name ("the venture leads decide
-    what each team builds"), not this role's verb ("the PO leads the roadmap")?"""
+def _people_noun(tokens: Sequence[Token], hit: Hit, hits: Sequence[Hit]) -> bool:
+    """Is the match's verb a plural naming people after a word of their name, with the verb they do right
+    after it ("the venture leads decide what each team builds"), not a verb ("the PO leads the roadmap",
+    "the squad's designer leads all user testing")?"""
     verb = tokens[hit.first]
     if hit.first == 0 or verb.stem not in _PEOPLE or not verb.raw.endswith("s"):
         return False
+    if not any(other.first == hit.first + 1 for other in hits):
+        return False
     before = tokens[hit.first - 1].raw
     return before not in {SELF, OTHERS, _USERS} | _AUXILIARIES | _BOUNDARIES
+
+
+def _you_inside(question: QuestionCues, text: str, tokens: Sequence[Token], hit: Hit) -> bool:
+    """Does this role's verb match run on past "you" ("Together with the UX lead, you plan the research"
+    read from "lead"): the verb is the one after "you", which a later match starts with. "Your" does
+    not count ("own your product's KPIs")."""
+    return _verb_first(question, tokens, hit) and _you_between(text, tokens, hit)
 
 
 def _agent(tokens: Sequence[Token], start: int) -> int | None:
@@ -647,6 +661,8 @@ def _actor(text: str, tokens: Sequence[Token], hit: Hit) -> str:
     if any(t.raw in _COMPANY for t in before):
         return "company"
     if not before or before[-1].raw in _NOUN_STARTS:
+        if before and (before[0].raw == OTHERS or before[0].stem in _PEOPLE):
+            return "someone else"  # "Sales owns the customer relationship": a noun, but theirs
         return "you"
     if any(t.stem in _PEOPLE or t.raw in (OTHERS, _USERS) for t in before):
         return "someone else"  # "designers run the interviews"
