@@ -87,7 +87,7 @@ class Phrases:
             tuple(step.stems for step in cue.steps if step.stems and not step.prefixes and not step.number)
             for cue in self.cues
         )
-        self._seen: dict[tuple[str, str], frozenset[int]] = {}
+        self._seen: dict[str, frozenset[int]] = {}
 
     def __bool__(self) -> bool:
         return bool(self.cues)
@@ -113,16 +113,16 @@ class Phrases:
 
     def _candidates(self, token: Token) -> frozenset[int]:
         """The cues filed under the token's word or first letters, remembered per word: the reader
-        asks for the same words many times per ad (each clause for each question, list items ...)."""
-        key = (token.raw, token.stem)
-        found = self._seen.get(key)
+        asks for the same words many times per ad (each clause for each question, list items ...). A
+        token's stem is its word's, so the word alone is the key."""
+        found = self._seen.get(token.raw)
         if found is None:
             if len(self._seen) >= _SEEN_LIMIT:
                 self._seen.clear()
             indexes = set(self._by_stem.get(token.stem, ()))
             for start in {token.raw[:_START], token.stem[:_START], token.raw[:1], token.stem[:1]}:
                 indexes.update(self._by_start.get(start, ()))
-            found = self._seen[key] = frozenset(indexes)
+            found = self._seen[token.raw] = frozenset(indexes)
         return found
 
     def first(self, tokens: Sequence[Token]) -> Hit | None:
