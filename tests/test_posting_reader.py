@@ -393,6 +393,12 @@ STATEMENTS = [
     ("customers", "pm", "Customer needs are brought to you by the product manager."),
     ("customers", "pm", "Research happens in the central design team."),
     ("metrics", "pm", "OKRs are cascaded from the company level."),
+    ("customers", "role", "Candidate should interact with clients to gather requirements."),
+    ("customers", "role", "You are in charge of the user research for your product."),
+    ("customers", "role", "Responsible for customer discovery."),
+    ("customers", "role", "You take care of the exchange with our users."),
+    ("customers", "shared", "Accompany the PM on customer visits."),
+    ("roadmap", "role", "You will decide on priorities for the product."),
 ]
 
 
