@@ -399,6 +399,11 @@ STATEMENTS = [
     ("customers", "role", "You take care of the exchange with our users."),
     ("customers", "shared", "Accompany the PM on customer visits."),
     ("roadmap", "role", "You will decide on priorities for the product."),
+    ("roadmap", "pm", "The roadmap lies with the client."),
+    ("roadmap", "pm", "Implement the roadmap the customer has defined."),
+    ("roadmap", "pm", "Product decisions stay with the client."),
+    ("roadmap", "pm", "Strategic decisions are made by the product board."),
+    ("customers", "pm", "Our designers handle all user research."),
 ]
 
 
