@@ -704,6 +704,7 @@ def test_context(key: str, expected: str | None, ad: str) -> None:
         ("Delivery Manager. Keep releases boring.", "delivery-manager"),
         ("Product Marketing Manager. Own positioning.", "other"),
         ("Senior Product Designer. Work with the Product Manager.", "other"),
+        ("Agile Coach for our four tribes. Coach the coaches.", "other"),
         ("Product Owner / Business Analyst. Own the backlog.", "product"),
     ],
 )
