@@ -404,6 +404,17 @@ STATEMENTS = [
     ("roadmap", "pm", "Product decisions stay with the client."),
     ("roadmap", "pm", "Strategic decisions are made by the product board."),
     ("customers", "pm", "Our designers handle all user research."),
+    ("roadmap", "role", "You will elaborate the roadmap of the product."),
+    ("roadmap", "role", "Definition of the product roadmap."),
+    ("roadmap", "role", "Roadmap planning and prioritisation for the product."),
+    ("roadmap", "pm", "You work according to the roadmap of the product management."),
+    ("roadmap", "shared", "In close coordination with the Product Manager, you define the roadmap."),
+    ("metrics", "role", "You fix the objectives of the product."),
+    ("metrics", "role", "Definition and follow-up of the KPIs of the product."),
+    ("customers", "role", "Organisation and animation of user workshops."),
+    ("customers", "role", "You collect the needs of the users."),
+    ("customers", "pm", "The needs of the users are collected by the business analysts."),
+    ("customers", "not_stated", "Make sure the app meets the needs of our users."),
 ]
 
 
