@@ -415,6 +415,15 @@ STATEMENTS = [
     ("customers", "role", "You collect the needs of the users."),
     ("customers", "pm", "The needs of the users are collected by the business analysts."),
     ("customers", "not_stated", "Make sure the app meets the needs of our users."),
+    ("customers", "role", "Spend Fridays at our partner restaurants to see how they use the app."),
+    ("customers", "role", "Test new features with our beta community."),
+    ("customers", "role", "Hang out with our players in Discord and learn what they love."),
+    ("customers", "role", "Work directly with our customers to understand their problems."),
+    ("customers", "role", "Call our customers to understand why they churn."),
+    ("customers", "role", "Frequent user interviews are part of your job."),
+    ("customers", "role", "Your week: two customer calls, one usability test, lots of building."),
+    ("customers", "pm", "You'll get their findings every month from the research team."),
+    ("metrics", "shared", "Negotiate targets with the management."),
 ]
 
 

@@ -671,7 +671,9 @@ def _actor(text: str, tokens: Sequence[Token], hit: Hit) -> str:
     if any(text[t.start].isupper() for t in before if t.start != tokens[0].start):
         return "someone else"  # a name: "each quarter Anna sets the targets"
     words = [t.raw for t in before if t.raw not in _AUXILIARIES | _LEADING_VERBS and not t.raw.endswith("ly")]
-    return "someone else" if len(before) == 1 and words else "you"  # "Marketing runs the interviews"
+    verb = text[tokens[hit.first].start : tokens[hit.first].end].split()[0].lower()
+    third_person = verb.endswith("s") and not verb.endswith("ss")  # "runs", not "work directly with"
+    return "someone else" if len(before) == 1 and words and third_person else "you"  # "Marketing runs ..."
 
 
 def _subject(text: str, tokens: Sequence[Token], hit: Hit) -> str | None:
