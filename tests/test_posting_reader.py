@@ -709,6 +709,10 @@ def test_a_short_ad(expected: dict[str, str], ad: str) -> None:
         ("kind", "enterprise", "Product Owner\nA health system that operates 12 hospitals."),
         ("kind", "other", "Product Manager\nWe are the public body behind the national tax portal."),
         ("kind", "eu-saas", "Product Manager\nWe make an online card game, from our office in Leiden."),
+        ("kind", "startup", "Product Owner\nWe're a YC-backed company."),
+        ("kind", "enterprise", "Product Owner\nWe run 200 hotels across Europe."),
+        ("kind", "enterprise", "Product Owner\nA global chemicals group."),
+        ("kind", "other", "Product Owner\nThe national statistics office."),
     ],
 )
 def test_context(key: str, expected: str | None, ad: str) -> None:
