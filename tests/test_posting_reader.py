@@ -424,6 +424,12 @@ STATEMENTS = [
     ("customers", "role", "Your week: two customer calls, one usability test, lots of building."),
     ("customers", "pm", "You'll get their findings every month from the research team."),
     ("metrics", "shared", "Negotiate targets with the management."),
+    ("customers", "role", "Run co-design sessions with residents."),
+    ("customers", "role", "Go on site visits to our installers."),
+    ("customers", "role", "Run beta programmes with selected customers."),
+    ("customers", "role", "You are in constant dialogue with our customers."),
+    ("customers", "role", "Maintain close contact with key customers."),
+    ("roadmap", "shared", "Co-design the roadmap with the Head of Product."),
 ]
 
 
