@@ -430,6 +430,9 @@ STATEMENTS = [
     ("customers", "role", "You are in constant dialogue with our customers."),
     ("customers", "role", "Maintain close contact with key customers."),
     ("roadmap", "shared", "Co-design the roadmap with the Head of Product."),
+    ("roadmap", "not_stated", "Write the release notes for each roadmap milestone."),
+    ("roadmap", "not_stated", "Manage dependencies between roadmap items."),
+    ("roadmap", "pm", "You will not own the roadmap."),
 ]
 
 

@@ -447,6 +447,8 @@ def _statements(
         if stance == "pm":
             hits = [*hits, *_passive_agents(rules.passive, question, tokens)]
         for hit in hits:
+            if stance == "negation" and not any(t.raw in _NEGATIONS for t in tokens[hit.first : hit.last + 1]):
+                continue  # the stemmer makes "notes" "not": "write the release notes for each roadmap item"
             if stance == "pm" and tokens[hit.first].raw == OTHERS and _you_between(text, tokens, hit):
                 continue
             if stance == "role" and any(
@@ -588,6 +590,8 @@ _VERBS_AFTER_SUBJECT = frozenset(
 _ADVERBIAL = 3
 #: Forms of 'be' that make the participle after them a passive ("is run by", "are set by").
 _PASSIVE_BE = frozenset({"is", "are", "was", "were", "been", "being"})
+#: Words that deny, as written: a negation match must hold one.
+_NEGATIONS = frozenset({"not", "never", "nor", "without", "no"})
 #: Words that may stand before this role's verb without naming anyone: "will", "also", "each one".
 _AUXILIARIES = frozenset(
     {
