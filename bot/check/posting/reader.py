@@ -18,10 +18,12 @@ How an ad is read, step by step (every phrase list is in ``knowledge/check-posti
    first kind that matches is what the clause says, a match on the topic before one on something
    broader. Who acts is read from the clause's structure, not only from the phrases: this role's verb
    counts as someone else's when a noun stands before it or the clause starts by naming someone else
-   ("our growth team owns the roadmap and runs the research"), and says nothing after "we"; the topic,
-   a participle, "by" and someone else is theirs however far apart ("the roadmap for our systems is
-   decided by the Head of IT"); this role's verb becomes shared when a partner is named with it
-   ("Together with the Service Owner, you ..."). Clauses about the future ("over time you may grow
+   ("our growth team owns the roadmap and runs the research"), or after "who" that follows them ("a
+   Venture Lead, who ... and who runs the experiments"), and says nothing after "we"; the topic, a
+   participle (a few words before "by" after "is": "is set each quarter by"), "by" and someone else is
+   theirs however far apart ("the roadmap for our systems is decided by the Head of IT"), and "is run
+   by" is never this role's verb; this role's verb becomes shared when a partner is named with it
+   ("Together with the Service Owner, you ...", "define, together with the PMs, the metrics"). Clauses about the future ("over time you may grow
    into ...") only say who holds the topic now. Within one statement (a sentence, or a part of it after
    ';') the first clause that says something wins: what follows a ':' or a dash elaborates it (so does
    a bracketed aside, read with the words before it and left out of its clause), and a list there
