@@ -23,13 +23,13 @@ How an ad is read, step by step (every phrase list is in ``knowledge/check-posti
    participle (a few words before "by" after "is": "is set each quarter by"), "by" and someone else is
    theirs however far apart ("the roadmap for our systems is decided by the Head of IT"), and "is run
    by" is never this role's verb; this role's verb becomes shared when a partner is named with it
-   ("Together with the Service Owner, you ...", "define, together with the PMs, the metrics"). Clauses about the future ("over time you may grow
-   into ...") only say who holds the topic now. Within one statement (a sentence, or a part of it after
-   ';') the first clause that says something wins: what follows a ':' or a dash elaborates it (so does
-   a bracketed aside, read with the words before it and left out of its clause), and a list there
-   borrows the verb before it ("you own search: the roadmap, the research and the
-   KPIs") or after it ("roadmap, research, all of it – sit with the client"); a duty without a verb
-   borrows its section heading's ("What you'll own" over "The growth roadmap").
+   ("Together with the Service Owner, you ...", "define, together with the PMs, the metrics").
+   Clauses about the future ("over time you may grow into ...") only say who holds the topic now. Within
+   one statement (a sentence, or a part of it after ';') the first clause that says something wins: what
+   follows a ':' or a dash elaborates it (so does a bracketed aside, read with the words before it and
+   left out of its clause), and a list there borrows the verb before it ("you own search: the roadmap,
+   the research and the KPIs") or after it ("roadmap, research, all of it – sit with the client"); a
+   duty without a verb borrows its section heading's ("What you'll own" over "The growth roadmap").
 5. Per question, the statements are combined: the answer most statements give wins, a tie is
    ``shared``; statements about the topic itself outweigh those about a broader one (the roadmap over
    the strategy); "input only" counts only when nothing firmer is said, "nobody owns it" and
