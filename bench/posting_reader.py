@@ -1,13 +1,17 @@
 """How the posting reader reads the labelled ads, per split.
 
-Two sets: ``bench/job_posts.yaml`` (``dev`` and ``test`` halves) and ``bench/job_posts_more.yaml``, written
-later without seeing the rules (``tune`` and ``check``). The rules in ``knowledge/check-posting.yaml``
-are tuned on ``dev`` and ``tune`` only; ``check`` shows whether a round of tuning generalises, and the
-``test`` half is the honest figure. Prints, per split: accuracy on each of the three questions and each
-context field, the verdict class (the verdict id for product ads, the job type for the others), whether
-non-product ads are told apart, and the time to read one ad. Run: ``python -m bench.posting_reader``
-(``--only dev tune check`` while tuning); ``--misses tune`` lists every field read differently from its
-label (dev and tune only: per-ad results on check and test would invite tuning on them).
+Three sets: ``bench/job_posts.yaml`` (``dev`` and ``test`` halves), ``bench/job_posts_more.yaml``, written
+later without seeing the rules (``tune`` and ``check``), and ``bench/job_posts_fresh.yaml``, written blind
+to the third round of rules and split in round 4 into ``fresh-tune`` and ``fresh-held``. The rules in
+``knowledge/check-posting.yaml`` may be tuned on ``dev``, ``tune``, ``check`` and ``fresh-tune``;
+``fresh-held`` shows, in aggregate, whether a change generalises, and the ``test`` half is the honest
+figure. Prints, per split: accuracy on each of the three questions and each context field, the verdict
+class (the verdict id for product ads, the job type for the others), whether non-product ads are told
+apart, and the time to read one ad. A split whose file is missing is left out. Run:
+``python -m bench.posting_reader`` (``--only dev tune check fresh-tune fresh-held`` while tuning);
+``--misses fresh-tune`` lists every field read differently from its label. Per-ad results on
+``fresh-held`` and ``test`` invite tuning on them, so listing them takes ``--held-out`` as well: once,
+after the rules are frozen.
 """
 
 from __future__ import annotations
@@ -35,10 +39,12 @@ SPLITS = {
     "dev": "job_posts.yaml",
     "tune": "job_posts_more.yaml",
     "check": "job_posts_more.yaml",
+    "fresh-tune": "job_posts_fresh.yaml",
+    "fresh-held": "job_posts_fresh.yaml",
     "test": "job_posts.yaml",
 }
-#: Splits whose misses may be listed ad by ad: the ones tuned on (check and test are measured, not read).
-INSPECTABLE = ("dev", "tune")
+#: Splits whose misses may be listed ad by ad: the ones tuned on (fresh-held and test only with --held-out).
+INSPECTABLE = ("dev", "tune", "check", "fresh-tune")
 #: Each ad is read this many times for the timing, to smooth out the noise of one run.
 REPEATS = 20
 
@@ -130,14 +136,23 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--knowledge", default=str(HERE.parent / "knowledge"))
     parser.add_argument("--bench", default=str(HERE), help="the folder holding the labelled ads")
     parser.add_argument("--only", nargs="+", choices=SPLITS, help="measure these splits (tune with dev tune check)")
-    parser.add_argument("--misses", choices=INSPECTABLE, help="list the fields read differently from the labels")
+    parser.add_argument("--misses", choices=SPLITS, help="list the fields read differently from the labels")
+    parser.add_argument(
+        "--held-out", action="store_true", help="allow --misses on fresh or test (once, after the rules are frozen)"
+    )
     args = parser.parse_args(argv if argv is not None else sys.argv[1:] if __name__ == "__main__" else [])
 
     knowledge = require_knowledge(args.knowledge)
     content, rules = knowledge.part(CheckContent), knowledge.part(PostingRules)
-    splits = tuple(split for split in SPLITS if not args.only or split in args.only)
+    splits = tuple(
+        split
+        for split in SPLITS
+        if (not args.only or split in args.only) and (Path(args.bench) / SPLITS[split]).is_file()
+    )
     if args.misses and args.misses not in splits:
         parser.error("--misses must name a split being measured")
+    if args.misses and args.misses not in INSPECTABLE and not args.held_out:
+        parser.error(f"--misses {args.misses} lists held-out ads: add --held-out, once the rules are frozen")
     files: dict[str, list[dict[str, Any]]] = {}
     for name in dict.fromkeys(SPLITS[split] for split in splits):
         files[name] = yaml.safe_load((Path(args.bench) / name).read_text(encoding="utf-8"))["ads"]
@@ -145,7 +160,10 @@ def main(argv: list[str] | None = None) -> int:
         split: run(content, rules, [ad for ad in files[SPLITS[split]] if ad["split"] == split]) for split in splits
     }
     tables = {split: rows(outcomes) for split, outcomes in by_split.items()}
-    print("posting reader, tuned on dev and tune; check shows whether that holds, test is the honest figure")
+    print(
+        "posting reader, tuned on dev, tune, check and fresh-tune; fresh-held shows whether that holds,"
+        " test is the honest figure"
+    )
     print()
     print("| measure | " + " | ".join(f"{split} ({len(by_split[split])} ads)" for split in splits) + " |")
     print("|---|" + "---|" * len(splits))

@@ -301,6 +301,138 @@ STATEMENTS = [
     ("roadmap", "not_stated", "Prioritise the team backlog."),
     ("roadmap", "not_stated", "Own the sprint backlog and decide what goes into each sprint."),
     ("roadmap", "not_stated", "Plan the releases for the next quarter."),
+    # Round 3: structure rather than phrases (who acts, passive agents, partners, lists around a dash).
+    ("customers", "pm", "The Pricing team owns the roadmap and runs the customer research."),
+    ("metrics", "pm", "The Commercial team sets the roadmap, talks to dealers and picks the targets."),
+    ("roadmap", "pm", "The roadmap for our warehouse and transport systems is decided by the Head of IT."),
+    ("roadmap", "pm", "Decisions about the roadmap are taken by the product leadership team."),
+    ("metrics", "pm", "The targets for every squad in the tribe are fixed by the steering group."),
+    ("roadmap", "not_stated", "The roadmap, informed by research from our UX team, is what you deliver against."),
+    ("roadmap", "shared", "Together with the Service Owner, you will set the priorities and agree the roadmap."),
+    ("customers", "role", "Shape the roadmap together with the CPO, and run the user interviews yourself."),
+    ("roadmap", "shared", "Shape the roadmap together with the CPO, and run the user interviews yourself."),
+    ("roadmap", "pm", "The CPO and the CEO agree the roadmap every half-year."),
+    ("roadmap", "shared", "The roadmap we would decide together, you and me."),
+    ("metrics", "shared", "The quarterly goals we set together."),
+    ("customers", "pm", "I run the customer interviews myself; you get my notes."),
+    ("customers", "pm", "Our clients come with their own user research."),
+    ("metrics", "pm", "The clients bring the briefs, and the KPIs are theirs."),
+    ("customers", "pm", "Receive the results of the client's user research and fold them into the backlog."),
+    ("customers", "pm", "Work with our Research team, who run the studies with users."),
+    ("customers", "role", "Sit down with our customers every sprint."),
+    ("customers", "role", "You'll talk to our learners every week."),
+    ("customers", "pm", "Our PMs are the ones talking to our learners."),
+    ("metrics", "pm", "Report monthly on the performance indicators agreed with the Ministry."),
+    ("metrics", "shared", "Targets are proposed by you and agreed with the Head of Product."),
+    ("roadmap", "pm", "Product calls – roadmap, research, all of it – sit with the client's product team."),
+    ("customers", "pm", "Product calls – roadmap, research, all of it – sit with the client's product team."),
+    ("metrics", "pm", "Track the KPIs (set by the CPO) every week."),
+    ("metrics", "role", "Own the north-star metric (weekly active users) and report on it."),
+    # Round 3, phrasings probed beyond the labelled ads.
+    ("customers", "role", "Spend at least a day a week with our customers."),
+    ("customers", "role", "You'll be out in the field with farmers most weeks."),
+    ("customers", "role", "Get to know our users through interviews and site visits."),
+    ("customers", "role", "Visit stores to see how staff use the app."),
+    ("customers", "role", "Gather insights directly from customers and the market."),
+    ("customers", "role", "Understand user needs through research you plan and run."),
+    ("customers", "role", "Discovery is yours: interviews, prototypes, tests."),
+    ("customers", "role", "You'll run the customer advisory board."),
+    ("customers", "role", "Be the person who speaks with hospital staff about what they need."),
+    ("customers", "role", "Learn what matters to clinicians by talking to them every week."),
+    ("customers", "pm", "You'll work from the research insights our design team produces."),
+    ("customers", "pm", "Customer needs are captured by the business analysts."),
+    ("customers", "pm", "You will not be expected to talk to customers."),
+    ("customers", "pm", "Our account managers own the customer relationship."),
+    ("customers", "pm", "Customer contact stays with sales."),
+    ("customers", "pm", "The PM handles all conversations with customers."),
+    ("customers", "shared", "Together with the designer and the PM, run customer interviews."),
+    ("customers", "shared", "Observe user testing sessions with the design team."),
+    ("customers", "not_stated", "We are a bank built on long-term customer relationships."),
+    ("metrics", "role", "Own conversion and retention for checkout."),
+    ("roadmap", "role", "Decide which problems to solve and in what order."),
+    ("customers", "role", "A typical week includes talking to customers and reviewing designs."),
+    ("roadmap", "pm", "What we build is set by our clients."),
+    ("roadmap", "role", "Take full ownership of the product strategy."),
+    ("roadmap", "shared", "Work hand in hand with the CPO on the product strategy."),
+    ("metrics", "role", "You'll own the P&L, the pricing and the KPIs for the product."),
+    ("metrics", "pm", "You'll deliver against KPIs agreed with the client."),
+    ("roadmap", "pm", "Each quarter Anna sets the roadmap for the platform."),
+    ("customers", "pm", "Marketing runs the customer interviews."),
+    ("customers", "role", "The job involves talking to customers every week."),
+    ("customers", "not_stated", "Make sure the service meets user needs."),
+    ("customers", "role", "Run field tests with installers."),
+    ("customers", "role", "You will animate workshops with users to understand their needs."),
+    ("customers", "pm", "Customer feedback is collected by our field service engineers."),
+    ("customers", "pm", "Support the UX team in their user research."),
+    ("roadmap", "role", "You decide which features make it into the next release."),
+    ("roadmap", "role", "You are responsible for the further development of the product roadmap."),
+    ("metrics", "role", "You take over responsibility for the KPIs of your product."),
+    ("metrics", "role", "You will define and own the KPIs of the product together with your team."),
+    ("roadmap", "shared", "Decide together with the management about the next features."),
+    ("roadmap", "pm", "The roadmap for the app is set every quarter by our Head of Digital."),
+    ("roadmap", "role", "You own the roadmap and decide on priorities between features and fixes."),
+    ("customers", "pm", "User research (interviews and surveys) is run by our Insights Lab."),
+    ("customers", "role", "The person will own the seller roadmap and run the seller interviews themselves."),
+    ("roadmap", "pm", "The regional leads decide what each team builds."),
+    ("roadmap", "role", "The PO leads the roadmap for payments."),
+    ("metrics", "shared", "Define, together with the PMs, the success metrics of each squad."),
+    ("metrics", "shared", "You will set with him the KPIs of each feature."),
+    ("roadmap", "shared", "You will co-construct the roadmap with the Head of Product."),
+    ("roadmap", "shared", "Figure out the roadmap with me."),
+    ("metrics", "pm", "Our impact measures are set by the board of trustees."),
+    ("customers", "pm", "The venture leads run the customer experiments."),
+    ("customers", "pm", "Each area has a Product Lead, who sets its priorities and who runs the user interviews."),
+    ("customers", "role", "Lead user research for your squad."),
+    ("customers", "pm", "The squad's designer leads all user testing."),
+    ("customers", "shared", "Together with the UX lead, you plan the research."),
+    ("metrics", "role", "Own your product's KPIs."),
+    ("customers", "pm", "Sales owns the relationship with our customers."),
+    ("customers", "pm", "The business analysts gather requirements from the users."),
+    ("customers", "role", "A big part of the job is listening to customers."),
+    ("customers", "role", "Design and run experiments with customers."),
+    ("customers", "pm", "Customer needs are brought to you by the product manager."),
+    ("customers", "pm", "Research happens in the central design team."),
+    ("metrics", "pm", "OKRs are cascaded from the company level."),
+    ("customers", "role", "Candidate should interact with clients to gather requirements."),
+    ("customers", "role", "You are in charge of the user research for your product."),
+    ("customers", "role", "Responsible for customer discovery."),
+    ("customers", "role", "You take care of the exchange with our users."),
+    ("customers", "shared", "Accompany the PM on customer visits."),
+    ("roadmap", "role", "You will decide on priorities for the product."),
+    ("roadmap", "pm", "The roadmap lies with the client."),
+    ("roadmap", "pm", "Implement the roadmap the customer has defined."),
+    ("roadmap", "pm", "Product decisions stay with the client."),
+    ("roadmap", "pm", "Strategic decisions are made by the product board."),
+    ("customers", "pm", "Our designers handle all user research."),
+    ("roadmap", "role", "You will elaborate the roadmap of the product."),
+    ("roadmap", "role", "Definition of the product roadmap."),
+    ("roadmap", "role", "Roadmap planning and prioritisation for the product."),
+    ("roadmap", "pm", "You work according to the roadmap of the product management."),
+    ("roadmap", "shared", "In close coordination with the Product Manager, you define the roadmap."),
+    ("metrics", "role", "You fix the objectives of the product."),
+    ("metrics", "role", "Definition and follow-up of the KPIs of the product."),
+    ("customers", "role", "Organisation and animation of user workshops."),
+    ("customers", "role", "You collect the needs of the users."),
+    ("customers", "pm", "The needs of the users are collected by the business analysts."),
+    ("customers", "not_stated", "Make sure the app meets the needs of our users."),
+    ("customers", "role", "Spend Fridays at our partner restaurants to see how they use the app."),
+    ("customers", "role", "Test new features with our beta community."),
+    ("customers", "role", "Hang out with our players in Discord and learn what they love."),
+    ("customers", "role", "Work directly with our customers to understand their problems."),
+    ("customers", "role", "Call our customers to understand why they churn."),
+    ("customers", "role", "Frequent user interviews are part of your job."),
+    ("customers", "role", "Your week: two customer calls, one usability test, lots of building."),
+    ("customers", "pm", "You'll get their findings every month from the research team."),
+    ("metrics", "shared", "Negotiate targets with the management."),
+    ("customers", "role", "Run co-design sessions with residents."),
+    ("customers", "role", "Go on site visits to our installers."),
+    ("customers", "role", "Run beta programmes with selected customers."),
+    ("customers", "role", "You are in constant dialogue with our customers."),
+    ("customers", "role", "Maintain close contact with key customers."),
+    ("roadmap", "shared", "Co-design the roadmap with the Head of Product."),
+    ("roadmap", "not_stated", "Write the release notes for each roadmap milestone."),
+    ("roadmap", "not_stated", "Manage dependencies between roadmap items."),
+    ("roadmap", "pm", "You will not own the roadmap."),
 ]
 
 
@@ -416,6 +548,25 @@ def test_the_ads_own_title_is_this_role_and_other_titles_are_someone_else() -> N
     reading = read(RULES, ad)
     assert reading.answers["roadmap"] == "role"
     assert reading.answers["customers"] == "pm"
+
+
+def test_a_sections_heading_gives_its_verb_to_a_duty_without_one() -> None:
+    ad = "Product Lead\n\nWhat you'll own\n- The growth roadmap\n- The activation metrics and their targets"
+    reading = read(RULES, ad)
+    assert (reading.answers["roadmap"], reading.answers["metrics"]) == ("role", "role")
+    ad = "Business Analyst\n\nWhat you'll do\n- Interview relationship managers about their processes"
+    assert read(RULES, ad).answers["customers"] == "not_stated"  # a verb of its own, with its own object
+
+
+def test_a_title_in_brackets_is_whoever_the_words_before_name() -> None:
+    ad = "Ruben (Head of Product, Acme) here: we're hiring a PO for onboarding.\n\n- the PO owns the roadmap"
+    reading = read(RULES, ad)
+    assert (reading.context["title"], reading.answers["roadmap"]) == ("po", "role")
+
+
+def test_the_authors_own_title_is_not_the_jobs() -> None:
+    ad = "Hi! I'm the Product Manager for our payments train and I'm looking for a Product Owner."
+    assert read(RULES, ad).context["title"] == "po"
 
 
 #: Whole short ads written for round 2: recruiter notes, one-paragraph ads, sections with unusual headings.
@@ -540,6 +691,37 @@ def test_a_short_ad(expected: dict[str, str], ad: str) -> None:
         ("kind", "bigtech", "Product Manager\nOur products are used by more than 400 million people."),
         ("kind", "bigtech", "Product Manager\nOur products are used by over a billion people."),
         ("kind", None, "Product Manager\nOur app is used by 2 million people."),
+        ("size", "501-5000", "Product Owner\nSome 3,100 civil servants work for us in four offices."),
+        ("size", "5000+", "Product Owner\nEmployees: 12,000"),
+        ("kind", "other", "Product Owner\nA hospital trust in the north of England."),
+        ("kind", "enterprise", "Product Owner\nA private hospital group with 40 clinics across Germany."),
+        ("kind", "eu-saas", "Product Owner\nAn IT services company with 40,000 engineers in India."),
+        ("kind", "eu-saas", "Product Owner\nOur consultants work on site with our clients."),
+        ("kind", "eu-saas", "Product Owner\nA design and technology agency in Manchester."),
+        ("kind", "enterprise", "Product Owner\nWe make smart thermostats and other connected devices."),
+        ("kind", "enterprise", "Product Owner\nWe build electric bikes in our factory in Eindhoven."),
+        ("kind", "other", "Product Owner\nA federal agency."),
+        ("kind", "other", "Product Owner\nWe are a not-for-profit organisation."),
+        ("kind", "eu-saas", "Product Owner\nAn independent games studio in Helsinki."),
+        ("kind", "other", "Product Owner\nA games studio in Montreal."),
+        ("size", "51-500", "Product Owner\nWe are a software house of 230 engineers and designers."),
+        ("kind", "eu-saas", "Delivery Lead at Castellan Consulting, working for clients across Europe."),
+        ("kind", "enterprise", "Product Manager at a UK broadband and mobile provider."),
+        ("kind", "enterprise", "Product Owner\nWe look after the pensions of 400,000 people."),
+        ("kind", None, "Product Owner\nWe offer a pension scheme and 30 days off."),
+        ("kind", "eu-saas", "Product Analyst at Kvadra (Danish HR software, 220 people)."),
+        ("kind", "eu-saas", "Product Manager\nMirelle is the booking platform for salons across Europe."),
+        ("size", "1-50", "Product Owner\nA small charity with a staff of 24."),
+        ("size", "5000+", "Product Owner\nWe run 14 clinics with 9,000 team members."),
+        ("size", "51-500", "Product Owner\nA software publisher with 320 collaborators."),
+        ("size", "5000+", "Product Owner\nOur lab is a unit of 30 inside an insurer of 15,000."),
+        ("kind", "enterprise", "Product Owner\nA health system that operates 12 hospitals."),
+        ("kind", "other", "Product Manager\nWe are the public body behind the national tax portal."),
+        ("kind", "eu-saas", "Product Manager\nWe make an online card game, from our office in Leiden."),
+        ("kind", "startup", "Product Owner\nWe're a YC-backed company."),
+        ("kind", "enterprise", "Product Owner\nWe run 200 hotels across Europe."),
+        ("kind", "enterprise", "Product Owner\nA global chemicals group."),
+        ("kind", "other", "Product Owner\nThe national statistics office."),
     ],
 )
 def test_context(key: str, expected: str | None, ad: str) -> None:
@@ -555,6 +737,7 @@ def test_context(key: str, expected: str | None, ad: str) -> None:
         ("Delivery Manager. Keep releases boring.", "delivery-manager"),
         ("Product Marketing Manager. Own positioning.", "other"),
         ("Senior Product Designer. Work with the Product Manager.", "other"),
+        ("Agile Coach for our four tribes. Coach the coaches.", "other"),
         ("Product Owner / Business Analyst. Own the backlog.", "product"),
     ],
 )
@@ -583,6 +766,18 @@ def test_clauses_split_at_semicolons_colons_and_dashes() -> None:
         ("you join", 1),
         ("sometimes.", 1),
     ]
+
+
+def test_a_bracketed_aside_is_left_out_of_its_clause_and_read_with_the_words_before_it() -> None:
+    ad = "Our UX team (three researchers) runs the interviews (with users) weekly."
+    (sentence,) = split(ad)
+    whole, first, second = sentence.clauses
+    assert (whole.start, whole.end) == (0, len(ad))
+    assert [ad[low:high] for low, high in whole.holes] == ["(three researchers)", "(with users)"]
+    assert ad[first.start : first.end] == "Our UX team (three researchers" and not first.holes
+    assert ad[second.start : second.end] == "Our UX team (three researchers) runs the interviews (with users"
+    assert [ad[low:high] for low, high in second.holes] == ["(three researchers)"]
+    assert read(RULES, f"Product Owner\n\n{ad}").answers["customers"] == "pm"
 
 
 def test_a_reading_becomes_the_checks_answers_with_the_silent_context_filled() -> None:

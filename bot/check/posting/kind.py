@@ -144,6 +144,8 @@ class _Builder:
             chained=chained(synonyms, (*data["synonyms"], SELF, OTHERS)),
             questions=questions,
             ignore=self.phrases(("patterns", "ignore"), patterns["ignore"]),
+            together=self.phrases(("patterns", "together"), patterns.get("together", [])),
+            passive=self.passive(patterns.get("passive", [])),
             boilerplate=boilerplate,
             titles=titles,
             default_title=data.get("default_title", "other"),
@@ -163,6 +165,13 @@ class _Builder:
             origin=Origin(self.document, ()),
         )
         return rules
+
+    def passive(self, texts: Sequence[str]) -> Phrases:
+        """The participles of passive attribution: one word each, as the reader tries them on one word."""
+        for index, text in enumerate(texts):
+            if len(text.split()) != 1:
+                self.problem(("patterns", "passive", index), f"'{text}' is not one word; write one participle per line")
+        return self.phrases(("patterns", "passive"), texts)
 
     def questions(self, synonym_words: set[str]) -> tuple[QuestionCues, ...]:
         patterns = self.data["patterns"]

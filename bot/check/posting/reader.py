@@ -2,7 +2,7 @@
 
 How an ad is read, step by step (every phrase list is in ``knowledge/check-posting.yaml``):
 
-1. The ad is cut into sentences and clauses (``segments``).
+1. The ad is cut into sentences and clauses (``segments``), and sections follow their headings.
 2. Boilerplate is set aside for the three questions: sections under headings such as "About us",
    "Benefits" or "Who you are"; a sentence with a marker such as "we offer" or "equal opportunity"
    together with the rest of its paragraph, up to a sentence that turns to the role ("In this role
@@ -16,11 +16,20 @@ How an ad is read, step by step (every phrase list is in ``knowledge/check-posti
    "the PM, who owns the roadmap"; never across a ``you``, nor for someone named after 'with' or 'to'),
    execution ("turn the roadmap into stories": no owner), input only ("help shape"), this role. The
    first kind that matches is what the clause says, a match on the topic before one on something
-   broader. This role's verb counts as someone else's when a noun stands before it ("our growth team
-   owns the roadmap"), and says nothing after "we". Clauses about the future ("over time you may grow
-   into ...") only say who holds the topic now. Within one statement (a sentence, or a part of it after
-   ';') the first clause that says something wins: what follows a ':' or a dash elaborates it, and a
-   list there borrows the verb before it ("you own search: the roadmap, the research and the KPIs").
+   broader. Who acts is read from the clause's structure, not only from the phrases: this role's verb
+   counts as someone else's when a noun stands before it or the clause starts by naming someone else
+   ("our growth team owns the roadmap and runs the research"), or after "who" that follows them ("a
+   Venture Lead, who ... and who runs the experiments"), and says nothing after "we"; the topic, a
+   participle (a few words before "by" after "is": "is set each quarter by"), "by" and someone else is
+   theirs however far apart ("the roadmap for our systems is decided by the Head of IT"), and "is run
+   by" is never this role's verb; this role's verb becomes shared when a partner is named with it
+   ("Together with the Service Owner, you ...", "define, together with the PMs, the metrics").
+   Clauses about the future ("over time you may grow into ...") only say who holds the topic now. Within
+   one statement (a sentence, or a part of it after ';') the first clause that says something wins: what
+   follows a ':' or a dash elaborates it (so does a bracketed aside, read with the words before it and
+   left out of its clause), and a list there borrows the verb before it ("you own search: the roadmap,
+   the research and the KPIs") or after it ("roadmap, research, all of it – sit with the client"); a
+   duty without a verb borrows its section heading's ("What you'll own" over "The growth roadmap").
 5. Per question, the statements are combined: the answer most statements give wins, a tie is
    ``shared``; statements about the topic itself outweigh those about a broader one (the roadmap over
    the strategy); "input only" counts only when nothing firmer is said, "nobody owns it" and
@@ -71,6 +80,8 @@ _WORD_VALUES = {
 }  # fmt: skip
 _MULTIPLIERS = {"hundred": 100, "thousand": 1000, "k": 1000}
 _LARGE = {"million": 1_000_000, "billion": 1_000_000_000}
+#: "Own" after these is an adjective, not this role's verb: "clients arrive with their own research".
+_OWNERS = frozenset({"their", "its", "his", "her", "our", "my", "whose"})
 #: Synonym phrases may use each other's words; more rounds than this would mean a loop in the lists.
 _MAX_PASSES = 4
 #: What a word that spells a synonym word becomes when no synonym phrase put it there.
@@ -144,8 +155,13 @@ class _Ad:
         tokens = tokenize(text)
         return cls(text, tokens, [t.start for t in tokens])
 
-    def tokens_in(self, start: int, end: int) -> list[Token]:
-        return self.tokens[bisect.bisect_left(self.starts, start) : bisect.bisect_left(self.starts, end)]
+    def tokens_in(self, start: int, end: int, holes: Sequence[tuple[int, int]] = ()) -> list[Token]:
+        """The tokens from ``start`` to ``end``, without those inside ``holes`` (a clause's asides)."""
+        tokens = self.tokens[bisect.bisect_left(self.starts, start) : bisect.bisect_left(self.starts, end)]
+        return [t for t in tokens if not any(low <= t.start < high for low, high in holes)] if holes else tokens
+
+    def clause_tokens(self, clause: Clause) -> list[Token]:
+        return self.tokens_in(clause.start, clause.end, clause.holes)
 
     def quote(self, sentence: Sentence) -> Quote:
         return Quote(sentence.start, sentence.end, self.text[sentence.start : sentence.end])
@@ -167,9 +183,13 @@ def read(rules: PostingRules, text: str) -> Reading:
     counted, qualifications = _classify(rules, ad, sentences)
     title = _title(rules, ad, [s for s, q in zip(sentences, qualifications, strict=True) if not q])
     findings: list[Finding] = []
+    heading: list[Token] = []
     for sentence, counts in zip(sentences, counted, strict=True):
-        if counts:
-            findings.extend(_sentence_findings(rules, ad, sentence, title))
+        if sentence.heading:
+            named = sentence.start <= title.hit_start < sentence.end
+            heading = [] if named else _canonical(rules, ad.tokens_in(sentence.start, sentence.end), title)
+        elif counts:
+            findings.extend(_sentence_findings(rules, ad, sentence, title, heading))
     answers: dict[str, Answer] = {}
     evidence: dict[str, tuple[Quote, ...]] = {}
     for question in rules.questions:
@@ -222,21 +242,41 @@ def _classify(rules: PostingRules, ad: _Ad, sentences: Sequence[Sentence]) -> tu
 
 
 def _title(rules: PostingRules, ad: _Ad, sentences: Sequence[Sentence]) -> _Title:
-    """The first title the ad names (a double title "Product Owner / Business Analyst" is the first)."""
+    """The first title the ad names (a double title "Product Owner / Business Analyst" is the first), except
+    the author's own ("I'm the Product Manager for the train and I'm looking for a Product Owner")."""
     for sentence in sentences:
         tokens = ad.tokens_in(sentence.start, sentence.end)
         best: tuple[int, TitleCues] | None = None
         for cues in rules.titles:
-            hit = cues.phrases.earliest(tokens)
-            if hit is not None and (best is None or hit.first < best[0]):
-                best = (hit.first, cues)
+            for hit in cues.phrases.hits(tokens):
+                if (
+                    not _authors_own(tokens, hit.first)
+                    and not _in_brackets(ad.text, sentence.start, tokens[hit.first].start)
+                    and (best is None or hit.first < best[0])
+                ):
+                    best = (hit.first, cues)
         if best is not None:
             first, cues = best
             return _Title(cues, tokens[first].start, tokens[first - 1].raw if first else "")
     return _Title(None, -1)
 
 
-def _sentence_findings(rules: PostingRules, ad: _Ad, sentence: Sentence, title: _Title) -> list[Finding]:
+def _in_brackets(text: str, start: int, position: int) -> bool:
+    """Is ``position`` inside an open bracket since ``start``: a title there is whoever the words before
+    name ("Ruben (Head of Product, Weidegrond): we're hiring a PO"), not the job."""
+    before = text[start:position]
+    return before.rfind("(") > before.rfind(")")
+
+
+def _authors_own(tokens: Sequence[Token], first: int) -> bool:
+    """Is the title the author's, not the job's: "I'm the Product Manager for the train, looking for a PO"?"""
+    before = [t.raw for t in tokens[max(0, first - 3) : first]]
+    return "i" in before and before.index("i") + 1 < len(before) and before[before.index("i") + 1] in ("am", "was")
+
+
+def _sentence_findings(
+    rules: PostingRules, ad: _Ad, sentence: Sentence, title: _Title, heading: Sequence[Token] = ()
+) -> list[Finding]:
     """Per statement and question, what the first clause that says anything about it says.
 
     Clauses after ':' or a dash elaborate the one before ("Lead discovery for your area: run user
@@ -245,7 +285,8 @@ def _sentence_findings(rules: PostingRules, ad: _Ad, sentence: Sentence, title: 
     end: the roadmap, the user research and the KPIs"): each item is then read with that verb. A clause
     about the future ("over time you may take over the roadmap from the Director") says nothing about
     this role, only who holds the topic now. Headings name a section or the job ("Product Manager,
-    Local Discovery"); they never say who decides.
+    Local Discovery"); they never say who decides, but a section's heading gives its verb to a sentence
+    that has none ("What you'll own" over "The growth roadmap"), as the clause before a ':' does.
     """
     if sentence.heading:
         return []
@@ -255,12 +296,16 @@ def _sentence_findings(rules: PostingRules, ad: _Ad, sentence: Sentence, title: 
     qualifying = {
         clause.statement
         for clause in sentence.clauses
-        if rules.boilerplate.qualifications.first(ad.tokens_in(clause.start, clause.end))
+        if rules.boilerplate.qualifications.first(ad.clause_tokens(clause))
     }
-    for clause in sentence.clauses:
+    clauses = sentence.clauses
+    canonical = [_canonical(rules, ad.clause_tokens(clause), title) for clause in clauses]
+    for index, (clause, tokens) in enumerate(zip(clauses, canonical, strict=True)):
         if clause.statement in qualifying:
             continue
-        tokens = _canonical(rules, ad.tokens_in(clause.start, clause.end), title)
+        following = canonical[index + 1] if index + 1 < len(clauses) else []
+        if following and clauses[index + 1].statement != clause.statement:
+            following = []
         if lead is None or lead[0].statement != clause.statement:
             lead = (clause, tokens)
         if not tokens:
@@ -270,12 +315,18 @@ def _sentence_findings(rules: PostingRules, ad: _Ad, sentence: Sentence, title: 
         for question in rules.questions:
             if (clause.statement, question.id) in found or not (question.topic_stems | question.broader_stems) & stems:
                 continue
-            stance, hit = _stance(question, ad.text, tokens, only_others=future)
+            stance, hit = _stance(rules, question, ad.text, tokens, only_others=future)
             if stance is not None and hit is not None:
                 quote = _quote(ad, sentence, clause, tokens[hit.first].start, tokens[hit.last].end)
                 words = tokens[hit.first : hit.last + 1]
-            elif lead[0] is not clause and not future:
-                listed = _listed(rules, ad, clause, lead[1], question, title)
+            elif not future:
+                listed = None
+                if lead[0] is not clause or (heading and _noun_first(ad.text, tokens)):
+                    listed = _listed(rules, ad, clause, lead[1] if lead[0] is not clause else heading, question, title)
+                if listed is None and following:
+                    listed = _listed(rules, ad, clause, following, question, title, after=True)
+                if listed is None:  # "own the P&L and the KPIs": a later item with the first one's verb
+                    listed = _listed(rules, ad, clause, _first_item(rules, ad, clause, title), question, title)
                 if listed is None:
                     continue
                 stance, words = listed
@@ -288,28 +339,52 @@ def _sentence_findings(rules: PostingRules, ad: _Ad, sentence: Sentence, title: 
     return list(found.values())
 
 
+def _noun_first(text: str, tokens: Sequence[Token]) -> bool:
+    """Does the clause start with a noun rather than its own verb: "The growth roadmap", "Customer
+    interviews", "KPIs for checkout" (not "Interview relationship managers", a verb with its object)?"""
+    first = tokens[0]
+    written = text[first.start : first.end].lower()
+    return first.raw in _NOUN_STARTS or (first.raw != written and (" " in written or written.endswith("s")))
+
+
 def _listed(
-    rules: PostingRules, ad: _Ad, clause: Clause, lead: Sequence[Token], question: QuestionCues, title: _Title
+    rules: PostingRules,
+    ad: _Ad,
+    clause: Clause,
+    lead: Sequence[Token],
+    question: QuestionCues,
+    title: _Title,
+    *,
+    after: bool = False,
 ) -> tuple[Stance, list[Token]] | None:
     """A list item read with the verb of the clause it elaborates: "You own search end to end: the roadmap".
 
     Each item of ``clause`` (split at commas, 'and', 'or') that names the topic is joined to ever
     shorter beginnings of ``lead``, so the lead's verb comes within a cue's reach of the item; only a
-    match that spans both parts counts. Returns the stance and the words it was read from.
+    match that spans both parts counts. ``after``: ``lead`` is the clause that follows, whose verb the
+    list is the subject of ("Product decisions – roadmap, research, all of it – sit with the client"),
+    joined to its ever longer beginnings. Returns the stance and the words it was read from.
     """
     for start, end in _items(ad.text, clause.start, clause.end):
-        item = _canonical(rules, ad.tokens_in(start, end), title)
+        item = _canonical(rules, ad.tokens_in(start, end, clause.holes), title)
         if not {t.stem for t in item} & (question.topic_stems | question.broader_stems):
             continue
-        for cut in range(len(lead), 0, -1):
-            joined = [*lead[:cut], *item]
-            stance, hit = _stance(question, ad.text, joined)
-            if stance is not None and hit is not None and hit.first < cut <= hit.last:
+        for cut in range(1, len(lead) + 1) if after else range(len(lead), 0, -1):
+            joined = [*item, *lead[:cut]] if after else [*lead[:cut], *item]
+            seam = len(item) if after else cut
+            stance, hit = _stance(rules, question, ad.text, joined)
+            if stance is not None and hit is not None and hit.first < seam <= hit.last:
                 return stance, joined[hit.first : hit.last + 1]
     return None
 
 
 _ITEM_BREAK = re.compile(r",|\band\b|\bor\b|&", re.IGNORECASE)
+
+
+def _first_item(rules: PostingRules, ad: _Ad, clause: Clause, title: _Title) -> list[Token]:
+    """The clause's words up to its first comma, 'and' or 'or': the verb its later items share."""
+    items = _items(ad.text, clause.start, clause.end)
+    return _canonical(rules, ad.tokens_in(*items[0], clause.holes), title) if items else []
 
 
 def _items(text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -325,14 +400,20 @@ def _items(text: str, start: int, end: int) -> list[tuple[int, int]]:
 #: Words before someone else's name that make them the object of the sentence, not who decides:
 #: in "together with the Head of Digital, run the usability tests" this role runs them.
 _OBJECT_OF = frozenset({"with", "to", "for", "from", "alongside", "under", "beside"})
+#: How many words a name joined by 'and' may stand after such a word: "with the UX designer and the PM".
+_COORDINATED = 4
 #: What may stand between such a word and the name: "with the client's Head of Digital".
 _DETERMINERS = frozenset({"the", "a", "an", "our", "your", "their", "its", "his", "her", "this", "that", "users"})
+#: The synonym word for the people the product is for; as the agent of a passive, they decide too.
+_USERS = "users"
+#: Words that turn a sentence to something else: a participle after them is not about the topic before.
+_TURNS = frozenset({"but", "while", "whereas", "although", "though"})
 #: A relative pronoun after the name makes them the subject again: "work with the PM, who owns the roadmap".
 _RELATIVE = frozenset({"who", "which", "that", "whose"})
 
 
 def _stance(
-    question: QuestionCues, text: str, tokens: Sequence[Token], *, only_others: bool = False
+    rules: PostingRules, question: QuestionCues, text: str, tokens: Sequence[Token], *, only_others: bool = False
 ) -> tuple[Stance | None, Hit | None]:
     """The first kind of statement (in precedence order) with a match in the clause; a match on the
     topic itself before one on something broader ("own the roadmap and work with the CPO on strategy").
@@ -344,7 +425,7 @@ def _stance(
     (a clause about this role's future still says who holds the topic today).
     """
     broad: tuple[Stance, Hit] | None = None
-    for stance, hit in _statements(question, text, tokens, only_others=only_others):
+    for stance, hit in _statements(rules, question, text, tokens, only_others=only_others):
         if any(t.stem in question.topic_stems for t in tokens[hit.first : hit.last + 1]):
             return stance, hit
         broad = broad or (stance, hit)
@@ -352,18 +433,38 @@ def _stance(
 
 
 def _statements(
-    question: QuestionCues, text: str, tokens: Sequence[Token], *, only_others: bool
+    rules: PostingRules, question: QuestionCues, text: str, tokens: Sequence[Token], *, only_others: bool
 ) -> Iterator[tuple[Stance, Hit]]:
-    """Every match in the clause that says something, in precedence order, with the stance it says."""
+    """Every match in the clause that says something, in precedence order, with the stance it says.
+
+    Someone else's matches include the passive ones however far the participle is from the topic ("the
+    roadmap for our warehouse systems is decided by the Head of IT"); this role's become shared in a
+    clause that names a partner ("Together with the Service Owner, you will ... agree its roadmap").
+    """
+    partners = rules.together.hits(tokens)
     for stance, phrases in question.stances:
         if only_others and stance != "pm":
             continue
-        for hit in phrases.hits(tokens):
+        hits = phrases.hits(tokens)
+        if stance == "pm":
+            hits = [*hits, *_passive_agents(rules.passive, question, tokens)]
+        for hit in hits:
+            if stance == "negation" and not any(t.raw in _NEGATIONS for t in tokens[hit.first : hit.last + 1]):
+                continue  # the stemmer makes "notes" "not": "write the release notes for each roadmap item"
             if stance == "pm" and tokens[hit.first].raw == OTHERS and _you_between(text, tokens, hit):
                 continue
-            if stance == "role" and any(t.raw == OTHERS for t in tokens[hit.first : hit.last + 1]):
-                continue  # "the metrics your PM sets": not this role's
+            if stance == "role" and any(
+                t.raw == OTHERS and not _object_of_preposition(tokens, Hit("", i, i))
+                for i, t in enumerate(tokens[hit.first : hit.last + 1], start=hit.first)
+            ):
+                continue  # "the metrics your PM sets": not this role's ("decide with the PM about ..." is)
             if stance == "pm" and _object_of_preposition(tokens, hit):
+                continue
+            if stance == "role" and (
+                _passive_verb(rules.passive, tokens, hit)
+                or _people_noun(tokens, hit, hits)
+                or _you_inside(question, text, tokens, hit)
+            ):
                 continue
             if stance == "role" and _verb_first(question, tokens, hit):
                 actor = _actor(text, tokens, hit)
@@ -372,16 +473,134 @@ def _statements(
                 if actor == "someone else":
                     yield "pm", hit
                     continue
+            others_agree = stance == "shared" and _verb_first(question, tokens, hit)
+            if others_agree and _subject(text, tokens, hit) == "someone else":
+                yield "pm", hit  # "the CPO and the CEO agree the roadmap": neither is this role
+                continue
+            if stance == "shared" and any(p.first == hit.first for p in partners) and _comma_in(text, tokens, hit):
+                continue  # "together with the CPO, and run the interviews": the partner goes with the roadmap only
+            if stance == "role" and any(_partner_of(text, tokens, partner, hit) for partner in partners):
+                yield "shared", hit
+                continue
             yield stance, hit
 
 
+def _partner_of(text: str, tokens: Sequence[Token], partner: Hit, hit: Hit) -> bool:
+    """Does "together with X" go with this match: said first in the clause ("Together with the Service
+    Owner, you will ..."), or in the same stretch between commas ("shape the roadmap together with the
+    Head of Digital, run the tests yourself": only the roadmap is shared)?"""
+    if partner.first == 0 or hit.first < partner.first <= partner.last < hit.last:
+        return True  # "Together with the Service Owner, you ...", "define, together with the PMs, the metrics"
+    return not _comma_in(text, tokens, Hit("", min(partner.first, hit.first), max(partner.last, hit.last)))
+
+
+def _comma_in(text: str, tokens: Sequence[Token], hit: Hit) -> bool:
+    return any("," in text[tokens[i].end : tokens[i + 1].start] for i in range(hit.first, hit.last))
+
+
+def _passive_agents(passive: Phrases, question: QuestionCues, tokens: Sequence[Token]) -> Iterator[Hit]:
+    """The topic, then a participle, 'by' and someone else, in one clause and never across this role:
+    "Decisions about the roadmap are taken by the Product Management function"."""
+    you = stem(SELF)
+    for first, token in enumerate(tokens):
+        if token.stem not in question.topic_stems | question.broader_stems:
+            continue
+        for index in range(first + 2, len(tokens)):
+            if tokens[index].stem == you or tokens[index].raw in _TURNS:
+                break
+            if tokens[index].raw not in ("by", "between") or not _participle_before(passive, tokens, first, index):
+                continue
+            agent = _agent(tokens, index + 1)
+            if agent is not None:
+                yield Hit(f"topic ... {tokens[index - 1].raw} by ... pm", first, agent)
+                break
+
+
+def _participle_before(passive: Phrases, tokens: Sequence[Token], topic: int, by: int) -> bool:
+    """Is there a participle just before 'by', or a few words before it after a form of 'be' ("is set
+    each quarter by")?"""
+    if passive.hits(tokens[by - 1 : by]):
+        return True
+    if tokens[by].raw != "by":
+        return False
+    for index in range(by - 2, max(topic + 1, by - 1 - _ADVERBIAL), -1):
+        token = tokens[index]
+        if token.raw in _BOUNDARIES or token.raw in _TURNS:
+            return False
+        if tokens[index - 1].raw in _PASSIVE_BE and _is_participle(passive, token):
+            return True
+    return False
+
+
+def _is_participle(passive: Phrases, token: Token) -> bool:
+    """A participle as written, not another form of its verb ("decides" shares "decided"'s stem)."""
+    return not token.raw.endswith(("s", "ing")) and bool(passive.hits([token]))
+
+
+def _passive_verb(passive: Phrases, tokens: Sequence[Token], hit: Hit) -> bool:
+    """Does the match start with a participle after a form of 'be' and before 'by' ("research is run by
+    the Lab"): a passive whose doer is named, so not this role?"""
+    verb, after = tokens[hit.first], hit.first + 1
+    return (
+        hit.first > 0
+        and tokens[hit.first - 1].raw in _PASSIVE_BE
+        and _is_participle(passive, verb)
+        and after < len(tokens)
+        and tokens[after].raw == "by"
+    )
+
+
+def _people_noun(tokens: Sequence[Token], hit: Hit, hits: Sequence[Hit]) -> bool:
+    """Is the match's verb a plural naming people after a word of their name, with the verb they do right
+    after it ("the venture leads decide what each team builds"), not a verb ("the PO leads the roadmap",
+    "the squad's designer leads all user testing")?"""
+    verb = tokens[hit.first]
+    if hit.first == 0 or verb.stem not in _PEOPLE or not verb.raw.endswith("s"):
+        return False
+    if not any(other.first == hit.first + 1 for other in hits):
+        return False
+    before = tokens[hit.first - 1].raw
+    return before not in {SELF, OTHERS, _USERS} | _AUXILIARIES | _BOUNDARIES
+
+
+def _you_inside(question: QuestionCues, text: str, tokens: Sequence[Token], hit: Hit) -> bool:
+    """Does this role's verb match run on past "you" ("Together with the UX lead, you plan the research"
+    read from "lead"): the verb is the one after "you", which a later match starts with. "Your" does
+    not count ("own your product's KPIs")."""
+    return _verb_first(question, tokens, hit) and _you_between(text, tokens, hit)
+
+
+def _agent(tokens: Sequence[Token], start: int) -> int | None:
+    """Where the noun phrase from ``start`` names someone who could decide: someone else ("the client's
+    Head of Digital"), the customers ("our clients"), or people ("our field service engineers")."""
+    for index in range(start, min(start + _NOUN_PHRASE + 1, len(tokens))):
+        token = tokens[index]
+        if token.raw == OTHERS or token.stem in _PEOPLE:
+            return index
+        if token.raw == _USERS and not (index + 1 < len(tokens) and tokens[index + 1].raw == OTHERS):
+            return index
+        if token.raw in _TURNS or token.raw in _BOUNDARIES or token.stem == stem(SELF):
+            return None
+    return None
+
+
+#: Words that end a subject's noun phrase: "the person will own ..." names nobody.
+_VERBS_AFTER_SUBJECT = frozenset(
+    {"will", "would", "shall", "can", "could", "may", "might", "must", "should", "is", "are", "was", "were", "be"}
+)
+#: How many words may stand between a participle and its 'by': "set each quarter by", "run centrally by".
+_ADVERBIAL = 3
+#: Forms of 'be' that make the participle after them a passive ("is run by", "are set by").
+_PASSIVE_BE = frozenset({"is", "are", "was", "were", "been", "being"})
+#: Words that deny, as written: a negation match must hold one.
+_NEGATIONS = frozenset({"not", "never", "nor", "without", "no"})
 #: Words that may stand before this role's verb without naming anyone: "will", "also", "each one".
 _AUXILIARIES = frozenset(
     {
         "will", "would", "shall", "can", "could", "may", "might", "must", "should", "also", "then", "be",
         "is", "are", "fully", "directly", "actively", "really", "basically", "help", "get", "to", "going",
         "want", "as", "and", "or", "both", "truly", "personally", "jointly", "more", "ultimately", "each",
-        "one", "every", "usually", "often", "regularly", "always",
+        "one", "every", "usually", "often", "regularly", "always", "full", "complete", "total", "sole", "overall",
     }
 )  # fmt: skip
 #: Verbs this role's own duty may start with before the matched word: "take ownership of the roadmap".
@@ -389,9 +608,23 @@ _LEADING_VERBS = frozenset(
     {"take", "takes", "taking", "have", "has", "having", "hold", "holds", "holding", "assume", "assumes", "bear"}
 )
 #: Words that end what came before: the verb after them has this role as its subject again.
-_BOUNDARIES = frozenset({"and", "or", "then", "to", "while", "plus"})
+_BOUNDARIES = frozenset({"and", "or", "then", "to", "while", "plus", "by", "through", "via", "when", "after", "before"})
 #: Words that start a noun phrase: one before the verb names who acts ("our growth team owns ...").
 _NOUN_STARTS = frozenset({"the", "our", "a", "an", "their", "its", "his", "her", "my", "this", "these", "those"})
+#: Words naming people or groups of them: after a determiner at a clause's start, the one who acts.
+_PEOPLE = frozenset(
+    stem(word)
+    for word in (
+        "team", "squad", "tribe", "department", "function", "unit", "group", "guild", "chapter", "office",
+        "board", "committee", "council", "colleagues", "staff", "engineers", "designers", "researchers",
+        "analysts", "architects", "experts", "specialists", "managers", "leads", "owners", "consultants",
+        "partners", "agency", "agencies", "clients", "client", "founders", "leaders", "people", "sales",
+        "marketing", "developers", "scientists", "members", "engineering", "finance", "operations", "ops", "legal",
+        "compliance", "designers", "researcher", "lab", "labs", "hub",
+    )
+)  # fmt: skip
+#: How many words after the determiner may name them: "the Proposition team", "our senior UX researchers".
+_NOUN_PHRASE = 4
 #: The company speaking of itself: who "we" are includes this role or not, so it says nothing.
 _COMPANY = frozenset({"we", "us"})
 
@@ -411,24 +644,18 @@ def _actor(text: str, tokens: Sequence[Token], hit: Hit) -> str:
     """Who does what the match says: "you", "someone else" ("our growth team owns the roadmap") or
     "company" ("we run the interviews").
 
-    The words since the last comma, then the clause's start: this role when it is named there; someone
-    else when that stretch starts by naming them, as verbs joined by 'and' or commas share their subject
-    ("the Head of Product owns the roadmap, runs discovery and sets the KPIs"). Otherwise the words since
-    the last 'and' decide: anything but an auxiliary ("will", "also") or a verb this role's duty may
-    start with ("take ownership of") names someone else, unless a determiner just before the verb makes
-    the match a noun ("take the lead on the roadmap"); "plan the sprints and own the roadmap" leaves the
-    verb to this role.
+    First the subject (:func:`_subject`), as verbs joined by 'and' or commas share it ("the Head of
+    Product owns the roadmap, runs discovery and sets the KPIs"). Otherwise the words since the last
+    'and' (or 'by', 'when' ...: "learn by talking to them") decide: someone else when they name people
+    ("designers run the interviews"), a name ("each quarter Anna sets ...") or are one word that is
+    not an auxiliary, an adverb or a verb this role's duty may start with ("Marketing runs ...", not
+    "also run ..." nor "take ownership of ..."); this role when a determiner starts them (a thing: "a
+    typical week includes talking to customers") or ends them (the match is a noun: "take the lead on
+    the roadmap"); "plan the sprints and own the roadmap" leaves the verb to this role.
     """
-    you = stem(SELF)
-    start = hit.first
-    while start > 0 and "," not in text[tokens[start - 1].end : tokens[start].start]:
-        start -= 1
-    for stretch in (tokens[start : hit.first], tokens[:start]):  # since the comma, then the clause's start
-        if any(t.stem == you for t in stretch):
-            return "you"
-        named = [t for t in stretch if t.raw not in _NOUN_STARTS]
-        if named and named[0].raw == OTHERS:
-            return "someone else"
+    subject = _subject(text, tokens, hit)
+    if subject is not None:
+        return subject
     start = hit.first
     while (
         start > 0
@@ -440,9 +667,60 @@ def _actor(text: str, tokens: Sequence[Token], hit: Hit) -> str:
     if any(t.raw in _COMPANY for t in before):
         return "company"
     if not before or before[-1].raw in _NOUN_STARTS:
+        if before and (before[0].raw == OTHERS or before[0].stem in _PEOPLE):
+            return "someone else"  # "Sales owns the customer relationship": a noun, but theirs
         return "you"
-    words = {t.raw for t in before} - _AUXILIARIES
-    return "someone else" if words - _LEADING_VERBS else "you"
+    if any(t.stem in _PEOPLE or t.raw in (OTHERS, _USERS) for t in before):
+        return "someone else"  # "designers run the interviews"
+    if before[0].raw in _NOUN_STARTS:
+        return "you"  # a thing, not a person: "a typical week includes talking to customers"
+    if any(text[t.start].isupper() for t in before if t.start != tokens[0].start):
+        return "someone else"  # a name: "each quarter Anna sets the targets"
+    words = [t.raw for t in before if t.raw not in _AUXILIARIES | _LEADING_VERBS and not t.raw.endswith("ly")]
+    verb = text[tokens[hit.first].start : tokens[hit.first].end].split()[0].lower()
+    third_person = verb.endswith("s") and not verb.endswith("ss")  # "runs", not "work directly with"
+    return "someone else" if len(before) == 1 and words and third_person else "you"  # "Marketing runs ..."
+
+
+def _subject(text: str, tokens: Sequence[Token], hit: Hit) -> str | None:
+    """Who the words since the last comma, then the clause's start, name as the one acting: "you" when
+    this role is named there; "someone else" when that stretch starts by naming them, as someone else
+    or as a noun after a determiner ("the Proposition team owns the roadmap and runs the research");
+    None when it names nobody."""
+    you = stem(SELF)
+    start = hit.first
+    while start > 0 and "," not in text[tokens[start - 1].end : tokens[start].start]:
+        start -= 1
+    for low, high in ((start, hit.first), (0, start)):  # since the comma, then the clause's start
+        stretch = tokens[low:high]
+        if any(t.stem == you for t in stretch):
+            return "you"
+        if _relative_to_others(tokens, low, high):
+            return "someone else"  # "a Venture Lead, who decides ... and who runs the experiments"
+        named = [t for t in stretch if t.raw not in _NOUN_STARTS]
+        if named and (named[0].raw == OTHERS or (stretch[0].raw in _NOUN_STARTS and _names_people(named))):
+            return "someone else"
+    return None
+
+
+def _relative_to_others(tokens: Sequence[Token], low: int, high: int) -> bool:
+    """Is there a 'who' between ``low`` and ``high`` right after someone else's name or a noun naming
+    people ("the Venture Lead, who ...", "our researchers, who ...")?"""
+    return any(
+        tokens[i].raw == "who" and i > 0 and (tokens[i - 1].raw == OTHERS or tokens[i - 1].stem in _PEOPLE)
+        for i in range(low, high)
+    )
+
+
+def _names_people(named: Sequence[Token]) -> bool:
+    """Do the first words after a determiner name people ("the Proposition team", "our architects"),
+    not a thing or a time ("a typical week includes ...", "the focus is on ...")?"""
+    for token in named[:_NOUN_PHRASE]:
+        if token.raw in _VERBS_AFTER_SUBJECT:
+            return False  # the noun phrase ended without naming people: "the person will own the seller roadmap"
+        if token.stem in _PEOPLE or token.raw == _USERS:
+            return True
+    return False
 
 
 def _you_between(text: str, tokens: Sequence[Token], hit: Hit) -> bool:
@@ -461,6 +739,9 @@ def _object_of_preposition(tokens: Sequence[Token], hit: Hit) -> bool:
     index = hit.first - 1
     while index >= 0 and tokens[index].raw in _DETERMINERS:
         index -= 1
+    if index >= 0 and tokens[index].raw in ("and", "or"):  # "together with the designer and the PM, run ..."
+        between = tokens[max(index - _COORDINATED, 0) : index]
+        return any(t.raw in _OBJECT_OF for t in between) and all(t.stem != stem(SELF) for t in between)
     return index >= 0 and tokens[index].raw in _OBJECT_OF
 
 
@@ -471,7 +752,7 @@ def _canonical(rules: PostingRules, tokens: list[Token], title: _Title) -> list[
     longest, then the one listed first. This repeats until nothing changes, so a phrase can use another
     list's word ("talk ... to ... users" once "customers" has become ``users``). A word left as written
     that spells one of these words ("contact" in "point of contact") is blanked: the word must mean
-    only what its phrases say.
+    only what its phrases say, and so is "own" after a possessive ("their own research"), an adjective.
     """
     if not tokens:
         return tokens
@@ -489,7 +770,10 @@ def _canonical(rules: PostingRules, tokens: list[Token], title: _Title) -> list[
         tokens = _replace(tokens, spans, made)
         spans = []
     return [
-        Token(_BLANK, _BLANK, t.start, t.end) if t.stem in rules.reserved and id(t) not in made else t for t in tokens
+        Token(_BLANK, _BLANK, t.start, t.end)
+        if (t.stem in rules.reserved and id(t) not in made) or (t.raw == "own" and i and tokens[i - 1].raw in _OWNERS)
+        else t
+        for i, t in enumerate(tokens)
     ]
 
 

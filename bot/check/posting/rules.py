@@ -81,6 +81,13 @@ class Phrases:
         self._by_stem = by_stem
         self._by_start = by_start
         self._numbers = tuple(numbers)
+        #: Per cue, the stems of each step that accepts whole words only: a cue can match only tokens
+        #: that hold one word of every such step, which rules most candidates out without a search.
+        self._needs = tuple(
+            tuple(step.stems for step in cue.steps if step.stems and not step.prefixes and not step.number)
+            for cue in self.cues
+        )
+        self._seen: dict[str, frozenset[int]] = {}
 
     def __bool__(self) -> bool:
         return bool(self.cues)
@@ -91,17 +98,31 @@ class Phrases:
             return []
         candidates: set[int] = set()
         for token in tokens:
-            candidates.update(self._by_stem.get(token.stem, ()))
-            for start in {token.raw[:_START], token.stem[:_START], token.raw[:1], token.stem[:1]}:
-                candidates.update(self._by_start.get(start, ()))
+            candidates.update(self._candidates(token))
         if self._numbers and any(is_number(token) for token in tokens):
             candidates.update(self._numbers)
         found: list[Hit] = []
         listed = tokens if isinstance(tokens, list) else list(tokens)
+        stems = {token.stem for token in listed}
         #: Tokens by start and by end offset, built on the first match (most candidates match nothing).
         positions: tuple[dict[int, int], dict[int, int]] = ({}, {})
         for index in sorted(candidates):
-            found.extend(_all_hits(self.cues[index], listed, positions))
+            if all(not needed.isdisjoint(stems) for needed in self._needs[index]):
+                found.extend(_all_hits(self.cues[index], listed, positions))
+        return found
+
+    def _candidates(self, token: Token) -> frozenset[int]:
+        """The cues filed under the token's word or first letters, remembered per word: the reader
+        asks for the same words many times per ad (each clause for each question, list items ...). A
+        token's stem is its word's, so the word alone is the key."""
+        found = self._seen.get(token.raw)
+        if found is None:
+            if len(self._seen) >= _SEEN_LIMIT:
+                self._seen.clear()
+            indexes = set(self._by_stem.get(token.stem, ()))
+            for start in {token.raw[:_START], token.stem[:_START], token.raw[:1], token.stem[:1]}:
+                indexes.update(self._by_start.get(start, ()))
+            found = self._seen[token.raw] = frozenset(indexes)
         return found
 
     def first(self, tokens: Sequence[Token]) -> Hit | None:
@@ -118,6 +139,8 @@ class Phrases:
 
 #: Prefix cues are filed under this many first letters (a one-letter prefix under its one letter).
 _START = 2
+#: How many words' candidates one ``Phrases`` remembers before starting afresh (a bound on memory).
+_SEEN_LIMIT = 20_000
 
 
 def _selectivity(step: Step) -> tuple[int, int]:
@@ -283,6 +306,10 @@ class PostingRules:
     chained: tuple[tuple[str, Phrases], ...] = ()
     questions: tuple[QuestionCues, ...] = ()
     ignore: Phrases = field(default_factory=lambda: Phrases(()))
+    #: Said in a clause where this role decides, these make it shared: "together with the Service Owner".
+    together: Phrases = field(default_factory=lambda: Phrases(()))
+    #: Participles that, followed by "by" and someone else, give the topic before them to that someone.
+    passive: Phrases = field(default_factory=lambda: Phrases(()))
     boilerplate: Boilerplate | None = None
     titles: tuple[TitleCues, ...] = ()
     default_title: str = "other"

@@ -23,6 +23,7 @@ _ENDS_SENTENCE = re.compile(r"[.!?:;…][\"'”’)\]]*$")
 _TITLE_SEPARATOR = re.compile(r"\s[|·]\s")
 _SENTENCE_END = re.compile(r"[.!?…]+[\"'”’)\]]*(\s+)")
 _CLAUSE_BREAK = re.compile(r"(;)\s*|:\s+|\s[–—-]{1,2}\s")
+_BRACKETS = re.compile(r"\(([^()]*)\)")
 _ABBREVIATIONS = frozenset(
     {"e.g", "i.e", "eg", "ie", "approx", "incl", "vs", "mr", "ms", "mrs", "dr", "no", "nr", "st", "min", "max"}
 )
@@ -32,9 +33,12 @@ _ABBREVIATIONS = frozenset(
 class Clause:
     start: int
     end: int
-    #: Clauses after a ';' start a new statement; those after ':' or a dash go on with the one before
-    #: ("Lead discovery for your area: run the interviews ...").
+    #: Clauses after a ';' start a new statement; those after ':' or a dash, and what stands in brackets,
+    #: go on with the one before ("Lead discovery for your area: run the interviews ...").
     statement: int
+    #: Bracketed asides inside the clause, read as clauses of their own after it: "Our UX team (three
+    #: researchers) runs the interviews" is read as "Our UX team runs the interviews".
+    holes: tuple[tuple[int, int], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -48,8 +52,8 @@ class Sentence:
     #: A stand-alone short line without a full stop, before a paragraph or a list: "About us",
     #: "What you'll do:", a title line.
     heading: bool
-    #: The sentence cut at ';', ':', and spaced dashes, so "the PM owns the roadmap; you own the backlog"
-    #: is read as two statements.
+    #: The sentence cut at ';', ':' and spaced dashes, so "the PM owns the roadmap; you own the backlog" is
+    #: read as two statements; a bracketed aside is a clause of its own, and a hole in the clause around it.
     clauses: tuple[Clause, ...]
 
 
@@ -150,11 +154,25 @@ def _clauses(text: str, start: int, end: int) -> tuple[Clause, ...]:
     clauses = []
     begin, statement = start, 0
     for match in _CLAUSE_BREAK.finditer(text, start, end):
-        clauses.append(Clause(*_strip(text, begin, match.start()), statement))
+        clauses.extend(_with_asides(text, *_strip(text, begin, match.start()), statement))
         begin = match.end()
         statement += 1 if match.group(1) else 0
-    clauses.append(Clause(*_strip(text, begin, end), statement))
+    clauses.extend(_with_asides(text, *_strip(text, begin, end), statement))
     return tuple(clause for clause in clauses if clause.start < clause.end)
+
+
+def _with_asides(text: str, start: int, end: int, statement: int) -> list[Clause]:
+    """The clause with its bracketed asides as holes, then each aside read with the words before it (it
+    elaborates them: "Track the KPIs (set by the CPO)"), earlier asides left out, in the same statement."""
+    asides = [match.span(1) for match in _BRACKETS.finditer(text, start, end)]
+    holes = tuple((low - 1, high + 1) for low, high in asides)
+    return [
+        Clause(start, end, statement, holes),
+        *(
+            Clause(start, _strip(text, low, high)[1], statement, holes[:index])
+            for index, (low, high) in enumerate(asides)
+        ),
+    ]
 
 
 def _strip(text: str, start: int, end: int) -> tuple[int, int]:
