@@ -25,7 +25,9 @@ member can check it against the feedback they see:
   judgment, a story from outside product work (it shows the thinking, not the experience tested);
 * **weak**: no signal at all, or one signal next to a disqualifying pattern;
 * **strong**: at least 70% of the signals (3 of 4, 4 of 5), no disqualifying pattern, every expectation
-  met;
+  met; or, where the drill asks for a decision the member made, one signal fewer when the answer is a
+  story that names the member's own decision and a figure (partial credit: the missing signal is then
+  usually there in other words, and the feedback still names it as the next thing to sharpen);
 * **mixed**: everything in between.
 
 Length never decides the rating: a dense two-sentence answer can be strong. A short answer that is not
@@ -62,8 +64,9 @@ BUZZWORDS = 3
 #: Buzzwords quoted back; a wall of them would crowd the other weak patterns out of the card.
 QUOTED_BUZZWORDS = 5
 
-OWNERSHIP_CUES = (
-    "i .. decid/kill/chose/choos/cut/drop/stop/shelv/cancel/descop*/depriorit*/pivot/veto/scrap*/own",
+#: A call the member made: what partial credit needs (see :func:`_vouched_for`).
+DECISION_CUES = (
+    "i .. decid/kill/chose/choos/cut/drop/stop/shelv/cancel/descop*/depriorit*/pivot/veto/scrap*",
     "i .. made/make .. call/decision",
     "i .. push/pushed back",
     "i .. said/say no",
@@ -72,7 +75,8 @@ OWNERSHIP_CUES = (
     "i .. recommend*/propos*/argu* .. @stop",
     "i .. took/take ... off",
     "i .. put .. on hold",
-    "i .. pick*/went with",
+    "i .. pick*",
+    "i .. went with",
     "i .. made .. case",
     "i .. moved .. team/it/them/developer*/engineer*",
     "i .. priorit* ... over/ahead/above/instead",
@@ -84,10 +88,11 @@ OWNERSHIP_CUES = (
     "my call/decision/bet/recommendation",
     "call was mine",
     "decision was mine",
-    "i was accountable",
     "i .. took/take the decision",
     "the one who decid",
 )
+#: Ownership in the rubric's sense (step 3): a call the member made, or an area they answered for.
+OWNERSHIP_CUES = (*DECISION_CUES, "i .. own", "i was accountable")
 OUTCOME_CUES = (
     "retention/churn/conversion/revenue/activation/adoption/arr/mrr/nps/ltv/margin/renewal*/upsell*",
     "business outcome*",
@@ -433,6 +438,30 @@ def _capping(drill: Drill, tokens: list[Token], text: str, general: dict[str, st
     return patterns
 
 
+def _vouched_for(
+    drill: Drill, found: int, general: dict[str, str | None], tokens: list[Token], text: str
+) -> str | None:
+    """Why an answer one signal short of strong is strong anyway, or None (partial credit).
+
+    In the drills that ask for a decision the member made, a person hears a story, not a checklist: one
+    that names the member's own decision and puts a figure on the evidence or the result is a specific
+    instance, and its missing signal is usually there in words no cue anticipates. So such an answer
+    counts as strong when it is one signal short, long enough to tell a story (``MIN_WORDS``) and has no
+    weak pattern; the caller checks the patterns. The decision must be a call ("I decided", "I cut"), not
+    a scope ("I owned the roadmap"). Both are quoted, so the member sees what carried it.
+    """
+    decision, figure = first_match(DECISION_CUES, tokens, text), general["numbers"]
+    if (
+        "owned-decision" not in drill.expects
+        or found != strong_at(drill) - 1
+        or decision is None
+        or figure is None
+        or len(tokens) < MIN_WORDS
+    ):
+        return None
+    return f"a decision you owned (“{decision}”) and a figure (“{figure}”) make it a real story."
+
+
 def assess(drill: Drill, answer: str) -> Feedback:
     """Judge ``answer`` to ``drill``; pure and deterministic, so the same answer always gets the same verdict."""
     text = answer.strip()
@@ -455,9 +484,10 @@ def assess(drill: Drill, answer: str) -> Feedback:
     disqualifying = _disqualifying(drill, tokens, text, len(found), general, buzzwords)
     capping = _capping(drill, tokens, text, general)
     rating: Rating
+    vouched = None if disqualifying or capping else _vouched_for(drill, len(found), general, tokens, text)
     if not found or (len(found) <= 1 and disqualifying):
         rating = "weak"
-    elif len(found) >= strong_at(drill) and not disqualifying and not capping:
+    elif (len(found) >= strong_at(drill) or vouched) and not disqualifying and not capping:
         rating = "strong"
     else:
         rating = "mixed"
@@ -466,6 +496,9 @@ def assess(drill: Drill, answer: str) -> Feedback:
     # Disqualifying patterns outrank the first missing signal; general checks and length come after it.
     tips = [tip for _, tip in disqualifying] + signal_tips[:1] + [tip for _, tip in capping]
     follow_up = f" Now prepare the follow-up: {drill.follow_ups[0].ask}" if drill.follow_ups else ""
-    suggestion = tips[0] if tips else f"Strong answer.{follow_up}"
+    if vouched and rating == "strong":
+        suggestion = f"Strong answer: {vouched} To make it airtight: {signal_tips[0]}"
+    else:
+        suggestion = tips[0] if tips else f"Strong answer.{follow_up}"
     patterns = tuple(finding for finding, _ in disqualifying + capping)
     return Feedback(rating, tuple(found), tuple(missing), patterns, suggestion)
