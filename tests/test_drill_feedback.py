@@ -398,3 +398,11 @@ def test_a_story_with_its_own_decision_and_a_figure_gets_partial_credit_for_one_
     # roadmap is a scope, not a decision.
     assert assess(d, story.replace("six resellers over two weeks", "some resellers")).rating == "mixed"
     assert assess(d, story.replace("I decided to drop it", "I owned that roadmap")).rating == "mixed"
+
+
+def test_a_negation_reaches_across_its_clause_but_not_past_it() -> None:
+    d = drill("career-show-user-stories")
+    denied = assess(d, "I haven't worked with a real team yet, so I can only show practice stories.")
+    assert "real-artefact" not in {f.id for f in denied.signals_found}
+    shown = assess(d, "It wasn't paid work, but I worked with a real team of two volunteer developers.")
+    assert "real-artefact" in {f.id for f in shown.signals_found}
