@@ -6,7 +6,7 @@ import pytest
 
 from bot.drills.content import Drill, DrillBank
 from bot.drills.cues import CONCEPTS, CueError, compile_cue, tokenize
-from bot.drills.feedback import assess, strong_at
+from bot.drills.feedback import assess
 from bot.knowledge.loader import require_knowledge
 from tests.helpers import SHIPPED_KNOWLEDGE
 
@@ -381,28 +381,3 @@ def test_evidence_is_quoted_from_the_original_text() -> None:
 def test_malformed_cues_explain_themselves(cue: str, message: str) -> None:
     with pytest.raises(CueError, match=message):
         compile_cue(cue)
-
-
-def test_a_story_with_its_own_decision_and_a_figure_gets_partial_credit_for_one_missing_signal() -> None:
-    d = drill("killed-roadmap-bet")
-    story = (
-        "Our reseller portal was planned for the spring release. I interviewed six resellers over two weeks and "
-        "nobody would pay for it, so I decided to drop it."
-    )
-    feedback = assess(d, story)
-    assert len(feedback.signals_found) == strong_at(d) - 1
-    assert feedback.rating == "strong"
-    assert feedback.suggestion.startswith("Strong answer: a decision you owned (“I decided”)")
-    assert "a figure (“six resellers”)" in feedback.suggestion
-    # Without the figure it is a checklist one signal short, mixed as the rubric's table says; and owning a
-    # roadmap is a scope, not a decision.
-    assert assess(d, story.replace("six resellers over two weeks", "some resellers")).rating == "mixed"
-    assert assess(d, story.replace("I decided to drop it", "I owned that roadmap")).rating == "mixed"
-
-
-def test_a_negation_reaches_across_its_clause_but_not_past_it() -> None:
-    d = drill("career-show-user-stories")
-    denied = assess(d, "I haven't worked with a real team yet, so I can only show practice stories.")
-    assert "real-artefact" not in {f.id for f in denied.signals_found}
-    shown = assess(d, "It wasn't paid work, but I worked with a real team of two volunteer developers.")
-    assert "real-artefact" in {f.id for f in shown.signals_found}

@@ -12,9 +12,7 @@ Every verdict can be traced to words in the answer. The engine combines
 
 A buzzword is never evidence: its words are blanked out before signals and detectors look, so
 "outcome-driven" is no outcome metric and "customer-obsessed" no customer evidence. And one phrase is
-evidence for one signal only (the most important that claims it), as an interviewer hears it once. A
-negation reaches across its clause: "I haven't worked with a real team yet" shows no real team, though
-three words sit between "not" and the cue (the cue language itself only looks at the word right before).
+evidence for one signal only (the most important that claims it), as an interviewer hears it once.
 
 The rating follows the rubric a person rates practice answers by (``bench/practice_rubric.md``), so a
 member can check it against the feedback they see:
@@ -27,9 +25,7 @@ member can check it against the feedback they see:
   judgment, a story from outside product work (it shows the thinking, not the experience tested);
 * **weak**: no signal at all, or one signal next to a disqualifying pattern;
 * **strong**: at least 70% of the signals (3 of 4, 4 of 5), no disqualifying pattern, every expectation
-  met; or, where the drill asks for a decision the member made, one signal fewer when the answer is a
-  story that names the member's own decision and a figure (partial credit: the missing signal is then
-  usually there in other words, and the feedback still names it as the next thing to sharpen);
+  met;
 * **mixed**: everything in between.
 
 Length never decides the rating: a dense two-sentence answer can be strong. A short answer that is not
@@ -51,7 +47,7 @@ from functools import partial
 from typing import Any, Literal
 
 from bot.drills.content import Drill
-from bot.drills.cues import NEGATIONS, Token, compile_cue, first_match, is_number, stem, tokenize
+from bot.drills.cues import Token, compile_cue, first_match, first_span, is_number, stem, tokenize
 
 Rating = Literal["strong", "mixed", "weak"]
 
@@ -66,9 +62,8 @@ BUZZWORDS = 3
 #: Buzzwords quoted back; a wall of them would crowd the other weak patterns out of the card.
 QUOTED_BUZZWORDS = 5
 
-#: A call the member made: what partial credit needs (see :func:`_vouched_for`).
-DECISION_CUES = (
-    "i .. decid/kill/chose/choos/cut/drop/stop/shelv/cancel/descop*/depriorit*/pivot/veto/scrap*",
+OWNERSHIP_CUES = (
+    "i .. decid/kill/chose/choos/cut/drop/stop/shelv/cancel/descop*/depriorit*/pivot/veto/scrap*/own",
     "i .. made/make .. call/decision",
     "i .. push/pushed back",
     "i .. said/say no",
@@ -77,8 +72,7 @@ DECISION_CUES = (
     "i .. recommend*/propos*/argu* .. @stop",
     "i .. took/take ... off",
     "i .. put .. on hold",
-    "i .. pick*",
-    "i .. went with",
+    "i .. pick*/went with",
     "i .. made .. case",
     "i .. moved .. team/it/them/developer*/engineer*",
     "i .. priorit* ... over/ahead/above/instead",
@@ -90,11 +84,10 @@ DECISION_CUES = (
     "my call/decision/bet/recommendation",
     "call was mine",
     "decision was mine",
+    "i was accountable",
     "i .. took/take the decision",
     "the one who decid",
 )
-#: Ownership in the rubric's sense (step 3): a call the member made, or an area they answered for.
-OWNERSHIP_CUES = (*DECISION_CUES, "i .. own", "i was accountable")
 OUTCOME_CUES = (
     "retention/churn/conversion/revenue/activation/adoption/arr/mrr/nps/ltv/margin/renewal*/upsell*",
     "business outcome*",
@@ -366,35 +359,7 @@ def without_buzzwords(tokens: list[Token]) -> list[Token]:
     return blank(tokens, _spans(BUZZWORD_CUES, tokens))
 
 
-#: How far back in its clause a negation reaches: "I haven't worked with a real team" has no real team.
-NEGATION_REACH = 4
-_CLAUSE_BREAK = re.compile(r"[,.;:!?\n]|\bbut\b")
-
-
-def _negated(tokens: list[Token], index: int, text: str) -> bool:
-    """Whether a negation in the same clause, up to ``NEGATION_REACH`` words back, governs ``tokens[index]``."""
-    for back in range(index - 1, max(index - 1 - NEGATION_REACH, -1), -1):
-        if _CLAUSE_BREAK.search(text[tokens[back].end : tokens[back + 1].start]):
-            return False
-        if tokens[back].raw in NEGATIONS:
-            return True
-    return False
-
-
-def _affirmed_span(cues: tuple[str, ...], tokens: list[Token], text: str) -> tuple[int, int] | None:
-    """The first cue match not denied earlier in its clause, or None (the cue itself rejects "not" right before)."""
-    for cue in cues:
-        compiled = compile_cue(cue)
-        searched = tokens
-        while (span := compiled.search(searched)) is not None:
-            index = next(i for i, t in enumerate(tokens) if t.start == span[0])
-            if not _negated(tokens, index, text):
-                return span
-            searched = blank(searched, [(0, span[1])])
-    return None
-
-
-def _signal_evidence(drill: Drill, tokens: list[Token], text: str) -> dict[str, tuple[int, int]]:
+def _signal_evidence(drill: Drill, tokens: list[Token]) -> dict[str, tuple[int, int]]:
     """Each shown signal's evidence span, signals in order of importance.
 
     Words that are one signal's evidence are blanked for the signals after it: an interviewer hears a phrase
@@ -402,7 +367,7 @@ def _signal_evidence(drill: Drill, tokens: list[Token], text: str) -> dict[str, 
     """
     evidence: dict[str, tuple[int, int]] = {}
     for signal in drill.signals:
-        span = _affirmed_span(signal.cues, tokens, text)
+        span = first_span(signal.cues, tokens)
         if span is not None:
             evidence[signal.id] = span
             tokens = blank(tokens, [span])
@@ -468,30 +433,6 @@ def _capping(drill: Drill, tokens: list[Token], text: str, general: dict[str, st
     return patterns
 
 
-def _vouched_for(
-    drill: Drill, found: int, general: dict[str, str | None], tokens: list[Token], text: str
-) -> str | None:
-    """Why an answer one signal short of strong is strong anyway, or None (partial credit).
-
-    In the drills that ask for a decision the member made, a person hears a story, not a checklist: one
-    that names the member's own decision and puts a figure on the evidence or the result is a specific
-    instance, and its missing signal is usually there in words no cue anticipates. So such an answer
-    counts as strong when it is one signal short, long enough to tell a story (``MIN_WORDS``) and has no
-    weak pattern; the caller checks the patterns. The decision must be a call ("I decided", "I cut"), not
-    a scope ("I owned the roadmap"). Both are quoted, so the member sees what carried it.
-    """
-    decision, figure = first_match(DECISION_CUES, tokens, text), general["numbers"]
-    if (
-        "owned-decision" not in drill.expects
-        or found != strong_at(drill) - 1
-        or decision is None
-        or figure is None
-        or len(tokens) < MIN_WORDS
-    ):
-        return None
-    return f"a decision you owned (“{decision}”) and a figure (“{figure}”) make it a real story."
-
-
 def assess(drill: Drill, answer: str) -> Feedback:
     """Judge ``answer`` to ``drill``; pure and deterministic, so the same answer always gets the same verdict."""
     text = answer.strip()
@@ -501,7 +442,7 @@ def assess(drill: Drill, answer: str) -> Feedback:
     found: list[Finding] = []
     missing: list[Finding] = []
     signal_tips: list[str] = []
-    evidence = _signal_evidence(drill, tokens, text)
+    evidence = _signal_evidence(drill, tokens)
     for signal in drill.signals:
         if signal.id in evidence:
             start, end = evidence[signal.id]
@@ -514,10 +455,9 @@ def assess(drill: Drill, answer: str) -> Feedback:
     disqualifying = _disqualifying(drill, tokens, text, len(found), general, buzzwords)
     capping = _capping(drill, tokens, text, general)
     rating: Rating
-    vouched = None if disqualifying or capping else _vouched_for(drill, len(found), general, tokens, text)
     if not found or (len(found) <= 1 and disqualifying):
         rating = "weak"
-    elif (len(found) >= strong_at(drill) or vouched) and not disqualifying and not capping:
+    elif len(found) >= strong_at(drill) and not disqualifying and not capping:
         rating = "strong"
     else:
         rating = "mixed"
@@ -526,9 +466,6 @@ def assess(drill: Drill, answer: str) -> Feedback:
     # Disqualifying patterns outrank the first missing signal; general checks and length come after it.
     tips = [tip for _, tip in disqualifying] + signal_tips[:1] + [tip for _, tip in capping]
     follow_up = f" Now prepare the follow-up: {drill.follow_ups[0].ask}" if drill.follow_ups else ""
-    if vouched and rating == "strong":
-        suggestion = f"Strong answer: {vouched} To make it airtight: {signal_tips[0]}"
-    else:
-        suggestion = tips[0] if tips else f"Strong answer.{follow_up}"
+    suggestion = tips[0] if tips else f"Strong answer.{follow_up}"
     patterns = tuple(finding for finding, _ in disqualifying + capping)
     return Feedback(rating, tuple(found), tuple(missing), patterns, suggestion)
