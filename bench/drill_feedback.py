@@ -1,10 +1,13 @@
 """How the drill feedback engine agrees with a person's rating of practice answers.
 
-Three labelled sets, each rated by a person by ``bench/practice_rubric.md`` before the engine judged it:
+Four labelled sets, each rated by a person by ``bench/practice_rubric.md`` before the engine judged it:
 
 * ``bench/practice_answers_more.yaml`` (120 answers, written blind to the engine and its cue lists):
   ``tune`` (80) is what the engine may be tuned on; ``check`` (40) is looked at only in aggregate, to see
   whether a change made on tune generalises;
+* ``bench/practice_answers_fresh.yaml`` (102 answers, written for round 3 before the engine ran on them):
+  ``fresh-tune`` (51) may be studied answer by answer; ``fresh-check`` (51) is looked at only in aggregate,
+  like check;
 * ``bench/practice_answers.yaml`` (108 answers), split in half: ``dev`` was tuned on in the round before
   (to saturation, so it no longer measures generalisation); ``test`` is never looked at answer by answer
   and is the figure reported for issue #17;
@@ -14,10 +17,10 @@ For each set it prints exact agreement, agreement within one step, the confusion
 engine), the two errors that must not happen (strong rated weak, weak rated strong), how the answers a
 person rated "mixed" come out, and how the engine's signals match the ones the person marked present.
 
-Run: ``python -m bench.drill_feedback`` (aggregates of tune, check, dev and the old 25), ``--test`` to add
-the test half's aggregates (look once per engine version, never while tuning), ``--misses`` to list the
-check and test disagreements by id only (for the final report). ``--show tune`` (or ``dev``, ``old``) lists
-each answer of that set with the person's and the engine's signals, for tuning.
+Run: ``python -m bench.drill_feedback`` (aggregates of every set but test), ``--test`` to add the test
+half's aggregates (look once per engine version, never while tuning), ``--misses`` to list the check,
+fresh-check and test disagreements by id only (for the final report). ``--show tune`` (or ``fresh-tune``,
+``dev``, ``old``) lists each answer of that set with the person's and the engine's signals, for tuning.
 """
 
 from __future__ import annotations
@@ -39,13 +42,14 @@ RATINGS = ("weak", "mixed", "strong")
 HERE = Path(__file__).resolve().parent
 PRACTICE = HERE / "practice_answers.yaml"
 MORE = HERE / "practice_answers_more.yaml"
+FRESH = HERE / "practice_answers_fresh.yaml"
 OLD = HERE / "drill_answers.yaml"
 #: Every set in the order reported; the test half only with ``--test``.
-SETS = ("tune", "check", "dev", "old", "test")
-#: Sets whose answers may be listed one by one: never check (validation) nor test (the reported figure).
-SHOWABLE = ("tune", "dev", "old")
+SETS = ("tune", "check", "fresh-tune", "fresh-check", "dev", "old", "test")
+#: Sets whose answers may be listed one by one: never the validation sets nor test (the reported figure).
+SHOWABLE = ("tune", "fresh-tune", "dev", "old")
 #: Sets whose disagreements ``--misses`` lists, by id only.
-MISSES = ("check", "test")
+MISSES = ("check", "fresh-check", "test")
 
 
 @dataclass
@@ -95,10 +99,11 @@ class Tally:
 
 
 def load(name: str) -> list[dict[str, Any]]:
-    """The answers of one set: ``tune``/``check`` from the fresh set, ``dev``/``test`` from the first, or ``old``."""
+    """The answers of one set: ``tune``/``check`` from the second set, ``fresh-*`` from the third, ``dev``/``test``
+    from the first, or ``old``."""
     if name == "old":
         return list(yaml.safe_load(OLD.read_text(encoding="utf-8"))["answers"])
-    source = MORE if name in ("tune", "check") else PRACTICE
+    source = MORE if name in ("tune", "check") else FRESH if name.startswith("fresh-") else PRACTICE
     answers = yaml.safe_load(source.read_text(encoding="utf-8"))["answers"]
     return [a for a in answers if a["split"] == name]
 
@@ -150,7 +155,7 @@ def main(argv: list[str] | None = None) -> int:
         print("\n".join(tally.report(name)))
         print()
     if args.misses:
-        for name in MISSES if args.test else MISSES[:1]:
+        for name in MISSES if args.test else MISSES[:-1]:
             print(f"{name} disagreements (id, drill, person, engine):")
             print("\n".join(misses[name]) or "none")
     return 0
