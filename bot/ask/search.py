@@ -44,6 +44,7 @@ from rapidfuzz.distance import OSA, Levenshtein
 from bot.ask import english
 from bot.ask.bm25 import Bm25Index
 from bot.ask.content import NotCoveredList, NotCoveredTopic, SynonymList
+from bot.ask.rerank import Reranker, Scorer, shipped_model
 from bot.ask.stemming import PorterStemmer
 from bot.ask.vocabulary import DOMAIN_TERMS, INTENT_TERMS, STOPWORDS, normalise, thesaurus, words
 from bot.knowledge.base import KnowledgeBase
@@ -176,8 +177,10 @@ class SearchIndex:
         entries: Iterable[Entry],
         topics: Iterable[NotCoveredTopic] = (),
         synonyms: Mapping[str, Sequence[str]] | None = None,
+        scorer: Scorer | None = None,
     ) -> None:
-        """``synonyms``: the knowledge base's synonym groups, id → phrases (:meth:`SynonymList.folding`)."""
+        """``synonyms``: the knowledge base's synonym groups, id → phrases (:meth:`SynonymList.folding`);
+        ``scorer``: what re-ranks the candidates (``bot.ask.rerank``), the shipped model unless given."""
         self.entries: tuple[Entry, ...] = tuple(entries)
         self.topics: tuple[NotCoveredTopic, ...] = tuple(topics)
         self.synonyms: Mapping[str, Sequence[str]] = synonyms or {}
@@ -200,6 +203,13 @@ class SearchIndex:
         self._names = [(entry, name) for entry in self.entries for name in (entry.title, *entry.aliases)]
         self._common = english.common_words()
         self._correct = lru_cache(maxsize=4096)(self._correct_uncached)
+        examples = [[self.content_words(question) for question in item.questions] for item in self._items]
+
+        def idf_of(stem: str) -> float:
+            return idf(len(self._items), self._bm25.df(stem))
+
+        columns = [weight for _, weight in COLUMNS]
+        self.reranker = Reranker(self._items, documents, examples, self._stems, columns, idf_of, scorer or shipped_model())
 
     @classmethod
     def from_knowledge(cls, knowledge: KnowledgeBase) -> SearchIndex:
@@ -225,6 +235,9 @@ class SearchIndex:
             Hit(self._items[rowid], share / total, score * (1 - COVERAGE_IN_RANK + COVERAGE_IN_RANK * share / total))
             for (score, rowid), share in zip(ranked, covered, strict=True)
         ]
+        hits.sort(key=lambda hit: -hit.score)
+        rescored = self.reranker.rescore(terms, hits)
+        hits = [Hit(hit.item, confidence, score) for hit, (score, confidence) in zip(hits, rescored, strict=True)]
         hits.sort(key=lambda hit: -hit.score)
         # A question that is a title or an alias, or has exactly the words of an example question, names its
         # document, however everyday its words (but one): the knowledge base anticipated it.
