@@ -7,16 +7,19 @@ import itertools
 import logging
 import re
 from collections.abc import Callable, Coroutine, Iterable, Sequence
-from typing import Any, Concatenate, ParamSpec, TypeVar
+from dataclasses import dataclass
+from typing import Any, ClassVar, Concatenate, ParamSpec, Self, TypeVar
 
 import discord
 from discord import app_commands
 
 from bot import limits
 from bot.cards import Card, Tone, discord_markup
+from bot.drills.service import MIN_ANSWER_LENGTH
 from bot.knowledge.cards import entry_card
 from bot.knowledge.entries import EntryLibrary
 from bot.services import Services
+from bot.sessions.cards import ABANDON_LABEL, CONTINUE_LABEL
 from bot.storage.cooldowns import CooldownStore
 from cogs._errors import report_error
 from runner.client import PmPoBot
@@ -34,6 +37,11 @@ DM_SENT = "I've sent you a DM. Open it to continue."
 ANSWER_INPUT = "answer"
 #: Discord's ceiling for a text input, whatever ``drills.max_answer_length`` says.
 TEXT_INPUT_MAX = 4000
+
+#: What a screen looks like in Discord: the embed and the buttons under it.
+Rendered = tuple[discord.Embed, discord.ui.View]
+#: The theme a start carries when the member asked for every theme.
+ALL_THEMES = "all"
 
 S = TypeVar("S")
 T = TypeVar("T")
@@ -235,11 +243,146 @@ class EntryButton(
         await open_entry_privately(interaction, self.entry_id)
 
 
+class OpenSessionButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"(?!)"):
+    """Continue the member's open session, or abandon it and start the one just asked for.
+
+    The two buttons under the card a start shows when the member already has a session going (the
+    quiz's, the mock interview's). A feature subclasses this with its own custom_id template
+    (fixed: buttons on old messages carry it) and says what continuing (:meth:`resume`) and abandoning
+    (:meth:`replace`) show; the prompt becomes that screen, or the prompt again when yet another session
+    was started meanwhile. Quiz-like features subclass :class:`ContinueOrNewButton` instead.
+    """
+
+    #: The continue and the abandon button's labels, as the shell words its choices too.
+    labels: ClassVar[tuple[str, str]] = (CONTINUE_LABEL, ABANDON_LABEL)
+
+    def __init__(self, session_id: int, custom_id: str, *, continues: bool) -> None:
+        label, style = (
+            (self.labels[0], discord.ButtonStyle.primary) if continues else (self.labels[1], discord.ButtonStyle.danger)
+        )
+        super().__init__(discord.ui.Button(label=label, style=style, custom_id=custom_id))
+        self.session_id, self.continues = session_id, continues
+
+    async def resume(self, interaction: discord.Interaction) -> Rendered:
+        """The open session's current screen."""
+        raise NotImplementedError
+
+    async def replace(self, interaction: discord.Interaction) -> Rendered:
+        """Abandon the open session and show the new one's first screen."""
+        raise NotImplementedError
+
+    @guarded("continue or abandon")
+    async def callback(self, interaction: discord.Interaction) -> None:
+        embed, view = await (self.resume(interaction) if self.continues else self.replace(interaction))
+        await interaction.response.edit_message(embed=embed, view=view)
+
+
+@dataclass(frozen=True)
+class NewSession:
+    """The session a member asked for while another was going, as the abandon button carries it."""
+
+    guild_id: int | None
+    #: How many questions.
+    size: int
+    #: As the feature's start resolves it; None for every theme.
+    theme: str | None
+
+
+class ContinueOrNewButton(OpenSessionButton, template=r"(?!)"):
+    """An :class:`OpenSessionButton` whose abandon button carries the :class:`NewSession` to start.
+
+    The custom_id is ``<prefix>:<session>:continue`` or ``<prefix>:<session>:new:<server>:<size>:<theme>``
+    (server 0 in DMs, theme ``all`` for every theme). A subclass names its prefix
+    (``class OpenQuizButton(ContinueOrNewButton, prefix="quiz")``) and says what :meth:`resume` and
+    :meth:`start` show; :meth:`prompt` draws the card with both buttons.
+    """
+
+    prefix: ClassVar[str]
+
+    def __init_subclass__(cls, *, prefix: str) -> None:
+        template = rf"{re.escape(prefix)}:(?P<sid>\d+):(?:continue|new:(?P<guild>\d+):(?P<size>\d+):(?P<theme>.+))"
+        super().__init_subclass__(template=template)
+        cls.prefix = prefix
+
+    def __init__(self, session_id: int, new: NewSession | None = None) -> None:
+        if new is None:
+            custom_id = f"{self.prefix}:{session_id}:continue"
+        else:
+            custom_id = f"{self.prefix}:{session_id}:new:{new.guild_id or 0}:{new.size}:"
+            # A theme too long for the id is cut: the start resolves a theme from its beginning.
+            custom_id += (new.theme or ALL_THEMES)[: limits.CUSTOM_ID - len(custom_id)]
+        super().__init__(session_id, custom_id, continues=new is None)
+        self.new = new
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
+    ) -> Self:
+        if match["theme"] is None:
+            return cls(int(match["sid"]))
+        theme = None if match["theme"] == ALL_THEMES else match["theme"]
+        return cls(int(match["sid"]), NewSession(int(match["guild"]) or None, int(match["size"]), theme))
+
+    @classmethod
+    def prompt(cls, card: Card, session_id: int, new: NewSession) -> Rendered:
+        """``card`` (where the open session ``session_id`` stands) with the continue and abandon buttons."""
+        return card_embed(card), dynamic_view(cls(session_id), cls(session_id, new))
+
+    async def replace(self, interaction: discord.Interaction) -> Rendered:
+        if self.new is None:  # the continue button never replaces
+            return await self.resume(interaction)
+        return await self.start(interaction, self.new)
+
+    async def start(self, interaction: discord.Interaction, new: NewSession) -> Rendered:
+        """Start ``new`` in place of the open session (``replacing``) and draw what the start returned."""
+        raise NotImplementedError
+
+
 class BaseModal(discord.ui.Modal):
     """A form whose failures reach the member as a private message, like :class:`BaseView`'s."""
 
     async def on_error(self, interaction: discord.Interaction, error: Exception, /) -> None:  # type: ignore[override]
         await report_error(interaction, error, what=f"{type(self).__name__} form")
+
+
+def answer_form(*, title: str, custom_id: str, asked: str, limit: int, hint: str | None = None) -> discord.ui.Modal:
+    """The form for one typed answer (drill practice, a mock interview step) to ``asked``, at most ``limit``
+    characters (or Discord's ceiling); ``hint`` follows "Up to N characters" in the empty field.
+
+    Stopped before it is sent, so discord.py never keeps it: the cog reads every submission, the same way
+    before and after a restart, in one ``on_interaction`` listener (:func:`form_submission`,
+    :func:`submitted_answer`), instead of discord.py dropping it as an unknown modal after a restart.
+    """
+    limit = min(limit, TEXT_INPUT_MAX)
+    form = BaseModal(title=title, custom_id=custom_id, timeout=None)
+    form.add_item(
+        discord.ui.Label(
+            text="Your answer, as you'd say it",
+            description=limits.trim(asked, 100),
+            component=discord.ui.TextInput(
+                custom_id=ANSWER_INPUT,
+                style=discord.TextStyle.paragraph,
+                min_length=MIN_ANSWER_LENGTH,
+                max_length=limit,
+                placeholder=f"Up to {limit} characters" + (f": {hint}." if hint else "."),
+            ),
+        )
+    )
+    form.stop()
+    return form
+
+
+def form_submission(interaction: discord.Interaction, form: re.Pattern[str]) -> re.Match[str] | None:
+    """``form`` matched on the custom_id of a submitted form; None for any other interaction."""
+    if interaction.type is not discord.InteractionType.modal_submit or not interaction.data:
+        return None
+    return form.match(str(interaction.data.get("custom_id", "")))
+
+
+def submitted_answer(interaction: discord.Interaction) -> str:
+    """What the member typed in an :func:`answer_form` ("" when the field is missing)."""
+    components = interaction.data.get("components", []) if interaction.data else []
+    return submitted_text(components if isinstance(components, list) else [], ANSWER_INPUT) or ""
 
 
 def submitted_text(components: list[Any], custom_id: str) -> str | None:

@@ -38,24 +38,23 @@ from bot.drills.poster import (
     PostRejected,
 )
 from bot.drills.schedule import timezone_choices
-from bot.drills.service import MIN_ANSWER_LENGTH, DrillService, SetupRequest, UnknownDrill
+from bot.drills.service import DrillService, SetupRequest, UnknownDrill
 from bot.errors import UserFacingError
 from bot.interview.cards import chosen_drill_card
 from bot.interview.service import InterviewService
 from cogs._errors import permission_names
 from cogs._permissions import moderator_group
 from cogs._ui import (
-    ANSWER_INPUT,
-    TEXT_INPUT_MAX,
-    BaseModal,
+    answer_form,
     autocomplete_choices,
     card_embed,
     dynamic_view,
+    form_submission,
     guarded,
     member_cooldown,
     server_name,
     services_of,
-    submitted_text,
+    submitted_answer,
 )
 from runner.client import PmPoBot
 
@@ -117,32 +116,22 @@ class DrillButton(
         except UnknownDrill:
             raise UserFacingError("This drill has been taken out of the drill bank since it was posted.") from None
         if self.action == "practise":
-            limit = min(services_of(interaction).config.drills.max_answer_length, TEXT_INPUT_MAX)
-            await interaction.response.send_modal(answer_form(drill, self.post_id, limit))
+            limit = services_of(interaction).config.drills.max_answer_length
+            await interaction.response.send_modal(practice_form(drill, self.post_id, limit))
             return
         card = strong_card(drill) if self.action == "strong" else weak_card(drill)
         await interaction.response.send_message(embed=card_embed(card), ephemeral=True)
 
 
-def answer_form(drill: Drill, post_id: int, limit: int) -> discord.ui.Modal:
-    """The practice form. Stopped before it is sent, so discord.py never keeps it: submissions are handled
-    by :meth:`Drills.on_interaction`, the same way before and after a restart."""
-    form = BaseModal(title="Practise this drill", custom_id=f"drill-answer:{drill.id}:{post_id}", timeout=None)
-    form.add_item(
-        discord.ui.Label(
-            text="Your answer, as you'd say it",
-            description=limits.trim(drill.prompt, 100),
-            component=discord.ui.TextInput(
-                custom_id=ANSWER_INPUT,
-                style=discord.TextStyle.paragraph,
-                min_length=MIN_ANSWER_LENGTH,
-                max_length=limit,
-                placeholder=f"Up to {limit} characters: the situation, your decision, the evidence, the result.",
-            ),
-        )
+def practice_form(drill: Drill, post_id: int, limit: int) -> discord.ui.Modal:
+    """The practice form; its submissions arrive in :meth:`Drills.on_interaction`."""
+    return answer_form(
+        title="Practise this drill",
+        custom_id=f"drill-answer:{drill.id}:{post_id}",
+        asked=drill.prompt,
+        limit=limit,
+        hint="the situation, your decision, the evidence, the result",
     )
-    form.stop()
-    return form
 
 
 def feedback_embed(feedback: Feedback, streak_line: str | None) -> discord.Embed:
@@ -422,23 +411,19 @@ class Drills(commands.Cog):
 
     @commands.Cog.listener()
     async def on_interaction(self, interaction: discord.Interaction) -> None:
-        if interaction.type is not discord.InteractionType.modal_submit or not interaction.data:
-            return
-        match = ANSWER_FORM.match(str(interaction.data.get("custom_id", "")))
+        match = form_submission(interaction, ANSWER_FORM)
         if match is not None:
             await self.answer_submitted(interaction, match["drill"], int(match["post"]))
 
     @guarded("drill practice form")
     async def answer_submitted(self, interaction: discord.Interaction, drill_id: str, post_id: int) -> None:
-        components = interaction.data.get("components", []) if interaction.data else []
-        text = submitted_text(components if isinstance(components, list) else [], ANSWER_INPUT)
         service = service_of(interaction)
         feedback = await service.practise(
             user_id=interaction.user.id,
             guild_id=interaction.guild_id,
             drill_id=drill_id,
             post_id=post_id or None,
-            answer=text or "",
+            answer=submitted_answer(interaction),
         )
         streak_line = None
         if post_id and interaction.guild_id is not None:

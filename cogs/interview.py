@@ -5,9 +5,8 @@ button that opens a form, then the feedback with a button to move on. Buttons ca
 the step, and so does the form, and the core re-reads the session from the database on every click and
 submit (``bot.interview.service``), so they keep working across restarts and a double submit counts once.
 
-The form is a modal that discord.py never stores (it is stopped before it is sent): every submission,
-before or after a restart, arrives through one ``on_interaction`` listener, as the drills' practice form
-does (``cogs/drills.py``).
+The form is the drills' answer form (``answer_form`` in ``cogs/_ui.py``), which discord.py never stores:
+every submission, before or after a restart, arrives through one ``on_interaction`` listener.
 """
 
 from __future__ import annotations
@@ -20,7 +19,6 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot import limits
-from bot.drills.service import MIN_ANSWER_LENGTH
 from bot.interview.cards import (
     ANSWER_LABEL,
     NEXT_LABELS,
@@ -31,26 +29,28 @@ from bot.interview.cards import (
     prompt_card,
     summary_card,
 )
-from bot.interview.engine import DEFAULT_QUESTIONS, QUESTIONS, FeedbackScreen, OpenInterview, PromptScreen, Screen
+from bot.interview.engine import DEFAULT_QUESTIONS, QUESTIONS, FeedbackScreen, PromptScreen, Screen
 from bot.interview.service import InterviewService
+from bot.sessions.engine import OpenSession
 from cogs._ui import (
-    ANSWER_INPUT,
-    TEXT_INPUT_MAX,
-    BaseModal,
+    ContinueOrNewButton,
+    NewSession,
+    Rendered,
+    answer_form,
     autocomplete_choices,
     card_embed,
     dynamic_view,
+    form_submission,
     guarded,
     member_cooldown,
     services_of,
     start_private_flow,
-    submitted_text,
+    submitted_answer,
 )
 from runner.client import PmPoBot
 
 Action = Literal["a", "n", "q"]  # answer (opens the form), next, quit
 ANSWER_FORM = re.compile(r"^interview-answer:(?P<sid>\d+):(?P<step>\d+)$")
-ALL_THEMES = "all"
 
 
 def service_of(interaction: discord.Interaction) -> InterviewService:
@@ -74,38 +74,25 @@ def render(screen: Screen) -> tuple[discord.Embed, discord.ui.View]:
     return card_embed(summary_card(screen.summary)), dynamic_view()
 
 
-def render_start(
-    outcome: Screen | OpenInterview, *, guild_id: int | None, theme: str | None, questions: int
-) -> tuple[discord.Embed, discord.ui.View]:
-    """A new session's first question, or, for a member who already has one going, the prompt to continue
-    it or abandon it for the one just asked for (``guild_id``, ``theme``, ``questions``)."""
-    if not isinstance(outcome, OpenInterview):
-        return render(outcome)
-    new = OpenInterviewButton(outcome.session_id, guild_id or 0, questions, theme or ALL_THEMES)
-    return card_embed(open_interview_card(outcome)), dynamic_view(OpenInterviewButton(outcome.session_id), new)
-
-
-def answer_form(screen: PromptScreen, limit: int) -> discord.ui.Modal:
-    """The answer form for one step. Stopped before it is sent, so discord.py never keeps it: submissions
-    are handled by :meth:`Interview.on_interaction`, the same way before and after a restart."""
-    asked = screen.follow_up.ask if screen.follow_up is not None else screen.drill.prompt
-    title = f"Question {screen.number} of {screen.total}" + (" · follow-up" if screen.follow_up else "")
-    form = BaseModal(title=title, custom_id=f"interview-answer:{screen.session_id}:{screen.step}", timeout=None)
-    form.add_item(
-        discord.ui.Label(
-            text="Your answer, as you'd say it",
-            description=limits.trim(asked, 100),
-            component=discord.ui.TextInput(
-                custom_id=ANSWER_INPUT,
-                style=discord.TextStyle.paragraph,
-                min_length=MIN_ANSWER_LENGTH,
-                max_length=limit,
-                placeholder=f"Up to {limit} characters.",
-            ),
-        )
+async def start_interview(interaction: discord.Interaction, new: NewSession, replacing: int | None = None) -> Rendered:
+    """Start ``new`` (in place of the session ``replacing``): its first question, or, for a member who has
+    another session going, the prompt to continue that one or abandon it for ``new``."""
+    outcome = await service_of(interaction).start(
+        user_id=interaction.user.id, guild_id=new.guild_id, theme=new.theme, questions=new.size, replacing=replacing
     )
-    form.stop()
-    return form
+    if isinstance(outcome, OpenSession):
+        return OpenInterviewButton.prompt(open_interview_card(outcome), outcome.session_id, new)
+    return render(outcome)
+
+
+def step_form(screen: PromptScreen, limit: int) -> discord.ui.Modal:
+    """The answer form for one step; its submissions arrive in :meth:`Interview.on_interaction`."""
+    return answer_form(
+        title=f"Question {screen.number} of {screen.total}" + (" · follow-up" if screen.follow_up else ""),
+        custom_id=f"interview-answer:{screen.session_id}:{screen.step}",
+        asked=screen.follow_up.ask if screen.follow_up is not None else screen.drill.prompt,
+        limit=limit,
+    )
 
 
 class InterviewButton(
@@ -142,8 +129,7 @@ class InterviewButton(
         if self.action == "a":
             screen = await service.screen(self.session_id, user)
             if isinstance(screen, PromptScreen) and screen.step == self.step:
-                limit = min(service.answer_limit(), TEXT_INPUT_MAX)
-                await interaction.response.send_modal(answer_form(screen, limit))
+                await interaction.response.send_modal(step_form(screen, service.answer_limit()))
                 return
         elif self.action == "n":
             screen = await service.next(self.session_id, user, self.step)
@@ -153,47 +139,14 @@ class InterviewButton(
         await interaction.response.edit_message(embed=embed, view=view)
 
 
-class OpenInterviewButton(
-    discord.ui.DynamicItem[discord.ui.Button[Any]],
-    template=r"interview:(?P<sid>\d+):(?:continue|new:(?P<guild>\d+):(?P<questions>\d+):(?P<theme>.+))",
-):
+class OpenInterviewButton(ContinueOrNewButton, prefix="interview"):
     """Continue the running session, or abandon it and start the one just asked for."""
 
-    def __init__(self, session_id: int, guild_id: int = 0, questions: int = 0, theme: str | None = None) -> None:
-        if theme is None:
-            custom_id, label, style = f"interview:{session_id}:continue", "Continue it", discord.ButtonStyle.primary
-        else:
-            custom_id = f"interview:{session_id}:new:{guild_id}:{questions}:"
-            # A theme too long for the id is cut: the start resolves a theme from its beginning.
-            custom_id += theme[: limits.CUSTOM_ID - len(custom_id)]
-            label, style = "Abandon it and start the new one", discord.ButtonStyle.danger
-        super().__init__(discord.ui.Button(label=label, style=style, custom_id=custom_id))
-        self.session_id, self.guild_id, self.questions, self.theme = session_id, guild_id, questions, theme
+    async def resume(self, interaction: discord.Interaction) -> Rendered:
+        return render(await service_of(interaction).screen(self.session_id, interaction.user.id))
 
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
-    ) -> OpenInterviewButton:
-        if match["theme"] is None:
-            return cls(int(match["sid"]))
-        return cls(int(match["sid"]), int(match["guild"]), int(match["questions"]), match["theme"])
-
-    @guarded("interview continue or abandon")
-    async def callback(self, interaction: discord.Interaction) -> None:
-        service = service_of(interaction)
-        if self.theme is None:
-            embed, view = render(await service.screen(self.session_id, interaction.user.id))
-        else:
-            theme = None if self.theme == ALL_THEMES else self.theme
-            outcome = await service.start(
-                user_id=interaction.user.id,
-                guild_id=self.guild_id or None,
-                theme=theme,
-                questions=self.questions,
-                replacing=self.session_id,
-            )  # an OpenInterview again if yet another session was started meanwhile
-            embed, view = render_start(outcome, guild_id=self.guild_id or None, theme=theme, questions=self.questions)
-        await interaction.response.edit_message(embed=embed, view=view)
+    async def start(self, interaction: discord.Interaction, new: NewSession) -> Rendered:
+        return await start_interview(interaction, new, replacing=self.session_id)
 
 
 class Interview(commands.Cog):
@@ -210,12 +163,8 @@ class Interview(commands.Cog):
         theme: str | None = None,
         questions: app_commands.Range[int, QUESTIONS[0], QUESTIONS[-1]] = DEFAULT_QUESTIONS,
     ) -> None:
-        service = service_of(interaction)
-        chosen = service.resolve_theme(theme)
-        outcome = await service.start(
-            user_id=interaction.user.id, guild_id=interaction.guild_id, theme=chosen, questions=questions
-        )
-        embed, view = render_start(outcome, guild_id=interaction.guild_id, theme=chosen, questions=questions)
+        chosen = service_of(interaction).resolve_theme(theme)
+        embed, view = await start_interview(interaction, NewSession(interaction.guild_id, questions, chosen))
         await start_private_flow(interaction, embed=embed, view=view)
 
     @start.autocomplete("theme")
@@ -232,17 +181,14 @@ class Interview(commands.Cog):
 
     @commands.Cog.listener()
     async def on_interaction(self, interaction: discord.Interaction) -> None:
-        if interaction.type is not discord.InteractionType.modal_submit or not interaction.data:
-            return
-        match = ANSWER_FORM.match(str(interaction.data.get("custom_id", "")))
+        match = form_submission(interaction, ANSWER_FORM)
         if match is not None:
             await self.answer_submitted(interaction, int(match["sid"]), int(match["step"]))
 
     @guarded("interview answer form")
     async def answer_submitted(self, interaction: discord.Interaction, session_id: int, step: int) -> None:
-        components = interaction.data.get("components", []) if interaction.data else []
-        text = submitted_text(components if isinstance(components, list) else [], ANSWER_INPUT)
-        screen = await service_of(interaction).answer(session_id, interaction.user.id, step, text or "")
+        answer = submitted_answer(interaction)
+        screen = await service_of(interaction).answer(session_id, interaction.user.id, step, answer)
         embed, view = render(screen)
         await interaction.response.edit_message(embed=embed, view=view)
 

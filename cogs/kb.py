@@ -23,12 +23,10 @@ from bot.curation.service import CurationService, EntryDraft, TopicDraft, entry_
 from bot.knowledge.cards import reload_card, stats_card
 from bot.knowledge.entries import Entry
 from cogs._permissions import NOT_A_MODERATOR, member_is_moderator, moderator_group
-from cogs._ui import BaseModal, BaseView, card_embed, dynamic_view, guarded, server_name, services_of
+from cogs._ui import TEXT_INPUT_MAX, BaseModal, BaseView, card_embed, dynamic_view, guarded, server_name, services_of
 from runner.client import PmPoBot
 
 NEW_TOPIC = "+new"
-#: Discord's longest text input.
-TEXT_INPUT_MAX = 4000
 
 
 def curation(interaction: discord.Interaction) -> CurationService:

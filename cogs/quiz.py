@@ -24,10 +24,14 @@ from bot.quiz.cards import (
     summary_card,
 )
 from bot.quiz.content import theme_key
-from bot.quiz.engine import LENGTHS, OpenQuiz, QuestionScreen, ResultScreen, Screen
+from bot.quiz.engine import LENGTHS, QuestionScreen, ResultScreen, Screen
 from bot.quiz.service import QuizService
+from bot.sessions.engine import OpenSession
 from cogs._ui import (
+    ContinueOrNewButton,
     EntryButton,
+    NewSession,
+    Rendered,
     autocomplete_choices,
     card_embed,
     dynamic_view,
@@ -40,7 +44,6 @@ from cogs._ui import (
 from runner.client import PmPoBot
 
 DEFAULT_LENGTH = 10
-ALL_THEMES = "all"
 
 Action = Literal["a", "s", "n", "q"]  # answer, skip, next, quit
 
@@ -80,20 +83,15 @@ def result_view(interaction: discord.Interaction, screen: ResultScreen) -> disco
     return dynamic_view(*items)
 
 
-def render_start(
-    interaction: discord.Interaction,
-    outcome: Screen | OpenQuiz,
-    *,
-    guild_id: int | None,
-    theme: str | None,
-    length: int,
-) -> tuple[discord.Embed, discord.ui.View]:
-    """A new quiz's first screen, or, for a member who already has one going, the prompt to continue it
-    or abandon it for the one just asked for (``guild_id``, ``theme``, ``length``)."""
-    if not isinstance(outcome, OpenQuiz):
-        return render(interaction, outcome)
-    new = OpenQuizButton(outcome.session_id, guild_id or 0, length, theme_key(theme) if theme else ALL_THEMES)
-    return card_embed(open_quiz_card(outcome)), dynamic_view(OpenQuizButton(outcome.session_id), new)
+async def start_quiz(interaction: discord.Interaction, new: NewSession, replacing: int | None = None) -> Rendered:
+    """Start ``new`` (in place of the quiz ``replacing``): its first question, or, for a member who has
+    another quiz going, the prompt to continue that one or abandon it for ``new``."""
+    outcome = await service_of(interaction).start(
+        user_id=interaction.user.id, guild_id=new.guild_id, theme=new.theme, length=new.size, replacing=replacing
+    )
+    if isinstance(outcome, OpenSession):
+        return OpenQuizButton.prompt(open_quiz_card(outcome), outcome.session_id, new)
+    return render(interaction, outcome)
 
 
 class QuizButton(
@@ -150,47 +148,14 @@ class QuizButton(
         await interaction.response.edit_message(embed=embed, view=view)
 
 
-class OpenQuizButton(
-    discord.ui.DynamicItem[discord.ui.Button[Any]],
-    template=r"quiz:(?P<sid>\d+):(?:continue|new:(?P<guild>\d+):(?P<length>\d+):(?P<theme>.+))",
-):
+class OpenQuizButton(ContinueOrNewButton, prefix="quiz"):
     """Continue the running quiz, or abandon it and start the one just asked for (theme, length, server)."""
 
-    def __init__(self, session_id: int, guild_id: int = 0, length: int = 0, theme: str | None = None) -> None:
-        if theme is None:
-            custom_id, label, style = f"quiz:{session_id}:continue", "Continue it", discord.ButtonStyle.primary
-        else:
-            custom_id = f"quiz:{session_id}:new:{guild_id}:{length}:{theme}"
-            label, style = "Abandon it and start the new one", discord.ButtonStyle.danger
-        super().__init__(discord.ui.Button(label=label, style=style, custom_id=custom_id))
-        self.session_id, self.guild_id, self.length, self.theme = session_id, guild_id, length, theme
+    async def resume(self, interaction: discord.Interaction) -> Rendered:
+        return render(interaction, await service_of(interaction).screen(self.session_id, interaction.user.id))
 
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
-    ) -> OpenQuizButton:
-        if match["theme"] is None:
-            return cls(int(match["sid"]))
-        return cls(int(match["sid"]), int(match["guild"]), int(match["length"]), match["theme"])
-
-    @guarded("quiz continue or abandon")
-    async def callback(self, interaction: discord.Interaction) -> None:
-        service = service_of(interaction)
-        if self.theme is None:
-            embed, view = render(interaction, await service.screen(self.session_id, interaction.user.id))
-        else:
-            theme = None if self.theme == ALL_THEMES else self.theme
-            outcome = await service.start(
-                user_id=interaction.user.id,
-                guild_id=self.guild_id or None,
-                theme=theme,
-                length=self.length,
-                replacing=self.session_id,
-            )  # an OpenQuiz again if yet another quiz was started meanwhile
-            embed, view = render_start(
-                interaction, outcome, guild_id=self.guild_id or None, theme=theme, length=self.length
-            )
-        await interaction.response.edit_message(embed=embed, view=view)
+    async def start(self, interaction: discord.Interaction, new: NewSession) -> Rendered:
+        return await start_quiz(interaction, new, replacing=self.session_id)
 
 
 class Quiz(commands.Cog):
@@ -206,13 +171,10 @@ class Quiz(commands.Cog):
         theme: str | None = None,
         length: app_commands.Choice[int] | None = None,
     ) -> None:
-        service = service_of(interaction)
         size = length.value if length is not None else DEFAULT_LENGTH
-        chosen = service.resolve_theme(theme)
-        outcome = await service.start(
-            user_id=interaction.user.id, guild_id=interaction.guild_id, theme=chosen, length=size
-        )
-        embed, view = render_start(interaction, outcome, guild_id=interaction.guild_id, theme=chosen, length=size)
+        chosen = service_of(interaction).resolve_theme(theme)
+        new = NewSession(interaction.guild_id, size, theme_key(chosen) if chosen else None)
+        embed, view = await start_quiz(interaction, new)
         await start_private_flow(interaction, embed=embed, view=view)
 
     @start.autocomplete("theme")

@@ -8,10 +8,11 @@ import pytest
 from bot.drills.content import Drill, DrillBank
 from bot.drills.service import DrillService
 from bot.errors import UserFacingError
-from bot.interview.engine import FeedbackScreen, OpenInterview, PromptScreen, Screen, SummaryScreen
+from bot.interview.engine import FeedbackScreen, PromptScreen, Screen, SummaryScreen
 from bot.interview.service import InterviewService
 from bot.privacy.service import PrivacyService
 from bot.services import Services
+from bot.sessions.engine import OpenSession
 from tests.helpers import FakeClock
 
 ALICE, BOB = 21, 22
@@ -103,7 +104,7 @@ async def test_answers_at_the_limit_are_judged_and_longer_or_shorter_ones_refuse
 async def test_one_session_at_a_time_and_replacing_abandons(services: Services) -> None:
     first = await start(services, questions=4)
     again = await service(services).start(user_id=ALICE, guild_id=None, theme="career", questions=3)
-    assert again == OpenInterview(first.session_id, None, 1, 4)
+    assert again == OpenSession(first.session_id, None, 1, 4)
     new = await service(services).start(
         user_id=ALICE, guild_id=5, theme="career", questions=3, replacing=first.session_id
     )

@@ -15,9 +15,10 @@ from bot.errors import UserFacingError
 from bot.knowledge.holder import KnowledgeHolder
 from bot.quiz import engine
 from bot.quiz.content import QuestionBank
-from bot.quiz.engine import Answer, OpenQuiz, PlanItem, QuestionScreen, ResultScreen, SummaryScreen
+from bot.quiz.engine import Answer, PlanItem, QuestionScreen, ResultScreen, SummaryScreen
 from bot.quiz.service import QuizService
 from bot.services import Services
+from bot.sessions.engine import OpenSession
 from bot.storage import open_database
 from tests.helpers import FakeClock
 from tests.test_quiz_content import load_quiz, write_knowledge
@@ -270,7 +271,7 @@ async def test_one_quiz_at_a_time_and_replacing_abandons_the_old_one(quiz: QuizS
     await quiz.answer(first.session_id, ALICE, 0, right_option(first))
     await quiz.next(first.session_id, ALICE, 0)
     raised = await quiz.start(user_id=ALICE, guild_id=None, theme="salary", length=5)
-    assert isinstance(raised, OpenQuiz) and raised.session_id == first.session_id
+    assert isinstance(raised, OpenSession) and raised.session_id == first.session_id
     assert (raised.position, raised.total) == (1, 10)
     # Bob is not affected by Alice's quiz.
     assert isinstance(await quiz.start(user_id=BOB, guild_id=None, theme=None, length=5), QuestionScreen)
@@ -281,7 +282,7 @@ async def test_one_quiz_at_a_time_and_replacing_abandons_the_old_one(quiz: QuizS
     assert isinstance(old, SummaryScreen) and old.summary.status == "abandoned"
     # A second press of the same "start new" button does not abandon the new quiz.
     again = await quiz.start(user_id=ALICE, guild_id=None, theme="salary", length=5, replacing=first.session_id)
-    assert isinstance(again, OpenQuiz)
+    assert isinstance(again, OpenSession)
 
 
 async def test_quit_ends_with_a_partial_summary(quiz: QuizService) -> None:

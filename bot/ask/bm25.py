@@ -14,64 +14,100 @@ a negative one.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+import itertools
+import threading
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from typing import TypeVar
 
 import numpy as np
+
+T = TypeVar("T")
 
 K1 = 1.2
 B = 0.75
 #: FTS5's floor for the idf of a word in more than half the entries: it still counts, barely.
 IDF_FLOOR = 1e-6
+#: Documents indexed at a time: their words are in memory together, as numpy arrays of term numbers.
+CHUNK = 4096
 
 
 class Bm25Index:
     """Immutable once built.
 
-    ``documents`` are entries as columns of words; ``term_of`` maps each word to the term it is indexed
-    under (its stem), so "stories" and "story" count as one term. Words it has no term for (stopwords)
-    are skipped, and do not count towards a document's length.
+    ``documents`` are entries as columns of words; ``term_of`` gives the term each word is indexed under
+    (its stem), so "stories" and "story" count as one term, or None for a word that is not indexed
+    (stopwords): those are skipped, and do not count towards a document's length. The documents are read
+    :data:`CHUNK` at a time, so the words of every entry are never in memory at once.
+
+    A question touches only the postings of its terms: scores are added into a scratch array that is
+    reset entry by entry afterwards, never allocated or scanned in full, so a question costs time in
+    proportion to the entries containing its words, not to the size of the knowledge base. The per-entry
+    scores are kept in float32 (half the memory; they are summed in float64, and the equivalence check in
+    ``bench.search_equivalence`` shows the ranking is the same to the last document).
     """
 
     def __init__(
         self,
-        documents: Sequence[Sequence[Sequence[str]]],
+        documents: Iterable[Sequence[Sequence[str]]],
         column_weights: Sequence[float],
-        term_of: Mapping[str, str],
+        term_of: Callable[[str], str | None],
     ) -> None:
-        self.size = len(documents)
-        words: list[str] = []
-        column_lengths: list[int] = []
-        for columns in documents:
-            for column in columns:
-                words.extend(column)
-                column_lengths.append(len(column))
+        weights = np.asarray(column_weights, dtype=np.float64)
         term_index: dict[str, int] = {}
-        word_index = {
-            word: term_index.setdefault(term_of[word], len(term_index)) if word in term_of else -1
-            for word in set(words)
-        }
+        word_index: dict[str, int] = {}
+        pair_terms: list[np.ndarray] = []
+        pair_docs: list[np.ndarray] = []
+        frequencies: list[np.ndarray] = []
+        doc_lengths: list[np.ndarray] = []
+        size = 0
+        for chunk in _chunks(documents, CHUNK):
+            words: list[str] = []
+            column_lengths: list[int] = []
+            for columns in chunk:
+                for column in columns:
+                    words.extend(column)
+                    column_lengths.append(len(column))
+            for word in set(words).difference(word_index):
+                name = term_of(word)
+                word_index[word] = -1 if name is None else term_index.setdefault(name, len(term_index))
+            count = len(chunk)
+            # Vectorised from here: one row per word occurrence, then one per (document, term) pair.
+            term = np.fromiter(map(word_index.__getitem__, words), dtype=np.int64, count=len(words))
+            del words
+            lengths = np.array(column_lengths, dtype=np.int64)
+            weight = np.repeat(np.tile(weights, count), lengths)
+            per_doc = lengths.reshape(count, len(weights)).sum(axis=1)
+            doc = np.repeat(np.arange(count, dtype=np.int64), per_doc)
+            indexed = term >= 0
+            term, weight, doc = term[indexed], weight[indexed], doc[indexed]
+            doc_lengths.append(np.bincount(doc, minlength=count))
+            pairs, occurrence = np.unique(doc * (len(term_index) + 1) + term, return_inverse=True)
+            frequencies.append(np.bincount(occurrence, weights=weight))  # per-column weights add up, as in FTS5
+            chunk_doc, chunk_term = np.divmod(pairs, len(term_index) + 1)
+            pair_terms.append(chunk_term.astype(np.int32))
+            pair_docs.append((chunk_doc + size).astype(np.int32))
+            size += count
+        self.size = size
         terms = len(term_index)
-        # Vectorised from here: one row per word occurrence, then one per (document, term) pair.
-        term = np.fromiter(map(word_index.__getitem__, words), dtype=np.int64, count=len(words))
-        lengths = np.array(column_lengths, dtype=np.int64)
-        weight = np.repeat(np.tile(np.asarray(column_weights, dtype=np.float64), self.size), lengths)
-        per_doc = lengths.reshape(self.size, len(column_weights)).sum(axis=1)
-        doc = np.repeat(np.arange(self.size, dtype=np.int64), per_doc)
-        indexed = term >= 0
-        term, weight, doc = term[indexed], weight[indexed], doc[indexed]
-        doc_length = np.bincount(doc, minlength=self.size).astype(np.float64)
-        # One row per (term, document) pair, sorted by term and then document: the postings, in order.
-        pairs, occurrence = np.unique(term * self.size + doc, return_inverse=True)
-        frequency = np.bincount(occurrence, weights=weight)  # per-column weights add up, as in FTS5
-        pair_term, pair_doc = np.divmod(pairs, max(self.size, 1))
+        # The postings, in order: sorted by term, and within a term by document (chunks come in document order).
+        pair_term = np.concatenate(pair_terms) if pair_terms else np.zeros(0, dtype=np.int32)
+        order = np.argsort(pair_term, kind="stable")
+        pair_term = pair_term[order]
+        pair_doc = (np.concatenate(pair_docs) if pair_docs else np.zeros(0, dtype=np.int32))[order]
+        frequency = (np.concatenate(frequencies) if frequencies else np.zeros(0))[order]
+        del order, pair_terms, pair_docs, frequencies
+        doc_length = (np.concatenate(doc_lengths) if doc_lengths else np.zeros(0, dtype=np.int64)).astype(np.float64)
         df = np.bincount(pair_term, minlength=terms)
         idf = np.maximum(np.log((self.size - df + 0.5) / (df + 0.5)), IDF_FLOOR)
         average = doc_length.mean() if self.size and doc_length.any() else 1.0
         norm = K1 * (1 - B + B * doc_length[pair_doc] / average)
-        self._impact = idf[pair_term] * frequency * (K1 + 1) / (frequency + norm)
-        self._docs = pair_doc.astype(np.int32)
+        self._impact = (idf[pair_term] * frequency * (K1 + 1) / (frequency + norm)).astype(np.float32)
+        self._docs = pair_doc
         bounds = np.concatenate(([0], np.cumsum(df))).tolist()
         self._span = {name: (bounds[i], bounds[i + 1]) for name, i in term_index.items()}
+        #: Scores of the question being answered, zero between questions; one question at a time.
+        self._scores = np.zeros(self.size)
+        self._lock = threading.Lock()
 
     def __contains__(self, term: str) -> bool:
         return term in self._span
@@ -83,24 +119,55 @@ class Bm25Index:
 
     def top(self, terms: Iterable[str], limit: int) -> list[tuple[int, float]]:
         """The ``limit`` best (document, score) pairs for ``terms``, best first; only documents with a term."""
-        scores = np.zeros(self.size)
-        for term in terms:
-            start, end = self._span.get(term, (0, 0))
-            scores[self._docs[start:end]] += self._impact[start:end]  # a term's documents are distinct
-        matched = np.flatnonzero(scores)
-        found = scores[matched]
-        if len(matched) > limit:
+        spans = [self._span[term] for term in terms if term in self._span]
+        if not spans:
+            return []
+        with self._lock:
+            docs, found = self._scored(spans)
+        if len(docs) > limit:
             # Everything above the limit-th best score, then entries equal to it in entry order: ties at the
             # cut go to the earlier entry, never to wherever a partial sort happened to leave them.
             cut = np.partition(found, len(found) - limit)[len(found) - limit]
-            matched = np.concatenate((matched[found > cut], matched[found == cut]))[:limit]
-        ranked = zip(matched.tolist(), scores[matched].tolist(), strict=True)
+            tied = found == cut
+            by_entry = np.argsort(docs[tied], kind="stable")
+            docs = np.concatenate((docs[found > cut], docs[tied][by_entry]))[:limit]
+            found = np.concatenate((found[found > cut], found[tied][by_entry]))[:limit]
+        ranked = zip(docs.tolist(), found.tolist(), strict=True)
         return sorted(ranked, key=lambda pair: (-pair[1], pair[0]))
+
+    def _scored(self, spans: Sequence[tuple[int, int]]) -> tuple[np.ndarray, np.ndarray]:
+        """Every document containing a term of ``spans`` once, and its score; leaves the scratch at zero."""
+        scores = self._scores
+        for start, end in spans:
+            scores[self._docs[start:end]] += self._impact[start:end]  # a term's documents are distinct
+        docs: list[np.ndarray] = []
+        found: list[np.ndarray] = []
+        for start, end in spans:
+            term_docs = self._docs[start:end]
+            values = scores[term_docs]
+            unseen = values != 0  # a document already taken (under an earlier term) was reset to zero
+            docs.append(term_docs[unseen])
+            found.append(values[unseen])
+            scores[term_docs] = 0.0
+        if len(docs) == 1:
+            return docs[0], found[0]
+        return np.concatenate(docs), np.concatenate(found)
 
     def coverage(self, weights: Mapping[str, float], docs: Sequence[int]) -> list[float]:
         """For each of ``docs``, the sum of the weights of the terms it contains."""
-        total = np.zeros(self.size)
+        wanted = np.asarray(docs, dtype=np.int32)
+        total = np.zeros(len(wanted))
         for term, weight in weights.items():
             start, end = self._span.get(term, (0, 0))
-            total[self._docs[start:end]] += weight
-        return total[list(docs)].tolist()
+            if start == end:
+                continue
+            term_docs = self._docs[start:end]  # sorted: each candidate is found by bisection
+            at = np.minimum(np.searchsorted(term_docs, wanted), end - start - 1)
+            total += weight * (term_docs[at] == wanted)
+        return total.tolist()
+
+
+def _chunks(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    iterator = iter(items)
+    while chunk := list(itertools.islice(iterator, size)):
+        yield chunk

@@ -14,7 +14,8 @@ Why it is built this way:
   knowledge base's synonym groups (``knowledge/synonyms.yaml``: "paycheck" and "take-home pay" are pay),
   in entries and questions alike; intent words ("why", "should", "how do I", "vs") count like any word,
   so "should I apply" finds the entry written for that intent rather than a definition.
-* **Typos are corrected with rapidfuzz** against the words the index contains ("roadmpa" → "roadmap"), but
+* **Typos are corrected** against the words the index contains ("roadmpa" → "roadmap"), the candidates found
+  in a few look-ups of a deletion index (``bot.ask.typos``) rather than by comparing every word, but
   a real English word is left alone unless the index word is far more common ("manger" → "manager", never
   "care" → "case"), and titles/aliases are fuzzy-matched for ``/topic``.
 * **The decision is made on evidence, on the same ranking** (:meth:`SearchIndex.search`): the top-ranked
@@ -31,6 +32,7 @@ knowledge base and at 10,000 entries (``python -m bench.search``).
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -39,14 +41,16 @@ from functools import lru_cache
 from typing import Literal
 
 from rapidfuzz import fuzz, process
-from rapidfuzz.distance import OSA, Levenshtein
+from rapidfuzz.distance import Levenshtein
 
 from bot.ask import english
 from bot.ask.bm25 import Bm25Index
 from bot.ask.content import NotCoveredList, NotCoveredTopic, SynonymList
 from bot.ask.rerank import Reranker, Scorer, shipped_model
 from bot.ask.stemming import PorterStemmer
+from bot.ask.typos import TypoIndex
 from bot.ask.vocabulary import DOMAIN_TERMS, INTENT_TERMS, STOPWORDS, normalise, thesaurus, words
+from bot.ask.word_sets import WordSetTable
 from bot.knowledge.base import KnowledgeBase
 from bot.knowledge.entries import Entry, EntryLibrary
 from bot.knowledge.loader import paused_gc
@@ -187,15 +191,16 @@ class SearchIndex:
         self._thesaurus = thesaurus(self.synonyms)
         self._domain = DOMAIN_TERMS | frozenset(self.synonyms)  # a synonym group names a topic of the domain
         self._items: tuple[Document, ...] = (*self.entries, *self.topics)
-        documents = [*map(self._document, self.entries), *map(self._topic_document, self.topics)]
-        vocabulary = set(self._thesaurus.vocabulary).union(*(column for document in documents for column in document))
-        vocabulary = {word for word in vocabulary if word not in STOPWORDS and len(word) > 1}
         self._stemmer = PorterStemmer()
-        self._stems = self._stemmer.stem_all(vocabulary)
+        self._stems: dict[str, str] = {}
+        documents = itertools.chain(map(self._document, self.entries), map(self._topic_document, self.topics))
+        self._bm25 = Bm25Index(documents, [weight for _, weight in COLUMNS], self._indexed_stem)
+        phrase_words = {w for w in self._thesaurus.vocabulary if w not in STOPWORDS and len(w) > 1}
+        self._stems.update(self._stemmer.stem_all(phrase_words.difference(self._stems)))
         #: Every word the index knows (folded concepts included): what property tests draw questions from.
-        self.vocabulary = frozenset(vocabulary)
-        self._bm25 = Bm25Index(documents, [weight for _, weight in COLUMNS], self._stems)
-        self._by_length = _by_length(vocabulary)
+        self.vocabulary = frozenset(self._stems)
+        self._typos = TypoIndex(_correctable(self.vocabulary), two_edits_from=LONG_WORD - 2)
+        self._phrase_typos = _phrase_typos(frozenset(self._thesaurus.vocabulary))
         names = [[self.content_words(name) for name in (item.title, *item.aliases)] for item in self._items]
         self._name_words = [[" ".join(name) for name in item_names] for item_names in names]
         self._aliases = self._alias_table()
@@ -241,7 +246,7 @@ class SearchIndex:
         hits.sort(key=lambda hit: -hit.score)
         # A question that is a title or an alias, or has exactly the words of an example question, names its
         # document, however everyday its words (but one): the knowledge base anticipated it.
-        exact = self._aliases.get(text) or self._examples.get(frozenset(searched))
+        exact = self._aliases.get(text) or self._example(searched)
         if exact is not None:
             top = hits[0].score if hits else 0.0
             hits = [Hit(exact, 1.0, top), *(hit for hit in hits if hit.item is not exact)]
@@ -292,6 +297,13 @@ class SearchIndex:
 
     # -- building -----------------------------------------------------------------------------------
 
+    def _indexed_stem(self, word: str) -> str | None:
+        """The term the index keeps ``word`` under, remembered as the word's stem; None for a stopword."""
+        if word in STOPWORDS or len(word) <= 1:
+            return None
+        stem = self._stems[word] = self._stemmer.stem(word)
+        return stem
+
     def _document(self, entry: Entry) -> tuple[list[str], ...]:
         """An entry's words per column, in ``COLUMNS`` order, folded; the index skips stopwords itself."""
         texts = (entry.title, "\n".join(entry.questions), "\n".join(entry.aliases), entry.answer, entry.theme)
@@ -315,19 +327,17 @@ class SearchIndex:
                 table.setdefault(key, item)
         return {key: item for key, item in table.items() if key not in ambiguous}
 
-    def _example_table(self) -> dict[frozenset[str], Document]:
+    def _example_table(self) -> WordSetTable:
         """An example question's words (any order) → its document, for questions asked just that way.
 
         Words in the questions of two documents are left out: they name neither."""
-        table: dict[frozenset[str], Document] = {}
-        ambiguous: set[frozenset[str]] = set()
-        for item in self._items:
-            for question in item.questions:
-                key = frozenset(self.content_words(question))
-                if key in table and table[key] is not item:
-                    ambiguous.add(key)
-                table.setdefault(key, item)
-        return {key: item for key, item in table.items() if key and key not in ambiguous}
+        return WordSetTable(
+            len(self._items), lambda number: (frozenset(self.content_words(q)) for q in self._items[number].questions)
+        )
+
+    def _example(self, searched: Sequence[str]) -> Document | None:
+        number = self._examples.get(frozenset(searched))
+        return None if number is None else self._items[number]
 
     # -- querying -----------------------------------------------------------------------------------
 
@@ -385,28 +395,24 @@ class SearchIndex:
         if word not in self._thesaurus.vocabulary:
             # The words of PM/PO phrases first, even when an entry's example question has the same typo
             # ("product manger"): the phrase only folds into its concept once they are spelled right.
-            phrase_word = self._closest(word, self._thesaurus.vocabulary)
+            phrase_word = self._closest(word, self._phrase_typos)
             if phrase_word is not None:
                 return phrase_word
         if word in self._stems or self._stemmer.stem(word) in self._bm25:
             return None
-        return self._closest(word, self._by_length)
+        return self._closest(word, self._typos)
 
-    def _closest(self, word: str, vocabulary: Iterable[str] | dict[int, list[str]]) -> str | None:
+    def _closest(self, word: str, vocabulary: TypoIndex) -> str | None:
         """The word of ``vocabulary`` that ``word`` is most plausibly a typo of, or None."""
         limit = 2 if len(word) >= LONG_WORD else 1
         seen_as_word = english.frequency(word)
-        by_length = vocabulary if isinstance(vocabulary, dict) else _by_length(vocabulary)
         candidates: list[tuple[int, int, str]] = []
-        for length in range(len(word) - limit, len(word) + limit + 1):
-            for candidate, distance, _ in process.extract(
-                word, by_length.get(length, ()), scorer=OSA.distance, score_cutoff=limit, limit=None
-            ):
-                if seen_as_word and english.frequency(candidate) < REAL_WORD_RATIO * seen_as_word:
-                    continue
-                if self._plausible_typo(word, candidate):
-                    stem = self._stems.get(candidate)
-                    candidates.append((int(distance), -self._bm25.df(stem) if stem else 0, candidate))
+        for candidate, distance in vocabulary.within(word, limit):
+            if seen_as_word and english.frequency(candidate) < REAL_WORD_RATIO * seen_as_word:
+                continue
+            if self._plausible_typo(word, candidate):
+                stem = self._stems.get(candidate)
+                candidates.append((distance, -self._bm25.df(stem) if stem else 0, candidate))
         return min(candidates)[2] if candidates else None
 
     @staticmethod
@@ -471,18 +477,15 @@ def decide(hits: Sequence[Hit], terms: Sequence[_Term], *, named: bool = False) 
     return "answer", runner_up
 
 
-@lru_cache(maxsize=8)
-def _cached_by_length(vocabulary: frozenset[str]) -> dict[int, list[str]]:
-    by_length: dict[int, list[str]] = {}
-    for word in sorted(vocabulary):
-        if len(word) >= MIN_CORRECTABLE and word.isalpha():
-            by_length.setdefault(len(word), []).append(word)
-    return by_length
+def _correctable(vocabulary: Iterable[str]) -> list[str]:
+    """The words worth correcting into: as long as the shortest word worth correcting, letters only."""
+    return [word for word in vocabulary if len(word) >= MIN_CORRECTABLE and word.isalpha()]
 
 
-def _by_length(vocabulary: Iterable[str]) -> dict[int, list[str]]:
-    """The words worth correcting into, by length, so a look-up compares only words of plausible length."""
-    return _cached_by_length(frozenset(vocabulary))
+@lru_cache(maxsize=4)
+def _phrase_typos(vocabulary: frozenset[str]) -> TypoIndex:
+    """The words of the thesaurus's phrases, for typo look-ups; one per thesaurus (indexes share it)."""
+    return TypoIndex(_correctable(vocabulary), two_edits_from=LONG_WORD - 2)
 
 
 def idf(documents: int, containing: int) -> float:

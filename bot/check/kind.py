@@ -15,7 +15,7 @@ from bot.check.cards import verdict_card
 from bot.check.content import ANY_SUBJECT, CheckContent, Choice, Note, Question, Rule, Verdict, Wording
 from bot.check.engine import CheckResult
 from bot.check.rules import MAX_COMBINATIONS, AnswerSpace, Condition, Coverage, analyse
-from bot.knowledge.base import Kind, KnowledgeBase, Origin, did_you_mean, does_not_exist
+from bot.knowledge.base import Kind, KnowledgeBase, Origin, did_you_mean, does_not_exist, second_file
 from bot.knowledge.documents import Document, PathKey, Problem
 from bot.knowledge.entries import EntryLibrary
 
@@ -27,14 +27,9 @@ class CheckKind(Kind[CheckContent]):
     #: A folder without a check file still loads (other features work); /check then says it isn't set up.
     required = False
 
-    def new_part(self) -> CheckContent:
-        return CheckContent()
-
     def add(self, part: CheckContent, document: Document, problems: list[Problem]) -> None:
         if part.origin is not None:
-            problems.append(
-                document.problem(("kind",), f"a second check file; the check is already defined in {part.origin.file}")
-            )
+            problems.append(second_file(document, "check", "check", part.origin))
             return
         data = document.data
         part.origin = Origin(document, ())

@@ -139,9 +139,6 @@ class DrillsKind(Kind[DrillBank]):
     #: commands say the bank is empty instead of the whole bot refusing to start.
     required = False
 
-    def new_part(self) -> DrillBank:
-        return DrillBank()
-
     def add(self, part: DrillBank, document: Document, problems: list[Problem]) -> None:
         theme = document.data["theme"].strip()
         for index, raw in enumerate(document.data["drills"]):

@@ -15,12 +15,12 @@ from bot.interview.engine import (
     History,
     InterviewSummary,
     Next,
-    OpenInterview,
     PromptScreen,
     SessionScore,
     SignalScore,
-    Status,
 )
+from bot.sessions.cards import open_session_card
+from bot.sessions.engine import OpenSession, Status
 
 ENDINGS: dict[Status, str] = {
     "active": "Mock interview in progress",
@@ -144,16 +144,8 @@ def summary_card(summary: InterviewSummary) -> Card:
     )
 
 
-def open_interview_card(prompt: OpenInterview) -> Card:
-    theme = prompt.theme or "all themes"
-    return Card(
-        title="You already have a mock interview going",
-        body=(
-            f"Your mock interview on **{theme}** is at question {prompt.number} of {prompt.total}. "
-            "Continue it, or abandon it (it counts as unfinished) and start the new one?"
-        ),
-        tone="warn",
-    )
+def open_interview_card(prompt: OpenSession) -> Card:
+    return open_session_card(prompt, "mock interview")
 
 
 def _marks(marks: tuple[bool, ...]) -> str:

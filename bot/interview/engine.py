@@ -20,13 +20,11 @@ from typing import Any, Literal, cast
 
 from bot.drills.content import Drill, FollowUp, Signal
 from bot.drills.feedback import Feedback, Finding, Rating, assess
+from bot.sessions.engine import Status
 
-Status = Literal["active", "finished", "quit", "expired", "abandoned"]
 #: How many questions a mock interview can have, and how many it has when the member doesn't say.
 QUESTIONS = (3, 4, 5, 6)
 DEFAULT_QUESTIONS = 4
-#: Statuses of a session that ended before every question was answered.
-UNFINISHED: tuple[Status, ...] = ("quit", "expired", "abandoned")
 #: Strongest and weakest signals a summary names.
 SUMMARY_SIGNALS = 3
 RATINGS: tuple[Rating, ...] = ("strong", "mixed", "weak")
@@ -157,16 +155,6 @@ class FeedbackScreen:
     @property
     def number(self) -> int:
         return question_index(self.step) + 1
-
-
-@dataclass(frozen=True)
-class OpenInterview:
-    """Starting a session while another is active: where that one stands, to continue or abandon it."""
-
-    session_id: int
-    theme: str | None
-    number: int
-    total: int
 
 
 # -- summaries --------------------------------------------------------------------------------------

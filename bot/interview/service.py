@@ -22,18 +22,18 @@ from bot.interview.engine import (
     FeedbackScreen,
     History,
     InterviewSummary,
-    OpenInterview,
     PlanItem,
     PromptScreen,
     Screen,
     SummaryScreen,
 )
-from bot.interview.store import ActiveSessionExists, InterviewStore, SessionRecord
+from bot.interview.store import InterviewStore, SessionRecord
 from bot.services import Services
+from bot.sessions.engine import OpenSession
+from bot.sessions.lifecycle import Lifecycle
 
 #: Sessions ``/interview history`` lists.
 HISTORY_SESSIONS = 5
-GONE = "That mock interview no longer exists. Start a new one with /interview start."
 ALL_THEMES = ("all", "any", "all themes")
 
 
@@ -42,6 +42,8 @@ class InterviewService:
         self.services = services
         self.store = InterviewStore(services.db)
         self.drills = services.feature(DrillService)
+        ttl = dt.timedelta(minutes=services.config.interview.session_ttl_minutes)
+        self.sessions = Lifecycle(self.store, services.clock, ttl, what="mock interview", start="/interview start")
 
     @property
     def bank(self) -> DrillBank:
@@ -92,42 +94,37 @@ class InterviewService:
         theme: str | None,
         questions: int = DEFAULT_QUESTIONS,
         replacing: int | None = None,
-    ) -> Screen | OpenInterview:
+    ) -> Screen | OpenSession:
         """Start a session of ``questions`` drills on ``theme`` (as the member typed it; None for all).
 
-        While the member has another active session, that one is returned as :class:`OpenInterview` for
+        While the member has another active session, that one is returned as an :class:`OpenSession` for
         them to decide about, unless it is ``replacing``, which is then closed as abandoned.
         """
         chosen_theme = self.resolve_theme(theme)
         self.check_questions(questions)
-        now = await self._expire()
-        if replacing is not None:
-            old = await self.store.get(replacing)
-            if old is not None and old.user_id == user_id and old.active:
-                await self.store.end(old.id, "abandoned", now)
-        active = await self.store.active_for(user_id)
-        if active is not None:
-            return self._open(active)
-        picks = await self.choose(user_id, count=questions, theme=chosen_theme)
-        plan = [PlanItem(pick.drill.id, pick.reason) for pick in picks]
-        try:
-            session_id = await self.store.create(
-                user_id=user_id, guild_id=guild_id, theme=chosen_theme, plan=plan, now=now
-            )
-        except ActiveSessionExists:  # another start won the race a moment ago
-            racing = await self.store.active_for(user_id)
-            if racing is None:
-                raise
-            return self._open(racing)
-        return await self.screen(session_id, user_id)
+
+        async def create(now: dt.datetime) -> int:
+            picks = await self.choose(user_id, count=questions, theme=chosen_theme)
+            plan = [PlanItem(pick.drill.id, pick.reason) for pick in picks]
+            return await self.store.create(user_id=user_id, guild_id=guild_id, theme=chosen_theme, plan=plan, now=now)
+
+        started = await self.sessions.start(
+            user_id,
+            replacing=replacing,
+            abandon=lambda old, now: self.store.end(old.id, "abandoned", now),
+            create=create,
+        )
+        if isinstance(started, int):
+            return await self.screen(started, user_id)
+        return self._open(started)
 
     async def screen(self, session_id: int, user_id: int) -> Screen:
         """What the session shows right now (to continue it, or after a restart)."""
-        return await self._current(await self._owned(session_id, user_id))
+        return await self._current(await self.sessions.owned(session_id, user_id))
 
     async def answer(self, session_id: int, user_id: int, step: int, text: str) -> Screen:
         """Judge and store the answer to ``step``; counted once: a second submit shows the stored feedback."""
-        session = await self._owned(session_id, user_id)
+        session = await self.sessions.owned(session_id, user_id)
         self._check_step(session, step)
         text = self.drills.check_answer(text)
         answers = await self.store.answers(session.id)
@@ -147,12 +144,12 @@ class InterviewService:
                 now=self.services.clock(),
                 last=following is None,
             )
-            session = await self._reload(session)
+            session = await self.sessions.reload(session)
         return await self._feedback_or_current(session, step)
 
     async def next(self, session_id: int, user_id: int, step: int) -> Screen:
         """Leave the feedback on ``step`` for the follow-up, the next question or the summary."""
-        session = await self._owned(session_id, user_id)
+        session = await self.sessions.owned(session_id, user_id)
         self._check_step(session, step)
         if session.active and session.step == step:
             drill = self.bank.drills.get(session.plan[engine.question_index(step)].drill_id)
@@ -163,14 +160,14 @@ class InterviewService:
                 await self.store.end(session.id, "finished", now)
             else:
                 await self.store.advance(session.id, step, following, now)
-        return await self._current(await self._reload(session))
+        return await self._current(await self.sessions.reload(session))
 
     async def quit(self, session_id: int, user_id: int) -> Screen:
         """Stop now; the session counts as unfinished. Quitting an ended session shows its summary again."""
-        session = await self._owned(session_id, user_id)
+        session = await self.sessions.owned(session_id, user_id)
         if session.active:
             await self.store.end(session.id, "quit", self.services.clock())
-        return await self._current(await self._reload(session))
+        return await self._current(await self.sessions.reload(session))
 
     def answer_limit(self) -> int:
         """The longest answer accepted: practice answers' limit, ``drills.max_answer_length``."""
@@ -178,7 +175,7 @@ class InterviewService:
 
     async def history(self, user_id: int) -> History:
         """The member's last sessions and every signal they were judged on, weakest first."""
-        await self._expire()
+        await self.sessions.expire()
         sessions = (await self.store.sessions(user_id))[:HISTORY_SESSIONS]
         answers = await self.store.member_answers(user_id)
         scores = [engine.session_score(s.id, s.started_at, s.status, answers.get(s.id, [])) for s in sessions]
@@ -191,41 +188,14 @@ class InterviewService:
 
     # -- internals ------------------------------------------------------------------------------------
 
-    def _idle_since(self) -> dt.datetime:
-        minutes = self.services.config.interview.session_ttl_minutes
-        return self.services.clock() - dt.timedelta(minutes=minutes)
-
-    async def _expire(self) -> dt.datetime:
-        """Close sessions idle for longer than the configured time; returns now."""
-        await self.store.expire_idle(self._idle_since())
-        return self.services.clock()
-
-    async def _owned(self, session_id: int, user_id: int) -> SessionRecord:
-        """The session a click or form names, expired first if idle too long (only this one)."""
-        session = await self.store.get(session_id)
-        if session is not None and session.active and session.last_activity_at < self._idle_since():
-            await self.store.expire_idle(self._idle_since(), session.id)
-            session = await self.store.get(session_id)
-        if session is None:
-            raise UserFacingError(GONE)
-        if session.user_id != user_id:
-            raise UserFacingError("This mock interview belongs to someone else. Start your own with /interview start.")
-        return session
-
-    async def _reload(self, session: SessionRecord) -> SessionRecord:
-        fresh = await self.store.get(session.id)
-        if fresh is None:  # deleted by /privacy forget between two steps
-            raise UserFacingError(GONE)
-        return fresh
-
     @staticmethod
     def _check_step(session: SessionRecord, step: int) -> None:
         if not 0 <= engine.question_index(step) < len(session.plan):
             raise UserFacingError("That button belongs to a question this mock interview does not have.")
 
     @staticmethod
-    def _open(session: SessionRecord) -> OpenInterview:
-        return OpenInterview(session.id, session.theme, engine.question_index(session.step) + 1, len(session.plan))
+    def _open(session: SessionRecord) -> OpenSession:
+        return OpenSession(session.id, session.theme, engine.question_index(session.step) + 1, len(session.plan))
 
     @staticmethod
     def _follow_up(drill: Drill, step: int, answers: dict[int, Answer]) -> int | None:
@@ -243,7 +213,7 @@ class InterviewService:
             await self.store.end(session.id, "finished", now)
         else:
             await self.store.advance(session.id, session.step, following, now, answered=False)
-        return await self._reload(session)
+        return await self.sessions.reload(session)
 
     async def _feedback_or_current(self, session: SessionRecord, step: int) -> Screen:
         given = (await self.store.answers(session.id)).get(step)

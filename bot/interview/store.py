@@ -16,7 +16,8 @@ from typing import Any, cast
 
 from bot.drills.choice import Observation, observations_of
 from bot.drills.feedback import Feedback
-from bot.interview.engine import Answer, PlanItem, Status, read_feedback
+from bot.interview.engine import Answer, PlanItem, read_feedback
+from bot.sessions.engine import ActiveSessionExists, Status
 from bot.storage.database import Database, Row
 
 
@@ -36,10 +37,6 @@ class SessionRecord:
     @property
     def active(self) -> bool:
         return self.status == "active"
-
-
-class ActiveSessionExists(Exception):
-    """The member already has an active session (the one-active-session index refused a second)."""
 
 
 class InterviewStore:

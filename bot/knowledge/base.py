@@ -56,9 +56,9 @@ class Kind(ABC, Generic[P]):
     #: A knowledge base without any file of this kind is refused (the feature would have nothing to show).
     required: bool = True
 
-    @abstractmethod
     def new_part(self) -> P:
-        """An empty part that files of this kind are added to."""
+        """An empty part that files of this kind are added to: a new ``part_type()``."""
+        return self.part_type()
 
     @abstractmethod
     def add(self, part: P, document: Document, problems: list[Problem]) -> None:
@@ -127,3 +127,9 @@ def does_not_exist(name: str, known: Mapping[str, object] | list[str]) -> str:
 def duplicate_id(what: str, item_id: str, first: Origin) -> str:
     """How every kind reports an id defined twice: at the second definition, naming where the first is."""
     return f"duplicate {what} '{item_id}' (first defined at {first.file}:{first.line})"
+
+
+def second_file(document: Document, kind: str, what: str, first: Origin) -> Problem:
+    """How a kind with one file (the check, the comparison table) reports another: at its ``kind:``,
+    naming the file that already defines ``what``."""
+    return document.problem(("kind",), f"a second {kind} file; the {what} is already defined in {first.file}")

@@ -41,18 +41,37 @@ class Document:
     """A parsed YAML file: the plain data, and its text to find any value's position on demand.
 
     Positions are needed only when a problem is reported, so a valid file keeps neither its node tree
-    nor a position table: the text is parsed again the first time a position is asked for.
+    nor a position table: the text is parsed again the first time a position is asked for. A document
+    read from a file (``path``) gives up its text and data once its kind has read them (:meth:`release`):
+    every item keeps its document for positions, and holding every file's text and parsed data for them
+    doubled the memory of a large knowledge base. A position asked for later reads the file again.
     """
 
     file: str
     data: Any
     text: str = field(default="", repr=False)
+    #: The file it was read from, to read again for positions once released; None for text parsed as is.
+    path: Path | None = field(default=None, repr=False, compare=False)
     _root: yaml.Node | None = field(default=None, init=False, repr=False, compare=False)
+
+    def release(self) -> None:
+        """Let go of the text, the data and any node tree: positions then come from reading the file again."""
+        if self.path is not None:
+            self.text, self.data, self._root = "", None, None
+
+    def _source(self) -> str:
+        if self.text or self.path is None:
+            return self.text
+        try:
+            return self.path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            return ""  # gone since it was read: positions fall back to the start of the file
 
     def position(self, path: PathKey, *, key: bool = False) -> tuple[int, int]:
         """Line and column (1-based) of the value at ``path``, or of its key; nearest parent if unknown."""
-        if self._root is None and self.text:
-            self._root = yaml.compose(self.text, Loader=FAST_LOADER)
+        if self._root is None:
+            source = self._source()
+            self._root = yaml.compose(source, Loader=FAST_LOADER) if source else None
         node = self._root
         if node is None:
             return (1, 1)
@@ -181,7 +200,9 @@ def load_document(path: Path) -> Document:
         raise DocumentError(Problem(file, 1, 1, f"file is not UTF-8 text ({exc.reason})")) from None
     except OSError as exc:
         raise DocumentError(Problem(file, 1, 1, f"cannot read file: {exc.strerror}")) from None
-    return parse_document(text, file)
+    document = parse_document(text, file)
+    document.path = path
+    return document
 
 
 def _convert(node: yaml.Node, loader: yaml.SafeLoader) -> Any:

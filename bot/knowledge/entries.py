@@ -6,7 +6,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from bot.knowledge.base import Kind, KnowledgeBase, Origin, did_you_mean, does_not_exist, duplicate_id
+from bot.knowledge.base import Kind, KnowledgeBase, Origin, did_you_mean, does_not_exist, duplicate_id, second_file
 from bot.knowledge.documents import Document, Problem
 from bot.limits import EMBED_DESCRIPTION, EMBED_FIELD_VALUE
 
@@ -94,9 +94,6 @@ class EntriesKind(Kind[EntryLibrary]):
     name = "entries"
     schema_file = "entries.schema.json"
     part_type = EntryLibrary
-
-    def new_part(self) -> EntryLibrary:
-        return EntryLibrary()
 
     def add(self, part: EntryLibrary, document: Document, problems: list[Problem]) -> None:
         theme = document.data["theme"]
@@ -192,9 +189,6 @@ class SourcesKind(Kind[SourceList]):
     schema_file = "sources.schema.json"
     part_type = SourceList
 
-    def new_part(self) -> SourceList:
-        return SourceList()
-
     def add(self, part: SourceList, document: Document, problems: list[Problem]) -> None:
         for index, raw in enumerate(document.data["sources"]):
             origin = Origin(document, ("sources", index))
@@ -210,16 +204,9 @@ class ComparisonKind(Kind[ComparisonTable]):
     schema_file = "comparison.schema.json"
     part_type = ComparisonTable
 
-    def new_part(self) -> ComparisonTable:
-        return ComparisonTable()
-
     def add(self, part: ComparisonTable, document: Document, problems: list[Problem]) -> None:
         if part.origin is not None:
-            problems.append(
-                document.problem(
-                    ("kind",), f"a second comparison file; the table is already defined in {part.origin.file}"
-                )
-            )
+            problems.append(second_file(document, "comparison", "table", part.origin))
             return
         data = document.data
         part.origin = Origin(document, ())

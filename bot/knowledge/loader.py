@@ -72,6 +72,7 @@ def _load(root: Path, kinds: Sequence[Kind[Any]]) -> LoadResult:
     seen_kinds: set[str] = set()
     unreadable = 0  # files that failed syntax or schema: cross-file checks would only echo their absence
     files = knowledge_files(root)
+    documents = []
     for path in files:
         try:
             document = load_document(path)
@@ -79,6 +80,7 @@ def _load(root: Path, kinds: Sequence[Kind[Any]]) -> LoadResult:
             problems.append(exc.problem)
             unreadable += 1
             continue
+        documents.append(document)
         data = document.data
         if not isinstance(data, dict) or "kind" not in data:
             problems.append(document.problem((), f"missing top-level 'kind:' (one of: {', '.join(sorted(by_name))})"))
@@ -98,6 +100,7 @@ def _load(root: Path, kinds: Sequence[Kind[Any]]) -> LoadResult:
             continue
         seen_kinds.add(kind.name)
         kind.add(parts[kind.part_type], document, problems)
+        document.release()  # its items keep it for positions: the file is read again if one is asked for
     knowledge = KnowledgeBase(root=root, files=tuple(display_name(p) for p in files), parts=parts)
     if not unreadable:
         for kind in kinds:
@@ -105,6 +108,8 @@ def _load(root: Path, kinds: Sequence[Kind[Any]]) -> LoadResult:
                 problems.append(Problem(display_name(root), 1, 1, f"no file of kind '{kind.name}' found"))
         for kind in kinds:
             kind.check(knowledge, problems)
+    for document in documents:
+        document.release()  # and the node trees the problems above were placed with
     if problems:
         return LoadResult(None, tuple(sorted(set(problems))))
     return LoadResult(knowledge, ())

@@ -11,7 +11,9 @@ from collections.abc import Sequence
 
 from bot.cards import Card, Mention, Tone
 from bot.quiz.content import QuizQuestion
-from bot.quiz.engine import LeaderboardRow, MemberStats, OpenQuiz, QuestionScreen, QuizSummary, ResultScreen
+from bot.quiz.engine import LeaderboardRow, MemberStats, QuestionScreen, QuizSummary, ResultScreen
+from bot.sessions.cards import open_session_card
+from bot.sessions.engine import OpenSession
 
 VERDICTS = {"right": "✅ **Right!**", "wrong": "❌ **Not quite.**", "skipped": "⏭️ **Skipped.**"}
 ENDINGS = {
@@ -110,16 +112,8 @@ def summary_card(summary: QuizSummary) -> Card:
     )
 
 
-def open_quiz_card(prompt: OpenQuiz) -> Card:
-    theme = prompt.theme or "all themes"
-    return Card(
-        title="You already have a quiz going",
-        body=(
-            f"Your quiz on **{theme}** is at question {prompt.position + 1} of {prompt.total}. "
-            "Continue it, or abandon it (it counts as unfinished) and start the new one?"
-        ),
-        tone="warn",
-    )
+def open_quiz_card(prompt: OpenSession) -> Card:
+    return open_session_card(prompt, "quiz")
 
 
 def stats_card(stats: MemberStats) -> Card:

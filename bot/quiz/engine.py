@@ -13,13 +13,11 @@ from dataclasses import dataclass
 from typing import Literal
 
 from bot.quiz.content import QuizQuestion
+from bot.sessions.engine import Status
 
 Outcome = Literal["right", "wrong", "skipped"]
-Status = Literal["active", "finished", "quit", "expired", "abandoned"]
 
 LENGTHS = (5, 10, 15)
-#: Statuses of a quiz that ended without every question answered.
-UNFINISHED: tuple[Status, ...] = ("quit", "expired", "abandoned")
 STUDY_NEXT_LIMIT = 3
 
 
@@ -268,17 +266,6 @@ class ResultScreen:
     chosen: int | None
     outcome: Outcome
     ended: bool  # the quiz is over: the next step is the summary, not another question
-
-
-@dataclass(frozen=True)
-class OpenQuiz:
-    """Starting a quiz while another is active: where that one stands, so the member chooses to continue
-    it or abandon it for the new one."""
-
-    session_id: int
-    theme: str | None
-    position: int
-    total: int
 
 
 @dataclass(frozen=True)

@@ -23,9 +23,6 @@ class QuizKind(Kind[QuestionBank]):
     #: no questions instead of the whole knowledge base being refused.
     required = False
 
-    def new_part(self) -> QuestionBank:
-        return QuestionBank()
-
     def add(self, part: QuestionBank, document: Document, problems: list[Problem]) -> None:
         theme = document.data["theme"].strip()
         key, where = theme_key(theme), Origin(document, ())

@@ -20,19 +20,19 @@ from bot.quiz import engine
 from bot.quiz.content import QuestionBank, QuizQuestion
 from bot.quiz.engine import (
     LENGTHS,
-    UNFINISHED,
     Answer,
     LeaderboardRow,
     MemberStats,
-    OpenQuiz,
     QuestionScreen,
     QuizSummary,
     ResultScreen,
     Screen,
     SummaryScreen,
 )
-from bot.quiz.store import ActiveSessionExists, QuizStore, SessionRecord
+from bot.quiz.store import QuizStore, SessionRecord
 from bot.services import Services
+from bot.sessions.engine import UNFINISHED, OpenSession, Status
+from bot.sessions.lifecycle import Lifecycle
 
 
 class QuizService:
@@ -40,6 +40,8 @@ class QuizService:
         self.services = services
         self.store = QuizStore(services.db)
         self.rng = rng or random.Random()
+        ttl = dt.timedelta(minutes=services.config.quiz.session_ttl_minutes)
+        self.sessions = Lifecycle(self.store, services.clock, ttl, what="quiz", start="/quiz start")
 
     @property
     def bank(self) -> QuestionBank:
@@ -84,51 +86,43 @@ class QuizService:
         theme: str | None,
         length: int,
         replacing: int | None = None,
-    ) -> Screen | OpenQuiz:
+    ) -> Screen | OpenSession:
         """Start a quiz of ``length`` questions on ``theme`` (a name a member typed; None for all themes).
 
-        While the member has another active quiz, that one is returned as :class:`OpenQuiz` for them to
-        decide about, unless it is ``replacing``, which is then closed as abandoned.
+        While the member has another active quiz, that one is returned as an :class:`OpenSession` for them
+        to decide about, unless it is ``replacing``, which is then closed as abandoned.
         """
         chosen_theme = self.resolve_theme(theme)
         self.check_length(length)
-        now = await self._expire()
-        if replacing is not None:
-            old = await self.store.get(replacing)
-            if old is not None and old.user_id == user_id and old.active:
-                answers = await self.store.answers(old.id)
-                await self.store.end(old.id, "abandoned", engine.score(answers.values()), now)
-        active = await self.store.active_for(user_id)
-        if active is not None:
-            return self._open(active)
-        pool = self.bank.in_theme(chosen_theme)
-        if not pool:
-            raise UserFacingError("There are no quiz questions loaded right now; ask a moderator to add some.")
-        picked = engine.pick_questions(pool, await self.store.last_outcomes(user_id), length, self.rng)
-        notice = engine.shortfall_notice(chosen_theme, len(picked), length)
-        plan = engine.make_plan(picked, self.rng)
-        try:
-            session_id = await self.store.create(
-                user_id=user_id, guild_id=guild_id, theme=chosen_theme, plan=plan, now=now
-            )
-        except ActiveSessionExists:  # another start won the race a moment ago
-            racing = await self.store.active_for(user_id)
-            if racing is None:
-                raise
-            return self._open(racing)
-        first = await self.screen(session_id, user_id)
-        return dataclasses.replace(first, notice=notice) if isinstance(first, QuestionScreen) else first
+
+        async def create(now: dt.datetime) -> int:
+            pool = self.bank.in_theme(chosen_theme)
+            if not pool:
+                raise UserFacingError("There are no quiz questions loaded right now; ask a moderator to add some.")
+            picked = engine.pick_questions(pool, await self.store.last_outcomes(user_id), length, self.rng)
+            plan = engine.make_plan(picked, self.rng)
+            return await self.store.create(user_id=user_id, guild_id=guild_id, theme=chosen_theme, plan=plan, now=now)
+
+        started = await self.sessions.start(
+            user_id, replacing=replacing, abandon=lambda old, now: self._end(old, "abandoned", now), create=create
+        )
+        if not isinstance(started, int):
+            return self._open(started)
+        first = await self.screen(started, user_id)
+        if isinstance(first, QuestionScreen):  # said above the first question when the bank has fewer
+            return dataclasses.replace(first, notice=engine.shortfall_notice(chosen_theme, first.total, length))
+        return first
 
     async def screen(self, session_id: int, user_id: int) -> Screen:
         """What the quiz shows right now (to continue it, or after a restart)."""
-        return await self._current(await self._owned(session_id, user_id))
+        return await self._current(await self.sessions.owned(session_id, user_id))
 
     async def answer(self, session_id: int, user_id: int, position: int, option: int) -> Screen:
         """Pick option ``option`` (index in the question's file order) for the question at ``position``.
 
         Counted once: a second click, or a click on an answered question, shows the stored result.
         """
-        session = await self._owned(session_id, user_id)
+        session = await self.sessions.owned(session_id, user_id)
         item = self._item(session, position)
         answers = await self.store.answers(session.id)
         if position not in answers and session.active and session.position == position:
@@ -145,31 +139,30 @@ class QuizService:
 
     async def skip(self, session_id: int, user_id: int, position: int) -> Screen:
         """Skip the question at ``position`` (counts as missed) and show the next one."""
-        session = await self._owned(session_id, user_id)
+        session = await self.sessions.owned(session_id, user_id)
         item = self._item(session, position)
         answer = Answer(position, item.question_id, item.theme, 0, None, "skipped")
         if session.active and session.position == position:
             await self._record_and_move_on(session, answer)
-        return await self._current(await self._reload(session))
+        return await self._current(await self.sessions.reload(session))
 
     async def next(self, session_id: int, user_id: int, position: int) -> Screen:
         """Leave the result of ``position`` for the next question (or the summary after the last)."""
-        session = await self._owned(session_id, user_id)
+        session = await self.sessions.owned(session_id, user_id)
         self._item(session, position)
         if session.active:
             await self.store.advance(session.id, position, self.services.clock())
-        return await self._current(await self._reload(session))
+        return await self._current(await self.sessions.reload(session))
 
     async def quit(self, session_id: int, user_id: int) -> Screen:
         """Stop the quiz now; it counts as unfinished. Quitting an ended quiz shows its summary again."""
-        session = await self._owned(session_id, user_id)
+        session = await self.sessions.owned(session_id, user_id)
         if session.active:
-            answers = await self.store.answers(session.id)
-            await self.store.end(session.id, "quit", engine.score(answers.values()), self.services.clock())
-        return await self._current(await self._reload(session))
+            await self._end(session, "quit", self.services.clock())
+        return await self._current(await self.sessions.reload(session))
 
     async def stats(self, user_id: int) -> MemberStats:
-        await self._expire()
+        await self.sessions.expire()
         counts = await self.store.status_counts(user_id)
         totals = sorted(await self.store.theme_totals(user_id), key=lambda t: t[0].lower())
         themes = [engine.ThemeScore(theme, right, asked) for theme, right, asked in totals]
@@ -187,7 +180,7 @@ class QuizService:
 
     async def leaderboard(self, guild_id: int) -> list[LeaderboardRow]:
         """Everyone who started a quiz in this server, best first."""
-        await self._expire()
+        await self.sessions.expire()
         return engine.rank(await self.store.guild_players(guild_id))
 
     # -- internals -------------------------------------------------------------------------------
@@ -205,31 +198,10 @@ class QuizService:
             best_before=await self.store.best_score(session.user_id, before_session=session.id),
         )
 
-    def _idle_since(self) -> dt.datetime:
-        return self.services.clock() - dt.timedelta(minutes=self.services.config.quiz.session_ttl_minutes)
-
-    async def _expire(self) -> dt.datetime:
-        """Close quizzes idle for longer than the configured time; returns now."""
-        await self.store.expire_idle(self._idle_since())
-        return self.services.clock()
-
-    async def _owned(self, session_id: int, user_id: int) -> SessionRecord:
-        """The clicked quiz, expired first if idle too long. Only this one: a click must not sweep the table."""
-        session = await self.store.get(session_id)
-        if session is not None and session.active and session.last_activity_at < self._idle_since():
-            await self.store.expire_idle(self._idle_since(), session.id)
-            session = await self.store.get(session_id)
-        if session is None:
-            raise UserFacingError("That quiz no longer exists. Start a new one with /quiz start.")
-        if session.user_id != user_id:
-            raise UserFacingError("This quiz belongs to someone else. Start your own with /quiz start.")
-        return session
-
-    async def _reload(self, session: SessionRecord) -> SessionRecord:
-        fresh = await self.store.get(session.id)
-        if fresh is None:  # deleted by /privacy forget between two clicks
-            raise UserFacingError("That quiz no longer exists. Start a new one with /quiz start.")
-        return fresh
+    async def _end(self, session: SessionRecord, status: Status, now: dt.datetime) -> None:
+        """End an active quiz early (quit, abandoned), scoring what was answered."""
+        answers = await self.store.answers(session.id)
+        await self.store.end(session.id, status, engine.score(answers.values()), now)
 
     @staticmethod
     def _item(session: SessionRecord, position: int) -> engine.PlanItem:
@@ -238,8 +210,8 @@ class QuizService:
         return session.plan[position]
 
     @staticmethod
-    def _open(session: SessionRecord) -> OpenQuiz:
-        return OpenQuiz(session.id, session.theme, session.position, len(session.plan))
+    def _open(session: SessionRecord) -> OpenSession:
+        return OpenSession(session.id, session.theme, session.position + 1, len(session.plan))
 
     async def _record_and_move_on(self, session: SessionRecord, answer: Answer) -> None:
         """Store a skip and show the next question; after the last one the quiz ends instead."""
@@ -251,7 +223,7 @@ class QuizService:
         answers = await self.store.answers(session.id)
         if len(answers) == len(session.plan):
             await self.store.end(session.id, "finished", engine.score(answers.values()), self.services.clock())
-        return await self._reload(session)
+        return await self.sessions.reload(session)
 
     async def _result_or_current(self, session: SessionRecord, position: int) -> Screen:
         answers = await self.store.answers(session.id)
@@ -281,7 +253,7 @@ class QuizService:
                     await self._record_and_move_on(session, gone)
                 else:
                     await self.store.advance(session.id, session.position, self.services.clock())
-                session = await self._reload(session)
+                session = await self.sessions.reload(session)
                 continue
             if session.position in answers:
                 return await self._result_or_current(session, session.position)

@@ -12,7 +12,8 @@ import json
 from dataclasses import dataclass
 from typing import Any, cast
 
-from bot.quiz.engine import Answer, Outcome, PlanItem, Status
+from bot.quiz.engine import Answer, Outcome, PlanItem
+from bot.sessions.engine import ActiveSessionExists, Status
 from bot.storage.database import Database, Row
 
 
@@ -33,10 +34,6 @@ class SessionRecord:
     @property
     def active(self) -> bool:
         return self.status == "active"
-
-
-class ActiveSessionExists(Exception):
-    """The member already has an active quiz (the one-active-quiz index refused a second)."""
 
 
 class QuizStore:

@@ -19,8 +19,10 @@ from bot.interview.cards import (
     prompt_card,
     summary_card,
 )
-from bot.interview.engine import DEFAULT_QUESTIONS, FeedbackScreen, OpenInterview, PromptScreen, Screen
+from bot.interview.engine import DEFAULT_QUESTIONS, FeedbackScreen, PromptScreen, Screen
 from bot.interview.service import InterviewService
+from bot.sessions.engine import OpenSession
+from bot.shell.open_session import continue_or_abandon
 from bot.shell.session import Session, ShellCommand
 
 USAGE = "Usage: /interview [start] [theme] [3-6] for a mock interview, /interview history for your progress."
@@ -38,30 +40,22 @@ async def interview_command(session: Session, rest: str) -> None:
     try:
         theme = service.resolve_theme(" ".join(words) or None)
         service.check_questions(questions)
-        outcome = await service.start(user_id=session.user_id, guild_id=None, theme=theme, questions=questions)
-        if isinstance(outcome, OpenInterview):
-            session.show(open_interview_card(outcome))
-            picked = await session.choose("What now?", ["Continue it", "Abandon it and start the new one"])
-            if picked is None:
-                return
-            if picked == 0:
-                outcome = await service.screen(outcome.session_id, session.user_id)
-            else:
-                outcome = await service.start(
-                    user_id=session.user_id,
-                    guild_id=None,
-                    theme=theme,
-                    questions=questions,
-                    replacing=outcome.session_id,
-                )
-        if isinstance(outcome, OpenInterview):  # yet another session was started meanwhile
-            session.show(open_interview_card(outcome))
-            return
+        screen = await continue_or_abandon(
+            session,
+            await service.start(user_id=session.user_id, guild_id=None, theme=theme, questions=questions),
+            OpenSession,
+            open_interview_card,
+            resume=lambda prompt: service.screen(prompt.session_id, session.user_id),
+            replace=lambda prompt: service.start(
+                user_id=session.user_id, guild_id=None, theme=theme, questions=questions, replacing=prompt.session_id
+            ),
+        )
     except UserFacingError as error:
         session.say(str(error))
         session.say(USAGE)
         return
-    await run(session, service, outcome)
+    if screen is not None:
+        await run(session, service, screen)
 
 
 async def run(session: Session, service: InterviewService, screen: Screen) -> None:

@@ -9,8 +9,10 @@ from __future__ import annotations
 from bot.errors import UserFacingError
 from bot.knowledge.cards import entry_card
 from bot.quiz.cards import open_quiz_card, question_card, result_card, stats_card, summary_card
-from bot.quiz.engine import OpenQuiz, QuestionScreen, ResultScreen, Screen
+from bot.quiz.engine import QuestionScreen, ResultScreen, Screen
 from bot.quiz.service import QuizService
+from bot.sessions.engine import OpenSession
+from bot.shell.open_session import continue_or_abandon
 from bot.shell.session import Session, ShellCommand
 
 DEFAULT_LENGTH = 10
@@ -29,22 +31,18 @@ async def quiz_command(session: Session, rest: str) -> None:
     try:
         theme = service.resolve_theme(" ".join(words) or None)
         service.check_length(length)
-        outcome = await service.start(user_id=session.user_id, guild_id=None, theme=theme, length=length)
-        if isinstance(outcome, OpenQuiz):
-            session.show(open_quiz_card(outcome))
-            picked = await session.choose("What now?", ["Continue it", "Abandon it and start the new one"])
-            if picked is None:
-                return
-            if picked == 0:
-                outcome = await service.screen(outcome.session_id, session.user_id)
-            else:
-                outcome = await service.start(
-                    user_id=session.user_id, guild_id=None, theme=theme, length=length, replacing=outcome.session_id
-                )
-        if isinstance(outcome, OpenQuiz):  # yet another quiz was started meanwhile
-            session.show(open_quiz_card(outcome))
-            return
-        await play(session, service, outcome)
+        screen = await continue_or_abandon(
+            session,
+            await service.start(user_id=session.user_id, guild_id=None, theme=theme, length=length),
+            OpenSession,
+            open_quiz_card,
+            resume=lambda prompt: service.screen(prompt.session_id, session.user_id),
+            replace=lambda prompt: service.start(
+                user_id=session.user_id, guild_id=None, theme=theme, length=length, replacing=prompt.session_id
+            ),
+        )
+        if screen is not None:
+            await play(session, service, screen)
     except UserFacingError as error:
         session.say(str(error))
         session.say(USAGE)

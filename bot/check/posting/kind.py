@@ -41,7 +41,7 @@ from bot.check.posting.rules import (
 )
 from bot.check.posting.verdict import judge
 from bot.drills.cues import CueError, compile_cue, stem
-from bot.knowledge.base import Kind, KnowledgeBase, Origin, did_you_mean
+from bot.knowledge.base import Kind, KnowledgeBase, Origin, did_you_mean, does_not_exist, second_file
 from bot.knowledge.documents import Document, PathKey, Problem
 from bot.knowledge.entries import EntryLibrary
 
@@ -64,16 +64,9 @@ class PostingKind(Kind[PostingRules]):
     #: Optional like the check itself: without it, only ``check --posting`` is unavailable.
     required = False
 
-    def new_part(self) -> PostingRules:
-        return PostingRules()
-
     def add(self, part: PostingRules, document: Document, problems: list[Problem]) -> None:
         if part.origin is not None:
-            problems.append(
-                document.problem(
-                    ("kind",), f"a second posting file; the reader is already defined in {part.origin.file}"
-                )
-            )
+            problems.append(second_file(document, "posting", "reader", part.origin))
             return
         part.origin = Origin(document, ())
         before = len(problems)
@@ -97,9 +90,7 @@ class PostingKind(Kind[PostingRules]):
         for info in rules.non_product.values():
             if info.entry not in entries:
                 problems.append(
-                    info.origin.problem(
-                        ("entry",), f"entry '{info.entry}' does not exist{did_you_mean(info.entry, entries)}"
-                    )
+                    info.origin.problem(("entry",), f"entry '{info.entry}' {does_not_exist(info.entry, entries)}")
                 )
         if not problems:  # a broken check.yaml cannot give verdicts; its own problems say why
             problems.extend(_check_example_verdicts(rules, content))
