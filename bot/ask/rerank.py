@@ -24,20 +24,22 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any, Protocol
+
+import numpy as np
 
 from bot.ask.vocabulary import INTENT_TERMS
 
 #: What a candidate is scored on, in the order of :attr:`RerankModel.candidate`:
 #: ``rank``: 1 / (1 + its place in the BM25 ranking); ``coverage``: the weighted share of the question's
 #: words it contains; ``example``: the best weighted overlap (Dice) of the question with one of its example
-#: questions; ``informative``, ``everyday``, ``intent``: log(1 + the idf of each such question word it
-#: contains, times the weights of the fields it is in); ``informative_coverage``: the share of the
-#: question's informative weight it contains.
+#: questions; ``informative``, ``everyday``, ``intent``: log(1 + the summed idf of the question's words of
+#: that kind it contains); ``informative_coverage``: the share of the question's informative weight it
+#: contains.
 CANDIDATE_FEATURES = ("rank", "coverage", "example", "informative", "everyday", "intent", "informative_coverage")
 #: What "nothing" is scored on: a constant, the share of the question's weight in words no document uses,
 #: and 1 / the number of the question's words.
@@ -66,15 +68,6 @@ class Scorer(Protocol):
     ) -> tuple[list[float], float]:
         """Each candidate's score and the score of nothing (logits); ``items`` are the candidates' documents."""
         ...
-
-
-class Candidate(Protocol):
-    """A ranked document as search found it (``bot.ask.search.Hit``)."""
-
-    @property
-    def item(self) -> object: ...
-    @property
-    def confidence(self) -> float: ...
 
 
 @dataclass(frozen=True)
@@ -114,102 +107,117 @@ def shipped_model() -> RerankModel:
     return RerankModel.from_json(json.loads(WEIGHTS_FILE.read_text(encoding="utf-8")))
 
 
-@dataclass(frozen=True)
-class _Profile:
-    """What the re-ranker knows of one document: its stems with the summed weights of the fields holding
-    them, and its example questions as stem sets, each with its total idf."""
-
-    fields: Mapping[str, float]
-    examples: tuple[tuple[frozenset[str], float], ...]
-
-
 class Reranker:
-    """Scores one index's candidates; built with the index, immutable."""
+    """Scores one index's candidates; built with the index, immutable, and safe to share between threads.
+
+    The example questions are kept as numpy arrays of term numbers (a few bytes a word), not as sets of
+    strings: at 10,000 entries sets took some 100 MiB and a second to build. What a candidate contains of
+    the question is read from the BM25 index's own postings (``coverage``), so nothing else is stored."""
 
     def __init__(
         self,
-        items: Sequence[object],
-        documents: Sequence[Sequence[Sequence[str]]],
-        examples: Sequence[Sequence[Sequence[str]]],
-        stem_of: Mapping[str, str],
-        column_weights: Sequence[float],
+        examples: Iterable[Iterable[Sequence[str]]],
+        stem_of: Callable[[str], str | None],
         idf_of: Callable[[str], float],
+        coverage: Callable[[Mapping[str, float], Sequence[int]], list[float]],
         scorer: Scorer,
     ) -> None:
-        """``documents``: each item's words per column; ``examples``: each item's example questions as
-        content words; ``idf_of``: a stem's idf in the index."""
+        """``examples``: each document's example questions as content words; ``stem_of``: a word's index
+        term, or None; ``idf_of``: a term's idf; ``coverage``: for some documents, the summed weights of the
+        given terms each contains (``Bm25Index.coverage``)."""
         self._scorer = scorer
         self._idf = idf_of
-        self._row = {id(item): row for row, item in enumerate(items)}
-        self._profiles = [
-            _profile(columns, questions, stem_of, column_weights, idf_of)
-            for columns, questions in zip(documents, examples, strict=True)
-        ]
+        self._coverage = coverage
+        self._number: dict[str, int] = {}
+        idf_by_number: list[float] = []
+        terms: list[int] = []
+        example_ends: list[int] = []
+        document_ends: list[int] = []
+        for questions in examples:
+            for question in questions:
+                stems = {stem for stem in map(stem_of, question) if stem is not None}
+                for stem in stems:
+                    number = self._number.setdefault(stem, len(self._number))
+                    if number == len(idf_by_number):
+                        idf_by_number.append(idf_of(stem))
+                    terms.append(number)
+                example_ends.append(len(terms))
+            document_ends.append(len(example_ends))
+        self._terms = np.asarray(terms, dtype=np.int32)
+        self._example_start = np.asarray([0, *example_ends], dtype=np.int64)
+        self._document_start = np.asarray([0, *document_ends], dtype=np.int64)
+        idf_sums = np.concatenate(([0.0], np.cumsum(np.asarray(idf_by_number)[self._terms])))
+        self._example_idf = idf_sums[self._example_start[1:]] - idf_sums[self._example_start[:-1]]
 
-    def features(self, terms: Sequence[Term], hits: Sequence[Candidate]) -> tuple[list[list[float]], list[float]]:
-        """The features of each of ``hits`` (in ranked order) and of nothing, for ``terms``."""
+    def features(
+        self, terms: Sequence[Term], rows: Sequence[int], confidences: Sequence[float]
+    ) -> tuple[list[list[float]], list[float]]:
+        """The features of the documents ``rows`` (in ranked order, with search's confidences) and of
+        nothing, for ``terms``."""
         known = [t for t in terms if t.stem is not None]
         total = sum(t.weight for t in terms) or 1.0
-        asked = sum(t.weight for t in known)
         informative_total = sum(t.weight for t in terms if t.informative) or 1.0
-        idf = {t.stem: self._idf(t.stem) for t in known if t.stem is not None}
-        rows = []
-        for rank, hit in enumerate(hits):
-            profile = self._profiles[self._row[id(hit.item)]]
-            matched = {kind: 0.0 for kind in ("informative", "everyday", "intent")}
-            informative_weight = 0.0
-            for t in known:
-                field = profile.fields.get(t.stem or "", 0.0)
-                if not field:
-                    continue
-                matched[_kind(t)] += idf[t.stem] * field
-                if t.informative:
-                    informative_weight += t.weight
-            example = 0.0
-            for stems, example_idf in profile.examples:
-                shared = sum(t.weight for t in known if t.stem in stems)
-                if shared:
-                    example = max(example, 2 * shared / (asked + example_idf))
-            rows.append(
-                [
-                    1 / (1 + rank),
-                    hit.confidence,
-                    example,
-                    math.log1p(matched["informative"]),
-                    math.log1p(matched["everyday"]),
-                    math.log1p(matched["intent"]),
-                    informative_weight / informative_total,
-                ]
-            )
+        by_kind: dict[str, dict[str, float]] = {"informative": {}, "everyday": {}, "intent": {}}
+        for t in known:
+            by_kind[_kind(t)][t.stem or ""] = self._idf(t.stem or "")
+        matched = {kind: self._coverage(idf, rows) if idf else [0.0] * len(rows) for kind, idf in by_kind.items()}
+        informative = {t.stem or "": t.weight for t in known if t.informative}
+        informative_share = self._coverage(informative, rows) if informative else [0.0] * len(rows)
+        example = self._example_overlap(known, rows)
+        candidates = [
+            [
+                1 / (1 + rank),
+                confidences[rank],
+                example[rank],
+                math.log1p(matched["informative"][rank]),
+                math.log1p(matched["everyday"][rank]),
+                math.log1p(matched["intent"][rank]),
+                informative_share[rank] / informative_total,
+            ]
+            for rank in range(len(rows))
+        ]
         unknown = sum(t.weight for t in terms if t.stem is None) / total
-        return rows, [1.0, unknown, 1 / max(len(terms), 1)]
+        return candidates, [1.0, unknown, 1 / max(len(terms), 1)]
 
-    def rescore(self, terms: Sequence[Term], hits: Sequence[Candidate]) -> list[tuple[float, float]]:
-        """Each hit's new (score, confidence), in the order given.
+    def rescore(
+        self, terms: Sequence[Term], items: Sequence[object], rows: Sequence[int], confidences: Sequence[float]
+    ) -> list[tuple[float, float]]:
+        """Each candidate's new (score, confidence), in the order given: ``items`` are the documents of
+        ``rows``, ranked, with search's ``confidences``.
 
         The score is the odds, exp(score - score of nothing), so the ratio of two scores says how close two
         documents are; the confidence is the probability that the document rather than nothing is meant."""
-        rows, nothing = self.features(terms, hits)
-        scores, baseline = self._scorer.scores([hit.item for hit in hits], rows, nothing)
+        candidates, nothing = self.features(terms, rows, confidences)
+        scores, baseline = self._scorer.scores(items, candidates, nothing)
         return [(math.exp(min(score - baseline, 50.0)), _sigmoid(score - baseline)) for score in scores]
 
-
-def _profile(
-    columns: Sequence[Sequence[str]],
-    questions: Sequence[Sequence[str]],
-    stem_of: Mapping[str, str],
-    column_weights: Sequence[float],
-    idf_of: Callable[[str], float],
-) -> _Profile:
-    fields: dict[str, float] = {}
-    for column, weight in zip(columns, column_weights, strict=True):
-        for stem in {stem_of[word] for word in column if word in stem_of}:
-            fields[stem] = fields.get(stem, 0.0) + weight
-    examples = []
-    for question in questions:
-        stems = frozenset(stem_of[word] for word in question if word in stem_of)
-        examples.append((stems, sum(idf_of(stem) for stem in stems)))
-    return _Profile(fields, tuple(examples))
+    def _example_overlap(self, known: Sequence[Term], rows: Sequence[int]) -> list[float]:
+        """For each document of ``rows``, the best weighted overlap (Dice) of the question with one of its
+        example questions. A document's examples, and their words, are contiguous in the arrays."""
+        numbered = sorted((self._number[t.stem], t.weight) for t in known if t.stem in self._number)
+        if not numbered or not rows:
+            return [0.0] * len(rows)
+        asked = sum(t.weight for t in known)
+        numbers = np.asarray([number for number, _ in numbered], dtype=np.int32)
+        weights = np.asarray([weight for _, weight in numbered])
+        documents = np.asarray(rows, dtype=np.int64)
+        first, last = self._document_start[documents].tolist(), self._document_start[documents + 1].tolist()
+        examples = np.concatenate([np.arange(a, b) for a, b in zip(first, last, strict=True)])
+        starts, ends = self._example_start[first], self._example_start[last]
+        words = np.concatenate([self._terms[a:b] for a, b in zip(starts.tolist(), ends.tolist(), strict=True)])
+        if not len(words):
+            return [0.0] * len(rows)
+        at = np.minimum(np.searchsorted(numbers, words), len(numbers) - 1)
+        running = np.concatenate(([0.0], np.cumsum(np.where(numbers[at] == words, weights[at], 0.0))))
+        lengths = self._example_start[examples + 1] - self._example_start[examples]
+        until = np.cumsum(lengths)
+        dice = 2 * (running[until] - running[until - lengths]) / (asked + self._example_idf[examples])
+        best = []
+        offset = 0
+        for count in (b - a for a, b in zip(first, last, strict=True)):
+            best.append(float(dice[offset : offset + count].max()) if count else 0.0)
+            offset += count
+        return best
 
 
 def _kind(term: Term) -> str:
