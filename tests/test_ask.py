@@ -257,12 +257,12 @@ def test_cli_ask_json_offers_a_close_runner_up(capsys: pytest.CaptureFixture[str
 
 
 def test_cli_ask_json_without_a_confident_answer(capsys: pytest.CaptureFixture[str]) -> None:
-    question = "what's a good python project manager library"
+    question = "best crm for a business analyst"
     assert main(["ask", question, "--json", "--knowledge", str(SHIPPED_KNOWLEDGE)]) == 0
     result = json.loads(capsys.readouterr().out)
     assert result["entry_id"] is None and result["answer"] is None
     assert result["refusal"] == {"reason": "no-match"}
-    assert result["suggestions"][0]["entry_id"] == "ba-to-po-to-pm"
+    assert "ba-to-po-to-pm" in {suggestion["entry_id"] for suggestion in result["suggestions"]}
 
 
 def test_cli_ask_json_refuses_a_not_covered_topic_with_the_reason(capsys: pytest.CaptureFixture[str]) -> None:

@@ -148,10 +148,10 @@ def test_threshold_separates_a_weak_match_from_an_answer(index: SearchIndex) -> 
 
 
 def test_suggestions_are_the_closest_entries_even_without_an_answer(index: SearchIndex) -> None:
-    result = index.search("what's a good python project manager library", limit=3)
+    result = index.search("best crm for a business analyst", limit=3)
     assert result.best is None
     assert 1 <= len(result.entries) <= 3
-    assert result.entries[0].id == "ba-to-po-to-pm"
+    assert "ba-to-po-to-pm" in {entry.id for entry in result.entries}
 
 
 @pytest.mark.parametrize(

@@ -18,13 +18,16 @@ Why it is built this way:
   in a few look-ups of a deletion index (``bot.ask.typos``) rather than by comparing every word, but
   a real English word is left alone unless the index word is far more common ("manger" → "manager", never
   "care" → "case"), and titles/aliases are fuzzy-matched for ``/topic``.
-* **The decision is made on evidence, on the same ranking** (:meth:`SearchIndex.search`): the top-ranked
-  document answers, or refuses, by its *confidence*, the weighted share of the question's words it
-  contains. Words no entry uses count against answering: everyday words a little (personal context, "I'm
-  at a bank"), other words fully (they carry the request: "figma", "SQL", "CSPO"), and either much less in
-  the sentences before the one that asks (a member's story). A domain word weighs at least
-  ``DOMAIN_FLOOR`` however many entries use it. A question with no informative word (only everyday words,
-  "help", "team") gets no confident answer whatever it matches.
+* **The decision is made on evidence, on the same ranking** (:meth:`SearchIndex.search`): bm25's best
+  candidates are re-ranked by a small fitted model (``bot.ask.rerank``: which kinds of words each contains,
+  how closely the question reads like one of its example questions, how much of the question it covers),
+  which also scores *nothing*; a candidate's confidence is the model's probability that it rather than
+  nothing is meant, and the top-ranked document answers, or refuses, by it. Words no entry uses count
+  against answering: everyday words a little (personal context, "I'm at a bank"), other words fully (they
+  carry the request: "figma", "SQL", "CSPO"), and either much less in the sentences before the one that
+  asks (a member's story). A domain word weighs at least ``DOMAIN_FLOOR`` however many entries use it. A
+  question with no informative word (only everyday words, "help", "team") gets no confident answer
+  whatever it matches.
 
 This module is Discord-free and synchronous: a search takes well under a millisecond on the shipped
 knowledge base and at 10,000 entries (``python -m bench.search``).
@@ -35,7 +38,7 @@ from __future__ import annotations
 import itertools
 import math
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
@@ -46,6 +49,7 @@ from rapidfuzz.distance import Levenshtein
 from bot.ask import english
 from bot.ask.bm25 import Bm25Index
 from bot.ask.content import NotCoveredList, NotCoveredTopic, SynonymList
+from bot.ask.rerank import Reranker, Scorer, shipped_model
 from bot.ask.stemming import PorterStemmer
 from bot.ask.typos import TypoIndex
 from bot.ask.vocabulary import DOMAIN_TERMS, INTENT_TERMS, STOPWORDS, normalise, thesaurus, words
@@ -64,9 +68,9 @@ COLUMNS: tuple[tuple[str, float], ...] = (
     ("theme", 2.0),
 )
 
-#: The top-ranked document is the answer (or the not-covered topic) when it contains at least this share
-#: of the question's weighted words.
-CONFIDENCE_THRESHOLD = 0.35
+#: The top-ranked document is the answer (or the not-covered topic) when the re-ranker finds it at least
+#: this likely to be meant, rather than nothing: at 0.5, more likely than not.
+CONFIDENCE_THRESHOLD = 0.5
 #: A typo-corrected word counts for this much of a word typed right: the correction may be wrong.
 CORRECTED_WEIGHT = 0.8
 #: An everyday word no entry uses ("bank", "offered") weighs this much of an unknown word that is not
@@ -80,14 +84,14 @@ EARLIER_WEIGHT = 0.25
 #: its rarity says nothing, yet a question about the PO is about the domain, and two unknown words of
 #: personal context should not outweigh it (tuned on dev and tune, checked on check: +5 answered there).
 DOMAIN_FLOOR = 1.0
-#: The runner-up entry is offered ("Did you mean …?") when its ranking score is at least this share of the
-#: answer's, and it is confident on its own.
-CLOSE_RUNNER_UP = 0.9
-#: Documents bm25 picks as candidates; the title bonus re-orders them, and the best get a confidence.
+#: The runner-up entry is offered ("Did you mean …?") when its ranking score (odds, see ``Hit.score``) is at
+#: least this share of the answer's, at least half as likely, and it is confident on its own.
+CLOSE_RUNNER_UP = 0.5
+#: Documents bm25 picks as candidates; the title bonus re-orders them, and the re-ranker scores them.
 CANDIDATES = 10
-#: The final ranking is the bm25 score (with the title bonus) scaled by (1 - COVERAGE_IN_RANK + share *
-#: COVERAGE_IN_RANK), where share is the confidence: the document that covers more of the question moves up,
-#: so the answer and the refusal are decided on the ranking that is shown.
+#: The ranking the re-ranker starts from (its ``rank`` feature) is the bm25 score (with the title bonus)
+#: scaled by (1 - COVERAGE_IN_RANK + share * COVERAGE_IN_RANK), where share is the weighted share of the
+#: question's words the document contains: the document that covers more of the question moves up.
 COVERAGE_IN_RANK = 0.3
 #: How much a close rapidfuzz match between the question and an entry's title or alias adds to its bm25
 #: score (tuned by leave-one-out on the entries' own example questions, `python -m bench.search_loo`).
@@ -120,7 +124,8 @@ class Hit:
 
     item: Document
     confidence: float
-    #: bm25 plus the title bonus: what the ranking is by, and how close the runner-up is.
+    #: The re-ranker's odds that this document rather than nothing is meant: what the ranking is by, and
+    #: (as a ratio) how close the runner-up is.
     score: float
 
     @property
@@ -180,8 +185,10 @@ class SearchIndex:
         entries: Iterable[Entry],
         topics: Iterable[NotCoveredTopic] = (),
         synonyms: Mapping[str, Sequence[str]] | None = None,
+        scorer: Scorer | None = None,
     ) -> None:
-        """``synonyms``: the knowledge base's synonym groups, id → phrases (:meth:`SynonymList.folding`)."""
+        """``synonyms``: the knowledge base's synonym groups, id → phrases (:meth:`SynonymList.folding`);
+        ``scorer``: what re-ranks the candidates (``bot.ask.rerank``), the shipped model unless given."""
         self.entries: tuple[Entry, ...] = tuple(entries)
         self.topics: tuple[NotCoveredTopic, ...] = tuple(topics)
         self.synonyms: Mapping[str, Sequence[str]] = synonyms or {}
@@ -190,8 +197,7 @@ class SearchIndex:
         self._items: tuple[Document, ...] = (*self.entries, *self.topics)
         self._stemmer = PorterStemmer()
         self._stems: dict[str, str] = {}
-        documents = itertools.chain(map(self._document, self.entries), map(self._topic_document, self.topics))
-        self._bm25 = Bm25Index(documents, [weight for _, weight in COLUMNS], self._indexed_stem)
+        self._bm25 = Bm25Index(self._documents(), [weight for _, weight in COLUMNS], self._indexed_stem)
         phrase_words = {w for w in self._thesaurus.vocabulary if w not in STOPWORDS and len(w) > 1}
         self._stems.update(self._stemmer.stem_all(phrase_words.difference(self._stems)))
         #: Every word the index knows (folded concepts included): what property tests draw questions from.
@@ -205,6 +211,13 @@ class SearchIndex:
         self._names = [(entry, name) for entry in self.entries for name in (entry.title, *entry.aliases)]
         self._common = english.common_words()
         self._correct = lru_cache(maxsize=4096)(self._correct_uncached)
+        self.reranker = Reranker(
+            ([self.content_words(q) for q in item.questions] for item in self._items),
+            self._stems.get,
+            lambda stem: idf(len(self._items), self._bm25.df(stem)),
+            self._bm25.coverage,
+            scorer or shipped_model(),
+        )
 
     @classmethod
     def from_knowledge(cls, knowledge: KnowledgeBase) -> SearchIndex:
@@ -226,11 +239,19 @@ class SearchIndex:
         weights = {t.stem: t.weight for t in known if t.stem}
         covered = self._bm25.coverage(weights, [rowid for _, rowid in ranked])
         total = sum(t.weight for t in terms)
-        hits = [
-            Hit(self._items[rowid], share / total, score * (1 - COVERAGE_IN_RANK + COVERAGE_IN_RANK * share / total))
-            for (score, rowid), share in zip(ranked, covered, strict=True)
-        ]
-        hits.sort(key=lambda hit: -hit.score)
+        first = sorted(
+            (
+                (score * (1 - COVERAGE_IN_RANK + COVERAGE_IN_RANK * share / total), rowid, share / total)
+                for (score, rowid), share in zip(ranked, covered, strict=True)
+            ),
+            key=lambda candidate: -candidate[0],
+        )
+        items = [self._items[rowid] for _, rowid, _ in first]
+        rescored = self.reranker.rescore(terms, items, [row for _, row, _ in first], [c for _, _, c in first])
+        hits = sorted(
+            (Hit(item, confidence, score) for item, (score, confidence) in zip(items, rescored, strict=True)),
+            key=lambda hit: -hit.score,
+        )
         # A question that is a title or an alias, or has exactly the words of an example question, names its
         # document, however everyday its words (but one): the knowledge base anticipated it.
         exact = self._aliases.get(text) or self._example(searched)
@@ -290,6 +311,10 @@ class SearchIndex:
             return None
         stem = self._stems[word] = self._stemmer.stem(word)
         return stem
+
+    def _documents(self) -> Iterator[tuple[list[str], ...]]:
+        """Every document's words per column, entries then topics, read lazily (the index reads them in chunks)."""
+        return itertools.chain(map(self._document, self.entries), map(self._topic_document, self.topics))
 
     def _document(self, entry: Entry) -> tuple[list[str], ...]:
         """An entry's words per column, in ``COLUMNS`` order, folded; the index skips stopwords itself."""

@@ -98,11 +98,12 @@ CONCEPTS: Mapping[str, tuple[str, ...]] = {
         "same job",
         "same role",
     ),
+    "amirole": ("am i", "is my job", "is my role", "my job", "my role", "is what i do", "what i do"),
     "howto": ("how do i", "how can i", "how to", "how should i", "how would i", "how do you", "how does one"),
 }
 #: Intent concepts and words: they count towards an answer like any word, but never make a question
 #: informative on their own ("why?", "how do I").
-INTENT_TERMS = frozenset({"versus", "howto", "how", "should", "which", "why"})
+INTENT_TERMS = frozenset({"versus", "howto", "how", "should", "which", "why", "amirole"})
 #: Concepts that fold everyday words ("people", "exp"): they help ranking, but alone ask about nothing.
 GENERIC_CONCEPTS = frozenset({"people", "experience", "owns", "gap"})
 #: Words that are common in everyday English but name this domain: alone they are a question about it.

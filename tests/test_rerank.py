@@ -1,0 +1,64 @@
+"""The re-ranker (``bot.ask.rerank``): its shipped weights, and its example-question overlap, which is kept
+in numpy arrays for memory, checked against the same overlap computed plainly with sets."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import pytest
+
+from bot.ask.rerank import CANDIDATE_FEATURES, NOTHING_FEATURES, WEIGHTS_FILE, RerankModel, shipped_model
+from bot.ask.search import CANDIDATES, SearchIndex
+from bot.knowledge.entries import EntryLibrary
+from bot.knowledge.loader import require_knowledge
+from tests.helpers import SHIPPED_KNOWLEDGE
+
+
+@pytest.fixture(scope="module")
+def index() -> SearchIndex:
+    return SearchIndex.from_knowledge(require_knowledge(SHIPPED_KNOWLEDGE))
+
+
+def test_the_shipped_weights_name_every_feature_once() -> None:
+    data = json.loads(WEIGHTS_FILE.read_text(encoding="utf-8"))
+    assert list(data["candidate"]) == list(CANDIDATE_FEATURES)
+    assert list(data["nothing"]) == list(NOTHING_FEATURES)
+    assert RerankModel.from_json(shipped_model().to_json()) == shipped_model()
+    with pytest.raises(ValueError, match="one weight per feature"):
+        RerankModel((1.0,), (1.0,))
+
+
+QUESTIONS = [
+    "is writing user storys the product owner's job",
+    "pspo price",
+    "how do i go from po to pm",
+    "I'm a BA at a bank and they offered me a PO role, should I take it?",
+    "what is a scrum master",
+]
+
+
+@pytest.mark.parametrize("question", QUESTIONS)
+def test_the_example_overlap_is_the_best_dice_over_the_example_questions(index: SearchIndex, question: str) -> None:
+    terms = index._terms(question)
+    known = [t for t in terms if t.stem is not None]
+    rows = [row for row, _ in index._bm25.top((t.stem for t in known if t.stem), CANDIDATES)]
+    candidates, _ = index.reranker.features(terms, rows, [0.5] * len(rows))
+    weight = {t.stem: t.weight for t in known}
+    asked = sum(weight.values())
+    for row, features in zip(rows, candidates, strict=True):
+        best = 0.0
+        for example in index._items[row].questions:
+            stems = {index._stems[w] for w in index.content_words(example) if w in index._stems}
+            shared = sum(weight.get(stem, 0.0) for stem in stems)
+            idf_total = sum(index.reranker._idf(stem) for stem in stems)
+            best = max(best, 2 * shared / (asked + idf_total))
+        assert math.isclose(features[CANDIDATE_FEATURES.index("example")], best, rel_tol=1e-9, abs_tol=1e-12)
+
+
+def test_an_entrys_own_example_question_finds_it_confidently(index: SearchIndex) -> None:
+    entries = require_knowledge(SHIPPED_KNOWLEDGE).part(EntryLibrary).entries
+    entry = entries["po-backlog-and-stories"]
+    result = index.search(entry.questions[0])
+    assert result.best is not None and result.best.item.id == entry.id
+    assert 0.5 <= result.best.confidence <= 1.0
