@@ -144,6 +144,14 @@ def clean_question(text: str, max_length: int) -> str:
     return question
 
 
+def ask(index: SearchIndex, knowledge: KnowledgeBase, text: str, max_length: int) -> Answer:
+    """What ``/ask`` does with what a member typed, before anything is recorded: clean it, search, package.
+
+    One function for every front end and for the benchmarks, so the call they time is the one members get;
+    raises :class:`UserFacingError` for a question that can't be asked (:func:`clean_question`)."""
+    return answer_question(index, knowledge, clean_question(text, max_length))
+
+
 def answer_question(index: SearchIndex, knowledge: KnowledgeBase, question: str) -> Answer:
     """Search and package the result. Pure: recording the question is :meth:`AskService.ask`'s job."""
     result = index.search(question, limit=SUGGESTIONS)

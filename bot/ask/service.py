@@ -11,7 +11,7 @@ import dataclasses
 import datetime as dt
 
 from bot import limits
-from bot.ask.engine import Answer, AskStats, EntryStat, Gap, answer_question, clean_question
+from bot.ask.engine import Answer, AskStats, EntryStat, Gap, ask
 from bot.ask.search import SearchIndex
 from bot.ask.store import AskStore
 from bot.ask.vocabulary import normalise
@@ -42,9 +42,8 @@ class AskService:
 
     def answer(self, question: str) -> Answer:
         """Validate and answer without recording anything."""
-        text = clean_question(question, self._services.config.ask.max_question_length)
         knowledge, index = self._served()
-        return answer_question(index, knowledge, text)
+        return ask(index, knowledge, question, self._services.config.ask.max_question_length)
 
     async def ask(
         self, question: str, guild_id: int | None, *, keep_unanswered: bool = True, user_id: int | None = None
