@@ -105,6 +105,11 @@ class Bm25Index:
         self._docs = pair_doc
         bounds = np.concatenate(([0], np.cumsum(df))).tolist()
         self._span = {name: (bounds[i], bounds[i + 1]) for name, i in term_index.items()}
+        #: Each term's highest score in any document: what a document it is the only term of can reach.
+        self._ceiling = dict.fromkeys(self._span, 0.0)
+        if len(self._impact):
+            highest = np.maximum.reduceat(self._impact, np.asarray(bounds[:-1], dtype=np.int64)).tolist()
+            self._ceiling = {name: highest[i] for name, i in term_index.items()}
         #: Scores of the question being answered, zero between questions; one question at a time.
         self._scores = np.zeros(self.size)
         self._lock = threading.Lock()
@@ -119,11 +124,10 @@ class Bm25Index:
 
     def top(self, terms: Iterable[str], limit: int) -> list[tuple[int, float]]:
         """The ``limit`` best (document, score) pairs for ``terms``, best first; only documents with a term."""
-        spans = [self._span[term] for term in terms if term in self._span]
-        if not spans:
+        named = [term for term in terms if term in self._span]
+        if not named:
             return []
-        with self._lock:
-            docs, found = self._scored(spans)
+        docs, found = self._contenders(named, limit)
         if len(docs) > limit:
             # Everything above the limit-th best score, then entries equal to it in entry order: ties at the
             # cut go to the earlier entry, never to wherever a partial sort happened to leave them.
@@ -134,6 +138,42 @@ class Bm25Index:
             found = np.concatenate((found[found > cut], found[tied][by_entry]))[:limit]
         ranked = zip(docs.tolist(), found.tolist(), strict=True)
         return sorted(ranked, key=lambda pair: (-pair[1], pair[0]))
+
+    def _contenders(self, terms: Sequence[str], limit: int) -> tuple[np.ndarray, np.ndarray]:
+        """Documents, each once, with their scores, among which are all that score at least the ``limit``-th best.
+
+        Common words have long postings but score little in any one document (their idf is low). So the
+        terms are taken rarest first, and the documents of those taken so far scored in full (the other
+        terms looked up by bisection); once the ``limit``-th best of them scores more than the common terms
+        left could give a document together (their ceilings added up), no document found only under those
+        can reach the top, and their postings are never read in full. The scores are added in the terms'
+        own order, as :meth:`_scored` adds them, so they are the same to the last bit, and so is the top.
+        """
+        by_length = sorted(terms, key=self.df)
+        for taken in range(1, len(by_length)):
+            left = sum(self._ceiling[term] for term in by_length[taken:])
+            docs = np.unique(np.concatenate([self._postings(term) for term in by_length[:taken]]))
+            if len(docs) < limit:
+                continue
+            found = self._scores_of(terms, docs)
+            if np.partition(found, len(found) - limit)[len(found) - limit] > left * (1 + 1e-9) + 1e-12:
+                return docs, found
+        with self._lock:
+            return self._scored([self._span[term] for term in terms])
+
+    def _postings(self, term: str) -> np.ndarray:
+        start, end = self._span[term]
+        return self._docs[start:end]
+
+    def _scores_of(self, terms: Sequence[str], docs: np.ndarray) -> np.ndarray:
+        """The scores of ``docs`` (sorted) for ``terms``, each term's share added in the order of ``terms``."""
+        total = np.zeros(len(docs))
+        for term in terms:
+            start, end = self._span[term]
+            term_docs = self._docs[start:end]  # sorted: each document is found by bisection
+            at = np.minimum(np.searchsorted(term_docs, docs), end - start - 1)
+            total += np.where(term_docs[at] == docs, self._impact[start + at], np.float32(0))
+        return total
 
     def _scored(self, spans: Sequence[tuple[int, int]]) -> tuple[np.ndarray, np.ndarray]:
         """Every document containing a term of ``spans`` once, and its score; leaves the scratch at zero."""
