@@ -155,13 +155,15 @@ class Bm25Index:
         every posting. Scores are added in the terms' own order, as :meth:`_scored` adds them, so they are
         the same to the last bit, and so is the top; otherwise every posting is added up after all.
         """
-        by_length = sorted(terms, key=self.df)
         postings = sum(map(self.df, terms))
+        by_length = sorted(terms, key=self.df) if postings >= SKIP_FROM else []
         taken, seen = 0, 0
-        while taken < len(terms) - 1 and (seen + self.df(by_length[taken])) * len(terms) * BISECTION_COST <= postings:
+        while (
+            taken < len(by_length) - 1 and (seen + self.df(by_length[taken])) * len(terms) * BISECTION_COST <= postings
+        ):
             seen += self.df(by_length[taken])
             taken += 1
-        if postings >= SKIP_FROM and seen >= limit:
+        if taken and seen >= limit:
             # Each term's postings are sorted: a stable sort merges them, then repeats are dropped.
             merged = np.sort(np.concatenate([self._postings(term) for term in by_length[:taken]]), kind="stable")
             docs = merged[np.concatenate(([True], merged[1:] != merged[:-1]))]
