@@ -29,6 +29,8 @@ B = 0.75
 IDF_FLOOR = 1e-6
 #: Documents indexed at a time: their words are in memory together, as numpy arrays of term numbers.
 CHUNK = 4096
+#: Postings whose scores are worked out at a time while building (float64 temporaries of this length).
+SCORED_AT_ONCE = 1 << 20
 #: A question's terms are scored rarest first, skipping the common terms' postings (:meth:`Bm25Index._contenders`),
 #: when their postings add up to at least this many: below it, adding every posting is quicker than bisecting.
 SKIP_FROM = 20_000
@@ -87,7 +89,9 @@ class Bm25Index:
             term, weight, doc = term[indexed], weight[indexed], doc[indexed]
             doc_lengths.append(np.bincount(doc, minlength=count))
             pairs, occurrence = np.unique(doc * (len(term_index) + 1) + term, return_inverse=True)
-            frequencies.append(np.bincount(occurrence, weights=weight))  # per-column weights add up, as in FTS5
+            frequencies.append(
+                np.bincount(occurrence, weights=weight).astype(np.float32)
+            )  # column weights add up, as in FTS5
             chunk_doc, chunk_term = np.divmod(pairs, len(term_index) + 1)
             pair_terms.append(chunk_term.astype(np.int32))
             pair_docs.append((chunk_doc + size).astype(np.int32))
@@ -95,18 +99,27 @@ class Bm25Index:
         self.size = size
         terms = len(term_index)
         # The postings, in order: sorted by term, and within a term by document (chunks come in document order).
-        pair_term = np.concatenate(pair_terms) if pair_terms else np.zeros(0, dtype=np.int32)
+        # Each list of chunks is let go as it is joined, and the scores are worked out a slice at a time, so the
+        # build never holds the postings twice over or a float64 array as long as them.
+        pair_term = _joined(pair_terms, np.int32)
         order = np.argsort(pair_term, kind="stable")
         pair_term = pair_term[order]
-        pair_doc = (np.concatenate(pair_docs) if pair_docs else np.zeros(0, dtype=np.int32))[order]
-        frequency = (np.concatenate(frequencies) if frequencies else np.zeros(0))[order]
-        del order, pair_terms, pair_docs, frequencies
-        doc_length = (np.concatenate(doc_lengths) if doc_lengths else np.zeros(0, dtype=np.int64)).astype(np.float64)
+        pair_doc = _joined(pair_docs, np.int32)[order]
+        frequency = _joined(frequencies, np.float32)[order]
+        del order
+        doc_length = _joined(doc_lengths, np.int64).astype(np.float64)
         df = np.bincount(pair_term, minlength=terms)
         idf = np.maximum(np.log((self.size - df + 0.5) / (df + 0.5)), IDF_FLOOR)
         average = doc_length.mean() if self.size and doc_length.any() else 1.0
-        norm = K1 * (1 - B + B * doc_length[pair_doc] / average)
-        self._impact = (idf[pair_term] * frequency * (K1 + 1) / (frequency + norm)).astype(np.float32)
+        self._impact = np.empty(len(pair_term), dtype=np.float32)
+        for start in range(0, len(pair_term), SCORED_AT_ONCE):
+            part = slice(start, start + SCORED_AT_ONCE)
+            tf = frequency[part].astype(
+                np.float64
+            )  # sums of column weights: exact in float32 for halves, as search's are
+            norm = K1 * (1 - B + B * doc_length[pair_doc[part]] / average)
+            self._impact[part] = idf[pair_term[part]] * tf * (K1 + 1) / (tf + norm)
+        del frequency
         self._docs = pair_doc
         bounds = np.concatenate(([0], np.cumsum(df))).tolist()
         self._span = {name: (bounds[i], bounds[i + 1]) for name, i in term_index.items()}
@@ -219,6 +232,13 @@ class Bm25Index:
             at = np.minimum(np.searchsorted(term_docs, wanted), end - start - 1)
             total += weight * (term_docs[at] == wanted)
         return total.tolist()
+
+
+def _joined(chunks: list[np.ndarray], dtype: type[np.generic]) -> np.ndarray:
+    """The chunks as one array; the list is emptied, so each chunk goes as soon as it is copied."""
+    joined = np.concatenate(chunks) if chunks else np.zeros(0, dtype=dtype)
+    chunks.clear()
+    return joined
 
 
 def _chunks(items: Iterable[T], size: int) -> Iterator[list[T]]:
