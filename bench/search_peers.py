@@ -410,8 +410,8 @@ def print_memory(corpora: Sequence[str], size: int) -> None:
         ours, peer = found["ours"], found["bm25s"]
         print(
             f"| {corpus} | {ours['live']:.0f} ({ours['index']:.0f}) | {ours['peak']:.0f} | {peer['live']:.0f} "
-            f"| {peer['peak']:.0f} | {ours['live'] / peer['live']:.1f}× ({ours['index'] / peer['live']:.1f}× index "
-            f"alone) | {ours['peak'] / ours['live']:.1f}× |"
+            f"| {peer['peak']:.0f} | {ours['live'] / peer['live']:.2f}× ({ours['index'] / peer['live']:.2f}× index "
+            f"alone) | {ours['peak'] / ours['live']:.2f}× |"
         )
     print()
 
