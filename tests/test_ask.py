@@ -298,6 +298,37 @@ def test_cli_ask_json_reports_a_question_it_cannot_ask_as_json(tmp_path: Path) -
     }
 
 
+def test_cli_ask_batch_answers_each_line_as_ask_json_does_with_its_cpu_time(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    questions = ["who owns the roadmpa, PO or PM?", "what is a scrum master", "help"]
+    batch = tmp_path / "questions.txt"
+    batch.write_text(f"{questions[0]}\n\n   \n{questions[1]}\n{'x' * 400}\n{questions[2]}\n", encoding="utf-8")
+    assert main(["ask", "--batch", str(batch), "--json", "--knowledge", str(SHIPPED_KNOWLEDGE)]) == 0
+    lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert len(lines) == 4  # blank lines skipped; the question that can't be asked keeps its place
+    assert set(lines[2]) == {"error", "cpu_ms"} and "400 characters" in lines[2]["error"]
+    answered = [lines[0], lines[1], lines[3]]
+    for question, found in zip(questions, answered, strict=True):
+        assert main(["ask", question, "--json", "--knowledge", str(SHIPPED_KNOWLEDGE)]) == 0
+        alone = json.loads(capsys.readouterr().out)
+        cpu_ms = found.pop("cpu_ms")
+        assert found == alone  # the same fields and values as `ask --json`, plus cpu_ms
+        assert isinstance(cpu_ms, float) and 0 < cpu_ms < 1000
+    monkeypatch.setattr(sys, "stdin", io.StringIO(f"{questions[1]}\n"))
+    assert main(["ask", "--batch", "-", "--json", "--knowledge", str(SHIPPED_KNOWLEDGE)]) == 0
+    from_stdin = json.loads(capsys.readouterr().out)
+    assert from_stdin["refusal"]["topic"] == "scrum-master" and "cpu_ms" in from_stdin
+
+
+def test_cli_ask_batch_needs_json_and_no_question(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["ask", "--batch", "-", "--knowledge", str(SHIPPED_KNOWLEDGE)]) == 2
+    assert "add --json" in capsys.readouterr().err
+    assert main(["ask", "roadmap", "--batch", "-", "--json", "--knowledge", str(SHIPPED_KNOWLEDGE)]) == 2
+    assert main(["ask", "--json", "--knowledge", str(SHIPPED_KNOWLEDGE)]) == 2
+    assert "either a question or --batch" in capsys.readouterr().err
+
+
 def run_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "bot", *args], cwd=cwd, capture_output=True, text=True, timeout=60, check=False

@@ -97,3 +97,23 @@ def test_building_a_few_documents_at_a_time_changes_nothing(
     assert chunked.coverage(dict.fromkeys(query, 1.0), range(len(docs))) == whole.coverage(
         dict.fromkeys(query, 1.0), range(len(docs))
     )
+
+
+# Rare and common words, so the rarest terms' documents are often enough to settle the top and the common
+# terms' postings are skipped: the pruned top must be the exhaustive one, score for score.
+skewed = st.lists(st.sampled_from(("alpha", "beta", "gamma", "delta", "delta", "omega", "omega", "omega")), max_size=8)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    docs=st.lists(st.tuples(skewed, skewed), min_size=10, max_size=80),
+    query=st.lists(st.sampled_from(VOCABULARY), min_size=2, max_size=4),
+    limit=st.integers(min_value=1, max_value=5),
+)
+def test_the_top_skipping_common_terms_is_the_top_of_every_document_scored(
+    docs: list[tuple[list[str], list[str]]], query: list[str], limit: int
+) -> None:
+    index = Bm25Index(docs, WEIGHTS, TERM_OF.get)
+    everything = index.top(query, limit=len(docs))  # fewer documents than the limit: every one scored
+    with patch("bot.ask.bm25.SKIP_FROM", 0):  # skip common terms however few postings there are
+        assert index.top(query, limit=limit) == everything[:limit]

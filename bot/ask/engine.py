@@ -120,9 +120,11 @@ def clean_question(text: str, max_length: int) -> str:
     Control and zero-width characters are dropped, mentions replaced and whitespace collapsed first, so a
     question pasted with odd characters is judged by what a person would see, and stores no member's id.
     """
-    for pattern, replacement in _MARKUP:
-        text = pattern.sub(replacement, text)
-    visible = "".join(c for c in text if unicodedata.category(c) not in ("Cc", "Cf") or c in "\n\t")
+    if "<" in text:  # every piece of markup starts with one
+        for pattern, replacement in _MARKUP:
+            text = pattern.sub(replacement, text)
+    # Printable text has no control or format character (both are Unicode's "Other"): nothing to drop.
+    visible = text if text.isprintable() else "".join(c for c in text if _visible(c))
     question = " ".join(visible.split())
     if not question:
         raise UserFacingError("Ask me a question, for example: *who owns the roadmap, the PM or the PO?*")
@@ -133,6 +135,18 @@ def clean_question(text: str, max_length: int) -> str:
     if not words(question):
         raise UserFacingError("I couldn't find any words in that question. Try asking it in plain text.")
     return question
+
+
+def ask(index: SearchIndex, knowledge: KnowledgeBase, text: str, max_length: int) -> Answer:
+    """What ``/ask`` does with what a member typed, before anything is recorded: clean it, search, package.
+
+    One function for every front end and for the benchmarks, so the call they time is the one members get;
+    raises :class:`UserFacingError` for a question that can't be asked (:func:`clean_question`)."""
+    return answer_question(index, knowledge, clean_question(text, max_length))
+
+
+def _visible(character: str) -> bool:
+    return unicodedata.category(character) not in ("Cc", "Cf") or character in "\n\t"
 
 
 def answer_question(index: SearchIndex, knowledge: KnowledgeBase, question: str) -> Answer:

@@ -12,7 +12,7 @@ import dataclasses
 import datetime as dt
 
 from bot import limits
-from bot.ask.engine import Answer, AskStats, EntryStat, answer_question, clean_question
+from bot.ask.engine import Answer, AskStats, EntryStat, ask
 from bot.ask.search import SearchIndex
 from bot.ask.store import AskStore
 from bot.ask.vocabulary import normalise
@@ -43,9 +43,8 @@ class AskService:
 
     def answer(self, question: str) -> Answer:
         """Validate and answer without recording anything."""
-        text = clean_question(question, self._services.config.ask.max_question_length)
         knowledge, index = self._served()
-        return answer_question(index, knowledge, text)
+        return ask(index, knowledge, question, self._services.config.ask.max_question_length)
 
     async def ask(
         self, question: str, guild_id: int | None, *, keep_unanswered: bool = True, user_id: int | None = None

@@ -63,4 +63,4 @@ class WordSetTable:
         if at == len(self._hashes) or self._hashes[at] != hashed:
             return None
         number = int(self._numbers[at])
-        return number if key in set(self._keys(number)) else None
+        return number if any(key == found for found in self._keys(number)) else None  # stops at the first equal

@@ -8,13 +8,18 @@ how an edit changes answers, and scripts can use ``--json``.
 from __future__ import annotations
 
 import argparse
+import json
+import sys
+import time
+from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 import yaml
 
 from bot.ask.cards import answer_card
 from bot.ask.content import NotCoveredList, SynonymList
-from bot.ask.engine import Answer, answer_question, clean_question
+from bot.ask.engine import Answer, answer_question, ask, clean_question
 from bot.ask.evaluation import (
     REFUSE_KINDS,
     SETS,
@@ -55,10 +60,14 @@ def register(subparsers: SubParsers) -> None:
         "{entry_id, title, answer, score, did_you_mean, refusal, suggestions}; entry_id is null exactly when "
         "refusal says why ({reason: not-covered|vague|no-match, and for not-covered: topic, title, says, "
         "points_to}). Exit status 0 either way; a question that can't be asked (empty, too long) prints "
-        '{"error": "..."} with --json, and exits 2.',
+        '{"error": "..."} with --json, and exits 2. With --batch FILE (or - for standard input) and --json: '
+        "one question per line (blank lines skipped), the knowledge loaded once, one JSON object per line "
+        "in the same order, each with cpu_ms, the CPU time of that question's /ask call; a question that "
+        'can\'t be asked gives {"error": "...", "cpu_ms": ...} on its line, and the others are still answered.',
     )
-    parser.add_argument("question", help="the question, in quotes")
+    parser.add_argument("question", nargs="?", help="the question, in quotes")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.add_argument("--batch", metavar="FILE", help="answer every line of FILE (- for standard input), with --json")
     add_knowledge_arg(parser)
     evaluation = add_command(
         subparsers,
@@ -86,6 +95,12 @@ def register(subparsers: SubParsers) -> None:
 
 
 async def ask_command(args: argparse.Namespace, config: Config) -> int:
+    if (args.question is None) == (args.batch is None):
+        raise CommandError("give either a question or --batch FILE")
+    if args.batch is not None:
+        if not args.json:
+            raise CommandError("--batch writes one JSON object per line: add --json")
+        return ask_batch(args.batch, knowledge_of(args, config), config.ask.max_question_length)
     knowledge = knowledge_of(args, config)
     try:
         question = clean_question(args.question, config.ask.max_question_length)
@@ -100,6 +115,37 @@ async def ask_command(args: argparse.Namespace, config: Config) -> int:
     else:
         print(as_text(answer, knowledge))
     return EXIT_OK
+
+
+def ask_batch(source: str, knowledge: KnowledgeBase, max_length: int) -> int:
+    """``ask --batch``: every non-blank line of ``source`` asked as ``/ask`` would, one JSON line out per line in.
+
+    ``cpu_ms`` is the CPU time of this thread for :func:`~bot.ask.engine.ask`, the call ``/ask`` makes (clean,
+    search, package), so it can be measured from outside without Discord; the output is flushed per line, so
+    a reader on a pipe gets each answer as soon as it is ready."""
+    index = SearchIndex.from_knowledge(knowledge)
+    if source == "-":
+        _answer_lines(sys.stdin, index, knowledge, max_length)
+        return EXIT_OK
+    try:
+        with Path(source).open(encoding="utf-8") as lines:
+            _answer_lines(lines, index, knowledge, max_length)
+    except OSError as exc:
+        raise CommandError(f"cannot read {source}: {exc.strerror}") from None
+    return EXIT_OK
+
+
+def _answer_lines(lines: Iterable[str], index: SearchIndex, knowledge: KnowledgeBase, max_length: int) -> None:
+    for line in lines:
+        if not line.strip():
+            continue
+        started = time.thread_time_ns()
+        try:
+            found: dict[str, Any] = ask(index, knowledge, line, max_length).to_json()
+        except UserFacingError as exc:
+            found = {"error": str(exc)}
+        found["cpu_ms"] = round((time.thread_time_ns() - started) / 1e6, 4)
+        print(json.dumps(found, ensure_ascii=False), flush=True)
 
 
 def as_text(answer: Answer, knowledge: KnowledgeBase) -> str:
