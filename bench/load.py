@@ -1,4 +1,4 @@
-"""Load and cost: ``python -m bench.load``. Prints a markdown table; nothing is asserted.
+"""Load and cost: ``python -m bench.load``. Prints markdown tables; nothing is asserted.
 
 The bot runs as its own process (``pmpo-bot run``) against the loopback Discord in this process, as in
 production, so its memory can be read on its own. Latency is *bot-side*: from the moment loopback
@@ -16,13 +16,22 @@ read on loopback's clock.
   the harness is near 100 % the latencies are upper bounds for the bot.
 * Memory (resident set size) idle with 1 server and with 1,000 servers; time from process start to
   the gateway READY being handled ("Ready" logged) for both.
+* The bot-side cost of one ``/ask`` (``--ask``, also part of the full run): in each of ``--runs`` fresh bot
+  processes, after a warm-up burst, ``--bursts`` bursts of 200 ``/ask`` sent in the same instant, with the
+  120 questions of ``tests/eval/ask_eval.yaml`` (answered, refused and off-topic, as members ask): the
+  latency of each (target p99 ≤ 150 ms) and the bot's CPU time (user + system, every thread) divided by
+  the 200 (target ≤ 1.5 ms). ``--profile FILE`` also runs the bot under cProfile during the measured
+  bursts (main thread CPU time; :mod:`bench._profiled_bot`) and prints where that time went.
 """
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import os
+import pstats
 import random
+import signal
 import statistics
 import sys
 import tempfile
@@ -32,7 +41,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import psutil
+import yaml
 
+from bench._profiled_bot import PROFILE_ENV
 from tests.loopback import LoopbackDiscord
 from tests.loopback.state import Member
 
@@ -45,6 +56,9 @@ ASK_QUESTIONS = (
     "what should I ask before accepting a PO job",
     "is PO a good first step for a career changer",
 )
+EVAL_FILE = REPO / "tests" / "eval" / "ask_eval.yaml"
+#: How many ``/ask`` arrive in the same instant in a burst.
+BURST = 200
 
 
 class CpuShare:
@@ -93,8 +107,9 @@ def summarise(samples: Sequence[float], errors: int) -> Latency:
 class BotProcess:
     """``pmpo-bot run`` in a child process, configured to talk to the loopback server."""
 
-    def __init__(self, server: LoopbackDiscord, folder: Path) -> None:
+    def __init__(self, server: LoopbackDiscord, folder: Path, *, profile: Path | None = None) -> None:
         self.server = server
+        self.profile = profile
         self.config = folder / "config.yaml"
         self.config.write_text(
             f"database:\n  path: {folder / 'pmpo.sqlite3'}\nknowledge:\n  path: {REPO / 'knowledge'}\n"
@@ -107,9 +122,13 @@ class BotProcess:
 
     async def start(self) -> None:
         env = {**os.environ, "DISCORD_TOKEN": self.server.token, "PYTHONPATH": str(REPO)}
+        module = "runner"
+        if self.profile is not None:
+            env[PROFILE_ENV] = str(self.profile)
+            module = "bench._profiled_bot"
         started = time.perf_counter()
         self.process = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "runner", "--config", str(self.config), "run",
+            sys.executable, "-m", module, "--config", str(self.config), "run",
             env=env, stderr=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.DEVNULL,
         )  # fmt: skip
         assert self.process.stderr is not None
@@ -129,6 +148,10 @@ class BotProcess:
         times = psutil.Process(self.process.pid).cpu_times()
         return float(times.user + times.system)
 
+    def signal(self, signum: int) -> None:
+        assert self.process is not None
+        self.process.send_signal(signum)
+
     def rss_mib(self) -> float:
         assert self.process is not None
         return psutil.Process(self.process.pid).memory_info().rss / 2**20
@@ -139,14 +162,16 @@ class BotProcess:
             await asyncio.wait_for(self.process.wait(), 30)
 
 
-async def ask_burst(server: LoopbackDiscord, members: list[Member], channel: object) -> Latency:
+async def ask_burst(
+    server: LoopbackDiscord, members: list[Member], channel: object, questions: Sequence[str] = ASK_QUESTIONS
+) -> Latency:
     async def one(member: Member, question: str) -> float:
         handle = await server.slash(member, "ask", {"question": question}, channel=channel, timeout=30)
         await handle.response(timeout=30)
         return handle.record.responded_at - handle.record.dispatched_at  # type: ignore[operator]
 
     results = await asyncio.gather(
-        *(one(m, ASK_QUESTIONS[i % len(ASK_QUESTIONS)]) for i, m in enumerate(members)), return_exceptions=True
+        *(one(m, questions[i % len(questions)]) for i, m in enumerate(members)), return_exceptions=True
     )
     samples = [r for r in results if isinstance(r, float)]
     return summarise(samples, len(results) - len(samples))
@@ -268,13 +293,125 @@ async def run() -> list[tuple[str, str, str]]:
     return rows
 
 
-def main() -> None:
-    rows = asyncio.run(run())
-    print("| Load (bot in its own process, loopback Discord) | Result | Notes |")
+def eval_questions() -> list[str]:
+    """Every question of the older evaluation set: answered ones, ones to refuse and off-topic ones."""
+    data = yaml.safe_load(EVAL_FILE.read_text(encoding="utf-8"))
+    return [item if isinstance(item, str) else item["q"] for group in data.values() for item in group]
+
+
+@dataclass(frozen=True)
+class AskCost:
+    """One burst of :data:`BURST` ``/ask``: its latency and the bot's CPU time per ``/ask``."""
+
+    latency: Latency
+    cpu_ms: float
+    cpu: CpuShare
+
+
+async def ask_cost(runs: int, bursts: int, profile: Path | None = None) -> list[AskCost]:
+    """``bursts`` measured bursts in each of ``runs`` fresh bot processes (see the module's docstring)."""
+    questions = eval_questions()
+    costs: list[AskCost] = []
+    for run_index in range(runs):
+        with tempfile.TemporaryDirectory() as folder:
+            async with LoopbackDiscord(heartbeat_interval=30, validate_spec=False) as server:
+                guild = server.add_guild("Load")
+                channel = server.add_text_channel(guild, "general")
+                members = [server.add_member(guild, f"member{i}") for i in range(BURST)]
+                profiled = profile if profile is not None and run_index == 0 else None
+                bot = BotProcess(server, Path(folder), profile=profiled)
+                await bot.start()
+                await asyncio.sleep(1)
+                await ask_burst(server, members, channel, questions)  # warm-up: first answers, typo caches
+                if profiled is not None:
+                    bot.signal(signal.SIGUSR1)
+                for _ in range(bursts):
+                    await asyncio.sleep(0.5)  # let the previous burst's last writes settle
+                    with CpuShare(bot) as cpu:
+                        before = bot.cpu_seconds()
+                        latency = await ask_burst(server, members, channel, questions)
+                        spent = bot.cpu_seconds() - before
+                    costs.append(AskCost(latency, spent / BURST * 1e3, cpu))
+                if profiled is not None:
+                    bot.signal(signal.SIGUSR2)
+                    await asyncio.sleep(1)
+                await bot.stop()
+    return costs
+
+
+def spread(values: Sequence[float], digits: int = 1) -> str:
+    """A range over runs, e.g. ``0.9–1.2``."""
+    low, high = min(values), max(values)
+    return f"{low:.{digits}f}" if f"{low:.{digits}f}" == f"{high:.{digits}f}" else f"{low:.{digits}f}–{high:.{digits}f}"
+
+
+#: Where a profiled function's own time is counted: the first prefix of its file's path that matches.
+AREAS = (
+    ("bot/ask/", "search (bot/ask)"),
+    ("cogs/", "cog (cogs/)"),
+    ("bot/", "core (bot/, database calls)"),
+    ("runner/", "runner/"),
+    ("site-packages/discord/", "discord.py"),
+    ("site-packages/aiohttp/", "aiohttp"),
+    ("site-packages/aiosqlite/", "aiosqlite"),
+    ("site-packages/yarl/", "aiohttp"),
+    ("site-packages/multidict/", "aiohttp"),
+    ("/asyncio/", "event loop (asyncio)"),
+    ("/json/", "json"),
+)
+
+
+def profile_areas(path: Path) -> list[tuple[str, float]]:
+    """The profile's own (not cumulative) time per area, largest first."""
+    stats = pstats.Stats(str(path)).stats  # type: ignore[attr-defined]  # pstats keeps its table untyped
+    totals: dict[str, float] = {}
+    for (filename, _line, _function), (_calls, _primitive, own, _cumulative, _callers) in stats.items():
+        area = next((name for prefix, name in AREAS if prefix in filename), None)
+        if area is None:
+            area = "C calls in the loop (sockets, epoll, queues)" if filename == "~" else "other Python"
+        totals[area] = totals.get(area, 0.0) + own
+    return sorted(totals.items(), key=lambda item: -item[1])
+
+
+def print_ask_cost(costs: Sequence[AskCost], runs: int, profile: Path | None) -> None:
+    print(f"| Bot-side cost of one `/ask` ({runs} bot processes, {len(costs)} bursts of {BURST}) | Range | Target |")
     print("|---|---|---|")
-    for name, value, note in rows:
-        print(f"| {name} | {value} | {note} |")
+    p50 = spread([c.latency.p50_ms for c in costs])
+    p99 = spread([c.latency.p99_ms for c in costs])
+    print(f"| {BURST} `/ask` in the same instant: p50 / p99 | {p50} / {p99} ms | p99 ≤ 150 ms |")
+    print(f"| Bot CPU per `/ask` (process CPU over a burst / {BURST}) | {spread([c.cpu_ms for c in costs], 2)} ms "
+          "| ≤ 1.5 ms |")  # fmt: skip
+    errors = sum(c.latency.errors for c in costs)
+    print(f"| Errors | {errors} | 0 |")
+    bot, harness = spread([c.cpu.bot_pct for c in costs], 0), spread([c.cpu.harness_pct for c in costs], 0)
+    print(f"| CPU during a burst | bot {bot} %, harness {harness} % | |")
+    if profile is not None:
+        areas = profile_areas(profile)
+        total = sum(seconds for _, seconds in areas)
+        print()
+        print(f"| Where the event loop's CPU went (cProfile, first process, {total * 1e3:.0f} ms) | Share |")
+        print("|---|---|")
+        for name, seconds in areas:
+            print(f"| {name} | {seconds / total * 100:.0f} % |")
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench.load", description=__doc__.splitlines()[0])
+    parser.add_argument("--ask", action="store_true", help="only the bot-side cost of one /ask")
+    parser.add_argument("--runs", type=int, default=3, help="fresh bot processes for --ask (default 3)")
+    parser.add_argument("--bursts", type=int, default=3, help="measured bursts in each (default 3)")
+    parser.add_argument("--profile", type=Path, metavar="FILE", help="cProfile the first process's bursts into FILE")
+    args = parser.parse_args(argv if argv is not None else [])
+    if not args.ask:
+        rows = asyncio.run(run())
+        print("| Load (bot in its own process, loopback Discord) | Result | Notes |")
+        print("|---|---|---|")
+        for name, value, note in rows:
+            print(f"| {name} | {value} | {note} |")
+        print()
+    costs = asyncio.run(ask_cost(args.runs, args.bursts, args.profile))
+    print_ask_cost(costs, args.runs, args.profile)
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])
