@@ -1,8 +1,9 @@
 """The SQLite backend: one file in WAL mode, a writer connection and a read-only reader connection.
 
-Writes from concurrent tasks are serialised on the writer (a lock, then ``BEGIN IMMEDIATE``), so the
-bot never meets ``database is locked`` from itself, and another process holding the file (a backup, the
-shell) is waited for (``busy_timeout``). Reads outside a transaction go to a second, read-only
+Writes from concurrent tasks are serialised on the writer (a lock, then ``BEGIN IMMEDIATE`` for a
+transaction; a single statement is a transaction of its own), so the bot never meets ``database is
+locked`` from itself, and another process holding the file (a backup, the shell) is waited for
+(``busy_timeout``). Reads outside a transaction go to a second, read-only
 connection: in WAL mode it sees the last committed state, so a read never shows rows of another task's
 transaction that may still roll back, and reads don't queue behind a write. One read runs there at a
 time: SQLite keeps a connection's snapshot while any of its statements is unfinished, so overlapping
@@ -22,6 +23,7 @@ import sqlite3
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 import aiosqlite
 
@@ -36,22 +38,61 @@ _SETTINGS = ("PRAGMA foreign_keys = ON", "PRAGMA busy_timeout = 5000", "PRAGMA s
 
 
 class SqliteExecutor:
-    """Statements on one connection: the writer inside a transaction, or a reader."""
+    """Statements on one connection: the writer inside a transaction, or a reader.
+
+    Each call is one trip to the connection's thread, where the statement runs, its rows are read and its
+    cursor is closed. aiosqlite's own ``execute``, ``fetchone`` and closing the cursor would be three
+    trips, and every trip costs the event loop a thread hand-off (a queue put, a wake-up, a callback):
+    more than the statement itself on this bot's small tables.
+    """
 
     def __init__(self, conn: aiosqlite.Connection) -> None:
         self._conn = conn
 
     async def execute(self, sql: str, params: Params = ()) -> int:
-        async with self._conn.execute(sql, params) as cursor:
-            return max(cursor.rowcount, 0)  # -1 for statements that change no rows (CREATE, PRAGMA)
+        return int(await _in_thread(self._conn, _changed, sql, params))
 
     async def fetchone(self, sql: str, params: Params = ()) -> Row | None:
-        async with self._conn.execute(sql, params) as cursor:
-            return await cursor.fetchone()
+        row: Row | None = await _in_thread(self._conn, _first_row, sql, params)
+        return row
 
     async def fetchall(self, sql: str, params: Params = ()) -> list[Row]:
-        async with self._conn.execute(sql, params) as cursor:
-            return list(await cursor.fetchall())
+        rows: list[Row] = await _in_thread(self._conn, _all_rows, sql, params)
+        return rows
+
+
+async def _in_thread(conn: aiosqlite.Connection, work: Callable[..., Any], sql: str, params: Params) -> Any:
+    """``work(sqlite3_connection, sql, params)`` in ``conn``'s thread, in the order of every other call on it.
+
+    ``_execute`` is how aiosqlite's own helpers (``execute_fetchall``, ``execute_insert``) run several
+    sqlite3 calls in one trip; it is not public, so every storage test goes through here.
+    """
+    return await conn._execute(lambda: work(conn._conn, sql, params))
+
+
+def _changed(conn: sqlite3.Connection, sql: str, params: Params) -> int:
+    cursor = conn.execute(sql, params)
+    try:
+        return max(cursor.rowcount, 0)  # -1 for statements that change no rows (CREATE, PRAGMA)
+    finally:
+        cursor.close()
+
+
+def _first_row(conn: sqlite3.Connection, sql: str, params: Params) -> Row | None:
+    cursor = conn.execute(sql, params)
+    try:
+        row: Row | None = cursor.fetchone()
+        return row
+    finally:
+        cursor.close()
+
+
+def _all_rows(conn: sqlite3.Connection, sql: str, params: Params) -> list[Row]:
+    cursor = conn.execute(sql, params)
+    try:
+        return list(cursor.fetchall())
+    finally:
+        cursor.close()
 
 
 class SqliteDatabase:
@@ -60,6 +101,7 @@ class SqliteDatabase:
     def __init__(self, writer: aiosqlite.Connection, reader: aiosqlite.Connection, path: Path) -> None:
         self.path = path
         self._writer = writer
+        self._writer_executor = SqliteExecutor(writer)
         self._write_lock = asyncio.Lock()
         self._reader_connection = reader
         self._reader = SqliteExecutor(reader)
@@ -106,19 +148,22 @@ class SqliteDatabase:
         async with self._write_lock:
             await self._writer.execute("BEGIN IMMEDIATE")
             try:
-                yield SqliteExecutor(self._writer)
+                yield self._writer_executor
             except BaseException:
                 await self._writer.execute("ROLLBACK")
                 raise
             await self._writer.execute("COMMIT")
 
     async def execute(self, sql: str, params: Params = ()) -> int:
-        async with self.transaction() as tx:
-            return await tx.execute(sql, params)
+        """One statement, committed on its own: in autocommit mode SQLite makes a single statement its own
+        transaction (taking the write lock as it starts, waiting ``busy_timeout`` for it as ``BEGIN
+        IMMEDIATE`` would), so this is one trip to the writer's thread instead of three."""
+        async with self._write_lock:
+            return await self._writer_executor.execute(sql, params)
 
     async def execute_returning(self, sql: str, params: Params = ()) -> Row | None:
-        async with self.transaction() as tx:
-            return await tx.fetchone(sql, params)
+        async with self._write_lock:
+            return await self._writer_executor.fetchone(sql, params)
 
     async def fetchone(self, sql: str, params: Params = ()) -> Row | None:
         async with self._read_lock:
