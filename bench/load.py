@@ -144,9 +144,15 @@ class BotProcess:
             pass
 
     def cpu_seconds(self) -> float:
+        """CPU time of every thread of the bot, from Linux's nanosecond counters where they exist: psutil's
+        are 10 ms ticks, 5–7 % of the CPU a burst of 200 ``/ask`` costs."""
         assert self.process is not None
-        times = psutil.Process(self.process.pid).cpu_times()
-        return float(times.user + times.system)
+        threads = Path(f"/proc/{self.process.pid}/task")
+        try:
+            return sum(int((t / "schedstat").read_text().split()[0]) for t in threads.iterdir()) / 1e9
+        except (OSError, ValueError, IndexError):
+            times = psutil.Process(self.process.pid).cpu_times()
+            return float(times.user + times.system)
 
     def signal(self, signum: int) -> None:
         assert self.process is not None
