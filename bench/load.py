@@ -22,8 +22,9 @@ read on loopback's clock.
   latency of each (target p99 ≤ 150 ms) and the bot's CPU time (every thread) divided by the 200 (target
   ≤ 1.5 ms); then 200 ``/ask`` one after another, each sent when the previous answer arrived, where no
   work is shared between two of them (the cost of a lone question). ``--profile FILE`` also runs the
-  first bot under cProfile during its bursts (main thread CPU time; :mod:`bench._profiled_bot`) and
-  prints where that time went.
+  first bot under cProfile during its bursts (main thread CPU time; ``bench/_bot.py``) and prints where
+  that time went. ``--compare before=/tmp/before now=. now-without-uvloop=.:uvloop`` measures several bots
+  side by side instead: source trees (e.g. a ``git worktree`` of an older commit), optional packages hidden.
 """
 
 from __future__ import annotations
@@ -46,7 +47,7 @@ from typing import Any
 import psutil
 import yaml
 
-from bench._profiled_bot import PROFILE_ENV
+from bench._bot import HIDE_ENV, PROFILE_ENV
 from tests.loopback import LoopbackDiscord
 from tests.loopback.state import Member
 
@@ -110,9 +111,12 @@ def summarise(samples: Sequence[float], errors: int) -> Latency:
 class BotProcess:
     """``pmpo-bot run`` in a child process, configured to talk to the loopback server."""
 
-    def __init__(self, server: LoopbackDiscord, folder: Path, *, profile: Path | None = None) -> None:
+    def __init__(
+        self, server: LoopbackDiscord, folder: Path, *, profile: Path | None = None, variant: Variant | None = None
+    ) -> None:
         self.server = server
         self.profile = profile
+        self.variant = variant or Variant("now", REPO)
         self.config = folder / "config.yaml"
         self.config.write_text(
             f"database:\n  path: {folder / 'pmpo.sqlite3'}\nknowledge:\n  path: {REPO / 'knowledge'}\n"
@@ -124,14 +128,13 @@ class BotProcess:
         self.startup_s = float("nan")
 
     async def start(self) -> None:
-        env = {**os.environ, "DISCORD_TOKEN": self.server.token, "PYTHONPATH": str(REPO)}
-        module = "runner"
+        env = {**os.environ, "DISCORD_TOKEN": self.server.token, "PYTHONPATH": str(self.variant.source)}
+        env[HIDE_ENV] = ",".join(self.variant.hide)
         if self.profile is not None:
             env[PROFILE_ENV] = str(self.profile)
-            module = "bench._profiled_bot"
         started = time.perf_counter()
         self.process = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", module, "--config", str(self.config), "run",
+            sys.executable, str(REPO / "bench" / "_bot.py"), "--config", str(self.config), "run",
             env=env, stderr=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.DEVNULL,
         )  # fmt: skip
         assert self.process.stderr is not None
@@ -356,7 +359,25 @@ async def measure(bot: BotProcess, in_turn: bool, asking: Coroutine[Any, Any, La
     return AskCost(in_turn, latency, spent / BURST * 1e3, waited * 1e3, cpu)
 
 
-async def ask_cost(runs: int, bursts: int, profile: Path | None = None) -> list[AskCost]:
+@dataclass(frozen=True)
+class Variant:
+    """A bot to measure: the source tree it runs from and the optional packages hidden from it."""
+
+    name: str
+    source: Path
+    hide: tuple[str, ...] = ()
+
+    @classmethod
+    def parse(cls, text: str) -> Variant:
+        """``NAME=DIR`` or ``NAME=DIR:package,package`` (those packages hidden)."""
+        name, _, rest = text.partition("=")
+        source, _, hide = rest.partition(":")
+        return cls(name, Path(source or ".").resolve(), tuple(filter(None, hide.split(","))))
+
+
+async def ask_cost(
+    runs: int, bursts: int, profile: Path | None = None, variant: Variant | None = None
+) -> list[AskCost]:
     """``bursts`` measured bursts in each of ``runs`` fresh bot processes (see the module's docstring)."""
     questions = eval_questions()
     costs: list[AskCost] = []
@@ -367,7 +388,7 @@ async def ask_cost(runs: int, bursts: int, profile: Path | None = None) -> list[
                 channel = server.add_text_channel(guild, "general")
                 members = [server.add_member(guild, f"member{i}") for i in range(BURST)]
                 profiled = profile if profile is not None and run_index == 0 else None
-                bot = BotProcess(server, Path(folder), profile=profiled)
+                bot = BotProcess(server, Path(folder), profile=profiled, variant=variant)
                 await bot.start()
                 await asyncio.sleep(1)
                 await ask_burst(server, members, channel, questions)  # warm-up: first answers, typo caches
@@ -446,13 +467,48 @@ def print_ask_cost(costs: Sequence[AskCost], runs: int, profile: Path | None) ->
             print(f"| {name} | {seconds / total * 100:.0f} % |")
 
 
+async def compare(variants: Sequence[Variant], rounds: int, bursts: int) -> dict[str, list[AskCost]]:
+    """Each variant in a fresh bot process in turn, ``rounds`` times over, so the machine's slower and faster
+    moments fall on all of them alike."""
+    costs: dict[str, list[AskCost]] = {v.name: [] for v in variants}
+    for _ in range(rounds):
+        for variant in variants:
+            costs[variant.name] += await ask_cost(1, bursts, variant=variant)
+    return costs
+
+
+def print_comparison(costs: dict[str, list[AskCost]], bursts: int) -> None:
+    """Medians, since the ranges of variants overlap from machine noise; a run's first burst is left out
+    (the slowest in every variant: its first full garbage collection)."""
+    print("| Variant | Bot CPU per `/ask`, burst: median (range) | One after another: median (range) | Burst p99 |")
+    print("|---|---|---|---|")
+    for name, measured in costs.items():
+        later = [c for i, c in enumerate(c for c in measured if not c.in_turn) if i % bursts]
+        alone = [c.cpu_ms for c in measured if c.in_turn]
+        burst = f"{statistics.median(c.cpu_ms for c in later):.2f} ({spread([c.cpu_ms for c in later], 2)}) ms"
+        turn = f"{statistics.median(alone):.2f} ({spread(alone, 2)}) ms"
+        p99 = f"{statistics.median(c.latency.p99_ms for c in later):.0f} ms"
+        print(f"| {name} | {burst} | {turn} | {p99} |")
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.load", description=__doc__.splitlines()[0])
     parser.add_argument("--ask", action="store_true", help="only the bot-side cost of one /ask")
     parser.add_argument("--runs", type=int, default=3, help="fresh bot processes for --ask (default 3)")
     parser.add_argument("--bursts", type=int, default=3, help="measured bursts in each (default 3)")
     parser.add_argument("--profile", type=Path, metavar="FILE", help="cProfile the first process's bursts into FILE")
+    parser.add_argument(
+        "--compare",
+        nargs="+",
+        type=Variant.parse,
+        metavar="NAME=DIR[:PKG,...]",
+        help="the bot-side cost of /ask for each of these bots, interleaved (--runs rounds): a source tree "
+        "(e.g. a `git worktree` of an older commit), with the optional packages after ':' hidden",
+    )
     args = parser.parse_args(argv if argv is not None else [])
+    if args.compare:
+        print_comparison(asyncio.run(compare(args.compare, args.runs, args.bursts)), args.bursts)
+        return
     if not args.ask:
         rows = asyncio.run(run())
         print("| Load (bot in its own process, loopback Discord) | Result | Notes |")
