@@ -19,8 +19,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 def event_loop_factory() -> Callable[[], asyncio.AbstractEventLoop] | None:
     """uvloop's event loop when it is installed (the ``speed`` extra, Linux and macOS), else asyncio's own.
 
-    Measured on the loopback Discord, it takes about 7 % off the bot's CPU per ``/ask`` (README, "Bot-side
-    cost of one /ask"): worth having, not worth making every installation need it.
+    Measured on the loopback Discord, it takes a few per cent off the bot's CPU per ``/ask`` (1–9 % in three
+    side-by-side comparisons; README, "Bot-side cost of one /ask"): worth having where it installs, not
+    worth making every installation need it.
     """
     try:
         import uvloop
