@@ -3,7 +3,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import asyncio
+from collections.abc import Callable, Sequence
 
 from bot import cli
 from runner import commands
@@ -12,4 +13,19 @@ FEATURES = (commands, *cli.FEATURES)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    return cli.main(argv, features=FEATURES, default="start")
+    return cli.main(argv, features=FEATURES, default="start", loop_factory=event_loop_factory())
+
+
+def event_loop_factory() -> Callable[[], asyncio.AbstractEventLoop] | None:
+    """uvloop's event loop when it is installed (the ``speed`` extra, Linux and macOS), else asyncio's own.
+
+    Measured on the loopback Discord, it takes a few per cent off the bot's CPU per ``/ask`` (1–9 % in three
+    side-by-side comparisons; README, "Bot-side cost of one /ask"): worth having where it installs, not
+    worth making every installation need it.
+    """
+    try:
+        import uvloop
+    except ImportError:
+        return None
+    factory: Callable[[], asyncio.AbstractEventLoop] = uvloop.new_event_loop
+    return factory

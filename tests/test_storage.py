@@ -233,6 +233,37 @@ async def test_close_lets_a_transaction_in_progress_commit(db: Database) -> None
     await task  # committed, not cut off
 
 
+async def test_lone_writes_at_the_same_time_each_commit_on_their_own(db: Database) -> None:
+    """A burst of single writes (200 members asking at once): SQLite sends those that queue up to its
+    writer's thread together, but each is still its own transaction: the one that fails fails alone."""
+    insert = "INSERT INTO things (id, user_id, name) VALUES (?, ?, ?) RETURNING id"
+    ids = [n if n != 7 else 3 for n in range(50)]  # id 3 twice: one of those two must fail
+    outcomes = await asyncio.gather(
+        *(db.execute_returning(insert, (i, n, f"n{n}")) for n, i in enumerate(ids)),
+        *(db.execute("UPDATE things SET user_id = user_id WHERE id = ?", (i,)) for i in range(50, 60)),
+        return_exceptions=True,
+    )
+    failed = [o for o in outcomes if isinstance(o, BaseException)]
+    assert len(failed) == 1
+    returned = sorted(o["id"] for o in outcomes[:50] if not isinstance(o, BaseException))
+    assert returned == sorted(ids[:7] + ids[8:]) and outcomes[50:] == [0] * 10
+    assert len(await db.fetchall("SELECT id FROM things")) == 49
+
+
+async def test_sqlite_close_writes_the_lone_writes_already_queued(tmp_path: Path) -> None:
+    path = tmp_path / "x.sqlite3"
+    db = await SqliteDatabase.open(path, [V1])
+    writes = [asyncio.create_task(db.execute("INSERT INTO things (name) VALUES (?)", (f"n{n}",))) for n in range(20)]
+    await asyncio.sleep(0)  # every task has queued its write
+    await db.close()
+    assert await asyncio.gather(*writes) == [1] * 20
+    db = await SqliteDatabase.open(path, [V1])
+    try:
+        assert len(await db.fetchall("SELECT id FROM things")) == 20
+    finally:
+        await db.close()
+
+
 async def test_a_single_write_returns_its_row_committed(db: Database) -> None:
     row = await db.execute_returning(
         "INSERT INTO things (id, user_id, name) VALUES (?, ?, ?) RETURNING id", (5, 1, "a")

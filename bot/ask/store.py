@@ -28,13 +28,14 @@ class AskStore:
         )
 
     async def log_unanswered(self, normalised: str, question: str, guild_id: int | None, now: dt.datetime) -> int:
-        """Keep the question for ``/kb gaps``; returns its row id (suggestion buttons carry it)."""
-        async with self.db.transaction() as tx:
-            row = await tx.fetchone(
-                "INSERT INTO unanswered_questions (normalised, question, guild_id, asked_at) VALUES (?, ?, ?, ?) "
-                "RETURNING id",
-                (normalised, question, guild_id, now.isoformat()),
-            )
+        """Keep the question for ``/kb gaps``; returns its row id (suggestion buttons carry it).
+
+        One statement, so no transaction: on SQLite one trip to the writer's thread instead of three."""
+        row = await self.db.execute_returning(
+            "INSERT INTO unanswered_questions (normalised, question, guild_id, asked_at) VALUES (?, ?, ?, ?) "
+            "RETURNING id",
+            (normalised, question, guild_id, now.isoformat()),
+        )
         assert row is not None
         return int(row["id"])
 

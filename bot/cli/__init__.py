@@ -11,7 +11,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Protocol
 
 from bot import __version__
@@ -44,15 +44,23 @@ def build_parser(features: Sequence[Feature] = FEATURES) -> argparse.ArgumentPar
     return parser
 
 
-def main(argv: Sequence[str] | None = None, *, features: Sequence[Feature] = FEATURES, default: str = "shell") -> int:
-    """Run one sub-command of ``features``; ``default`` when none is given."""
+def main(
+    argv: Sequence[str] | None = None,
+    *,
+    features: Sequence[Feature] = FEATURES,
+    default: str = "shell",
+    loop_factory: Callable[[], asyncio.AbstractEventLoop] | None = None,
+) -> int:
+    """Run one sub-command of ``features``; ``default`` when none is given. ``loop_factory``: the event loop
+    to run it on (asyncio's own when None)."""
     parser = build_parser(features)
     args = parser.parse_args(argv)
     if args.command is None:
         args = parser.parse_args([*(argv if argv is not None else sys.argv[1:]), default])
     try:
         config = load_config(default_config_path(args.config))
-        result: int = asyncio.run(args.handler(args, config))
+        with asyncio.Runner(loop_factory=loop_factory) as runner:  # asyncio.run, with a choice of loop
+            result: int = runner.run(args.handler(args, config))
         return result
     except (ConfigError, StorageError, CommandError) as exc:
         print(f"pmpo-bot: {exc}", file=sys.stderr)

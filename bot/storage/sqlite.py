@@ -1,8 +1,9 @@
 """The SQLite backend: one file in WAL mode, a writer connection and a read-only reader connection.
 
-Writes from concurrent tasks are serialised on the writer (a lock, then ``BEGIN IMMEDIATE``), so the
-bot never meets ``database is locked`` from itself, and another process holding the file (a backup, the
-shell) is waited for (``busy_timeout``). Reads outside a transaction go to a second, read-only
+Writes from concurrent tasks are serialised on the writer (a lock, then ``BEGIN IMMEDIATE`` for a
+transaction; a single statement is a transaction of its own), so the bot never meets ``database is
+locked`` from itself, and another process holding the file (a backup, the shell) is waited for
+(``busy_timeout``). Reads outside a transaction go to a second, read-only
 connection: in WAL mode it sees the last committed state, so a read never shows rows of another task's
 transaction that may still roll back, and reads don't queue behind a write. One read runs there at a
 time: SQLite keeps a connection's snapshot while any of its statements is unfinished, so overlapping
@@ -22,6 +23,7 @@ import sqlite3
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 import aiosqlite
 
@@ -36,22 +38,77 @@ _SETTINGS = ("PRAGMA foreign_keys = ON", "PRAGMA busy_timeout = 5000", "PRAGMA s
 
 
 class SqliteExecutor:
-    """Statements on one connection: the writer inside a transaction, or a reader."""
+    """Statements on one connection: the writer inside a transaction, or a reader.
+
+    Each call is one trip to the connection's thread, where the statement runs, its rows are read and its
+    cursor is closed. aiosqlite's own ``execute``, ``fetchone`` and closing the cursor would be three
+    trips, and every trip costs the event loop a thread hand-off (a queue put, a wake-up, a callback):
+    more than the statement itself on this bot's small tables.
+    """
 
     def __init__(self, conn: aiosqlite.Connection) -> None:
         self._conn = conn
 
     async def execute(self, sql: str, params: Params = ()) -> int:
-        async with self._conn.execute(sql, params) as cursor:
-            return max(cursor.rowcount, 0)  # -1 for statements that change no rows (CREATE, PRAGMA)
+        return int(await _in_thread(self._conn, _changed, sql, params))
 
     async def fetchone(self, sql: str, params: Params = ()) -> Row | None:
-        async with self._conn.execute(sql, params) as cursor:
-            return await cursor.fetchone()
+        row: Row | None = await _in_thread(self._conn, _first_row, sql, params)
+        return row
 
     async def fetchall(self, sql: str, params: Params = ()) -> list[Row]:
-        async with self._conn.execute(sql, params) as cursor:
-            return list(await cursor.fetchall())
+        rows: list[Row] = await _in_thread(self._conn, _all_rows, sql, params)
+        return rows
+
+
+async def _in_thread(conn: aiosqlite.Connection, work: Callable[..., Any], *args: Any) -> Any:
+    """``work(sqlite3_connection, *args)`` in ``conn``'s thread, in the order of every other call on it.
+
+    ``_execute`` is how aiosqlite's own helpers (``execute_fetchall``, ``execute_insert``) run several
+    sqlite3 calls in one trip; it is not public, so every storage test goes through here.
+    """
+    return await conn._execute(lambda: work(conn._conn, *args))
+
+
+#: A single write waiting for the writer: what to run (:func:`_changed` or :func:`_first_row`), its
+#: statement and parameters, and the future its caller awaits.
+QueuedWrite = tuple[Callable[[sqlite3.Connection, str, Params], Any], str, Params, asyncio.Future[Any]]
+
+
+def _each(conn: sqlite3.Connection, writes: Sequence[QueuedWrite]) -> list[tuple[bool, Any]]:
+    """Run single writes one after another, each its own transaction: (True, result) or (False, error)."""
+    outcomes: list[tuple[bool, Any]] = []
+    for work, sql, params, _ in writes:
+        try:
+            outcomes.append((True, work(conn, sql, params)))
+        except Exception as error:
+            outcomes.append((False, error))
+    return outcomes
+
+
+def _changed(conn: sqlite3.Connection, sql: str, params: Params) -> int:
+    cursor = conn.execute(sql, params)
+    try:
+        return max(cursor.rowcount, 0)  # -1 for statements that change no rows (CREATE, PRAGMA)
+    finally:
+        cursor.close()
+
+
+def _first_row(conn: sqlite3.Connection, sql: str, params: Params) -> Row | None:
+    cursor = conn.execute(sql, params)
+    try:
+        row: Row | None = cursor.fetchone()
+        return row
+    finally:
+        cursor.close()
+
+
+def _all_rows(conn: sqlite3.Connection, sql: str, params: Params) -> list[Row]:
+    cursor = conn.execute(sql, params)
+    try:
+        return list(cursor.fetchall())
+    finally:
+        cursor.close()
 
 
 class SqliteDatabase:
@@ -60,10 +117,13 @@ class SqliteDatabase:
     def __init__(self, writer: aiosqlite.Connection, reader: aiosqlite.Connection, path: Path) -> None:
         self.path = path
         self._writer = writer
+        self._writer_executor = SqliteExecutor(writer)
         self._write_lock = asyncio.Lock()
         self._reader_connection = reader
         self._reader = SqliteExecutor(reader)
         self._read_lock = asyncio.Lock()
+        self._queued: list[QueuedWrite] = []
+        self._flusher: asyncio.Task[None] | None = None
         self._held: set[str] = set()
         self._listeners: dict[str, list[Callable[[str], None]]] = {}
 
@@ -94,6 +154,8 @@ class SqliteDatabase:
         return cls(writer, reader, path)
 
     async def close(self) -> None:
+        if self._flusher is not None:  # single writes already queued are written first
+            await self._flusher
         async with self._write_lock:  # a read in flight finishes first too: a connection keeps its order
             try:
                 await self._writer.close()
@@ -106,19 +168,56 @@ class SqliteDatabase:
         async with self._write_lock:
             await self._writer.execute("BEGIN IMMEDIATE")
             try:
-                yield SqliteExecutor(self._writer)
+                yield self._writer_executor
             except BaseException:
                 await self._writer.execute("ROLLBACK")
                 raise
             await self._writer.execute("COMMIT")
 
     async def execute(self, sql: str, params: Params = ()) -> int:
-        async with self.transaction() as tx:
-            return await tx.execute(sql, params)
+        """One statement, committed on its own: in autocommit mode SQLite makes a single statement its own
+        transaction (taking the write lock as it starts, waiting ``busy_timeout`` for it as ``BEGIN
+        IMMEDIATE`` would). See :meth:`_write` for how single writes share trips to the writer's thread."""
+        return int(await self._write(_changed, sql, params))
 
     async def execute_returning(self, sql: str, params: Params = ()) -> Row | None:
-        async with self.transaction() as tx:
-            return await tx.fetchone(sql, params)
+        row: Row | None = await self._write(_first_row, sql, params)
+        return row
+
+    async def _write(self, work: Callable[[sqlite3.Connection, str, Params], Any], sql: str, params: Params) -> Any:
+        """Queue a single write; the writes queued while the writer is busy go to its thread together.
+
+        Each still runs on its own, in the order they were queued, and fails alone; only the trip is
+        shared. When 200 members ask at once, their 600 writes take a handful of trips instead of 600
+        thread hand-offs, each of which would wait for the thread to be scheduled on a busy machine. A
+        caller cancelled once its write is queued does not take the write back.
+        """
+        future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+        self._queued.append((work, sql, params, future))
+        if self._flusher is None or self._flusher.done():
+            self._flusher = asyncio.create_task(self._flush(), name="sqlite writes")
+        return await future
+
+    async def _flush(self) -> None:
+        """Run the queued single writes, as many as have gathered, until none is left."""
+        while self._queued:
+            async with self._write_lock:  # after any transaction ahead; none starts meanwhile
+                writes, self._queued = self._queued, []
+                try:
+                    outcomes = await _in_thread(self._writer, _each, writes)
+                except Exception as error:  # the connection is closed: each caller gets the error
+                    outcomes = [(False, error)] * len(writes)
+                except asyncio.CancelledError:  # the event loop is shutting down: so are the callers
+                    for *_, future in writes:
+                        future.cancel()
+                    raise
+            for (*_, future), (ok, outcome) in zip(writes, outcomes, strict=True):
+                if future.done():  # its caller was cancelled
+                    continue
+                if ok:
+                    future.set_result(outcome)
+                else:
+                    future.set_exception(outcome)
 
     async def fetchone(self, sql: str, params: Params = ()) -> Row | None:
         async with self._read_lock:
