@@ -97,17 +97,20 @@ def generated(count: int, shipped_vocabulary: Sequence[str], seed: int = 7) -> C
     def phrase(n: int) -> str:
         return " ".join(rng.choices(vocabulary, cum_weights=cumulative, k=n))
 
-    per_file = max(1, count // FILES)
-    files: list[tuple[dict[str, Any], ...]] = []
-    for f in range(count // per_file):
-        entries = []
-        for i in range(per_file):
-            n = f * per_file + i
-            examples = [f"{phrase(5)} q{n}x{k}" for k in range(8)]  # the validator wants at least 8
-            title = phrase(6).capitalize() + "?"
-            entries.append(_entry(n, per_file, title, phrase(60) + ".", examples, [phrase(2), phrase(1)]))
-        files.append(tuple(entries))
+    def entry(n: int, per_file: int) -> dict[str, Any]:
+        examples = [f"{phrase(5)} q{n}x{k}" for k in range(8)]  # the validator wants at least 8
+        title = phrase(6).capitalize() + "?"
+        return _entry(n, per_file, title, phrase(60) + ".", examples, [phrase(2), phrase(1)])
+
+    files = _files(count, entry)
     return Corpus("generated", tuple(files), _questions(files, _asked_with_swap, random.Random(seed + 1)))
+
+
+def _files(count: int, entry: Callable[[int, int], dict[str, Any]]) -> tuple[tuple[dict[str, Any], ...], ...]:
+    """``count`` entries spread over :data:`FILES` files, made in order by ``entry(number, per_file)``: both
+    generators draw from one random stream, so the order is what keeps a seed's corpus the same."""
+    per_file = max(1, count // FILES)
+    return tuple(tuple(entry(f * per_file + i, per_file) for i in range(per_file)) for f in range(count // per_file))
 
 
 def _questions(
@@ -161,17 +164,13 @@ def realistic(count: int, seed: int = 19) -> Corpus:
     def phrase(n: int) -> str:
         return " ".join(rng.choices(vocabulary, cum_weights=cumulative, k=n))
 
-    per_file = max(1, count // FILES)
-    files: list[tuple[dict[str, Any], ...]] = []
-    for f in range(count // per_file):
-        entries = []
-        for i in range(per_file):
-            n = f * per_file + i
-            examples = [phrase(rng.randint(5, 10)) + "?" for _ in range(8)]
-            title = phrase(rng.randint(3, 7)).capitalize()
-            answer = phrase(rng.randint(150, 300)).capitalize() + "."
-            entries.append(_entry(n, per_file, title, answer, examples, [phrase(2), phrase(rng.randint(1, 3))]))
-        files.append(tuple(entries))
+    def entry(n: int, per_file: int) -> dict[str, Any]:
+        examples = [phrase(rng.randint(5, 10)) + "?" for _ in range(8)]
+        title = phrase(rng.randint(3, 7)).capitalize()
+        answer = phrase(rng.randint(150, 300)).capitalize() + "."
+        return _entry(n, per_file, title, answer, examples, [phrase(2), phrase(rng.randint(1, 3))])
+
+    files = _files(count, entry)
     known = set(vocabulary)
     return Corpus(
         "realistic",
