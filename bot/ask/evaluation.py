@@ -41,6 +41,7 @@ class EvalSet:
 SETS = {
     "members": EvalSet("tests/eval/member_questions.yaml", ("dev", "test")),
     "more": EvalSet("tests/eval/member_questions_more.yaml", ("tune", "check")),
+    "fresh": EvalSet("tests/eval/member_questions_fresh.yaml", ("dev", "test")),
 }
 SPLITS = tuple(split for eval_set in SETS.values() for split in eval_set.splits)
 
