@@ -366,7 +366,7 @@ class Kb(commands.Cog):
 
     @kb.command(name="history", description="The latest knowledge edits made from Discord or pmpo-bot kb")
     async def history(self, interaction: discord.Interaction) -> None:
-        card = history_card(await curation(interaction).history())
+        card = history_card(await curation(interaction).history(), interaction.guild_id)
         await interaction.response.send_message(embed=card_embed(card), ephemeral=True)
 
     @kb.command(name="undo", description="Revert the latest knowledge edit made from Discord (a new commit in git)")

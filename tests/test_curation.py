@@ -15,7 +15,8 @@ import pytest
 from bot.ask.content import NotCoveredList
 from bot.ask.service import AskService
 from bot.cli import main
-from bot.curation.engine import QUIET_WINDOW, Asked, Moderator, Signal, signal_kind, wordings
+from bot.curation.cards import history_card
+from bot.curation.engine import QUIET_WINDOW, Asked, EditRecord, Moderator, Signal, signal_kind, wordings
 from bot.curation.service import CurationService, EntryDraft, TopicDraft, entry_limits, topic_limits
 from bot.curation.yaml_edit import Block, EditError, Flow, Literal, Plain, append_item, append_mapping, slug
 from bot.errors import UserFacingError
@@ -417,3 +418,29 @@ def test_kb_add_question_and_gaps_from_the_terminal(
     assert status == 2 and "There is no entry with the id 'no-such-entry'" in err
     status, out, _ = run(capsys, "--config", str(config), "kb", "gaps", "--json")
     assert status == 0 and out.strip() == "[]"
+
+
+def test_kb_history_names_editors_only_to_their_own_server() -> None:
+    """The knowledge folder is shared by every server; a moderator's name is shown in their server only."""
+    made_at = dt.datetime(2026, 11, 27, tzinfo=dt.UTC)
+
+    def record(edit_id: int, guild_id: int | None, moderator: str) -> EditRecord:
+        return EditRecord(
+            edit_id,
+            made_at,
+            guild_id,
+            moderator,
+            "add-question",
+            "entries/a.yaml",
+            f"edit {edit_id}",
+            None,
+            None,
+            None,
+            None,
+        )
+
+    card = history_card([record(3, 111, "alice"), record(2, 222, "bob"), record(1, None, "operator")], 111)
+    body = "".join(part for part in card.body if isinstance(part, str))
+    assert " alice: edit 3" in body
+    assert " a moderator of another server: edit 2" in body and "bob" not in body
+    assert " operator (terminal): edit 1" in body

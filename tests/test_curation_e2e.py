@@ -103,6 +103,9 @@ async def test_three_wordings_become_one_gap_and_one_select_adds_the_example_que
 ) -> None:
     members = [loopback.add_member(guild, name) for name in ("alice", "bob", "carol")]
     mod = loopback.add_member(guild, "mod", permissions=MODERATOR)
+    elsewhere = loopback.add_guild("Another Server")
+    other_mod = loopback.add_member(elsewhere, "othermod", permissions=MODERATOR)
+    other_general = loopback.add_text_channel(elsewhere, "general")
     salary = repo / "knowledge" / "entries" / "salary.yaml"
     before = salary.read_bytes()
     async with BotHarness(
@@ -145,6 +148,12 @@ async def test_three_wordings_become_one_gap_and_one_select_adds_the_example_que
 
         history = await private(await loopback.slash(mod, "kb history", channel=general))
         assert "mod: add an example question to salary-figures" in embed(history)["description"]
+        # The shared knowledge's history, as another server's moderator sees it: the edit, not who made it.
+        seen_elsewhere = embed(await private(await loopback.slash(other_mod, "kb history", channel=other_general)))
+        assert (
+            "a moderator of another server: add an example question to salary-figures" in seen_elsewhere["description"]
+        )
+        assert "mod:" not in seen_elsewhere["description"]
         undone = await after_thinking(await loopback.slash(mod, "kb undo", channel=general))
         assert "undo: add an example question to salary-figures" in embed(undone)["description"]
         assert salary.read_bytes() == before

@@ -97,8 +97,12 @@ def outcome_card(outcome: EditOutcome) -> Card:
     )
 
 
-def history_card(records: Sequence[EditRecord]) -> Card:
-    """``/kb history``: the latest edits made with /kb or ``pmpo-bot kb``, newest first."""
+def history_card(records: Sequence[EditRecord], viewer_guild: int | None) -> Card:
+    """``/kb history``: the latest edits made with /kb or ``pmpo-bot kb``, newest first.
+
+    Every server shares one knowledge folder, so the list holds every server's edits; but a moderator's
+    name is theirs to show in their own server only, so edits from elsewhere name no one.
+    """
     if not records:
         return Card(title="Knowledge edits", body="No edits made from Discord or `pmpo-bot kb` yet.")
     body: list[str | Moment] = []
@@ -106,8 +110,15 @@ def history_card(records: Sequence[EditRecord]) -> Card:
         state = " (undone)" if record.reverted_by else ""
         commit = f" `{record.commit_sha[:10]}`" if record.commit_sha else " (not committed)"
         body += [f"**#{record.id}** ", Moment(record.made_at, relative=True)]
-        body.append(f" {record.moderator}: {record.summary}{state} · `{record.file}`{commit}\n")
+        body.append(f" {_editor(record, viewer_guild)}: {record.summary}{state} · `{record.file}`{commit}\n")
     return Card(title="Knowledge edits", body=tuple(body), footer="/kb undo reverts the newest one not yet undone.")
+
+
+def _editor(record: EditRecord, viewer_guild: int | None) -> str:
+    """Who made an edit, as the viewer may see it: the name in their own server (or the terminal)."""
+    if record.guild_id is None:
+        return f"{record.moderator} (terminal)"
+    return record.moderator if record.guild_id == viewer_guild else "a moderator of another server"
 
 
 def with_unhelpful(card: Card, unhelpful: Sequence[tuple[Entry | None, str, str, int]]) -> Card:

@@ -120,6 +120,8 @@ class EditRecord:
 
     id: int
     made_at: dt.datetime
+    #: The server the edit was made in; None for the terminal (``pmpo-bot kb``).
+    guild_id: int | None
     moderator: str
     action: str
     file: str

@@ -40,6 +40,7 @@ def _record(row: Row) -> EditRecord:
     return EditRecord(
         id=int(row["id"]),
         made_at=made_at,
+        guild_id=None if row["guild_id"] is None else int(row["guild_id"]),
         moderator=str(row["moderator"]),
         action=str(row["action"]),
         file=str(row["file"]),
@@ -51,7 +52,7 @@ def _record(row: Row) -> EditRecord:
     )
 
 
-_EDIT_COLUMNS = "id, made_at, moderator, action, file, summary, commit_sha, commit_note, reverted_by, reverts"
+_EDIT_COLUMNS = "id, made_at, guild_id, moderator, action, file, summary, commit_sha, commit_note, reverted_by, reverts"
 
 
 class CurationStore:
