@@ -173,6 +173,9 @@ BUZZWORD_CUES = (
     "growth mindset",
     "move the needle",
     "wow*",
+    "target operating model",
+    "raci",
+    "same page",
 )
 #: Plans, hopes and reading, where the drill asks what the member has done.
 INTENTION_CUES = (
