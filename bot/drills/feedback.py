@@ -103,6 +103,8 @@ OUTCOME_CUES = (
     "come/comes/came/coming back",
     "repeat purchase*/order*/visit*/customer*",
     "usage",
+    "share/proportion/percentage of",
+    "fewer/less .. call*/ticket*/complaint*/case*/contact*/return*/refund*",
 )
 EXECUTION_CUES = (
     "backlog*",
