@@ -137,6 +137,8 @@ def test_a_red_flag_stops_an_otherwise_strong_answer() -> None:
         ("$46k a year", True),
         ("Churn fell from 9% to 6%.", True),
         ("I talked to 12 customers.", True),
+        ("I want three answers before we build. Third, a cheap test.", False),
+        ("A third of the accounts never came back.", True),
     ],
 )
 def test_figures_about_the_job_are_not_numbers(text: str, found: bool) -> None:

@@ -203,11 +203,18 @@ OUTSIDE_PRODUCT_CUES = (
     "i .. was/am/worked as .. teacher/nurse/chef/waiter/waitress/cashier/receptionist/pharmacist/paramedic/barista",
     "i .. ran/run/managed/manage/owned .. restaurant*/hotel*/cafe*/bar/shop*/store*/clinic*/ward/salon*/kitchen*",
 )
-#: Figures that describe the job, not the evidence: "three years", "fourteen engineers", "89 story points".
+#: Figures that describe the job, not the evidence: "three years", "fourteen engineers", "89 story points";
+#: and counts of the answer's own parts ("I want three answers", "two things"), which number the speech, not
+#: anything found or changed.
 _JOB_FIGURES = frozenset(
-    stem(word) for word in ("year", "yr", "engineer", "developer", "dev", "point", "sprint", "iteration", "person")
+    stem(word)
+    for word in (
+        *("year", "yr", "engineer", "developer", "dev", "point", "sprint", "iteration", "person"),
+        *("answer", "thing", "question", "step", "way", "reason", "part", "area", "pillar", "principle", "lesson"),
+    )
 )
 _RATE_WORDS = frozenset({"a", "an", "per", "every", "each"})
+_FRACTION_COUNTS = frozenset({"a", "one", "two"})
 _CALENDAR_YEAR = re.compile(r"^(19|20)\d\d$")
 #: What a blanked-out word reads as: no cue word, number or negation looks like it.
 _BLANK = "_"
@@ -248,14 +255,16 @@ def first_figure(tokens: list[Token], text: str) -> str | None:
     """The first figure about the evidence or the result, quoted with the word after it.
 
     Years of experience, team size, sprint length and story points describe the job, not what the member
-    found or changed, so "three years" or "fourteen engineers" does not count; nor does a calendar year or
-    a quarter's name ("Q2").
+    found or changed, so "three years" or "fourteen engineers" does not count; nor do the answer's own parts
+    ("three answers", "Third, a cheap test"), a calendar year or a quarter's name ("Q2").
     """
     for index, token in enumerate(tokens):
         if not is_number(token) or _CALENDAR_YEAR.match(token.raw):
             continue
         if index > 0 and tokens[index - 1].raw == "q":
             continue  # "Q2" names a quarter
+        if token.raw == "third" and (index == 0 or tokens[index - 1].raw not in _FRACTION_COUNTS):
+            continue  # "Third, a cheap test" numbers a list; "a third of the accounts" is a figure
         following = tokens[index + 1 : index + 3]
         if following and following[0].raw in _RATE_WORDS:
             following = following[:1]  # "$46k a year" is money per year, not years in the job
