@@ -383,3 +383,11 @@ def test_evidence_is_quoted_from_the_original_text() -> None:
 def test_malformed_cues_explain_themselves(cue: str, message: str) -> None:
     with pytest.raises(CueError, match=message):
         compile_cue(cue)
+
+
+def test_a_negation_reaches_across_its_clause_but_not_past_it() -> None:
+    d = drill("career-show-user-stories")
+    denied = assess(d, "I haven't worked with a real team yet, so I can only show practice stories.")
+    assert "real-artefact" not in {f.id for f in denied.signals_found}
+    shown = assess(d, "It wasn't paid work, but I worked with a real team of two volunteer developers.")
+    assert "real-artefact" in {f.id for f in shown.signals_found}

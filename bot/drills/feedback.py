@@ -12,7 +12,9 @@ Every verdict can be traced to words in the answer. The engine combines
 
 A buzzword is never evidence: its words are blanked out before signals and detectors look, so
 "outcome-driven" is no outcome metric and "customer-obsessed" no customer evidence. And one phrase is
-evidence for one signal only (the most important that claims it), as an interviewer hears it once.
+evidence for one signal only (the most important that claims it), as an interviewer hears it once. A
+negation reaches across its clause: "I haven't worked with a real team yet" shows no real team, though
+three words sit between "not" and the cue (the cue language itself only looks at the word right before).
 
 The rating follows the rubric a person rates practice answers by (``bench/practice_rubric.md``), so a
 member can check it against the feedback they see:
@@ -47,7 +49,7 @@ from functools import partial
 from typing import Any, Literal
 
 from bot.drills.content import Drill
-from bot.drills.cues import Token, compile_cue, first_match, first_span, is_number, stem, tokenize
+from bot.drills.cues import NEGATIONS, Token, compile_cue, first_match, is_number, stem, tokenize
 
 Rating = Literal["strong", "mixed", "weak"]
 
@@ -374,7 +376,35 @@ def without_buzzwords(tokens: list[Token]) -> list[Token]:
     return blank(tokens, _spans(BUZZWORD_CUES, tokens))
 
 
-def _signal_evidence(drill: Drill, tokens: list[Token]) -> dict[str, tuple[int, int]]:
+#: How far back in its clause a negation reaches: "I haven't worked with a real team" has no real team.
+NEGATION_REACH = 4
+_CLAUSE_BREAK = re.compile(r"[,.;:!?\n]|\bbut\b")
+
+
+def _negated(tokens: list[Token], index: int, text: str) -> bool:
+    """Whether a negation in the same clause, up to ``NEGATION_REACH`` words back, governs ``tokens[index]``."""
+    for back in range(index - 1, max(index - 1 - NEGATION_REACH, -1), -1):
+        if _CLAUSE_BREAK.search(text[tokens[back].end : tokens[back + 1].start]):
+            return False
+        if tokens[back].raw in NEGATIONS:
+            return True
+    return False
+
+
+def _affirmed_span(cues: tuple[str, ...], tokens: list[Token], text: str) -> tuple[int, int] | None:
+    """The first cue match not denied earlier in its clause, or None (the cue itself rejects "not" right before)."""
+    for cue in cues:
+        compiled = compile_cue(cue)
+        searched = tokens
+        while (span := compiled.search(searched)) is not None:
+            index = next(i for i, t in enumerate(tokens) if t.start == span[0])
+            if not _negated(tokens, index, text):
+                return span
+            searched = blank(searched, [(0, span[1])])
+    return None
+
+
+def _signal_evidence(drill: Drill, tokens: list[Token], text: str) -> dict[str, tuple[int, int]]:
     """Each shown signal's evidence span, signals in order of importance.
 
     Words that are one signal's evidence are blanked for the signals after it: an interviewer hears a phrase
@@ -382,7 +412,7 @@ def _signal_evidence(drill: Drill, tokens: list[Token]) -> dict[str, tuple[int, 
     """
     evidence: dict[str, tuple[int, int]] = {}
     for signal in drill.signals:
-        span = first_span(signal.cues, tokens)
+        span = _affirmed_span(signal.cues, tokens, text)
         if span is not None:
             evidence[signal.id] = span
             tokens = blank(tokens, [span])
@@ -457,7 +487,7 @@ def assess(drill: Drill, answer: str) -> Feedback:
     found: list[Finding] = []
     missing: list[Finding] = []
     signal_tips: list[str] = []
-    evidence = _signal_evidence(drill, tokens)
+    evidence = _signal_evidence(drill, tokens, text)
     for signal in drill.signals:
         if signal.id in evidence:
             start, end = evidence[signal.id]
