@@ -391,3 +391,11 @@ def test_a_negation_reaches_across_its_clause_but_not_past_it() -> None:
     assert "real-artefact" not in {f.id for f in denied.signals_found}
     shown = assess(d, "It wasn't paid work, but I worked with a real team of two volunteer developers.")
     assert "real-artefact" in {f.id for f in shown.signals_found}
+
+
+def test_words_that_stem_to_a_negation_deny_nothing() -> None:
+    cue = compile_cue("not .. pitch")
+    assert cue.search(tokenize("I did not pitch the feature.")) is not None
+    # "notes" stems to "not": it is neither the cue's "not" nor a negation that cancels a match.
+    assert cue.search(tokenize("My notes pitch the feature.")) is None
+    assert compile_cue("talk* .. customer*").search(tokenize("Noted: I talked to customers.")) is not None

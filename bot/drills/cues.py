@@ -157,6 +157,8 @@ class Step:
     def accepts(self, token: Token) -> bool:
         if self.number and is_number(token):
             return True
+        if token.stem in NEGATIONS and token.raw not in NEGATIONS:
+            return False  # "notes" and "noted" stem to "not" but deny nothing
         return token.stem in self.stems or any(
             token.raw.startswith(p) or token.stem.startswith(p) for p in self.prefixes
         )
