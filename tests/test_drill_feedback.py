@@ -399,3 +399,10 @@ def test_words_that_stem_to_a_negation_deny_nothing() -> None:
     # "notes" stems to "not": it is neither the cue's "not" nor a negation that cancels a match.
     assert cue.search(tokenize("My notes pitch the feature.")) is None
     assert compile_cue("talk* .. customer*").search(tokenize("Noted: I talked to customers.")) is not None
+
+
+def test_repeating_the_question_is_not_evidence() -> None:
+    d = drill("career-first-90-days")
+    echo = assess(d, "My first 90 days would be about listening, learning and building trust.")
+    assert echo.signals_found == ()
+    assert echo.rating == "weak"

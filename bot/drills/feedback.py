@@ -15,6 +15,7 @@ A buzzword is never evidence: its words are blanked out before signals and detec
 evidence for one signal only (the most important that claims it), as an interviewer hears it once. A
 negation reaches across its clause: "I haven't worked with a real team yet" shows no real team, though
 three words sit between "not" and the cue (the cue language itself only looks at the word right before).
+Nor is the question's own wording a signal: "my first 90 days would be about…" echoes the prompt.
 
 The rating follows the rubric a person rates practice answers by (``bench/practice_rubric.md``), so a
 member can check it against the feedback they see:
@@ -41,6 +42,7 @@ follow-up question to prepare.
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from collections.abc import Callable
@@ -404,6 +406,28 @@ def _affirmed_span(cues: tuple[str, ...], tokens: list[Token], text: str) -> tup
     return None
 
 
+#: Words too common to make an echo of the question: "walk me through" is a way of asking, not the question.
+# fmt: off
+_FUNCTION_WORDS = frozenset({
+    "i", "me", "my", "you", "your", "we", "our", "us", "the", "a", "an", "to", "of", "in", "on", "for", "at", "how",
+    "what", "why", "do", "did", "does", "is", "are", "was", "be", "that", "this", "it", "with", "and", "or", "have",
+    "has", "would", "will", "can", "about", "as", "which", "who", "when", "where",
+})
+# fmt: on
+
+
+def _echoes(prompt: str, tokens: list[Token]) -> list[tuple[int, int]]:
+    """Spans where the answer repeats two content words of the question in a row ("my first 90 days", "a build
+    trap"): repeating the question is not evidence of answering it."""
+    asked = tokenize(prompt)
+    pairs = {
+        (a.stem, b.stem)
+        for a, b in itertools.pairwise(asked)
+        if a.raw not in _FUNCTION_WORDS and b.raw not in _FUNCTION_WORDS
+    }
+    return [(a.start, b.end) for a, b in itertools.pairwise(tokens) if (a.stem, b.stem) in pairs]
+
+
 def _signal_evidence(drill: Drill, tokens: list[Token], text: str) -> dict[str, tuple[int, int]]:
     """Each shown signal's evidence span, signals in order of importance.
 
@@ -411,6 +435,7 @@ def _signal_evidence(drill: Drill, tokens: list[Token], text: str) -> dict[str, 
     once, so "churned" is not both the customer evidence and the measured result.
     """
     evidence: dict[str, tuple[int, int]] = {}
+    tokens = blank(tokens, _echoes(drill.prompt, tokens))
     for signal in drill.signals:
         span = _affirmed_span(signal.cues, tokens, text)
         if span is not None:
