@@ -132,9 +132,11 @@ class Tally:
         total = sum(c.values())
         exact = sum(n for (p, e), n in c.items() if p == e)
         mixed = "/".join(str(c[("mixed", e)]) for e in RATINGS)
+        marked = self.signals_both + self.signals_person_only
+        signals = f"{self.signals_both}/{marked} +{self.signals_engine_only}" if marked else "-"
         return (
             f"{exact:>3}/{total:<3} ({exact / total:>4.0%})  s->w {c[('strong', 'weak')]}  "
-            f"w->s {c[('weak', 'strong')]}  mixed w/m/s {mixed:<8}"
+            f"w->s {c[('weak', 'strong')]}  mixed w/m/s {mixed:<8} signals {signals:<11}"
         )
 
 
@@ -243,7 +245,10 @@ def main(argv: list[str] | None = None) -> int:
                 before.add(item["rating"], rating, signals, item.get("signals"))
             side_by_side.append(f"{name:<12} {before.summary()} | {tally.summary()}")
     if side_by_side:
-        print(f"{'set':<12} {'engine ' + args.baseline:<52} | this engine")
+        width = side_by_side[0].index(" | ") - 13
+        print(f"{'set':<12} {'engine ' + args.baseline:<{width}} | this engine")
+        print("(exact agreement, strong rated weak, weak rated strong, the person's 'mixed' as weak/mixed/strong,")
+        print(" signals the person marked that the engine found / marked, + found that the person did not)")
         print("\n".join(side_by_side))
         print()
     if args.misses:
