@@ -68,6 +68,7 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
     "people": (
         "customer*", "user*", "client*", "account*", "buyer*", "prospect*", "people", "member*", "patient*",
         "shopper*", "subscriber*", "tenant*", "consumer*", "merchant*", "seller*", "household*", "famil*",
+        "firms", "clinics", "banks", "agencies", "retailers", "resellers", "regulars", "guests", "parents", "students",
     ),
     # money changing hands
     "pay": (
