@@ -11,22 +11,36 @@ Four labelled sets, each rated by a person by ``bench/practice_rubric.md`` befor
 * ``bench/practice_answers.yaml`` (108 answers), split in half: ``dev`` was tuned on in the round before
   (to saturation, so it no longer measures generalisation); ``test`` is never looked at answer by answer
   and is the figure reported for issue #17;
-* ``bench/drill_answers.yaml``, the first 25 answers ("old"), kept as the earliest benchmark.
+* ``bench/drill_answers.yaml``, the first 25 answers ("old"), kept as the earliest benchmark;
+* ``bench/practice_answers_blind.yaml`` (split ``blind``), written by someone who never saw the engine,
+  measured only with ``--blind`` and only in aggregate, once, at the end of a round; skipped while the
+  file does not exist.
 
 For each set it prints exact agreement, agreement within one step, the confusion table (person ×
 engine), the two errors that must not happen (strong rated weak, weak rated strong), how the answers a
 person rated "mixed" come out, and how the engine's signals match the ones the person marked present.
 
-Run: ``python -m bench.drill_feedback`` (aggregates of every set but test), ``--test`` to add the test
-half's aggregates (look once per engine version, never while tuning), ``--misses`` to list the check,
-fresh-check and test disagreements by id only (for the final report). ``--show tune`` (or ``fresh-tune``,
-``dev``, ``old``) lists each answer of that set with the person's and the engine's signals, for tuning.
+Run: ``python -m bench.drill_feedback`` (aggregates of every set but test and blind), ``--test`` to add
+the test half, ``--blind`` the blind set (aggregates only), ``--misses`` to list the check and test
+disagreements by id only. ``--show tune`` (or ``check``, ``fresh-tune``, ``dev``, ``test``, ``old``) lists
+each answer of that set with the person's and the engine's signals, for tuning; fresh-check and blind are
+never listed: they say whether a change generalises. The test half was the reported figure for three rounds
+and has been read since round 4, so it is a tuning set now.
+
+``--baseline REF`` also runs the engine of git commit ``REF`` (its ``bot/`` and ``knowledge/``, exported to a
+temporary directory and run in a child process on the same answers) and prints both side by side:
+``--baseline 7371c01`` is the engine before round 4.
 """
 
 from __future__ import annotations
 
 import argparse
+import io
+import json
+import subprocess
 import sys
+import tarfile
+import tempfile
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,7 +49,7 @@ from typing import Any
 import yaml
 
 from bot.drills.content import DrillBank
-from bot.drills.feedback import Feedback, assess
+from bot.drills.feedback import assess
 from bot.knowledge.loader import require_knowledge
 
 RATINGS = ("weak", "mixed", "strong")
@@ -44,12 +58,27 @@ PRACTICE = HERE / "practice_answers.yaml"
 MORE = HERE / "practice_answers_more.yaml"
 FRESH = HERE / "practice_answers_fresh.yaml"
 OLD = HERE / "drill_answers.yaml"
-#: Every set in the order reported; the test half only with ``--test``.
-SETS = ("tune", "check", "fresh-tune", "fresh-check", "dev", "old", "test")
-#: Sets whose answers may be listed one by one: never the validation sets nor test (the reported figure).
-SHOWABLE = ("tune", "fresh-tune", "dev", "old")
+BLIND = HERE / "practice_answers_blind.yaml"
+#: Every set in the order reported; the test half only with ``--test``, blind only with ``--blind``.
+SETS = ("tune", "check", "fresh-tune", "fresh-check", "dev", "old", "test", "blind")
+#: Sets whose answers may be listed one by one: never fresh-check nor blind, the generalisation checks.
+SHOWABLE = ("tune", "check", "fresh-tune", "dev", "test", "old")
 #: Sets whose disagreements ``--misses`` lists, by id only.
-MISSES = ("check", "fresh-check", "test")
+MISSES = ("check", "test")
+#: The child process that rates answers with an earlier engine: reads ``[[drill, answer], ...]`` as JSON on
+#: stdin, prints ``[[rating, [signal ids]], ...]``. Only names that every engine since round 1 has.
+_BASELINE_RUNNER = """
+import json, sys
+from bot.drills.content import DrillBank
+from bot.drills.feedback import assess
+from bot.knowledge.loader import require_knowledge
+bank = require_knowledge("knowledge").part(DrillBank)
+out = []
+for drill, answer in json.load(sys.stdin):
+    feedback = assess(bank.drills[drill], answer)
+    out.append([feedback.rating, [f.id for f in feedback.signals_found]])
+json.dump(out, sys.stdout)
+"""
 
 
 @dataclass
@@ -61,10 +90,10 @@ class Tally:
     signals_person_only: int = 0
     signals_engine_only: int = 0
 
-    def add(self, person: str, feedback: Feedback, person_signals: list[str] | None) -> None:
-        self.confusion[(person, feedback.rating)] += 1
+    def add(self, person: str, rating: str, signals: set[str], person_signals: list[str] | None) -> None:
+        self.confusion[(person, rating)] += 1
         if person_signals is not None:
-            engine = {f.id for f in feedback.signals_found}
+            engine = signals
             self.signals_both += len(engine & set(person_signals))
             self.signals_person_only += len(set(person_signals) - engine)
             self.signals_engine_only += len(engine - set(person_signals))
@@ -97,12 +126,30 @@ class Tally:
             )
         return lines
 
+    def summary(self) -> str:
+        """One line for the side-by-side table: exact, the two forbidden errors, what "mixed" becomes."""
+        c = self.confusion
+        total = sum(c.values())
+        exact = sum(n for (p, e), n in c.items() if p == e)
+        mixed = "/".join(str(c[("mixed", e)]) for e in RATINGS)
+        marked = self.signals_both + self.signals_person_only
+        signals = f"{self.signals_both}/{marked} +{self.signals_engine_only}" if marked else "-"
+        return (
+            f"{exact:>3}/{total:<3} ({exact / total:>4.0%})  s->w {c[('strong', 'weak')]}  "
+            f"w->s {c[('weak', 'strong')]}  mixed w/m/s {mixed:<8} signals {signals:<11}"
+        )
+
 
 def load(name: str) -> list[dict[str, Any]]:
     """The answers of one set: ``tune``/``check`` from the second set, ``fresh-*`` from the third, ``dev``/``test``
-    from the first, or ``old``."""
+    from the first, ``blind`` from the blind file (every answer in it unless answers carry a split), or ``old``."""
     if name == "old":
         return list(yaml.safe_load(OLD.read_text(encoding="utf-8"))["answers"])
+    if name == "blind":
+        if not BLIND.exists():
+            return []
+        answers = yaml.safe_load(BLIND.read_text(encoding="utf-8"))["answers"]
+        return [a for a in answers if a.get("split", "blind") == "blind"]
     source = MORE if name in ("tune", "check") else FRESH if name.startswith("fresh-") else PRACTICE
     answers = yaml.safe_load(source.read_text(encoding="utf-8"))["answers"]
     return [a for a in answers if a["split"] == name]
@@ -132,12 +179,41 @@ def show(bank: DrillBank, answers: list[dict[str, Any]]) -> None:
             print(f"        person: {item['why']}")
 
 
+def baseline_ratings(ref: str, answers: list[dict[str, Any]]) -> list[tuple[str, set[str]]]:
+    """Rate ``answers`` with the engine of git commit ``ref``: its ``bot/`` and ``knowledge/`` in a child process.
+
+    A child process, because two versions of ``bot`` cannot be imported into one interpreter.
+    """
+    root = HERE.parent
+    with tempfile.TemporaryDirectory(prefix="drill-baseline-") as tmp:
+        archive = subprocess.run(
+            ["git", "-C", str(root), "archive", "--format=tar", ref, "bot", "knowledge"],
+            check=True,
+            capture_output=True,
+        ).stdout
+        with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+            tar.extractall(tmp, filter="data")
+        payload = json.dumps([[a["drill"], a["answer"]] for a in answers])
+        result = subprocess.run(
+            [sys.executable, "-c", _BASELINE_RUNNER],
+            input=payload,
+            cwd=tmp,
+            env={"PYTHONPATH": tmp, "PATH": ""},
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+    return [(rating, set(ids)) for rating, ids in json.loads(result.stdout)]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--knowledge", default=str(HERE.parent / "knowledge"))
     parser.add_argument("--show", choices=SHOWABLE, help="list every answer of this set (never check or test)")
     parser.add_argument("--test", action="store_true", help="add the test half's aggregates (not while tuning)")
+    parser.add_argument("--blind", action="store_true", help="add the blind set's aggregates (once, at the end)")
     parser.add_argument("--misses", action="store_true", help="list check (and with --test, test) misses by id")
+    parser.add_argument("--baseline", metavar="REF", help="also rate with the engine of this git commit, side by side")
     args = parser.parse_args(argv)
 
     bank = require_knowledge(args.knowledge).part(DrillBank)
@@ -145,14 +221,35 @@ def main(argv: list[str] | None = None) -> int:
         show(bank, load(args.show))
         return 0
     misses: dict[str, list[str]] = {name: [] for name in MISSES}
-    for name in SETS if args.test else tuple(s for s in SETS if s != "test"):
+    side_by_side: list[str] = []
+    wanted = [s for s in SETS if (s != "test" or args.test) and (s != "blind" or args.blind)]
+    sets = {name: load(name) for name in wanted}
+    everything = [item for answers in sets.values() for item in answers]
+    before_all = iter(baseline_ratings(args.baseline, everything) if args.baseline else ())
+    for name, answers in sets.items():
+        if not answers:
+            print(f"== {name}: {BLIND.name} not found, skipped\n")
+            continue
         tally = Tally()
-        for item in load(name):
+        for item in answers:
             feedback = assess(bank.drills[item["drill"]], item["answer"])
-            tally.add(item["rating"], feedback, item.get("signals"))
+            tally.add(item["rating"], feedback.rating, {f.id for f in feedback.signals_found}, item.get("signals"))
             if name in misses and feedback.rating != item["rating"]:
                 misses[name].append(f"{item['id']:<6} {item['drill']:<26} {item['rating']:<6} {feedback.rating}")
         print("\n".join(tally.report(name)))
+        print()
+        if args.baseline:
+            before = Tally()
+            for item in answers:
+                rating, signals = next(before_all)
+                before.add(item["rating"], rating, signals, item.get("signals"))
+            side_by_side.append(f"{name:<12} {before.summary()} | {tally.summary()}")
+    if side_by_side:
+        width = side_by_side[0].index(" | ") - 13
+        print(f"{'set':<12} {'engine ' + args.baseline:<{width}} | this engine")
+        print("(exact agreement, strong rated weak, weak rated strong, the person's 'mixed' as weak/mixed/strong,")
+        print(" signals the person marked that the engine found / marked, + found that the person did not)")
+        print("\n".join(side_by_side))
         print()
     if args.misses:
         for name in MISSES if args.test else MISSES[:-1]:

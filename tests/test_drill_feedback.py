@@ -137,6 +137,8 @@ def test_a_red_flag_stops_an_otherwise_strong_answer() -> None:
         ("$46k a year", True),
         ("Churn fell from 9% to 6%.", True),
         ("I talked to 12 customers.", True),
+        ("I want three answers before we build. Third, a cheap test.", False),
+        ("A third of the accounts never came back.", True),
     ],
 )
 def test_figures_about_the_job_are_not_numbers(text: str, found: bool) -> None:
@@ -381,3 +383,26 @@ def test_evidence_is_quoted_from_the_original_text() -> None:
 def test_malformed_cues_explain_themselves(cue: str, message: str) -> None:
     with pytest.raises(CueError, match=message):
         compile_cue(cue)
+
+
+def test_a_negation_reaches_across_its_clause_but_not_past_it() -> None:
+    d = drill("career-show-user-stories")
+    denied = assess(d, "I haven't worked with a real team yet, so I can only show practice stories.")
+    assert "real-artefact" not in {f.id for f in denied.signals_found}
+    shown = assess(d, "It wasn't paid work, but I worked with a real team of two volunteer developers.")
+    assert "real-artefact" in {f.id for f in shown.signals_found}
+
+
+def test_words_that_stem_to_a_negation_deny_nothing() -> None:
+    cue = compile_cue("not .. pitch")
+    assert cue.search(tokenize("I did not pitch the feature.")) is not None
+    # "notes" stems to "not": it is neither the cue's "not" nor a negation that cancels a match.
+    assert cue.search(tokenize("My notes pitch the feature.")) is None
+    assert compile_cue("talk* .. customer*").search(tokenize("Noted: I talked to customers.")) is not None
+
+
+def test_repeating_the_question_is_not_evidence() -> None:
+    d = drill("career-first-90-days")
+    echo = assess(d, "My first 90 days would be about listening, learning and building trust.")
+    assert echo.signals_found == ()
+    assert echo.rating == "weak"

@@ -68,6 +68,7 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
     "people": (
         "customer*", "user*", "client*", "account*", "buyer*", "prospect*", "people", "member*", "patient*",
         "shopper*", "subscriber*", "tenant*", "consumer*", "merchant*", "seller*", "household*", "famil*",
+        "firms", "clinics", "banks", "agencies", "retailers", "resellers", "regulars", "guests", "parents", "students",
     ),
     # money changing hands
     "pay": (
@@ -157,6 +158,8 @@ class Step:
     def accepts(self, token: Token) -> bool:
         if self.number and is_number(token):
             return True
+        if token.stem in NEGATIONS and token.raw not in NEGATIONS:
+            return False  # "notes" and "noted" stem to "not" but deny nothing
         return token.stem in self.stems or any(
             token.raw.startswith(p) or token.stem.startswith(p) for p in self.prefixes
         )

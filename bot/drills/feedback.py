@@ -12,7 +12,10 @@ Every verdict can be traced to words in the answer. The engine combines
 
 A buzzword is never evidence: its words are blanked out before signals and detectors look, so
 "outcome-driven" is no outcome metric and "customer-obsessed" no customer evidence. And one phrase is
-evidence for one signal only (the most important that claims it), as an interviewer hears it once.
+evidence for one signal only (the most important that claims it), as an interviewer hears it once. A
+negation reaches across its clause: "I haven't worked with a real team yet" shows no real team, though
+three words sit between "not" and the cue (the cue language itself only looks at the word right before).
+Nor is the question's own wording a signal: "my first 90 days would be about…" echoes the prompt.
 
 The rating follows the rubric a person rates practice answers by (``bench/practice_rubric.md``), so a
 member can check it against the feedback they see:
@@ -39,6 +42,7 @@ follow-up question to prepare.
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from collections.abc import Callable
@@ -47,7 +51,7 @@ from functools import partial
 from typing import Any, Literal
 
 from bot.drills.content import Drill
-from bot.drills.cues import Token, compile_cue, first_match, first_span, is_number, stem, tokenize
+from bot.drills.cues import NEGATIONS, Token, compile_cue, first_match, is_number, stem, tokenize
 
 Rating = Literal["strong", "mixed", "weak"]
 
@@ -72,7 +76,8 @@ OWNERSHIP_CUES = (
     "i .. recommend*/propos*/argu* .. @stop",
     "i .. took/take ... off",
     "i .. put .. on hold",
-    "i .. pick*/went with",
+    "i .. pick*/chose",
+    "i .. went with",
     "i .. made .. case",
     "i .. moved .. team/it/them/developer*/engineer*",
     "i .. priorit* ... over/ahead/above/instead",
@@ -103,6 +108,8 @@ OUTCOME_CUES = (
     "come/comes/came/coming back",
     "repeat purchase*/order*/visit*/customer*",
     "usage",
+    "share/proportion/percentage of",
+    "fewer/less .. call*/ticket*/complaint*/case*/contact*/return*/refund*",
 )
 EXECUTION_CUES = (
     "backlog*",
@@ -173,6 +180,9 @@ BUZZWORD_CUES = (
     "growth mindset",
     "move the needle",
     "wow*",
+    "target operating model",
+    "raci",
+    "same page",
 )
 #: Plans, hopes and reading, where the drill asks what the member has done.
 INTENTION_CUES = (
@@ -197,11 +207,18 @@ OUTSIDE_PRODUCT_CUES = (
     "i .. was/am/worked as .. teacher/nurse/chef/waiter/waitress/cashier/receptionist/pharmacist/paramedic/barista",
     "i .. ran/run/managed/manage/owned .. restaurant*/hotel*/cafe*/bar/shop*/store*/clinic*/ward/salon*/kitchen*",
 )
-#: Figures that describe the job, not the evidence: "three years", "fourteen engineers", "89 story points".
+#: Figures that describe the job, not the evidence: "three years", "fourteen engineers", "89 story points";
+#: and counts of the answer's own parts ("I want three answers", "two things"), which number the speech, not
+#: anything found or changed.
 _JOB_FIGURES = frozenset(
-    stem(word) for word in ("year", "yr", "engineer", "developer", "dev", "point", "sprint", "iteration", "person")
+    stem(word)
+    for word in (
+        *("year", "yr", "engineer", "developer", "dev", "point", "sprint", "iteration", "person"),
+        *("answer", "thing", "question", "step", "way", "reason", "part", "area", "pillar", "principle", "lesson"),
+    )
 )
 _RATE_WORDS = frozenset({"a", "an", "per", "every", "each"})
+_FRACTION_COUNTS = frozenset({"a", "one", "two"})
 _CALENDAR_YEAR = re.compile(r"^(19|20)\d\d$")
 #: What a blanked-out word reads as: no cue word, number or negation looks like it.
 _BLANK = "_"
@@ -242,14 +259,16 @@ def first_figure(tokens: list[Token], text: str) -> str | None:
     """The first figure about the evidence or the result, quoted with the word after it.
 
     Years of experience, team size, sprint length and story points describe the job, not what the member
-    found or changed, so "three years" or "fourteen engineers" does not count; nor does a calendar year or
-    a quarter's name ("Q2").
+    found or changed, so "three years" or "fourteen engineers" does not count; nor do the answer's own parts
+    ("three answers", "Third, a cheap test"), a calendar year or a quarter's name ("Q2").
     """
     for index, token in enumerate(tokens):
         if not is_number(token) or _CALENDAR_YEAR.match(token.raw):
             continue
         if index > 0 and tokens[index - 1].raw == "q":
             continue  # "Q2" names a quarter
+        if token.raw == "third" and (index == 0 or tokens[index - 1].raw not in _FRACTION_COUNTS):
+            continue  # "Third, a cheap test" numbers a list; "a third of the accounts" is a figure
         following = tokens[index + 1 : index + 3]
         if following and following[0].raw in _RATE_WORDS:
             following = following[:1]  # "$46k a year" is money per year, not years in the job
@@ -359,15 +378,66 @@ def without_buzzwords(tokens: list[Token]) -> list[Token]:
     return blank(tokens, _spans(BUZZWORD_CUES, tokens))
 
 
-def _signal_evidence(drill: Drill, tokens: list[Token]) -> dict[str, tuple[int, int]]:
+#: How far back in its clause a negation reaches: "I haven't worked with a real team" has no real team.
+NEGATION_REACH = 4
+_CLAUSE_BREAK = re.compile(r"[,.;:!?\n]|\bbut\b")
+
+
+def _negated(tokens: list[Token], index: int, text: str) -> bool:
+    """Whether a negation in the same clause, up to ``NEGATION_REACH`` words back, governs ``tokens[index]``."""
+    for back in range(index - 1, max(index - 1 - NEGATION_REACH, -1), -1):
+        if _CLAUSE_BREAK.search(text[tokens[back].end : tokens[back + 1].start]):
+            return False
+        if tokens[back].raw in NEGATIONS:
+            return True
+    return False
+
+
+def _affirmed_span(cues: tuple[str, ...], tokens: list[Token], text: str) -> tuple[int, int] | None:
+    """The first cue match not denied earlier in its clause, or None (the cue itself rejects "not" right before)."""
+    for cue in cues:
+        compiled = compile_cue(cue)
+        searched = tokens
+        while (span := compiled.search(searched)) is not None:
+            index = next(i for i, t in enumerate(tokens) if t.start == span[0])
+            if not _negated(tokens, index, text):
+                return span
+            searched = blank(searched, [(0, span[1])])
+    return None
+
+
+#: Words too common to make an echo of the question: "walk me through" is a way of asking, not the question.
+# fmt: off
+_FUNCTION_WORDS = frozenset({
+    "i", "me", "my", "you", "your", "we", "our", "us", "the", "a", "an", "to", "of", "in", "on", "for", "at", "how",
+    "what", "why", "do", "did", "does", "is", "are", "was", "be", "that", "this", "it", "with", "and", "or", "have",
+    "has", "would", "will", "can", "about", "as", "which", "who", "when", "where",
+})
+# fmt: on
+
+
+def _echoes(prompt: str, tokens: list[Token]) -> list[tuple[int, int]]:
+    """Spans where the answer repeats two content words of the question in a row ("my first 90 days", "a build
+    trap"): repeating the question is not evidence of answering it."""
+    asked = tokenize(prompt)
+    pairs = {
+        (a.stem, b.stem)
+        for a, b in itertools.pairwise(asked)
+        if a.raw not in _FUNCTION_WORDS and b.raw not in _FUNCTION_WORDS
+    }
+    return [(a.start, b.end) for a, b in itertools.pairwise(tokens) if (a.stem, b.stem) in pairs]
+
+
+def _signal_evidence(drill: Drill, tokens: list[Token], text: str) -> dict[str, tuple[int, int]]:
     """Each shown signal's evidence span, signals in order of importance.
 
     Words that are one signal's evidence are blanked for the signals after it: an interviewer hears a phrase
     once, so "churned" is not both the customer evidence and the measured result.
     """
     evidence: dict[str, tuple[int, int]] = {}
+    tokens = blank(tokens, _echoes(drill.prompt, tokens))
     for signal in drill.signals:
-        span = first_span(signal.cues, tokens)
+        span = _affirmed_span(signal.cues, tokens, text)
         if span is not None:
             evidence[signal.id] = span
             tokens = blank(tokens, [span])
@@ -442,7 +512,7 @@ def assess(drill: Drill, answer: str) -> Feedback:
     found: list[Finding] = []
     missing: list[Finding] = []
     signal_tips: list[str] = []
-    evidence = _signal_evidence(drill, tokens)
+    evidence = _signal_evidence(drill, tokens, text)
     for signal in drill.signals:
         if signal.id in evidence:
             start, end = evidence[signal.id]
