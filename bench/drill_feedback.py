@@ -235,7 +235,8 @@ def main(argv: list[str] | None = None) -> int:
     for name, answers in sets.items():
         if not answers:
             print(f"== {name}: no answers (is {BLIND_FILES.get(name, PRACTICE).name} there?), skipped\n")
-            side_by_side.append(f"{name:<12} not found, skipped")
+            if args.baseline:
+                side_by_side.append(f"{name:<12} not found, skipped")
             continue
         tally = Tally()
         for item in answers:
