@@ -13,18 +13,21 @@ Four labelled sets, each rated by a person by ``bench/practice_rubric.md`` befor
   and is the figure reported for issue #17;
 * ``bench/drill_answers.yaml``, the first 25 answers ("old"), kept as the earliest benchmark;
 * ``bench/practice_answers_blind.yaml`` (split ``blind``), written by someone who never saw the engine,
-  measured only with ``--blind`` and only in aggregate, once, at the end of a round; skipped while the
-  file does not exist.
+  measured once in aggregate at the end of round 4; spent since, so it may be listed answer by answer;
+* ``bench/practice_answers_blind2.yaml`` (split ``blind2``), a second blind set: measured only with
+  ``--blind`` and only in aggregate, once, at the end of a round; never listed. Either blind file is
+  skipped while it does not exist.
 
 For each set it prints exact agreement, agreement within one step, the confusion table (person ×
 engine), the two errors that must not happen (strong rated weak, weak rated strong), how the answers a
 person rated "mixed" come out, and how the engine's signals match the ones the person marked present.
 
-Run: ``python -m bench.drill_feedback`` (aggregates of every set but test and blind), ``--test`` to add
-the test half, ``--blind`` the blind set (aggregates only), ``--misses`` to list the check and test
-disagreements by id only. ``--show tune`` (or ``check``, ``fresh-tune``, ``dev``, ``test``, ``old``) lists
-each answer of that set with the person's and the engine's signals, for tuning; fresh-check and blind are
-never listed: they say whether a change generalises. The test half was the reported figure for three rounds
+Run: ``python -m bench.drill_feedback`` (aggregates of every set but test and the blind ones), ``--test`` to
+add the test half, ``--blind`` both blind sets (blind2 in aggregate only), ``--misses`` to list the check
+(with ``--test`` also test, with ``--blind`` also blind) disagreements by id only. ``--show tune`` (or
+``check``, ``fresh-tune``, ``dev``, ``test``, ``old``, ``blind``) lists each answer of that set with the
+person's and the engine's signals, for tuning; fresh-check and blind2 are never listed: they say whether a
+change generalises. The test half was the reported figure for three rounds
 and has been read since round 4, so it is a tuning set now.
 
 ``--baseline REF`` also runs the engine of git commit ``REF`` (its ``bot/`` and ``knowledge/``, exported to a
@@ -58,13 +61,14 @@ PRACTICE = HERE / "practice_answers.yaml"
 MORE = HERE / "practice_answers_more.yaml"
 FRESH = HERE / "practice_answers_fresh.yaml"
 OLD = HERE / "drill_answers.yaml"
-BLIND = HERE / "practice_answers_blind.yaml"
-#: Every set in the order reported; the test half only with ``--test``, blind only with ``--blind``.
-SETS = ("tune", "check", "fresh-tune", "fresh-check", "dev", "old", "test", "blind")
-#: Sets whose answers may be listed one by one: never fresh-check nor blind, the generalisation checks.
-SHOWABLE = ("tune", "check", "fresh-tune", "dev", "test", "old")
-#: Sets whose disagreements ``--misses`` lists, by id only.
-MISSES = ("check", "test")
+#: The blind files by split: the first spent after round 4 (listable), the second never listed.
+BLIND_FILES = {"blind": HERE / "practice_answers_blind.yaml", "blind2": HERE / "practice_answers_blind2.yaml"}
+#: Every set in the order reported; the test half only with ``--test``, the blind ones only with ``--blind``.
+SETS = ("tune", "check", "fresh-tune", "fresh-check", "dev", "old", "test", "blind", "blind2")
+#: Sets whose answers may be listed one by one: never fresh-check nor blind2, the generalisation checks.
+SHOWABLE = ("tune", "check", "fresh-tune", "dev", "test", "old", "blind")
+#: Sets whose disagreements ``--misses`` lists, by id only, and the flag each needs besides ``--misses``.
+MISSES = {"check": None, "test": "test", "blind": "blind"}
 #: The child process that rates answers with an earlier engine: reads ``[[drill, answer], ...]`` as JSON on
 #: stdin, prints ``[[rating, [signal ids]], ...]``. Only names that every engine since round 1 has.
 _BASELINE_RUNNER = """
@@ -142,14 +146,16 @@ class Tally:
 
 def load(name: str) -> list[dict[str, Any]]:
     """The answers of one set: ``tune``/``check`` from the second set, ``fresh-*`` from the third, ``dev``/``test``
-    from the first, ``blind`` from the blind file (every answer in it unless answers carry a split), or ``old``."""
+    from the first, ``blind``/``blind2`` from their own file (every answer in it unless answers carry a split; none
+    while the file does not exist), or ``old``."""
     if name == "old":
         return list(yaml.safe_load(OLD.read_text(encoding="utf-8"))["answers"])
-    if name == "blind":
-        if not BLIND.exists():
+    if name in BLIND_FILES:
+        path = BLIND_FILES[name]
+        if not path.exists():
             return []
-        answers = yaml.safe_load(BLIND.read_text(encoding="utf-8"))["answers"]
-        return [a for a in answers if a.get("split", "blind") == "blind"]
+        answers = yaml.safe_load(path.read_text(encoding="utf-8"))["answers"]
+        return [a for a in answers if a.get("split", name) == name]
     source = MORE if name in ("tune", "check") else FRESH if name.startswith("fresh-") else PRACTICE
     answers = yaml.safe_load(source.read_text(encoding="utf-8"))["answers"]
     return [a for a in answers if a["split"] == name]
@@ -209,10 +215,10 @@ def baseline_ratings(ref: str, answers: list[dict[str, Any]]) -> list[tuple[str,
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--knowledge", default=str(HERE.parent / "knowledge"))
-    parser.add_argument("--show", choices=SHOWABLE, help="list every answer of this set (never check or test)")
+    parser.add_argument("--show", choices=SHOWABLE, help="list every answer of this set (never fresh-check nor blind2)")
     parser.add_argument("--test", action="store_true", help="add the test half's aggregates (not while tuning)")
-    parser.add_argument("--blind", action="store_true", help="add the blind set's aggregates (once, at the end)")
-    parser.add_argument("--misses", action="store_true", help="list check (and with --test, test) misses by id")
+    parser.add_argument("--blind", action="store_true", help="add both blind sets' aggregates (once, at the end)")
+    parser.add_argument("--misses", action="store_true", help="list check (and test, blind if asked) misses by id")
     parser.add_argument("--baseline", metavar="REF", help="also rate with the engine of this git commit, side by side")
     args = parser.parse_args(argv)
 
@@ -222,13 +228,15 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     misses: dict[str, list[str]] = {name: [] for name in MISSES}
     side_by_side: list[str] = []
-    wanted = [s for s in SETS if (s != "test" or args.test) and (s != "blind" or args.blind)]
+    wanted = [s for s in SETS if (s != "test" or args.test) and (s not in BLIND_FILES or args.blind)]
     sets = {name: load(name) for name in wanted}
     everything = [item for answers in sets.values() for item in answers]
     before_all = iter(baseline_ratings(args.baseline, everything) if args.baseline else ())
     for name, answers in sets.items():
         if not answers:
-            print(f"== {name}: {BLIND.name} not found, skipped\n")
+            print(f"== {name}: no answers (is {BLIND_FILES.get(name, PRACTICE).name} there?), skipped\n")
+            if args.baseline:
+                side_by_side.append(f"{name:<12} not found, skipped")
             continue
         tally = Tally()
         for item in answers:
@@ -245,14 +253,14 @@ def main(argv: list[str] | None = None) -> int:
                 before.add(item["rating"], rating, signals, item.get("signals"))
             side_by_side.append(f"{name:<12} {before.summary()} | {tally.summary()}")
     if side_by_side:
-        width = side_by_side[0].index(" | ") - 13
+        width = next(line for line in side_by_side if " | " in line).index(" | ") - 13
         print(f"{'set':<12} {'engine ' + args.baseline:<{width}} | this engine")
         print("(exact agreement, strong rated weak, weak rated strong, the person's 'mixed' as weak/mixed/strong,")
         print(" signals the person marked that the engine found / marked, + found that the person did not)")
         print("\n".join(side_by_side))
         print()
     if args.misses:
-        for name in MISSES if args.test else MISSES[:-1]:
+        for name in (n for n, flag in MISSES.items() if flag is None or getattr(args, flag)):
             print(f"{name} disagreements (id, drill, person, engine):")
             print("\n".join(misses[name]) or "none")
     return 0

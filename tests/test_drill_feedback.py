@@ -406,3 +406,22 @@ def test_repeating_the_question_is_not_evidence() -> None:
     echo = assess(d, "My first 90 days would be about listening, learning and building trust.")
     assert echo.signals_found == ()
     assert echo.rating == "weak"
+
+
+def test_delivery_figures_are_no_counted_proof_where_the_drill_asks_for_judgment() -> None:
+    velocity = assess(drill("diff-resume-translation"), "I ran the Jira board for two teams and velocity went up 18%.")
+    assert "counted-proof" not in {f.id for f in velocity.signals_found}
+    moved = assess(drill("diff-resume-translation"), "I owned onboarding and lifted activation by 18%.")
+    assert "counted-proof" in {f.id for f in moved.signals_found}
+
+
+def test_a_count_of_stories_is_evidence_for_a_career_changer() -> None:
+    answer = "For a volunteer project I wrote 25 user stories with acceptance criteria."
+    assert "no-numbers" not in {f.id for f in assess(drill("career-show-user-stories"), answer).weak_patterns}
+
+
+def test_the_certificate_as_years_in_the_role_oversells_it() -> None:
+    answer = "I know Scrum, and in practice the PSPO is equivalent to a couple of years in the role."
+    feedback = assess(drill("career-pspo-value"), answer)
+    assert "oversells-cert" in {f.id for f in feedback.weak_patterns}
+    assert "backed-by-practice" not in {f.id for f in feedback.signals_found}

@@ -129,6 +129,17 @@ EXECUTION_CUES = (
     "retro*",
     "requirement*",
 )
+#: Figures about delivery, not evidence: "velocity up 18%", "400 user stories", "140 tickets closed". Where a drill
+#: asks for judgment they are execution (the rubric: a pile of metrics with no link to a choice), so their
+#: figures are blanked: no counted signal and no "numbers" can quote them. Elsewhere (a career changer's
+#: "25 stories with acceptance criteria") the count is the evidence asked for.
+EXECUTION_FIGURE_CUES = (
+    "velocity .. # %",
+    "velocity .. #",
+    "# .. user/story stor*",
+    "# .. stor*",
+    "# .. ticket*/story point*",
+)
 BUZZWORD_CUES = (
     "passion*",
     "mindset",
@@ -206,6 +217,7 @@ OUTSIDE_PRODUCT_CUES = (
     "not .. in product",
     "i .. was/am/worked as .. teacher/nurse/chef/waiter/waitress/cashier/receptionist/pharmacist/paramedic/barista",
     "i .. ran/run/managed/manage/owned .. restaurant*/hotel*/cafe*/bar/shop*/store*/clinic*/ward/salon*/kitchen*",
+    "i .. ran/run/managed/manage/worked ... at/in/of .. restaurant*/hotel*/cafe*/clinic*/ward/salon*/kitchen*",
 )
 #: Figures that describe the job, not the evidence: "three years", "fourteen engineers", "89 story points";
 #: and counts of the answer's own parts ("I want three answers", "two things"), which number the speech, not
@@ -383,6 +395,23 @@ NEGATION_REACH = 4
 _CLAUSE_BREAK = re.compile(r"[,.;:!?\n]|\bbut\b")
 
 
+def without_execution_figures(drill: Drill, tokens: list[Token]) -> list[Token]:
+    """``tokens`` with the figures of delivery counts blanked, where the drill asks for judgment.
+
+    Only the figures go: "velocity" and "stories" stay, so they still count towards execution-only.
+    """
+    if not judges_execution(drill):
+        return tokens
+    spans = _spans(EXECUTION_FIGURE_CUES, tokens)
+    figures = [(t.start, t.end) for t in tokens if (is_number(t) or t.raw == "%") and _inside(t, spans)]
+    return blank(tokens, figures)
+
+
+def _inside(token: Token, spans: list[tuple[int, int]]) -> bool:
+    """Whether ``token`` starts inside one of ``spans``."""
+    return any(start <= token.start < end for start, end in spans)
+
+
 def _negated(tokens: list[Token], index: int, text: str) -> bool:
     """Whether a negation in the same clause, up to ``NEGATION_REACH`` words back, governs ``tokens[index]``."""
     for back in range(index - 1, max(index - 1 - NEGATION_REACH, -1), -1):
@@ -508,7 +537,7 @@ def assess(drill: Drill, answer: str) -> Feedback:
     text = answer.strip()
     all_tokens = tokenize(text)
     buzzwords = _terms(BUZZWORD_CUES, all_tokens, text)
-    tokens = without_buzzwords(all_tokens)
+    tokens = without_execution_figures(drill, without_buzzwords(all_tokens))
     found: list[Finding] = []
     missing: list[Finding] = []
     signal_tips: list[str] = []
