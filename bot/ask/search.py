@@ -36,6 +36,7 @@ knowledge base and at 10,000 entries (``python -m bench.search``).
 from __future__ import annotations
 
 import itertools
+import logging
 import math
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -58,6 +59,8 @@ from bot.ask.word_sets import WordSetTable
 from bot.knowledge.base import KnowledgeBase
 from bot.knowledge.entries import Entry, EntryLibrary
 from bot.knowledge.loader import paused_gc
+
+log = logging.getLogger(__name__)
 
 #: Weight of each field in bm25(), in column order. Example questions and aliases are what members
 #: type, so they count most; the answer is long prose and counts least.
@@ -119,6 +122,9 @@ SEMANTIC_BAND = (0.1, 0.99)
 #: off-topic question of the tuning splits (at most 0.885, "what's the meaning of life").
 SEMANTIC_RESCUE = 0.905
 SEMANTIC_RESCUE_WORDS = 4
+#: The most titles and example questions embedded at load (a few milliseconds each, 1.5 KiB each kept):
+#: about 700 ship today, and 5,000 take some 25 s on one core. Past it, search ranks by words alone.
+SEMANTIC_MAX_TEXTS = 5_000
 
 #: Where one sentence ends and the next begins.
 _SENTENCE_END = re.compile(r"(?<=[.!?;:])\s+|\n+")
@@ -232,9 +238,18 @@ class SearchIndex:
             scorer or shipped_model(),
             semantic_scorer or shipped_model(semantic=True),
         )
-        self.semantic = (
-            None if embed is None else SemanticIndex(((item.title, *item.questions) for item in self._items), embed)
-        )
+        self.semantic = self._semantic_index(embed)
+
+    def _semantic_index(self, embed: Memo | None) -> SemanticIndex | None:
+        """Every document's title and example questions embedded, or None: without an embedder, or past
+        SEMANTIC_MAX_TEXTS texts (logged), where embedding them would take minutes at load."""
+        if embed is None:
+            return None
+        texts = sum(1 + len(item.questions) for item in self._items)
+        if texts > SEMANTIC_MAX_TEXTS:
+            log.warning("semantic signal off: %d example questions and titles, more than %d", texts, SEMANTIC_MAX_TEXTS)
+            return None
+        return SemanticIndex(((item.title, *item.questions) for item in self._items), embed)
 
     @classmethod
     def from_knowledge(cls, knowledge: KnowledgeBase) -> SearchIndex:

