@@ -313,7 +313,7 @@ class SearchIndex:
         short question, it stays refused as vague."""
         if self.semantic is None or len(words(question)) < SEMANTIC_RESCUE_WORDS:
             return None
-        closeness = self.semantic.closeness(self.semantic.question(question), range(len(self._items)))
+        closeness = self.semantic.closest_text(self.semantic.question(question), range(len(self._items)))
         best = max(range(len(closeness)), key=closeness.__getitem__)
         item = self._items[best]
         if closeness[best] < SEMANTIC_RESCUE or not isinstance(item, Entry):

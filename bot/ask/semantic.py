@@ -19,6 +19,7 @@ without its engine) search logs it once and ranks by words alone, with the weigh
 
 from __future__ import annotations
 
+import itertools
 import logging
 import threading
 from collections.abc import Callable, Iterable, Sequence
@@ -98,12 +99,31 @@ class SemanticIndex:
         self._embed = embed
         self._vectors = embed(texts) if texts else np.zeros((0, 0), dtype=np.float32)
         self._starts = np.asarray(starts, dtype=np.int64)
+        #: Each document's centre: the mean of its vectors, normalised (zeros for a document without texts).
+        self._centres = np.zeros((len(starts) - 1, self._vectors.shape[1] if texts else 0), dtype=np.float32)
+        for row, (start, end) in enumerate(itertools.pairwise(starts)):
+            if end > start:
+                centre = self._vectors[start:end].mean(axis=0)
+                self._centres[row] = centre / (np.linalg.norm(centre) or 1.0)
 
     def question(self, text: str) -> np.ndarray:
         """The vector of a member's question."""
         return self._embed.uncached(text)
 
     def closeness(self, vector: np.ndarray, rows: Sequence[int]) -> list[float]:
+        """For each document of ``rows``, how close ``vector`` is to it (0 without texts): the mean of its
+        cosine with the document's closest text and with the document's centre.
+
+        The closest text alone rewards a question that happens to read like one stray example question; the
+        centre alone blurs an entry that answers several ways of asking. Measured on the tuning splits and
+        leave-one-out, the mean did best of the closest text, the mean of the two closest, and this
+        (leave-one-out on the honest neighbours' questions 47.8 → 52.2 %, the rest within a question)."""
+        closest = self.closest_text(vector, rows)
+        return [
+            (c + float(self._centres[row] @ vector)) / 2 if c else 0.0 for row, c in zip(rows, closest, strict=True)
+        ]
+
+    def closest_text(self, vector: np.ndarray, rows: Sequence[int]) -> list[float]:
         """For each document of ``rows``, the cosine of ``vector`` with its closest text (0 without texts)."""
         best = []
         for row in rows:
