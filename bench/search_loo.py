@@ -11,6 +11,7 @@ from __future__ import annotations
 from bench.search import REPO
 from bot.ask.content import NotCoveredList, SynonymList
 from bot.ask.evaluation import leave_one_out
+from bot.ask.semantic import shipped_memo
 from bot.knowledge.entries import EntryLibrary
 from bot.knowledge.loader import require_knowledge
 
@@ -21,6 +22,7 @@ def main() -> None:
         list(knowledge.part(EntryLibrary).entries.values()),
         list(knowledge.part(NotCoveredList).topics.values()),
         knowledge.part(SynonymList).folding(),
+        shipped_memo(),
     )
     print(f"Leave-one-out top-1 on the entries' own example questions: {result.entries.text()} (target 85 %)")
     print(f"Leave-one-out top-1 on the not-covered topics' example questions: {result.topics.text()}")

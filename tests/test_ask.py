@@ -249,10 +249,10 @@ def test_cli_ask_json_answer(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_cli_ask_json_offers_a_close_runner_up(capsys: pytest.CaptureFixture[str]) -> None:
-    question = "is writing user storys the product owner's job"
+    question = "three questions before applying for a po role"
     assert main(["ask", question, "--json", "--knowledge", str(SHIPPED_KNOWLEDGE)]) == 0
     result = json.loads(capsys.readouterr().out)
-    assert result["entry_id"] == "po-backlog-and-stories"
+    assert result["entry_id"] == "should-i-apply-po-job"
     assert set(result["did_you_mean"]) == {"entry_id", "title"}
 
 
@@ -428,7 +428,7 @@ async def test_shell_gets_the_issue_table_right(services: Services) -> None:
         "week": "== Could you ask a bit more? ==",
         "team": "== Could you ask a bit more? ==",
         "what is a scrum master": "== Not covered here: Scrum Master role ==",
-        "how do I write a cover letter": "== Not covered here: Resumes, cover letters and LinkedIn ==",
+        "how do I write a cover letter": "== Not covered here: Resumes, cover letters, portfolios and LinkedIn ==",
     }
     for question, title in expected.items():
         out = await shell(services, f"/ask {question}\nq\n")

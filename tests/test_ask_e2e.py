@@ -263,7 +263,7 @@ ISSUE_TABLE = [
     ("week", "vague", None),
     ("team", "vague", None),
     ("what is a scrum master", "not-covered", "Scrum Master role"),
-    ("how do I write a cover letter", "not-covered", "Resumes, cover letters and LinkedIn"),
+    ("how do I write a cover letter", "not-covered", "Resumes, cover letters, portfolios and LinkedIn"),
 ]
 
 

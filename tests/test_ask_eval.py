@@ -21,8 +21,8 @@ from bot.knowledge.loader import require_knowledge
 from tests.helpers import REPO, SHIPPED_KNOWLEDGE
 
 EVAL_FILE = REPO / "tests" / "eval" / "member_questions.yaml"
-#: Measured on the dev half when these bars were set: 94.2 %, 96.3 %, 100 %, 100 %.
-BARS = {"answered": 0.92, "near-domain": 0.92, "off-topic": 0.94, "generic": 0.88}
+#: Measured on the dev half when these bars were set (with the semantic signal): 98.3 %, 96.3 %, 100 %, 100 %.
+BARS = {"answered": 0.97, "near-domain": 0.92, "off-topic": 0.94, "generic": 0.88}
 
 KNOWLEDGE: KnowledgeBase = require_knowledge(SHIPPED_KNOWLEDGE)
 INDEX = SearchIndex.from_knowledge(KNOWLEDGE)

@@ -8,7 +8,14 @@ import math
 
 import pytest
 
-from bot.ask.rerank import CANDIDATE_FEATURES, NOTHING_FEATURES, WEIGHTS_FILE, RerankModel, shipped_model
+from bot.ask.rerank import (
+    CANDIDATE_FEATURES,
+    NOTHING_FEATURES,
+    SEMANTIC_FEATURES,
+    WEIGHTS_FILE,
+    RerankModel,
+    shipped_model,
+)
 from bot.ask.search import CANDIDATES, SearchIndex
 from bot.knowledge.entries import EntryLibrary
 from bot.knowledge.loader import require_knowledge
@@ -22,9 +29,12 @@ def index() -> SearchIndex:
 
 def test_the_shipped_weights_name_every_feature_once() -> None:
     data = json.loads(WEIGHTS_FILE.read_text(encoding="utf-8"))
-    assert list(data["candidate"]) == list(CANDIDATE_FEATURES)
-    assert list(data["nothing"]) == list(NOTHING_FEATURES)
-    assert RerankModel.from_json(shipped_model().to_json()) == shipped_model()
+    assert list(data["lexical"]["candidate"]) == list(CANDIDATE_FEATURES)
+    assert list(data["semantic"]["candidate"]) == [*CANDIDATE_FEATURES, *SEMANTIC_FEATURES]
+    for model in data.values():
+        assert list(model["nothing"]) == list(NOTHING_FEATURES)
+    for semantic in (False, True):
+        assert RerankModel.from_json(shipped_model(semantic).to_json()) == shipped_model(semantic)
     with pytest.raises(ValueError, match="one weight per feature"):
         RerankModel((1.0,), (1.0,))
 

@@ -14,9 +14,10 @@ from bot.knowledge.loader import require_knowledge
 from tests.helpers import REPO, SHIPPED_KNOWLEDGE
 
 EVAL = yaml.safe_load((REPO / "tests" / "eval" / "ask_eval.yaml").read_text(encoding="utf-8"))
-#: 88.9 % now (80/90). The set names one entry per question, so it counts a neighbouring entry as a miss even
-#: when it holds the key fact; the member-question sets (tests/test_ask_eval.py) judge by the key fact.
-TOP1_REQUIRED = 0.88
+#: 94.4 % now (85/90), with the semantic signal. The set names one entry per question, so it counts a
+#: neighbouring entry as a miss even when it holds the key fact; the member-question sets
+#: (tests/test_ask_eval.py) judge by the key fact.
+TOP1_REQUIRED = 0.93
 OFF_TOPIC_REJECTION_REQUIRED = 0.95
 
 
@@ -174,9 +175,9 @@ def test_a_question_without_an_informative_word_is_vague(index: SearchIndex, que
 
 
 def test_a_close_runner_up_is_offered_with_the_answer(index: SearchIndex) -> None:
-    result = index.search("is writing user storys the product owner's job")
-    assert result.best is not None and result.best.item.id == "po-backlog-and-stories"
-    assert result.runner_up is not None and result.runner_up.id != "po-backlog-and-stories"
+    result = index.search("three questions before applying for a po role")
+    assert result.best is not None and result.best.item.id == "should-i-apply-po-job"
+    assert result.runner_up is not None and result.runner_up.id != "should-i-apply-po-job"
     assert index.search("pspo exam cost?").runner_up is None  # a clear winner stands alone
 
 

@@ -23,6 +23,7 @@ from typing import Any
 from bot.ask.content import NotCoveredTopic
 from bot.ask.engine import Answer
 from bot.ask.search import SearchIndex
+from bot.ask.semantic import Memo
 from bot.knowledge.entries import Entry
 
 #: The kinds of question a member may ask that the bot must decline, each reported on its own.
@@ -162,9 +163,13 @@ class LeaveOneOut:
 
 
 def leave_one_out(
-    entries: Sequence[Entry], topics: Sequence[NotCoveredTopic], synonyms: Mapping[str, Sequence[str]] | None = None
+    entries: Sequence[Entry],
+    topics: Sequence[NotCoveredTopic],
+    synonyms: Mapping[str, Sequence[str]] | None = None,
+    embed: Memo | None = None,
 ) -> LeaveOneOut:
-    """Each example question taken out of its entry (or topic) and asked: does that document rank first?"""
+    """Each example question taken out of its entry (or topic) and asked: does that document rank first?
+    ``embed``: the semantic signal's embedder, as ``/ask`` has it (``bot.ask.semantic.shipped_memo``)."""
 
     def asked(position: int, items: Sequence[Any], rebuild: Callable[[list[Any]], SearchIndex]) -> Score:
         item = items[position]
@@ -181,9 +186,11 @@ def leave_one_out(
 
     return LeaveOneOut(
         entries=total(
-            asked(i, entries, lambda changed: SearchIndex(changed, topics, synonyms)) for i in range(len(entries))
+            asked(i, entries, lambda changed: SearchIndex(changed, topics, synonyms, embed=embed))
+            for i in range(len(entries))
         ),
         topics=total(
-            asked(i, topics, lambda changed: SearchIndex(entries, changed, synonyms)) for i in range(len(topics))
+            asked(i, topics, lambda changed: SearchIndex(entries, changed, synonyms, embed=embed))
+            for i in range(len(topics))
         ),
     )

@@ -14,10 +14,13 @@ The model is a conditional logit: each candidate gets a score, a linear function
 (:data:`CANDIDATE_FEATURES`), and so does *nothing* (:data:`NOTHING_FEATURES`: how much of the question
 no entry knows, how short it is). A document's confidence is the model's probability that it, rather
 than nothing, is what the member asked about, so the answer and the refusal are decided on the same
-scores as the ranking. The weights (``rerank.json``, ten numbers) are fitted offline by
+scores as the ranking. With the semantic signal (``bot.ask.semantic``) two more candidate features say
+how close in meaning the question is to each candidate's example questions, and a second set of weights,
+fitted with them, scores the candidates; without it, the weights fitted on words alone. The weights
+(``rerank.json``: ten numbers by words alone, twelve with the semantic signal) are fitted offline by
 ``python -m bench.search_rerank`` on the splits that may be tuned on (the members set's dev half, the
-more set's tune split) and on leave-one-out over the entries' own questions; the held-out splits
-measure it. Scoring is a few set look-ups per candidate: deterministic, explainable, and no ML runtime.
+more set's tune split), never on the entries' own questions (leave-one-out stays held out); the held-out splits
+measure it. Scoring is a few set look-ups and a dot product per candidate: deterministic and explainable.
 """
 
 from __future__ import annotations
@@ -44,6 +47,15 @@ CANDIDATE_FEATURES = ("rank", "coverage", "example", "informative", "everyday", 
 #: What "nothing" is scored on: a constant, the share of the question's weight in words no document uses,
 #: and 1 / the number of the question's words.
 NOTHING_FEATURES = ("bias", "unknown", "brevity")
+#: With the semantic signal (``bot.ask.semantic``), two more candidate features: ``semantic``: how close in
+#: meaning the question is to the candidate's closest example question or title, (cosine - SEMANTIC_CENTRE)
+#: * SEMANTIC_SCALE; ``semantic_lead``: the same less the best candidate's (0 for the closest, below for
+#: the others).
+SEMANTIC_FEATURES = ("semantic", "semantic_lead")
+#: e5's cosines between questions lie between about 0.8 (unrelated) and 1, so they are centred and scaled
+#: to a range like the other features' (which the fit, starting from zero weights, needs).
+SEMANTIC_CENTRE = 0.85
+SEMANTIC_SCALE = 10.0
 WEIGHTS_FILE = Path(__file__).with_name("rerank.json")
 
 
@@ -76,35 +88,51 @@ class RerankModel:
 
     candidate: tuple[float, ...]
     nothing: tuple[float, ...]
+    #: The weights of :data:`SEMANTIC_FEATURES`, or none for the model that ranks by words alone.
+    semantic: tuple[float, ...] = ()
 
     def __post_init__(self) -> None:
-        if len(self.candidate) != len(CANDIDATE_FEATURES) or len(self.nothing) != len(NOTHING_FEATURES):
+        if (
+            len(self.candidate) != len(CANDIDATE_FEATURES)
+            or len(self.nothing) != len(NOTHING_FEATURES)
+            or len(self.semantic) not in (0, len(SEMANTIC_FEATURES))
+        ):
             raise ValueError("a re-ranking model needs one weight per feature")
 
     def scores(
         self, items: Sequence[object], candidates: Sequence[Sequence[float]], nothing: Sequence[float]
     ) -> tuple[list[float], float]:
         """Each candidate's score and the score of nothing (logits)."""
-        return [_dot(self.candidate, row) for row in candidates], _dot(self.nothing, nothing)
+        weights = self.candidate + self.semantic
+        return [_dot(weights, row) for row in candidates], _dot(self.nothing, nothing)
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> RerankModel:
+        candidate = [
+            float(data["candidate"][name])
+            for name in (*CANDIDATE_FEATURES, *SEMANTIC_FEATURES)
+            if name in data["candidate"]
+        ]
         return cls(
-            tuple(float(data["candidate"][name]) for name in CANDIDATE_FEATURES),
+            tuple(candidate[: len(CANDIDATE_FEATURES)]),
             tuple(float(data["nothing"][name]) for name in NOTHING_FEATURES),
+            tuple(candidate[len(CANDIDATE_FEATURES) :]),
         )
 
     def to_json(self) -> dict[str, Any]:
+        names = CANDIDATE_FEATURES + (SEMANTIC_FEATURES if self.semantic else ())
         return {
-            "candidate": dict(zip(CANDIDATE_FEATURES, self.candidate, strict=True)),
+            "candidate": dict(zip(names, self.candidate + self.semantic, strict=True)),
             "nothing": dict(zip(NOTHING_FEATURES, self.nothing, strict=True)),
         }
 
 
 @cache
-def shipped_model() -> RerankModel:
-    """The weights fitted on the shipped knowledge base (``bot/ask/rerank.json``)."""
-    return RerankModel.from_json(json.loads(WEIGHTS_FILE.read_text(encoding="utf-8")))
+def shipped_model(semantic: bool = False) -> RerankModel:
+    """The weights fitted on the shipped knowledge base (``bot/ask/rerank.json``): by words alone, or with
+    the semantic signal."""
+    data = json.loads(WEIGHTS_FILE.read_text(encoding="utf-8"))
+    return RerankModel.from_json(data["semantic"] if semantic else data["lexical"])
 
 
 class Reranker:
@@ -121,11 +149,13 @@ class Reranker:
         idf_of: Callable[[str], float],
         coverage: Callable[[Mapping[str, float], Sequence[int]], list[float]],
         scorer: Scorer,
+        semantic_scorer: Scorer | None = None,
     ) -> None:
         """``examples``: each document's example questions as content words; ``stem_of``: a word's index
         term, or None; ``idf_of``: a term's idf; ``coverage``: for some documents, the summed weights of the
         given terms each contains (``Bm25Index.coverage``)."""
         self._scorer = scorer
+        self._semantic_scorer = semantic_scorer or scorer
         self._idf = idf_of
         self._coverage = coverage
         self._number: dict[str, int] = {}
@@ -150,10 +180,14 @@ class Reranker:
         self._example_idf = idf_sums[self._example_start[1:]] - idf_sums[self._example_start[:-1]]
 
     def features(
-        self, terms: Sequence[Term], rows: Sequence[int], confidences: Sequence[float]
+        self,
+        terms: Sequence[Term],
+        rows: Sequence[int],
+        confidences: Sequence[float],
+        closeness: Sequence[float] | None = None,
     ) -> tuple[list[list[float]], list[float]]:
         """The features of the documents ``rows`` (in ranked order, with search's confidences) and of
-        nothing, for ``terms``."""
+        nothing, for ``terms``; with the semantic features when ``closeness`` (each one's cosine) is given."""
         known = [t for t in terms if t.stem is not None]
         total = sum(t.weight for t in terms) or 1.0
         informative_total = sum(t.weight for t in terms if t.informative) or 1.0
@@ -176,19 +210,30 @@ class Reranker:
             ]
             for rank in range(len(rows))
         ]
+        if closeness is not None and closeness:
+            lead = max(closeness)
+            for row, cosine in zip(candidates, closeness, strict=True):
+                row += [(cosine - SEMANTIC_CENTRE) * SEMANTIC_SCALE, (cosine - lead) * SEMANTIC_SCALE]
         unknown = sum(t.weight for t in terms if t.stem is None) / total
         return candidates, [1.0, unknown, 1 / max(len(terms), 1)]
 
     def rescore(
-        self, terms: Sequence[Term], items: Sequence[object], rows: Sequence[int], confidences: Sequence[float]
+        self,
+        terms: Sequence[Term],
+        items: Sequence[object],
+        rows: Sequence[int],
+        confidences: Sequence[float],
+        closeness: Sequence[float] | None = None,
     ) -> list[tuple[float, float]]:
         """Each candidate's new (score, confidence), in the order given: ``items`` are the documents of
         ``rows``, ranked, with search's ``confidences``.
 
         The score is the odds, exp(score - score of nothing), so the ratio of two scores says how close two
-        documents are; the confidence is the probability that the document rather than nothing is meant."""
-        candidates, nothing = self.features(terms, rows, confidences)
-        scores, baseline = self._scorer.scores(items, candidates, nothing)
+        documents are; the confidence is the probability that the document rather than nothing is meant.
+        With ``closeness`` (see :meth:`features`), the semantic scorer decides."""
+        candidates, nothing = self.features(terms, rows, confidences, closeness)
+        scorer = self._scorer if closeness is None else self._semantic_scorer
+        scores, baseline = scorer.scores(items, candidates, nothing)
         return [(math.exp(min(score - baseline, 50.0)), _sigmoid(score - baseline)) for score in scores]
 
     def _example_overlap(self, known: Sequence[Term], rows: Sequence[int]) -> list[float]:

