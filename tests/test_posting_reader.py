@@ -14,6 +14,11 @@ from bot.check.posting.verdict import check_answers, judge
 from tests.test_posting_support import shipped
 
 CONTENT, RULES = shipped()
+#: The company's pledges under their own heading say nothing about the job.
+PLEDGE = (
+    "Our commitment to the planet\nThe group has set climate targets for 2030, and every team contributes to the"
+    " roadmap to get there."
+)
 
 STATEMENTS = [
     # roadmap
@@ -433,6 +438,25 @@ STATEMENTS = [
     ("roadmap", "not_stated", "Write the release notes for each roadmap milestone."),
     ("roadmap", "not_stated", "Manage dependencies between roadmap items."),
     ("roadmap", "pm", "You will not own the roadmap."),
+    # Round 5.
+    (
+        "customers",
+        "role",
+        "Usability sessions with pilot customers are expected to be planned and conducted by the Product Owner.",
+    ),
+    ("metrics", "shared", "Targets for the quarter are drafted by you and then approved by the Head of Product."),
+    ("customers", "shared", "You both interview customers, the PM and you."),
+    ("metrics", "shared", "Help the Head of Product set the OKRs for the app."),
+    ("customers", "pm", "Sales handles the accounts, and all customer contact runs through them."),
+    ("customers", "pm", "You won't be speaking to hospitals yourself."),
+    ("metrics", "pm", "Maintain the dashboards for the targets the commercial squad sets."),
+    (
+        "customers",
+        "not_stated",
+        "We're looking for a Product Owner for the shopper side of our app, and I can't wait to meet you.",
+    ),
+    ("roadmap", "not_stated", PLEDGE),
+    ("metrics", "not_stated", PLEDGE),
 ]
 
 

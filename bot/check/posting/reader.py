@@ -448,6 +448,8 @@ def _statements(
         hits = phrases.hits(tokens)
         if stance == "pm":
             hits = [*hits, *_passive_agents(rules.passive, question, tokens)]
+        elif stance == "role":
+            hits = [*hits, *_passive_by_you(rules.passive, question, text, tokens)]
         for hit in hits:
             if stance == "negation" and not any(t.raw in _NEGATIONS for t in tokens[hit.first : hit.last + 1]):
                 continue  # the stemmer makes "notes" "not": "write the release notes for each roadmap item"
@@ -514,6 +516,28 @@ def _passive_agents(passive: Phrases, question: QuestionCues, tokens: Sequence[T
             if agent is not None:
                 yield Hit(f"topic ... {tokens[index - 1].raw} by ... pm", first, agent)
                 break
+
+
+def _passive_by_you(passive: Phrases, question: QuestionCues, text: str, tokens: Sequence[Token]) -> Iterator[Hit]:
+    """The topic, a participle, 'by' and this role, however far apart in one clause: "Customer interviews
+    and usability tests are expected to be planned and run by the Product Manager" in an ad for one.
+    "By your team" names someone else, so "your" does not count."""
+    you = stem(SELF)
+    for first, token in enumerate(tokens):
+        if token.stem not in question.topic_stems | question.broader_stems:
+            continue
+        for index in range(first + 2, len(tokens) - 1):
+            if tokens[index].stem == you or tokens[index].raw in _TURNS:
+                break
+            if tokens[index].raw != "by" or not _participle_before(passive, tokens, first, index):
+                continue
+            agent = index + 1
+            while agent < len(tokens) - 1 and tokens[agent].raw in ("the", "this"):
+                agent += 1
+            named = tokens[agent]
+            if named.stem == you and text[named.start : named.end].lower() != "your":
+                yield Hit(f"topic ... {tokens[index - 1].raw} by you", first, agent)
+            break
 
 
 def _participle_before(passive: Phrases, tokens: Sequence[Token], topic: int, by: int) -> bool:
