@@ -694,6 +694,13 @@ def test_a_short_ad(expected: dict[str, str], ad: str) -> None:
         ("size", "1-50", "Product Owner\nWe're 50 people."),
         ("size", "5000+", "Product Owner\n10k employees."),
         ("size", None, "Product Owner\nOur app is used by 2 million people."),
+        ("size", "5000+", "Product Owner\nWith over 90 years of tradition, our 6,500 employees insure farms."),
+        (
+            "kind",
+            "enterprise",
+            "Product Owner\nWith over 90 years of tradition, our 6,500 employees insure farms as an insurer.",
+        ),
+        ("size", None, "Product Owner\nYou bring 5+ years of experience at a company of 300 people."),
         ("size", None, "Product Owner\nYou'll lead a team of 8 people."),
         ("model", "scrum", "Product Owner\nWe use Scrum with two-week sprints."),
         ("model", "safe", "Product Owner\nWe're a SAFe organisation with four release trains."),

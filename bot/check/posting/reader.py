@@ -57,6 +57,7 @@ from bot.check.posting.rules import (
     SELF,
     STANCE_ANSWER,
     Answer,
+    Boilerplate,
     Hit,
     Phrases,
     PostingRules,
@@ -229,7 +230,7 @@ def _classify(rules: PostingRules, ad: _Ad, sentences: Sequence[Sentence]) -> tu
             skipped_paragraph = sentence.paragraph
         elif skipped_paragraph == sentence.paragraph and any(h.first == 0 for h in boilerplate.resume.hits(tokens)):
             skipped_paragraph = None
-        qualification = boilerplate.qualifications.first(tokens) is not None
+        qualification = _qualifies(boilerplate, tokens)
         qualifications.append(qualification)
         several = len({clause.statement for clause in sentence.clauses}) > 1
         counted.append(
@@ -239,6 +240,12 @@ def _classify(rules: PostingRules, ad: _Ad, sentences: Sequence[Sentence]) -> tu
             and boilerplate.sentences.first(tokens) is None
         )
     return counted, qualifications
+
+
+def _qualifies(boilerplate: Boilerplate, tokens: Sequence[Token]) -> bool:
+    """Does this describe the candidate ("5+ years of experience"), not the company ("over 150 years of
+    history", which still gives the company's size and kind)?"""
+    return bool(_hits(boilerplate.qualifications, boilerplate.not_qualifications, tokens))
 
 
 def _title(rules: PostingRules, ad: _Ad, sentences: Sequence[Sentence]) -> _Title:
@@ -294,9 +301,7 @@ def _sentence_findings(
     lead: tuple[Clause, list[Token]] | None = None
     assert rules.boilerplate is not None
     qualifying = {
-        clause.statement
-        for clause in sentence.clauses
-        if rules.boilerplate.qualifications.first(ad.clause_tokens(clause))
+        clause.statement for clause in sentence.clauses if _qualifies(rules.boilerplate, ad.clause_tokens(clause))
     }
     clauses = sentence.clauses
     canonical = [_canonical(rules, ad.clause_tokens(clause), title) for clause in clauses]

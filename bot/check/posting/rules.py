@@ -207,6 +207,8 @@ class Boilerplate:
     resume: Phrases
     sentences: Phrases
     qualifications: Phrases
+    #: A qualification match is none where one of these overlaps it: "over 150 years of history" is the company's.
+    not_qualifications: Phrases
 
 
 @dataclass(frozen=True)
