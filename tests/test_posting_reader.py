@@ -471,6 +471,10 @@ STATEMENTS = [
     ("roadmap", "role", "You make the calls on what gets built."),
     ("roadmap", "shared", "Align the roadmap with the VP of Product."),
     ("roadmap", "not_stated", "Align the roadmap with company goals."),
+    ("metrics", "shared", "Take part in setting the objectives for the quarter."),
+    ("metrics", "shared", "Participate in defining the success measures for invoicing."),
+    ("metrics", "shared", "Jointly with the Commercial Director, define the targets for the shop."),
+    ("metrics", "shared", "Shape the team's goals with the GM of the region."),
     ("roadmap", "not_stated", PLEDGE),
     ("metrics", "not_stated", PLEDGE),
 ]
