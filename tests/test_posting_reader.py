@@ -475,6 +475,9 @@ STATEMENTS = [
     ("metrics", "shared", "Participate in defining the success measures for invoicing."),
     ("metrics", "shared", "Jointly with the Commercial Director, define the targets for the shop."),
     ("metrics", "shared", "Shape the team's goals with the GM of the region."),
+    ("roadmap", "pm", "Product roadmap: owned by the Group PM."),
+    ("roadmap", "shared", "You'll have a real voice in the product roadmap."),
+    ("roadmap", "pm", "The product vision is set by HQ in Lyon."),
     ("roadmap", "not_stated", PLEDGE),
     ("metrics", "not_stated", PLEDGE),
 ]
