@@ -478,6 +478,13 @@ STATEMENTS = [
     ("roadmap", "pm", "Product roadmap: owned by the Group PM."),
     ("roadmap", "shared", "You'll have a real voice in the product roadmap."),
     ("roadmap", "pm", "The product vision is set by HQ in Lyon."),
+    ("customers", "role", "Travel to the depots and see how the dispatchers plan a day."),
+    ("customers", "role", "Ride along with our drivers once a month."),
+    ("customers", "role", "Sit next to the pharmacists and watch them work."),
+    ("customers", "role", "A third of your time is with our merchants."),
+    ("customers", "role", "Research how our tenants pay their rent."),
+    ("customers", "role", "Work hand in hand with our growers to improve the app."),
+    ("customers", "not_stated", "Go to the office three days a week."),
     ("roadmap", "not_stated", PLEDGE),
     ("metrics", "not_stated", PLEDGE),
 ]
