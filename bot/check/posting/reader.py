@@ -368,14 +368,14 @@ def _listed(
     shorter beginnings of ``lead``, so the lead's verb comes within a cue's reach of the item; only a
     match that spans both parts counts. ``after``: ``lead`` is the clause that follows, whose verb the
     list is the subject of ("Product decisions – roadmap, research, all of it – sit with the client"),
-    joined to ever shorter beginnings of it too, so who the verb names counts ("Roadmap: owned by the
-    PM" is not "roadmap owned"). Returns the stance and the words it was read from.
+    joined to all of it first, so who the verb names counts ("Roadmap: owned by the PM" is not "roadmap
+    owned"), then to its ever longer beginnings. Returns the stance and the words it was read from.
     """
     for start, end in _items(ad.text, clause.start, clause.end):
         item = _canonical(rules, ad.tokens_in(start, end, clause.holes), title)
         if not {t.stem for t in item} & (question.topic_stems | question.broader_stems):
             continue
-        for cut in range(len(lead), 0, -1):
+        for cut in (len(lead), *range(1, len(lead))) if after else range(len(lead), 0, -1):
             joined = [*item, *lead[:cut]] if after else [*lead[:cut], *item]
             seam = len(item) if after else cut
             stance, hit = _stance(rules, question, ad.text, joined)
