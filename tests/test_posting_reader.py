@@ -807,6 +807,9 @@ def test_context(key: str, expected: str | None, ad: str) -> None:
         ("Senior Product Designer. Work with the Product Manager.", "other"),
         ("Agile Coach for our four tribes. Coach the coaches.", "other"),
         ("Product Owner / Business Analyst. Own the backlog.", "product"),
+        ("Senior UX Researcher – Mobility. Plan the studies for three squads.", "other"),
+        ("Product Operations Manager. Keep our tools and rituals tidy.", "other"),
+        ("Product Owner, Search. Work with our UX researchers and a data scientist.", "product"),
     ],
 )
 def test_jobs_that_are_not_product_roles(ad: str, role_type: str) -> None:
