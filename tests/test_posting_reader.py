@@ -485,6 +485,9 @@ STATEMENTS = [
     ("customers", "role", "Research how our tenants pay their rent."),
     ("customers", "role", "Work hand in hand with our growers to improve the app."),
     ("customers", "not_stated", "Go to the office three days a week."),
+    ("roadmap", "pm", "Deliver the roadmap of the client on time and on budget."),
+    ("roadmap", "pm", "The product strategy lives with the Head of Product."),
+    ("metrics", "role", "Set the targets for the retention of our users."),
     ("roadmap", "not_stated", PLEDGE),
     ("metrics", "not_stated", PLEDGE),
 ]
