@@ -488,6 +488,7 @@ STATEMENTS = [
     ("roadmap", "pm", "Deliver the roadmap of the client on time and on budget."),
     ("roadmap", "pm", "The product strategy lives with the Head of Product."),
     ("metrics", "role", "Set the targets for the retention of our users."),
+    ("customers", "pm", "Usability testing is centralised in the design studio's research team."),
     ("roadmap", "not_stated", PLEDGE),
     ("metrics", "not_stated", PLEDGE),
 ]
