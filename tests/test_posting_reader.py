@@ -489,6 +489,9 @@ STATEMENTS = [
     ("roadmap", "pm", "The product strategy lives with the Head of Product."),
     ("metrics", "role", "Set the targets for the retention of our users."),
     ("customers", "pm", "Usability testing is centralised in the design studio's research team."),
+    ("roadmap", "shared", "Work out with me and my co-founder what we ship next, and decide how we measure success."),
+    ("metrics", "role", "Work out with me and my co-founder what we ship next, and decide how we measure success."),
+    ("roadmap", "role", "You will own the roadmap for payments within the strategic direction set by the board."),
     ("roadmap", "not_stated", PLEDGE),
     ("metrics", "not_stated", PLEDGE),
 ]

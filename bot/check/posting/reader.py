@@ -507,14 +507,17 @@ def _comma_in(text: str, tokens: Sequence[Token], hit: Hit) -> bool:
 
 
 def _passive_agents(passive: Phrases, question: QuestionCues, tokens: Sequence[Token]) -> Iterator[Hit]:
-    """The topic, then a participle, 'by' and someone else, in one clause and never across this role:
-    "Decisions about the roadmap are taken by the Product Management function"."""
+    """The topic, then a participle, 'by' and someone else, in one clause and never across this role nor
+    past another topic word, which the participle is nearer to: "Decisions about the roadmap are taken
+    by the Product Management function", but in "own the roadmap within the direction set by the
+    leadership" only the direction is theirs."""
     you = stem(SELF)
+    topics = question.topic_stems | question.broader_stems
     for first, token in enumerate(tokens):
-        if token.stem not in question.topic_stems | question.broader_stems:
+        if token.stem not in topics:
             continue
         for index in range(first + 2, len(tokens)):
-            if tokens[index].stem == you or tokens[index].raw in _TURNS:
+            if tokens[index].stem == you or tokens[index].raw in _TURNS or tokens[index].stem in topics:
                 break
             if tokens[index].raw not in ("by", "between") or not _participle_before(passive, tokens, first, index):
                 continue
