@@ -492,6 +492,20 @@ STATEMENTS = [
     ("roadmap", "shared", "Work out with me and my co-founder what we ship next, and decide how we measure success."),
     ("metrics", "role", "Work out with me and my co-founder what we ship next, and decide how we measure success."),
     ("roadmap", "role", "You will own the roadmap for payments within the strategic direction set by the board."),
+    ("roadmap", "pm", "The roadmap comes from the business side."),
+    ("metrics", "pm", "Keep the team's work in line with the quarterly objectives agreed with the business."),
+    (
+        "customers",
+        "role",
+        "You run usability tests with tenants yourself and you set the goals together with the board.",
+    ),
+    (
+        "metrics",
+        "shared",
+        "You run usability tests with tenants yourself and you set the goals together with the board.",
+    ),
+    ("roadmap", "role", "In three months you'll take it over: the roadmap, the customer calls, the metrics."),
+    ("metrics", "role", "In three months you'll take it over: the roadmap, the customer calls, the metrics."),
     ("roadmap", "not_stated", PLEDGE),
     ("metrics", "not_stated", PLEDGE),
 ]

@@ -496,10 +496,20 @@ def _statements(
 def _partner_of(text: str, tokens: Sequence[Token], partner: Hit, hit: Hit) -> bool:
     """Does "together with X" go with this match: said first in the clause ("Together with the Service
     Owner, you will ..."), or in the same stretch between commas ("shape the roadmap together with the
-    Head of Digital, run the tests yourself": only the roadmap is shared)?"""
+    Head of Digital, run the tests yourself": only the roadmap is shared) with no "you" starting a new
+    duty between them ("you run the user tests and you set the goals together with the service manager":
+    only the goals are shared)?"""
     if partner.first == 0 or hit.first < partner.first <= partner.last < hit.last:
         return True  # "Together with the Service Owner, you ...", "define, together with the PMs, the metrics"
+    low, high = (hit.last, partner.first) if hit.last < partner.first else (partner.last, hit.first)
+    if any(_names_you(text, token) for token in tokens[low + 1 : high]):
+        return False
     return not _comma_in(text, tokens, Hit("", min(partner.first, hit.first), max(partner.last, hit.last)))
+
+
+def _names_you(text: str, token: Token) -> bool:
+    """Is this "you" (not "your", which names something of this role's)?"""
+    return token.stem == stem(SELF) and text[token.start : token.end].lower() != "your"
 
 
 def _comma_in(text: str, tokens: Sequence[Token], hit: Hit) -> bool:
