@@ -506,6 +506,11 @@ STATEMENTS = [
     ),
     ("roadmap", "role", "In three months you'll take it over: the roadmap, the customer calls, the metrics."),
     ("metrics", "role", "In three months you'll take it over: the roadmap, the customer calls, the metrics."),
+    ("customers", "pm", "Direct contact to the end customers is not foreseen in this position."),
+    ("customers", "role", "Find out what our hosts need, which mostly means jumping on calls with them."),
+    ("metrics", "pm", "Hit the retention targets set by the CHRO."),
+    ("metrics", "shared", "The goals for onboarding are agreed between you and the Head of Product."),
+    ("roadmap", "not_stated", "A roadmap is not required for the pilot."),
     ("roadmap", "not_stated", PLEDGE),
     ("metrics", "not_stated", PLEDGE),
 ]
