@@ -511,6 +511,8 @@ STATEMENTS = [
     ("metrics", "pm", "Hit the retention targets set by the CHRO."),
     ("metrics", "shared", "The goals for onboarding are agreed between you and the Head of Product."),
     ("roadmap", "not_stated", "A roadmap is not required for the pilot."),
+    ("roadmap", "role", "As Lead PO you steer the product owners of three teams and own the overall roadmap."),
+    ("metrics", "role", "KPIs? You set them, the CPO challenges them."),
     ("roadmap", "not_stated", PLEDGE),
     ("metrics", "not_stated", PLEDGE),
 ]
@@ -863,6 +865,18 @@ def test_clauses_split_at_semicolons_colons_and_dashes() -> None:
         ("you join", 1),
         ("sometimes.", 1),
     ]
+
+
+def test_a_short_question_is_answered_by_the_sentence_after_it() -> None:
+    ad = "The roadmap? Ours to decide together. Why join us? Great people."
+    assert [ad[s.start : s.end] for s in split(ad)] == [
+        "The roadmap? Ours to decide together.",
+        "Why join us? Great people.",
+    ]
+    assert [ad[c.start : c.end] for c in split(ad)[0].clauses] == ["The roadmap", "Ours to decide together."]
+    assert read(RULES, f"Product Owner\n\n{ad}").answers["roadmap"] == "shared"
+    longer = "Who owns the roadmap here? You do."
+    assert [longer[s.start : s.end] for s in split(longer)] == ["Who owns the roadmap here?", "You do."]
 
 
 def test_a_bracketed_aside_is_left_out_of_its_clause_and_read_with_the_words_before_it() -> None:
