@@ -513,6 +513,19 @@ STATEMENTS = [
     ("roadmap", "not_stated", "A roadmap is not required for the pilot."),
     ("roadmap", "role", "As Lead PO you steer the product owners of three teams and own the overall roadmap."),
     ("metrics", "role", "KPIs? You set them, the CPO challenges them."),
+    ("metrics", "not_stated", "Monitor the KPIs agreed in the yearly target agreement."),
+    ("metrics", "shared", "You'll pick the metrics that matter with our Head of Growth."),
+    (
+        "customers",
+        "role",
+        "You'll run usability sessions and feed what you learn into the roadmap, which is owned by the CPO.",
+    ),
+    (
+        "roadmap",
+        "pm",
+        "You'll run usability sessions and feed what you learn into the roadmap, which is owned by the CPO.",
+    ),
+    ("metrics", "pm", "Success measures are agreed with the clinical board."),
     ("roadmap", "not_stated", PLEDGE),
     ("metrics", "not_stated", PLEDGE),
 ]

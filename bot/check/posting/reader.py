@@ -453,7 +453,7 @@ def _statements(
             continue
         hits = phrases.hits(tokens)
         if stance == "pm":
-            hits = [*hits, *_passive_agents(rules.passive, question, tokens)]
+            hits = [*hits, *_passive_agents(rules.passive, question, tokens, rules.topic_stems)]
         elif stance == "role":
             hits = [*hits, *_passive_by_you(rules.passive, question, text, tokens)]
         for hit in hits:
@@ -481,6 +481,8 @@ def _statements(
                 if actor == "someone else":
                     yield "pm", hit
                     continue
+            if stance == "shared" and _participle_after_topic(rules.passive, tokens, hit, rules.topic_stems):
+                continue  # "monitor the KPIs agreed in the annual target agreement": agreed by whom is not said
             others_agree = stance == "shared" and _verb_first(question, tokens, hit)
             if others_agree and _subject(text, tokens, hit) == "someone else":
                 yield "pm", hit  # "the CPO and the CEO agree the roadmap": neither is this role
@@ -516,25 +518,44 @@ def _comma_in(text: str, tokens: Sequence[Token], hit: Hit) -> bool:
     return any("," in text[tokens[i].end : tokens[i + 1].start] for i in range(hit.first, hit.last))
 
 
-def _passive_agents(passive: Phrases, question: QuestionCues, tokens: Sequence[Token]) -> Iterator[Hit]:
+def _passive_agents(
+    passive: Phrases, question: QuestionCues, tokens: Sequence[Token], every_topic: frozenset[str]
+) -> Iterator[Hit]:
     """The topic, then a participle, 'by' and someone else, in one clause and never across this role nor
-    past another topic word, which the participle is nearer to: "Decisions about the roadmap are taken
-    by the Product Management function", but in "own the roadmap within the direction set by the
-    leadership" only the direction is theirs."""
+    past another of its topic words, which the participle is nearer to ("Decisions about the roadmap are
+    taken by the Product Management function", but in "own the roadmap within the direction set by the
+    leadership" only the direction is theirs), nor past a relative pronoun after any question's topic
+    ("run usability sessions and feed their needs into the roadmap, which is owned by the CCIO": only
+    the roadmap is theirs)."""
     you = stem(SELF)
     topics = question.topic_stems | question.broader_stems
     for first, token in enumerate(tokens):
         if token.stem not in topics:
             continue
+        other_topic = False
         for index in range(first + 2, len(tokens)):
             if tokens[index].stem == you or tokens[index].raw in _TURNS or tokens[index].stem in topics:
                 break
+            if other_topic and tokens[index].raw in _RELATIVE:
+                break
+            other_topic = other_topic or tokens[index].stem in every_topic
             if tokens[index].raw not in ("by", "between") or not _participle_before(passive, tokens, first, index):
                 continue
             agent = _agent(tokens, index + 1)
             if agent is not None:
                 yield Hit(f"topic ... {tokens[index - 1].raw} by ... pm", first, agent)
                 break
+
+
+def _participle_after_topic(passive: Phrases, tokens: Sequence[Token], hit: Hit, every_topic: frozenset[str]) -> bool:
+    """Does the match start with a participle, as written, right after a topic word ("the KPIs agreed
+    in ..."): it describes that topic, and this role is not who agreed it."""
+    return (
+        hit.first > 0
+        and tokens[hit.first - 1].stem in every_topic
+        and tokens[hit.first].raw.endswith("ed")
+        and _is_participle(passive, tokens[hit.first])
+    )
 
 
 def _passive_by_you(passive: Phrases, question: QuestionCues, text: str, tokens: Sequence[Token]) -> Iterator[Hit]:
