@@ -526,6 +526,8 @@ STATEMENTS = [
         "You'll run usability sessions and feed what you learn into the roadmap, which is owned by the CPO.",
     ),
     ("metrics", "pm", "Success measures are agreed with the clinical board."),
+    ("metrics", "pm", "The KPIs are decided on the board level."),
+    ("metrics", "shared", "Who owns what here:\n- KPIs: you propose, the founders approve"),
     ("roadmap", "not_stated", PLEDGE),
     ("metrics", "not_stated", PLEDGE),
 ]

@@ -728,8 +728,8 @@ def _actor(text: str, tokens: Sequence[Token], hit: Hit) -> str:
     ):
         start -= 1
     before = tokens[start : hit.first]
-    if any(t.raw in _COMPANY for t in before):
-        return "company"
+    if any(t.raw in _COMPANY for t in before) or [t.raw for t in before] == ["who"]:
+        return "company"  # "we run the interviews", and a question: "Who owns what here:" names nobody
     if not before or before[-1].raw in _NOUN_STARTS:
         if before and (before[0].raw == OTHERS or before[0].stem in _PEOPLE):
             return "someone else"  # "Sales owns the customer relationship": a noun, but theirs
