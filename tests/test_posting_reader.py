@@ -528,6 +528,8 @@ STATEMENTS = [
     ("metrics", "pm", "Success measures are agreed with the clinical board."),
     ("metrics", "pm", "The KPIs are decided on the board level."),
     ("metrics", "shared", "Who owns what here:\n- KPIs: you propose, the founders approve"),
+    ("customers", "role", "What you'll do\n- Discovery: run it every week with our dispatchers"),
+    ("metrics", "role", "Check the conversion numbers you set last quarter."),
     ("roadmap", "not_stated", PLEDGE),
     ("metrics", "not_stated", PLEDGE),
 ]
