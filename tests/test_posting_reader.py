@@ -538,6 +538,8 @@ STATEMENTS = [
     ("roadmap", "pm", "Not a product management job: the roadmap is decided elsewhere."),
     ("roadmap", "role", "There's no PM above you, so you own the roadmap."),
     ("roadmap", "role", "Own the roadmap beyond the next release."),
+    ("roadmap", "shared", "You and the Head of Product decide together what goes on the roadmap."),
+    ("customers", "shared", "Support our UX researchers in running the diary studies."),
     ("roadmap", "not_stated", PLEDGE),
     ("metrics", "not_stated", PLEDGE),
 ]
