@@ -540,6 +540,9 @@ STATEMENTS = [
     ("roadmap", "role", "Own the roadmap beyond the next release."),
     ("roadmap", "shared", "You and the Head of Product decide together what goes on the roadmap."),
     ("customers", "shared", "Support our UX researchers in running the diary studies."),
+    ("metrics", "role", "Set the KRs for the onboarding squad."),
+    ("metrics", "role", "You decide which numbers the team optimises for."),
+    ("metrics", "role", "Establish the measurement framework for the app."),
     ("roadmap", "not_stated", PLEDGE),
     ("metrics", "not_stated", PLEDGE),
 ]
