@@ -759,6 +759,12 @@ def test_a_short_ad(expected: dict[str, str], ad: str) -> None:
         ("size", "1-50", "Product Owner\nWe're a team of 45 building invoicing software."),
         ("size", "51-500", "Product Owner\nOur team of 8 engineers is part of a company of 300 people."),
         ("size", "51-500", "Product Owner\nJoin our 300-strong team in Leeds."),
+        (
+            "size",
+            "51-500",
+            "Product Owner\nWe make invoicing software for plumbers across the Netherlands. We are a team of\n85.\n",
+        ),
+        ("size", "51-500", "Product Owner\nWe are a team of 85 in Lyon."),
         ("size", "501-5000", "Product Owner\nWe have over 2,000 employees worldwide."),
         ("size", "5000+", "Product Owner\nMore than 5,000 colleagues work here."),
         ("size", "501-5000", "Product Owner\nAbout 5,000 colleagues work here."),

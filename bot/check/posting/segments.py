@@ -21,7 +21,8 @@ HEADING_WORDS = 10
 #: is read as "The roadmap: yours."
 SHORT_QUESTION = 3
 
-_BULLET = re.compile(r"[-•*·–—●▪►✓✔+>]\s+|\d{1,2}[.)]\s+")
+#: A numbered bullet has its text on the same line: "85." ending a wrapped "a team of / 85." is no bullet.
+_BULLET = re.compile(r"[-•*·–—●▪►✓✔+>]\s+|\d{1,2}[.)][ \t]+")
 _ENDS_SENTENCE = re.compile(r"[.!?:;…][\"'”’)\]]*$")
 _TITLE_SEPARATOR = re.compile(r"\s[|·]\s")
 _SENTENCE_END = re.compile(r"[.!?…]+[\"'”’)\]]*(\s+)")
