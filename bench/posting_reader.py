@@ -1,16 +1,18 @@
 """How the posting reader reads the labelled ads, per split.
 
-Three sets: ``bench/job_posts.yaml`` (``dev`` and ``test`` halves), ``bench/job_posts_more.yaml``, written
-later without seeing the rules (``tune`` and ``check``), and ``bench/job_posts_fresh.yaml``, written blind
-to the third round of rules and split in round 4 into ``fresh-tune`` and ``fresh-held``. The rules in
-``knowledge/check-posting.yaml`` may be tuned on ``dev``, ``tune``, ``check`` and ``fresh-tune``;
-``fresh-held`` shows, in aggregate, whether a change generalises, and the ``test`` half is the honest
-figure. Prints, per split: accuracy on each of the three questions and each context field, the verdict
-class (the verdict id for product ads, the job type for the others), whether non-product ads are told
-apart, and the time to read one ad. A split whose file is missing is left out. Run:
-``python -m bench.posting_reader`` (``--only dev tune check fresh-tune fresh-held`` while tuning);
+Four sets: ``bench/job_posts.yaml`` (``dev`` and ``test`` halves), ``bench/job_posts_more.yaml``, written
+later without seeing the rules (``tune`` and ``check``), ``bench/job_posts_fresh.yaml``, written blind
+to the third round of rules and split in round 4 into ``fresh-tune`` and ``fresh-held``, and
+``bench/job_posts_blind.yaml`` (``blind``), written blind to the fifth round, and
+``bench/job_posts_blind2.yaml`` (``blind2``), written blind as well and measured only after it. The rules in
+``knowledge/check-posting.yaml`` may be tuned on ``dev``, ``tune``, ``check``, ``fresh-tune`` and (from
+round 5) ``test``; ``fresh-held`` shows, in aggregate, whether a change generalises, and ``blind`` is
+the honest figure, ``blind2`` the one nobody has looked at. Prints, per split: accuracy on each of the three questions and each context field,
+the verdict class (the verdict id for product ads, the job type for the others), whether non-product
+ads are told apart, and the time to read one ad. A split whose file is missing is left out. Run:
+``python -m bench.posting_reader`` (``--only dev tune check fresh-tune test fresh-held`` while tuning);
 ``--misses fresh-tune`` lists every field read differently from its label. Per-ad results on
-``fresh-held`` and ``test`` invite tuning on them, so listing them takes ``--held-out`` as well: once,
+``fresh-held``, ``blind`` and ``blind2`` invite tuning on them, so listing them takes ``--held-out`` as well: once,
 after the rules are frozen.
 """
 
@@ -42,9 +44,11 @@ SPLITS = {
     "fresh-tune": "job_posts_fresh.yaml",
     "fresh-held": "job_posts_fresh.yaml",
     "test": "job_posts.yaml",
+    "blind": "job_posts_blind.yaml",
+    "blind2": "job_posts_blind2.yaml",
 }
-#: Splits whose misses may be listed ad by ad: the ones tuned on (fresh-held and test only with --held-out).
-INSPECTABLE = ("dev", "tune", "check", "fresh-tune")
+#: Splits whose misses may be listed ad by ad: the ones tuned on (fresh-held and blind only with --held-out).
+INSPECTABLE = ("dev", "tune", "check", "fresh-tune", "test")
 #: Each ad is read this many times for the timing, to smooth out the noise of one run.
 REPEATS = 20
 
@@ -138,7 +142,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", nargs="+", choices=SPLITS, help="measure these splits (tune with dev tune check)")
     parser.add_argument("--misses", choices=SPLITS, help="list the fields read differently from the labels")
     parser.add_argument(
-        "--held-out", action="store_true", help="allow --misses on fresh or test (once, after the rules are frozen)"
+        "--held-out",
+        action="store_true",
+        help="allow --misses on fresh-held, blind or blind2 (once, after the rules are frozen)",
     )
     args = parser.parse_args(argv if argv is not None else sys.argv[1:] if __name__ == "__main__" else [])
 
@@ -161,8 +167,8 @@ def main(argv: list[str] | None = None) -> int:
     }
     tables = {split: rows(outcomes) for split, outcomes in by_split.items()}
     print(
-        "posting reader, tuned on dev, tune, check and fresh-tune; fresh-held shows whether that holds,"
-        " test is the honest figure"
+        "posting reader, tuned on dev, tune, check, fresh-tune and test; fresh-held shows whether that holds,"
+        " blind and blind2 are the honest figures"
     )
     print()
     print("| measure | " + " | ".join(f"{split} ({len(by_split[split])} ads)" for split in splits) + " |")

@@ -14,6 +14,11 @@ from bot.check.posting.verdict import check_answers, judge
 from tests.test_posting_support import shipped
 
 CONTENT, RULES = shipped()
+#: The company's pledges under their own heading say nothing about the job.
+PLEDGE = (
+    "Our commitment to the planet\nThe group has set climate targets for 2030, and every team contributes to the"
+    " roadmap to get there."
+)
 
 STATEMENTS = [
     # roadmap
@@ -433,6 +438,113 @@ STATEMENTS = [
     ("roadmap", "not_stated", "Write the release notes for each roadmap milestone."),
     ("roadmap", "not_stated", "Manage dependencies between roadmap items."),
     ("roadmap", "pm", "You will not own the roadmap."),
+    # Round 5.
+    (
+        "customers",
+        "role",
+        "Usability sessions with pilot customers are expected to be planned and conducted by the Product Owner.",
+    ),
+    ("metrics", "shared", "Targets for the quarter are drafted by you and then approved by the Head of Product."),
+    ("customers", "shared", "You both interview customers, the PM and you."),
+    ("metrics", "shared", "Help the Head of Product set the OKRs for the app."),
+    ("customers", "pm", "Sales handles the accounts, and all customer contact runs through them."),
+    ("customers", "pm", "You won't be speaking to hospitals yourself."),
+    ("metrics", "pm", "Maintain the dashboards for the targets the commercial squad sets."),
+    (
+        "customers",
+        "not_stated",
+        "We're looking for a Product Owner for the shopper side of our app, and I can't wait to meet you.",
+    ),
+    ("customers", "role", "Get to understand your shoppers through interviews and diary studies."),
+    ("customers", "role", "Regular discovery is part of the job, with weekly touchpoints with growers."),
+    ("customers", "role", "Work closely with clinicians to learn how they chart."),
+    ("customers", "role", "You'll be in close contact with our key accounts."),
+    ("customers", "role", "Your day involves customer calls, sketching and planning."),
+    ("customers", "shared", "Work with our UX researcher to plan and run the usability tests."),
+    ("customers", "not_stated", "Work closely with our customer success team."),
+    ("metrics", "role", "Write the OKRs for the payments area."),
+    ("metrics", "role", "Define what success means for onboarding."),
+    ("metrics", "role", "Come up with the key metrics for search."),
+    ("metrics", "shared", "Align with your stakeholders on the success metrics."),
+    ("metrics", "shared", "Partner with the GPM on the quarterly OKRs."),
+    ("metrics", "shared", "Propose the KPIs to the Head of Product for sign-off."),
+    ("roadmap", "role", "You make the calls on what gets built."),
+    ("roadmap", "shared", "Align the roadmap with the VP of Product."),
+    ("roadmap", "not_stated", "Align the roadmap with company goals."),
+    ("metrics", "shared", "Take part in setting the objectives for the quarter."),
+    ("metrics", "shared", "Participate in defining the success measures for invoicing."),
+    ("metrics", "shared", "Jointly with the Commercial Director, define the targets for the shop."),
+    ("metrics", "shared", "Shape the team's goals with the GM of the region."),
+    ("roadmap", "pm", "Product roadmap: owned by the Group PM."),
+    ("roadmap", "shared", "You'll have a real voice in the product roadmap."),
+    ("roadmap", "pm", "The product vision is set by HQ in Lyon."),
+    ("customers", "role", "Travel to the depots and see how the dispatchers plan a day."),
+    ("customers", "role", "Ride along with our drivers once a month."),
+    ("customers", "role", "Sit next to the pharmacists and watch them work."),
+    ("customers", "role", "A third of your time is with our merchants."),
+    ("customers", "role", "Research how our tenants pay their rent."),
+    ("customers", "role", "Work hand in hand with our growers to improve the app."),
+    ("customers", "not_stated", "Go to the office three days a week."),
+    ("roadmap", "pm", "Deliver the roadmap of the client on time and on budget."),
+    ("roadmap", "pm", "The product strategy lives with the Head of Product."),
+    ("metrics", "role", "Set the targets for the retention of our users."),
+    ("customers", "pm", "Usability testing is centralised in the design studio's research team."),
+    ("roadmap", "shared", "Work out with me and my co-founder what we ship next, and decide how we measure success."),
+    ("metrics", "role", "Work out with me and my co-founder what we ship next, and decide how we measure success."),
+    ("roadmap", "role", "You will own the roadmap for payments within the strategic direction set by the board."),
+    ("roadmap", "pm", "The roadmap comes from the business side."),
+    ("metrics", "pm", "Keep the team's work in line with the quarterly objectives agreed with the business."),
+    (
+        "customers",
+        "role",
+        "You run usability tests with tenants yourself and you set the goals together with the board.",
+    ),
+    (
+        "metrics",
+        "shared",
+        "You run usability tests with tenants yourself and you set the goals together with the board.",
+    ),
+    ("roadmap", "role", "In three months you'll take it over: the roadmap, the customer calls, the metrics."),
+    ("metrics", "role", "In three months you'll take it over: the roadmap, the customer calls, the metrics."),
+    ("customers", "pm", "Direct contact to the end customers is not foreseen in this position."),
+    ("customers", "role", "Find out what our hosts need, which mostly means jumping on calls with them."),
+    ("metrics", "pm", "Hit the retention targets set by the CHRO."),
+    ("metrics", "shared", "The goals for onboarding are agreed between you and the Head of Product."),
+    ("roadmap", "not_stated", "A roadmap is not required for the pilot."),
+    ("roadmap", "role", "As Lead PO you steer the product owners of three teams and own the overall roadmap."),
+    ("metrics", "role", "KPIs? You set them, the CPO challenges them."),
+    ("metrics", "not_stated", "Monitor the KPIs agreed in the yearly target agreement."),
+    ("metrics", "shared", "You'll pick the metrics that matter with our Head of Growth."),
+    (
+        "customers",
+        "role",
+        "You'll run usability sessions and feed what you learn into the roadmap, which is owned by the CPO.",
+    ),
+    (
+        "roadmap",
+        "pm",
+        "You'll run usability sessions and feed what you learn into the roadmap, which is owned by the CPO.",
+    ),
+    ("metrics", "pm", "Success measures are agreed with the clinical board."),
+    ("metrics", "pm", "The KPIs are decided on the board level."),
+    ("metrics", "shared", "Who owns what here:\n- KPIs: you propose, the founders approve"),
+    ("customers", "role", "What you'll do\n- Discovery: run it every week with our dispatchers"),
+    ("metrics", "role", "Check the conversion numbers you set last quarter."),
+    ("roadmap", "pm", "Shaping the product strategy is outside the scope of this job."),
+    ("customers", "pm", "Usability testing is out of scope for this position."),
+    ("metrics", "pm", "Choosing the KPIs is not part of the job."),
+    ("roadmap", "pm", "No roadmap responsibility; backlog only."),
+    ("customers", "pm", "An internal role with no customer interaction."),
+    ("roadmap", "pm", "Not a product management job: the roadmap is decided elsewhere."),
+    ("roadmap", "role", "There's no PM above you, so you own the roadmap."),
+    ("roadmap", "role", "Own the roadmap beyond the next release."),
+    ("roadmap", "shared", "You and the Head of Product decide together what goes on the roadmap."),
+    ("customers", "shared", "Support our UX researchers in running the diary studies."),
+    ("metrics", "role", "Set the KRs for the onboarding squad."),
+    ("metrics", "role", "You decide which numbers the team optimises for."),
+    ("metrics", "role", "Establish the measurement framework for the app."),
+    ("roadmap", "not_stated", PLEDGE),
+    ("metrics", "not_stated", PLEDGE),
 ]
 
 
@@ -647,6 +759,12 @@ def test_a_short_ad(expected: dict[str, str], ad: str) -> None:
         ("size", "1-50", "Product Owner\nWe're a team of 45 building invoicing software."),
         ("size", "51-500", "Product Owner\nOur team of 8 engineers is part of a company of 300 people."),
         ("size", "51-500", "Product Owner\nJoin our 300-strong team in Leeds."),
+        (
+            "size",
+            "51-500",
+            "Product Owner\nWe make invoicing software for plumbers across the Netherlands. We are a team of\n85.\n",
+        ),
+        ("size", "51-500", "Product Owner\nWe are a team of 85 in Lyon."),
         ("size", "501-5000", "Product Owner\nWe have over 2,000 employees worldwide."),
         ("size", "5000+", "Product Owner\nMore than 5,000 colleagues work here."),
         ("size", "501-5000", "Product Owner\nAbout 5,000 colleagues work here."),
@@ -654,6 +772,25 @@ def test_a_short_ad(expected: dict[str, str], ad: str) -> None:
         ("size", "1-50", "Product Owner\nWe're 50 people."),
         ("size", "5000+", "Product Owner\n10k employees."),
         ("size", None, "Product Owner\nOur app is used by 2 million people."),
+        ("size", "5000+", "Product Owner\nWith over 90 years of tradition, our 6,500 employees insure farms."),
+        (
+            "kind",
+            "enterprise",
+            "Product Owner\nWith over 90 years of tradition, our 6,500 employees insure farms as an insurer.",
+        ),
+        ("size", None, "Product Owner\nYou bring 5+ years of experience at a company of 300 people."),
+        ("kind", None, "Product Owner, insurtech, Berlin. Backlog, stories, stakeholders."),
+        ("kind", "enterprise", "Product Owner\nNordhav insures 300,000 homes in Norway."),
+        ("kind", "other", "Product Owner\nTarangi is the scheduling platform used by 4,000 clinics across India."),
+        ("kind", "eu-saas", "Product Manager, Kraków\nWe make Emberfall, a mobile RPG played across Europe."),
+        ("kind", "enterprise", "Product Owner\nWe're Scandinavia's second-largest parcel carrier."),
+        ("kind", "other", "Product Owner\nJoin a housing association that manages 30,000 homes."),
+        ("kind", "enterprise", "Product Owner\nA 120-year-old family firm making forestry machinery."),
+        ("kind", "enterprise", "Product Owner\nOur group runs hotels in nine countries."),
+        ("kind", "eu-saas", "Product Owner\nWe build ERP software for breweries across Belgium."),
+        ("kind", "eu-saas", "Product Owner\nOur platform helps 3,000 salons in Austria fill their calendars."),
+        ("kind", "startup", "Product Owner\nA two-year-old company backed by Nordic VCs."),
+        ("kind", "startup", "Product Owner\nWe're a seed-stage proptech company in Lisbon."),
         ("size", None, "Product Owner\nYou'll lead a team of 8 people."),
         ("model", "scrum", "Product Owner\nWe use Scrum with two-week sprints."),
         ("model", "safe", "Product Owner\nWe're a SAFe organisation with four release trains."),
@@ -739,6 +876,9 @@ def test_context(key: str, expected: str | None, ad: str) -> None:
         ("Senior Product Designer. Work with the Product Manager.", "other"),
         ("Agile Coach for our four tribes. Coach the coaches.", "other"),
         ("Product Owner / Business Analyst. Own the backlog.", "product"),
+        ("Senior UX Researcher – Mobility. Plan the studies for three squads.", "other"),
+        ("Product Operations Manager. Keep our tools and rituals tidy.", "other"),
+        ("Product Owner, Search. Work with our UX researchers and a data scientist.", "product"),
     ],
 )
 def test_jobs_that_are_not_product_roles(ad: str, role_type: str) -> None:
@@ -766,6 +906,18 @@ def test_clauses_split_at_semicolons_colons_and_dashes() -> None:
         ("you join", 1),
         ("sometimes.", 1),
     ]
+
+
+def test_a_short_question_is_answered_by_the_sentence_after_it() -> None:
+    ad = "The roadmap? Ours to decide together. Why join us? Great people."
+    assert [ad[s.start : s.end] for s in split(ad)] == [
+        "The roadmap? Ours to decide together.",
+        "Why join us? Great people.",
+    ]
+    assert [ad[c.start : c.end] for c in split(ad)[0].clauses] == ["The roadmap", "Ours to decide together."]
+    assert read(RULES, f"Product Owner\n\n{ad}").answers["roadmap"] == "shared"
+    longer = "Who owns the roadmap here? You do."
+    assert [longer[s.start : s.end] for s in split(longer)] == ["Who owns the roadmap here?", "You do."]
 
 
 def test_a_bracketed_aside_is_left_out_of_its_clause_and_read_with_the_words_before_it() -> None:

@@ -160,8 +160,11 @@ class Step:
             return True
         if token.stem in NEGATIONS and token.raw not in NEGATIONS:
             return False  # "notes" and "noted" stem to "not" but deny nothing
-        return token.stem in self.stems or any(
-            token.raw.startswith(p) or token.stem.startswith(p) for p in self.prefixes
+        # str.startswith takes the tuple at once (an empty tuple matches nothing): the reader's hot loop.
+        return (
+            token.stem in self.stems
+            or token.raw.startswith(self.prefixes)
+            or token.stem.startswith(self.prefixes)
         )
 
 

@@ -131,7 +131,15 @@ class _Builder:
         boilerplate = Boilerplate(
             *(
                 self.phrases(("boilerplate", name), raw_boilerplate.get(name, []))
-                for name in ("keep_headings", "headings", "paragraphs", "resume", "sentences", "qualifications")
+                for name in (
+                    "keep_headings",
+                    "headings",
+                    "paragraphs",
+                    "resume",
+                    "sentences",
+                    "qualifications",
+                    "not_qualifications",
+                )
             )
         )
         titles = tuple(

@@ -57,6 +57,7 @@ from bot.check.posting.rules import (
     SELF,
     STANCE_ANSWER,
     Answer,
+    Boilerplate,
     Hit,
     Phrases,
     PostingRules,
@@ -229,7 +230,7 @@ def _classify(rules: PostingRules, ad: _Ad, sentences: Sequence[Sentence]) -> tu
             skipped_paragraph = sentence.paragraph
         elif skipped_paragraph == sentence.paragraph and any(h.first == 0 for h in boilerplate.resume.hits(tokens)):
             skipped_paragraph = None
-        qualification = boilerplate.qualifications.first(tokens) is not None
+        qualification = _qualifies(boilerplate, tokens)
         qualifications.append(qualification)
         several = len({clause.statement for clause in sentence.clauses}) > 1
         counted.append(
@@ -239,6 +240,12 @@ def _classify(rules: PostingRules, ad: _Ad, sentences: Sequence[Sentence]) -> tu
             and boilerplate.sentences.first(tokens) is None
         )
     return counted, qualifications
+
+
+def _qualifies(boilerplate: Boilerplate, tokens: Sequence[Token]) -> bool:
+    """Does this describe the candidate ("5+ years of experience"), not the company ("over 150 years of
+    history", which still gives the company's size and kind)?"""
+    return bool(_hits(boilerplate.qualifications, boilerplate.not_qualifications, tokens))
 
 
 def _title(rules: PostingRules, ad: _Ad, sentences: Sequence[Sentence]) -> _Title:
@@ -294,9 +301,7 @@ def _sentence_findings(
     lead: tuple[Clause, list[Token]] | None = None
     assert rules.boilerplate is not None
     qualifying = {
-        clause.statement
-        for clause in sentence.clauses
-        if rules.boilerplate.qualifications.first(ad.clause_tokens(clause))
+        clause.statement for clause in sentence.clauses if _qualifies(rules.boilerplate, ad.clause_tokens(clause))
     }
     clauses = sentence.clauses
     canonical = [_canonical(rules, ad.clause_tokens(clause), title) for clause in clauses]
@@ -363,13 +368,14 @@ def _listed(
     shorter beginnings of ``lead``, so the lead's verb comes within a cue's reach of the item; only a
     match that spans both parts counts. ``after``: ``lead`` is the clause that follows, whose verb the
     list is the subject of ("Product decisions – roadmap, research, all of it – sit with the client"),
-    joined to its ever longer beginnings. Returns the stance and the words it was read from.
+    joined to all of it first, so who the verb names counts ("Roadmap: owned by the PM" is not "roadmap
+    owned"), then to its ever longer beginnings. Returns the stance and the words it was read from.
     """
     for start, end in _items(ad.text, clause.start, clause.end):
         item = _canonical(rules, ad.tokens_in(start, end, clause.holes), title)
         if not {t.stem for t in item} & (question.topic_stems | question.broader_stems):
             continue
-        for cut in range(1, len(lead) + 1) if after else range(len(lead), 0, -1):
+        for cut in (len(lead), *range(1, len(lead))) if after else range(len(lead), 0, -1):
             joined = [*item, *lead[:cut]] if after else [*lead[:cut], *item]
             seam = len(item) if after else cut
             stance, hit = _stance(rules, question, ad.text, joined)
@@ -447,7 +453,9 @@ def _statements(
             continue
         hits = phrases.hits(tokens)
         if stance == "pm":
-            hits = [*hits, *_passive_agents(rules.passive, question, tokens)]
+            hits = [*hits, *_passive_agents(rules.passive, question, tokens, rules.topic_stems)]
+        elif stance == "role":
+            hits = [*hits, *_passive_by_you(rules.passive, question, text, tokens)]
         for hit in hits:
             if stance == "negation" and not any(t.raw in _NEGATIONS for t in tokens[hit.first : hit.last + 1]):
                 continue  # the stemmer makes "notes" "not": "write the release notes for each roadmap item"
@@ -473,6 +481,8 @@ def _statements(
                 if actor == "someone else":
                     yield "pm", hit
                     continue
+            if stance == "shared" and _participle_after_topic(rules.passive, tokens, hit, rules.topic_stems):
+                continue  # "monitor the KPIs agreed in the annual target agreement": agreed by whom is not said
             others_agree = stance == "shared" and _verb_first(question, tokens, hit)
             if others_agree and _subject(text, tokens, hit) == "someone else":
                 yield "pm", hit  # "the CPO and the CEO agree the roadmap": neither is this role
@@ -488,32 +498,86 @@ def _statements(
 def _partner_of(text: str, tokens: Sequence[Token], partner: Hit, hit: Hit) -> bool:
     """Does "together with X" go with this match: said first in the clause ("Together with the Service
     Owner, you will ..."), or in the same stretch between commas ("shape the roadmap together with the
-    Head of Digital, run the tests yourself": only the roadmap is shared)?"""
+    Head of Digital, run the tests yourself": only the roadmap is shared) with no "you" starting a new
+    duty between them ("you run the user tests and you set the goals together with the service manager":
+    only the goals are shared)?"""
     if partner.first == 0 or hit.first < partner.first <= partner.last < hit.last:
         return True  # "Together with the Service Owner, you ...", "define, together with the PMs, the metrics"
+    low, high = (hit.last, partner.first) if hit.last < partner.first else (partner.last, hit.first)
+    if any(_names_you(text, token) for token in tokens[low + 1 : high]):
+        return False
     return not _comma_in(text, tokens, Hit("", min(partner.first, hit.first), max(partner.last, hit.last)))
+
+
+def _names_you(text: str, token: Token) -> bool:
+    """Is this "you" (not "your", which names something of this role's)?"""
+    return token.stem == stem(SELF) and text[token.start : token.end].lower() != "your"
 
 
 def _comma_in(text: str, tokens: Sequence[Token], hit: Hit) -> bool:
     return any("," in text[tokens[i].end : tokens[i + 1].start] for i in range(hit.first, hit.last))
 
 
-def _passive_agents(passive: Phrases, question: QuestionCues, tokens: Sequence[Token]) -> Iterator[Hit]:
-    """The topic, then a participle, 'by' and someone else, in one clause and never across this role:
-    "Decisions about the roadmap are taken by the Product Management function"."""
+def _passive_agents(
+    passive: Phrases, question: QuestionCues, tokens: Sequence[Token], every_topic: frozenset[str]
+) -> Iterator[Hit]:
+    """The topic, then a participle, 'by' and someone else, in one clause and never across this role nor
+    past another of its topic words, which the participle is nearer to ("Decisions about the roadmap are
+    taken by the Product Management function", but in "own the roadmap within the direction set by the
+    leadership" only the direction is theirs), nor past a relative pronoun after any question's topic
+    ("run usability sessions and feed their needs into the roadmap, which is owned by the CCIO": only
+    the roadmap is theirs)."""
     you = stem(SELF)
+    topics = question.topic_stems | question.broader_stems
     for first, token in enumerate(tokens):
-        if token.stem not in question.topic_stems | question.broader_stems:
+        if token.stem not in topics:
             continue
+        other_topic = False
         for index in range(first + 2, len(tokens)):
-            if tokens[index].stem == you or tokens[index].raw in _TURNS:
+            if tokens[index].stem == you or tokens[index].raw in _TURNS or tokens[index].stem in topics:
                 break
+            if other_topic and tokens[index].raw in _RELATIVE:
+                break
+            other_topic = other_topic or tokens[index].stem in every_topic
             if tokens[index].raw not in ("by", "between") or not _participle_before(passive, tokens, first, index):
                 continue
             agent = _agent(tokens, index + 1)
             if agent is not None:
                 yield Hit(f"topic ... {tokens[index - 1].raw} by ... pm", first, agent)
                 break
+
+
+def _participle_after_topic(passive: Phrases, tokens: Sequence[Token], hit: Hit, every_topic: frozenset[str]) -> bool:
+    """Does the match start with a participle, as written, right after a topic word ("the KPIs agreed
+    in ..."): it describes that topic, and this role is not who agreed it."""
+    return (
+        hit.first > 0
+        and tokens[hit.first - 1].stem in every_topic
+        and tokens[hit.first].raw.endswith("ed")
+        and _is_participle(passive, tokens[hit.first])
+    )
+
+
+def _passive_by_you(passive: Phrases, question: QuestionCues, text: str, tokens: Sequence[Token]) -> Iterator[Hit]:
+    """The topic, a participle, 'by' and this role, however far apart in one clause: "Customer interviews
+    and usability tests are expected to be planned and run by the Product Manager" in an ad for one.
+    "By your team" names someone else, so "your" does not count."""
+    you = stem(SELF)
+    for first, token in enumerate(tokens):
+        if token.stem not in question.topic_stems | question.broader_stems:
+            continue
+        for index in range(first + 2, len(tokens) - 1):
+            if tokens[index].stem == you or tokens[index].raw in _TURNS:
+                break
+            if tokens[index].raw != "by" or not _participle_before(passive, tokens, first, index):
+                continue
+            agent = index + 1
+            while agent < len(tokens) - 1 and tokens[agent].raw in ("the", "this"):
+                agent += 1
+            named = tokens[agent]
+            if named.stem == you and text[named.start : named.end].lower() != "your":
+                yield Hit(f"topic ... {tokens[index - 1].raw} by you", first, agent)
+            break
 
 
 def _participle_before(passive: Phrases, tokens: Sequence[Token], topic: int, by: int) -> bool:
@@ -664,8 +728,8 @@ def _actor(text: str, tokens: Sequence[Token], hit: Hit) -> str:
     ):
         start -= 1
     before = tokens[start : hit.first]
-    if any(t.raw in _COMPANY for t in before):
-        return "company"
+    if any(t.raw in _COMPANY for t in before) or [t.raw for t in before] == ["who"]:
+        return "company"  # "we run the interviews", and a question: "Who owns what here:" names nobody
     if not before or before[-1].raw in _NOUN_STARTS:
         if before and (before[0].raw == OTHERS or before[0].stem in _PEOPLE):
             return "someone else"  # "Sales owns the customer relationship": a noun, but theirs

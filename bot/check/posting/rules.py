@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Literal
 
 from bot.drills.cues import Cue, Step, Token, compile_cue, is_number, stem
@@ -207,6 +208,8 @@ class Boilerplate:
     resume: Phrases
     sentences: Phrases
     qualifications: Phrases
+    #: A qualification match is none where one of these overlaps it: "over 150 years of history" is the company's.
+    not_qualifications: Phrases
 
 
 @dataclass(frozen=True)
@@ -328,6 +331,11 @@ class PostingRules:
     @property
     def loaded(self) -> bool:
         return self.origin is not None and self.boilerplate is not None
+
+    @cached_property
+    def topic_stems(self) -> frozenset[str]:
+        """Every question's topic words and broader ones: what a participle may describe instead."""
+        return frozenset().union(*(q.topic_stems | q.broader_stems for q in self.questions))
 
     def diff_items(self) -> Mapping[str, Mapping[str, object]]:
         return {"posting examples": {example.id: example for example in self.examples}}

@@ -17,12 +17,16 @@ from dataclasses import dataclass
 SHORT_LINE = 60
 #: A stand-alone line of at most this many words that does not end with a full stop is a heading.
 HEADING_WORDS = 10
+#: A question of at most this many words names what the next sentence answers: "The roadmap? Yours."
+#: is read as "The roadmap: yours."
+SHORT_QUESTION = 3
 
-_BULLET = re.compile(r"[-•*·–—●▪►✓✔+>]\s+|\d{1,2}[.)]\s+")
+#: A numbered bullet has its text on the same line: "85." ending a wrapped "a team of / 85." is no bullet.
+_BULLET = re.compile(r"[-•*·–—●▪►✓✔+>]\s+|\d{1,2}[.)][ \t]+")
 _ENDS_SENTENCE = re.compile(r"[.!?:;…][\"'”’)\]]*$")
 _TITLE_SEPARATOR = re.compile(r"\s[|·]\s")
 _SENTENCE_END = re.compile(r"[.!?…]+[\"'”’)\]]*(\s+)")
-_CLAUSE_BREAK = re.compile(r"(;)\s*|:\s+|\s[–—-]{1,2}\s")
+_CLAUSE_BREAK = re.compile(r"(;)\s*|[:?]\s+|\s[–—-]{1,2}\s")
 _BRACKETS = re.compile(r"\(([^()]*)\)")
 _ABBREVIATIONS = frozenset(
     {"e.g", "i.e", "eg", "ie", "approx", "incl", "vs", "mr", "ms", "mrs", "dr", "no", "nr", "st", "min", "max"}
@@ -52,8 +56,9 @@ class Sentence:
     #: A stand-alone short line without a full stop, before a paragraph or a list: "About us",
     #: "What you'll do:", a title line.
     heading: bool
-    #: The sentence cut at ';', ':' and spaced dashes, so "the PM owns the roadmap; you own the backlog" is
-    #: read as two statements; a bracketed aside is a clause of its own, and a hole in the clause around it.
+    #: The sentence cut at ';', ':', '?' and spaced dashes, so "the PM owns the roadmap; you own the
+    #: backlog" is read as two statements; a bracketed aside is a clause of its own, and a hole in the
+    #: clause around it.
     clauses: tuple[Clause, ...]
 
 
@@ -144,6 +149,8 @@ def _sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
         word = text[begin : match.start()].rsplit(None, 1)[-1].lower() if text[begin : match.start()].strip() else ""
         if word.strip("(\"'") in _ABBREVIATIONS:
             continue
+        if match.group().startswith("?") and len(text[begin : match.start()].split()) <= SHORT_QUESTION:
+            continue  # "Customers? You'll be on calls with them": one sentence, cut into clauses at the '?'
         spans.append((begin, match.start(1)))
         begin = after
     spans.append((begin, end))
