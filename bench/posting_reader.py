@@ -1,19 +1,19 @@
 """How the posting reader reads the labelled ads, per split.
 
-Four sets: ``bench/job_posts.yaml`` (``dev`` and ``test`` halves), ``bench/job_posts_more.yaml``, written
+Five sets: ``bench/job_posts.yaml`` (``dev`` and ``test`` halves), ``bench/job_posts_more.yaml``, written
 later without seeing the rules (``tune`` and ``check``), ``bench/job_posts_fresh.yaml``, written blind
-to the third round of rules and split in round 4 into ``fresh-tune`` and ``fresh-held``, and
+to the third round of rules and split in round 4 into ``fresh-tune`` and ``fresh-held``,
 ``bench/job_posts_blind.yaml`` (``blind``), written blind to the fifth round, and
-``bench/job_posts_blind2.yaml`` (``blind2``), written blind as well and measured only after it. The rules in
-``knowledge/check-posting.yaml`` may be tuned on ``dev``, ``tune``, ``check``, ``fresh-tune`` and (from
-round 5) ``test``; ``fresh-held`` shows, in aggregate, whether a change generalises, and ``blind`` is
-the honest figure, ``blind2`` the one nobody has looked at. Prints, per split: accuracy on each of the three questions and each context field,
-the verdict class (the verdict id for product ads, the job type for the others), whether non-product
-ads are told apart, and the time to read one ad. A split whose file is missing is left out. Run:
-``python -m bench.posting_reader`` (``--only dev tune check fresh-tune test fresh-held`` while tuning);
-``--misses fresh-tune`` lists every field read differently from its label. Per-ad results on
-``fresh-held``, ``blind`` and ``blind2`` invite tuning on them, so listing them takes ``--held-out`` as well: once,
-after the rules are frozen.
+``bench/job_posts_blind2.yaml`` (``blind2``), written blind as well and first measured after round 5. The
+rules in ``knowledge/check-posting.yaml`` may be tuned on ``dev``, ``tune``, ``check``, ``fresh-tune`` and
+(from round 5) ``test``; ``fresh-held`` shows, in aggregate, whether a change generalises, and ``blind``
+and ``blind2`` are the honest figures. Prints, per split: accuracy on each of the three questions and each
+context field, the verdict class (the verdict id for product ads, the job type for the others), whether
+non-product ads are told apart, and the time to read one ad. A split whose file is missing is left out.
+Run: ``python -m bench.posting_reader`` (``--only dev tune check fresh-tune test fresh-held`` while
+tuning); ``--misses fresh-tune`` lists every field read differently from its label. Per-ad results on
+``fresh-held``, ``blind`` and ``blind2`` invite tuning on them, so listing them takes ``--held-out`` as
+well: once, after the rules are frozen.
 """
 
 from __future__ import annotations

@@ -161,11 +161,7 @@ class Step:
         if token.stem in NEGATIONS and token.raw not in NEGATIONS:
             return False  # "notes" and "noted" stem to "not" but deny nothing
         # str.startswith takes the tuple at once (an empty tuple matches nothing): the reader's hot loop.
-        return (
-            token.stem in self.stems
-            or token.raw.startswith(self.prefixes)
-            or token.stem.startswith(self.prefixes)
-        )
+        return token.stem in self.stems or token.raw.startswith(self.prefixes) or token.stem.startswith(self.prefixes)
 
 
 def is_number(token: Token) -> bool:
