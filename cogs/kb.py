@@ -273,7 +273,7 @@ class SearchForm(BaseModal, title="Search entries"):
         await moderator_of(interaction)
         service = curation(interaction)
         gap = await service.gap(interaction.guild_id, self.wording_id)
-        found = service.find_entries(_value(self, "text"))
+        found = await service.find_entries(_value(self, "text"))
         if not found:
             await interaction.response.send_message("No entry matches that; try other words.", ephemeral=True)
             return

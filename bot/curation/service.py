@@ -14,7 +14,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,10 +24,12 @@ from bot.ask.service import AskService
 from bot.curation import files, git
 from bot.curation.engine import (
     Action,
+    Candidate,
     EditOutcome,
     EditRecord,
     Gap,
     Moderator,
+    Wording,
     commit_message,
     revert_message,
     wordings,
@@ -117,6 +119,13 @@ class CurationService:
         found, of_row = wordings(await self.store.open_questions(scope, ROWS_GROUPED))
         signals = await self.store.signals(scope)
         pairs = candidates(signals, self._services.clock(), of_row, knowledge.part(EntryLibrary))
+        # In a worker thread: grouping searches every wording, and search may embed the ones its words leave
+        # in doubt (bot.ask.semantic), hundreds of milliseconds the event loop must not wait for.
+        return await asyncio.to_thread(self._grouped, grouper, found, pairs, limit)
+
+    def _grouped(
+        self, grouper: Grouper, found: Sequence[Wording], pairs: Sequence[Candidate], limit: int | None
+    ) -> list[Gap]:
         return [
             dataclasses.replace(gap, topic=self._honest_neighbour(gap)) for gap in gaps(grouper, found, pairs, limit)
         ]
@@ -145,8 +154,11 @@ class CurationService:
     async def _handled(self, scope: Scope, gap: Gap, action: Action) -> None:
         await self.store.handle(scope, [w.normalised for w in gap.wordings], action, self._services.clock())
 
-    def find_entries(self, text: str, limit: int = 25) -> list[Entry]:
+    async def find_entries(self, text: str, limit: int = 25) -> list[Entry]:
         """Entries for the moderator's search text: search's ranking, then titles and aliases that match."""
+        return await asyncio.to_thread(self._entries_matching, text, limit)
+
+    def _entries_matching(self, text: str, limit: int) -> list[Entry]:
         _, grouper = self._grouper()
         ranked = [hit.entry for hit in grouper.index.search(text, limit=limit).hits if hit.entry is not None]
         return [*dict.fromkeys([*ranked, *grouper.index.titles_matching(text, limit=limit)])][:limit]
