@@ -77,9 +77,11 @@ def test_a_changed_text_is_embedded_again_and_a_removed_text_leaves_the_file(tmp
     assert np.array_equal(first[0], first[3])
 
     embedder = CountingEmbedder()  # a new process: nothing remembered but the file
-    again = EmbeddingCache(path).vectors(["a", "b, reworded"], Memo(embedder, "counting"))
+    memo = Memo(embedder, "counting")
+    again = EmbeddingCache(path).vectors(["a", "b, reworded"], memo)
     assert embedder.embedded == ["b, reworded"]
     assert np.array_equal(again[0], first[0])
+    assert np.array_equal(memo(["a"])[0], first[0]) and embedder.embedded == ["b, reworded"]  # kept for leave-one-out
     assert stored_keys(path) == {text_key("a"), text_key("b, reworded")}
 
     embedder = CountingEmbedder()

@@ -63,6 +63,9 @@ class EmbeddingCache:
             stored = self._read(memo.identity, probe)
             keys = [text_key(text) for text in texts]
             missing = list(dict.fromkeys(t for t, k in zip(texts, keys, strict=True) if k not in stored))
+            known = list(dict.fromkeys(t for t, k in zip(texts, keys, strict=True) if k in stored))
+            if known:
+                memo.remember(known, np.stack([stored[text_key(t)] for t in known]))
             fresh = dict(zip((text_key(t) for t in missing), memo(missing), strict=True)) if missing else {}
             found = {**stored, **fresh}
             log.info("semantic vectors: %d from %s, %d embedded", len(set(keys)) - len(fresh), self.path, len(fresh))

@@ -97,6 +97,14 @@ class Memo:
                 self._vectors.update(zip(missing, self._embed(missing), strict=True))
             return np.stack([self._vectors[t] for t in texts]) if texts else np.zeros((0, 0), dtype=np.float32)
 
+    def remember(self, texts: Sequence[str], vectors: np.ndarray) -> None:
+        """Keep vectors of ``texts`` this model gave in another process (``bot.ask.embedding_cache``), as if
+        embedded here: leave-one-out (``pmpo-bot eval --loo``) then embeds nothing either."""
+        with self._lock:
+            if len(self._vectors) + len(texts) > MEMO_LIMIT:
+                self._vectors.clear()
+            self._vectors.update(zip(texts, vectors, strict=True))
+
     def uncached(self, text: str) -> np.ndarray:
         """The vector of a member's question, not remembered: questions are theirs, and rarely asked twice."""
         with self._lock:
