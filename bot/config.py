@@ -30,6 +30,8 @@ DATABASE_URL_ENV = "DATABASE_URL"
 POSTGRES_SCHEMES = ("postgresql://", "postgres://")
 DEFAULT_CONFIG_FILE = "config.yaml"
 DATABASE_FILE = "pmpo.sqlite3"
+#: Replaces the database file's suffix to name the file of its vectors beside it (``bot.ask.embedding_cache``).
+EMBEDDINGS_SUFFIX = ".embeddings.npz"
 #: The folder (in the working directory or a checkout) that holds the knowledge moderators edit.
 KNOWLEDGE_FOLDER = "knowledge"
 #: The package folder the installed copy of the knowledge is built into (``package-dir`` in pyproject.toml).
@@ -91,6 +93,8 @@ class AskConfig:
     cooldown_seconds: float = 15.0
     max_question_length: int = 300
     unanswered_retention_days: int = 90
+    #: The file keeping the knowledge base's vectors between starts; None: see :meth:`Config.embedding_cache_location`.
+    embedding_cache: str | None = None
 
 
 @dataclass(frozen=True)
@@ -181,6 +185,15 @@ class Config:
             return Location(here, "in the working directory's data folder")
         data_home = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
         return Location(Path(data_home) / "pmpo-bot" / DATABASE_FILE, "in the user's data folder")
+
+    def embedding_cache_location(self) -> Location:
+        """The file of the knowledge base's vectors (``bot.ask.embedding_cache``): ``ask.embedding_cache``, else
+        beside the SQLite file (``data/pmpo.embeddings.npz`` by default). With PostgreSQL, beside where the
+        SQLite file would be: the vectors are this host's, not data to share (see that module)."""
+        if self.ask.embedding_cache is not None:
+            return Location(Path(self.ask.embedding_cache), "set by ask.embedding_cache")
+        database = self.database_location()
+        return Location(database.path.with_suffix(EMBEDDINGS_SUFFIX), f"beside the database file, {database.source}")
 
 
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
@@ -388,6 +401,16 @@ def _check_values(config: Config) -> None:
     for key, number in positive.items():
         if number <= 0:
             raise ConfigError(f"config key '{key}': expected a number above 0, got {number}")
+    cache = config.ask.embedding_cache
+    if cache is not None and not cache.strip():
+        raise ConfigError(
+            "config key 'ask.embedding_cache': expected the path of a file, or null (beside the database)"
+        )
+    if cache is not None and Path(cache).is_dir():
+        raise ConfigError(
+            f"config key 'ask.embedding_cache': {cache} is a folder; expected the path of a file, "
+            f"such as {Path(cache) / ('pmpo' + EMBEDDINGS_SUFFIX)}"
+        )
     not_ids = [i for i in config.curation.edit_servers if i <= 0]
     if not_ids:
         raise ConfigError(

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from bot.ask.search import SearchIndex
+from bot.ask.semantic import VectorCache
 from bot.ask.service import AskService
 from bot.cli import main
 from bot.curation.cards import gaps_card
@@ -197,11 +198,11 @@ async def test_a_reload_swaps_the_knowledge_and_its_search_index_together(
         building, finish = threading.Event(), threading.Event()
         build = SearchIndex.from_knowledge
 
-        def slow_build(knowledge: KnowledgeBase) -> SearchIndex:
+        def slow_build(knowledge: KnowledgeBase, cache: VectorCache | None = None) -> SearchIndex:
             if knowledge is not first:  # the reload's index: hold it until the test has looked
                 building.set()
                 finish.wait(10)
-            return build(knowledge)
+            return build(knowledge, cache)
 
         monkeypatch.setattr(SearchIndex, "from_knowledge", slow_build)
         service = services.feature(AskService)

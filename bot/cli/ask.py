@@ -2,7 +2,8 @@
 well it answers the member-questions evaluation set.
 
 Both read only the knowledge folder (no database, no Discord, nothing recorded), so moderators can check
-how an edit changes answers, and scripts can use ``--json``.
+how an edit changes answers, and scripts can use ``--json``. Where the bot keeps its data, they use its
+vectors of the knowledge base (``bot.ask.embedding_cache``) rather than embed it again.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import yaml
 
 from bot.ask.cards import answer_card
 from bot.ask.content import NotCoveredList, SynonymList
+from bot.ask.embedding_cache import EmbeddingCache
 from bot.ask.engine import Answer, answer_question, ask, clean_question
 from bot.ask.evaluation import (
     REFUSE_KINDS,
@@ -101,7 +103,7 @@ async def ask_command(args: argparse.Namespace, config: Config) -> int:
     if args.batch is not None:
         if not args.json:
             raise CommandError("--batch writes one JSON object per line: add --json")
-        return ask_batch(args.batch, knowledge_of(args, config), config.ask.max_question_length)
+        return ask_batch(args.batch, knowledge_of(args, config), config)
     knowledge = knowledge_of(args, config)
     try:
         question = clean_question(args.question, config.ask.max_question_length)
@@ -110,7 +112,7 @@ async def ask_command(args: argparse.Namespace, config: Config) -> int:
             print_json({"error": str(exc)})
             return EXIT_USAGE
         raise CommandError(str(exc)) from None
-    answer = answer_question(SearchIndex.from_knowledge(knowledge), knowledge, question)
+    answer = answer_question(SearchIndex.from_knowledge(knowledge, embedding_cache(config)), knowledge, question)
     if args.json:
         print_json(answer.to_json())
     else:
@@ -118,13 +120,21 @@ async def ask_command(args: argparse.Namespace, config: Config) -> int:
     return EXIT_OK
 
 
-def ask_batch(source: str, knowledge: KnowledgeBase, max_length: int) -> int:
+def embedding_cache(config: Config) -> EmbeddingCache | None:
+    """The bot's vectors of the knowledge base, when its data folder exists: a command that records nothing
+    does not create one (it embeds, as without the file)."""
+    path = config.embedding_cache_location().path
+    return EmbeddingCache(path) if path.parent.is_dir() else None
+
+
+def ask_batch(source: str, knowledge: KnowledgeBase, config: Config) -> int:
     """``ask --batch``: every non-blank line of ``source`` asked as ``/ask`` would, one JSON line out per line in.
 
     ``cpu_ms`` is the CPU time of this thread for :func:`~bot.ask.engine.ask`, the call ``/ask`` makes (clean,
     search, package), so it can be measured from outside without Discord; the output is flushed per line, so
     a reader on a pipe gets each answer as soon as it is ready."""
-    index = SearchIndex.from_knowledge(knowledge)
+    index = SearchIndex.from_knowledge(knowledge, embedding_cache(config))
+    max_length = config.ask.max_question_length
     if source == "-":
         _answer_lines(sys.stdin, index, knowledge, max_length)
         return EXIT_OK
@@ -166,7 +176,7 @@ async def eval_command(args: argparse.Namespace, config: Config) -> int:
     if split not in eval_set.splits:
         raise CommandError(f"the {args.set} set has the splits {' and '.join(eval_set.splits)}, not {split}")
     cases = load_cases(Path(args.file or eval_set.file))
-    index = SearchIndex.from_knowledge(knowledge)
+    index = SearchIndex.from_knowledge(knowledge, embedding_cache(config))
     report = evaluate(cases, split, lambda question: answer_question(index, knowledge, question))
     loo = None
     if args.loo:

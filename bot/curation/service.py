@@ -19,7 +19,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.ask.content import NotCoveredList, NotCoveredTopic
-from bot.ask.search import SearchIndex
 from bot.ask.service import AskService
 from bot.curation import files, git
 from bot.curation.engine import (
@@ -108,7 +107,8 @@ class CurationService:
 
     def _grouper(self) -> tuple[KnowledgeBase, Grouper]:
         served = self._services.knowledge.served
-        grouper = Grouper(served.get(SearchIndex.from_knowledge), served.get(Vocabulary.from_knowledge))
+        index = served.get(self._services.feature(AskService).build_index)
+        grouper = Grouper(index, served.get(Vocabulary.from_knowledge))
         return served.knowledge, grouper
 
     # -- gaps ---------------------------------------------------------------------------------------
