@@ -57,6 +57,21 @@ def test_the_memo_embeds_each_text_once_and_never_keeps_a_question() -> None:
     assert calls == [["a", "b"], ["c"], ["a member's question"], ["a member's question"]]
 
 
+def test_a_full_memo_starts_again_with_every_text_it_is_asked_for(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(semantic, "MEMO_LIMIT", 3)
+    calls: list[list[str]] = []
+
+    def embed(texts: Any) -> np.ndarray:
+        calls.append(list(texts))
+        return np.array([[len(t), 1] for t in texts], dtype=np.float32)
+
+    memo = Memo(embed, "lengths")
+    memo(["a", "bb"])
+    vectors = memo(["a", "ccc", "dddd"])  # "a" was remembered, but the memo overflows and forgets it
+    assert calls == [["a", "bb"], ["a", "ccc", "dddd"]]
+    assert vectors[:, 0].tolist() == [1, 3, 4]
+
+
 def test_embeddings_are_deterministic() -> None:
     memo = shipped_memo()
     if memo is None:

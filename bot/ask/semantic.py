@@ -91,9 +91,10 @@ class Memo:
     def __call__(self, texts: Sequence[str]) -> np.ndarray:
         with self._lock:  # one embedding at a time: the engine keeps per-model buffers
             missing = list(dict.fromkeys(t for t in texts if t not in self._vectors))
+            if missing and len(self._vectors) + len(missing) > MEMO_LIMIT:
+                self._vectors.clear()  # texts remembered until now are needed too: embed them all again
+                missing = list(dict.fromkeys(texts))
             if missing:
-                if len(self._vectors) + len(missing) > MEMO_LIMIT:
-                    self._vectors.clear()
                 self._vectors.update(zip(missing, self._embed(missing), strict=True))
             return np.stack([self._vectors[t] for t in texts]) if texts else np.zeros((0, 0), dtype=np.float32)
 
