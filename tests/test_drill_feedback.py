@@ -425,3 +425,50 @@ def test_the_certificate_as_years_in_the_role_oversells_it() -> None:
     feedback = assess(drill("career-pspo-value"), answer)
     assert "oversells-cert" in {f.id for f in feedback.weak_patterns}
     assert "backed-by-practice" not in {f.id for f in feedback.signals_found}
+
+
+def test_the_clause_of_a_red_flag_is_no_evidence_for_a_signal() -> None:
+    text = "It's recognised everywhere, so any company can see straight away that I'm qualified for the product side."
+    feedback = assess(drill("career-pspo-value"), text)
+    assert "oversells-cert" in {p.id for p in feedback.weak_patterns}
+    assert "day-one" not in {f.id for f in feedback.signals_found}  # "straight away" belongs to the oversell
+    kept = assess(drill("safe-po-role"), "I'd set the roadmap for our part of the train, order the team backlog.")
+    assert [f.id for f in kept.signals_found] == ["team-backlog"]  # only the red flag's own clause goes
+
+
+def test_the_first_half_of_a_call_is_no_figure() -> None:
+    text = "I never show a design in the first half of the call; I ask churned accounts how they work today."
+    assert "no-numbers" in {p.id for p in assess(drill("discovery-practice"), text).weak_patterns}
+    costed = "They would only pay half of what it costs us to support them."
+    assert "no-numbers" not in {p.id for p in assess(drill("discovery-practice"), costed).weak_patterns}
+
+
+def test_a_not_right_after_the_matched_verb_denies_it() -> None:
+    denied = assess(drill("ai-consolidation"), "AI can't replace the human side of the PO role.")
+    assert "accepts-consolidation" not in {f.id for f in denied.signals_found}
+    kept = assess(drill("ai-consolidation"), "AI can draft the tickets now, and it does it well.")
+    assert "accepts-consolidation" in {f.id for f in kept.signals_found}
+
+
+def test_slogans_are_buzzwords_and_no_evidence() -> None:
+    text = (
+        "It's all about validated learning and a hypothesis-driven mindset: I validate product-market fit early, "
+        "align on the value proposition and de-risk the roadmap."
+    )
+    feedback = assess(drill("ai-prove-viability"), text)
+    assert "market-is-real" not in {f.id for f in feedback.signals_found}  # the "market" of product-market fit
+    assert "buzzwords" in {p.id for p in feedback.weak_patterns}
+    assert feedback.rating == "weak"
+
+
+@pytest.mark.parametrize(
+    ("text", "owned"),
+    [
+        ("I always make sure our decisions are validated with the customer.", False),
+        ("I made the call to drop the reseller tier.", True),
+        ("I made decisions about pricing for the tier.", True),
+    ],
+)
+def test_making_sure_is_not_making_a_decision(text: str, owned: bool) -> None:
+    patterns = {p.id for p in assess(drill("killed-roadmap-bet"), text).weak_patterns}
+    assert ("no-owned-decision" not in patterns) is owned

@@ -14,8 +14,10 @@ A buzzword is never evidence: its words are blanked out before signals and detec
 "outcome-driven" is no outcome metric and "customer-obsessed" no customer evidence. And one phrase is
 evidence for one signal only (the most important that claims it), as an interviewer hears it once. A
 negation reaches across its clause: "I haven't worked with a real team yet" shows no real team, though
-three words sit between "not" and the cue (the cue language itself only looks at the word right before).
-Nor is the question's own wording a signal: "my first 90 days would be about…" echoes the prompt.
+three words sit between "not" and the cue (the cue language itself only looks at the word right before), and
+a "not" right after a matched verb denies it too ("AI can't replace"). Nor is the question's own wording a
+signal: "my first 90 days would be about…" echoes the prompt, nor the clause of a red flag: it is the red
+flag, not evidence for anything else.
 
 The rating follows the rubric a person rates practice answers by (``bench/practice_rubric.md``), so a
 member can check it against the feedback they see:
@@ -68,7 +70,8 @@ QUOTED_BUZZWORDS = 5
 
 OWNERSHIP_CUES = (
     "i .. decid/kill/chose/choos/cut/drop/stop/shelv/cancel/descop*/depriorit*/pivot/veto/scrap*/own",
-    "i .. made/make .. call/decision",
+    "i .. made/make call*/decision*",
+    "i .. made/make the/that/this/a/an/my/our/one/final/hard/tough/difficult/big/right .. call/decision*",
     "i .. push/pushed back",
     "i .. said/say no",
     "i .. defin*/set .. metric*/goal/target/kpi*/outcome/success",
@@ -194,6 +197,23 @@ BUZZWORD_CUES = (
     "target operating model",
     "raci",
     "same page",
+    "product market fit",
+    "validated learning",
+    "hypothesis driven",
+    "de risk*",
+    "derisk*",
+    "value proposition*",
+    "fail*/iterat* fast",
+    "voice of the customer",
+    "at the heart of",
+    "design thinking",
+    "empathy map*",
+    "relentless*",
+    "quick win*",
+    "servant leader*",
+    "mini ceo",
+    "add* value",
+    "value flowing",
 )
 #: Plans, hopes and reading, where the drill asks what the member has done.
 INTENTION_CUES = (
@@ -231,6 +251,7 @@ _JOB_FIGURES = frozenset(
 )
 _RATE_WORDS = frozenset({"a", "an", "per", "every", "each"})
 _FRACTION_COUNTS = frozenset({"a", "one", "two"})
+_POSITIONS = frozenset({"first", "second", "other", "back", "front", "top", "bottom"})
 _CALENDAR_YEAR = re.compile(r"^(19|20)\d\d$")
 #: What a blanked-out word reads as: no cue word, number or negation looks like it.
 _BLANK = "_"
@@ -281,6 +302,8 @@ def first_figure(tokens: list[Token], text: str) -> str | None:
             continue  # "Q2" names a quarter
         if token.raw == "third" and (index == 0 or tokens[index - 1].raw not in _FRACTION_COUNTS):
             continue  # "Third, a cheap test" numbers a list; "a third of the accounts" is a figure
+        if token.raw == "half" and index > 0 and tokens[index - 1].raw in _POSITIONS:
+            continue  # "the first half of the call" is a place in time; "half of what it costs" is a figure
         following = tokens[index + 1 : index + 3]
         if following and following[0].raw in _RATE_WORDS:
             following = following[:1]  # "$46k a year" is money per year, not years in the job
@@ -422,14 +445,27 @@ def _negated(tokens: list[Token], index: int, text: str) -> bool:
     return False
 
 
+#: Verbs that a "not" right after them denies: "AI can't replace it" is no "AI can".
+_AUXILIARIES = frozenset(
+    {"can", "could", "will", "would", "shall", "should", "do", "does", "did", "is", "are", "was", "were", "has", "have"}
+)
+
+
+def _denied_after(tokens: list[Token], span: tuple[int, int]) -> bool:
+    """Whether the match ends on an auxiliary verb that a "not" right after it denies ("AI can't", "they would not")."""
+    last = next(i for i, t in enumerate(tokens) if t.end == span[1])
+    return tokens[last].raw in _AUXILIARIES and last + 1 < len(tokens) and tokens[last + 1].raw in NEGATIONS
+
+
 def _affirmed_span(cues: tuple[str, ...], tokens: list[Token], text: str) -> tuple[int, int] | None:
-    """The first cue match not denied earlier in its clause, or None (the cue itself rejects "not" right before)."""
+    """The first cue match not denied earlier in its clause nor right after it, or None (the cue itself rejects
+    "not" right before)."""
     for cue in cues:
         compiled = compile_cue(cue)
         searched = tokens
         while (span := compiled.search(searched)) is not None:
             index = next(i for i, t in enumerate(tokens) if t.start == span[0])
-            if not _negated(tokens, index, text):
+            if not _negated(tokens, index, text) and not _denied_after(tokens, span):
                 return span
             searched = blank(searched, [(0, span[1])])
     return None
@@ -457,14 +493,39 @@ def _echoes(prompt: str, tokens: list[Token]) -> list[tuple[int, int]]:
     return [(a.start, b.end) for a, b in itertools.pairwise(tokens) if (a.stem, b.stem) in pairs]
 
 
+#: Where the clause of a red flag ends: a comma, a full stop, "but", "and" ("I'd manage the backlog and I'd set
+#: the roadmap" keeps its backlog).
+_RED_FLAG_CLAUSE_BREAK = re.compile(r"[,.;:!?\n]|\b(?:but|and)\b")
+
+
+def _clause(text: str, span: tuple[int, int]) -> tuple[int, int]:
+    """The clause (between commas, full stops, "but", "and" and the like) that holds ``span``."""
+    before = [m.end() for m in _RED_FLAG_CLAUSE_BREAK.finditer(text, 0, span[0])]
+    after = _RED_FLAG_CLAUSE_BREAK.search(text, span[1])
+    return (before[-1] if before else 0, after.start() if after else len(text))
+
+
+def red_flag_clauses(drill: Drill, tokens: list[Token], text: str) -> list[tuple[int, int]]:
+    """The clauses that carry one of the drill's red flags: they are the red flag, not evidence for a signal.
+
+    "So any company can see straight away that I'm qualified" oversells the certificate; its "straight
+    away" does not also show what the member brings on day one, as a person rating it would not credit it
+    either. Only the clause goes: the duties listed after "I'd set the roadmap," still count.
+    """
+    spans = (compile_cue(cue).search(tokens) for flag in drill.red_flags for cue in flag.cues)
+    return [_clause(text, span) for span in spans if span is not None]
+
+
 def _signal_evidence(drill: Drill, tokens: list[Token], text: str) -> dict[str, tuple[int, int]]:
     """Each shown signal's evidence span, signals in order of importance.
 
     Words that are one signal's evidence are blanked for the signals after it: an interviewer hears a phrase
-    once, so "churned" is not both the customer evidence and the measured result.
+    once, so "churned" is not both the customer evidence and the measured result. The clause of a red flag is
+    no evidence at all.
     """
     evidence: dict[str, tuple[int, int]] = {}
     tokens = blank(tokens, _echoes(drill.prompt, tokens))
+    tokens = blank(tokens, red_flag_clauses(drill, tokens, text))
     for signal in drill.signals:
         span = _affirmed_span(signal.cues, tokens, text)
         if span is not None:
