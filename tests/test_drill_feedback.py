@@ -472,3 +472,18 @@ def test_slogans_are_buzzwords_and_no_evidence() -> None:
 def test_making_sure_is_not_making_a_decision(text: str, owned: bool) -> None:
     patterns = {p.id for p in assess(drill("killed-roadmap-bet"), text).weak_patterns}
     assert ("no-owned-decision" not in patterns) is owned
+
+
+@pytest.mark.parametrize(
+    ("text", "owned"),
+    [
+        ("In March I used the freed hours to interview eight finance teams and decided to shelve the app.", True),
+        ("I took that to my manager with the numbers and recommended we stop it before design started.", True),
+        ("In March we used the freed hours to interview eight finance teams and decided to shelve the app.", False),
+        ("I took the interview notes to my manager, who then decided to shelve the app.", False),
+        ("I wrote stories for things the architecture board already decided.", False),
+    ],
+)
+def test_a_decision_joined_by_and_to_an_earlier_i_is_owned(text: str, owned: bool) -> None:
+    patterns = {p.id for p in assess(drill("killed-roadmap-bet"), text).weak_patterns}
+    assert ("no-owned-decision" not in patterns) is owned

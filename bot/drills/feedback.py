@@ -6,7 +6,7 @@ Every verdict can be traced to words in the answer. The engine combines
   matches, and the matched words are quoted back as evidence;
 * **general detectors** that hold for every interview answer: a figure about the evidence or the result
   (not years of experience, team size or story points), ownership language ("I decided", "I killed", "my
-  call", "I recommended stopping it"), outcome metrics (retention, revenue, customers coming back),
+  call", "I recommended stopping it", "I took the numbers to my manager and recommended we stop it"), outcome metrics (retention, revenue, customers coming back),
   execution-only vocabulary (backlog, ceremonies, tickets, stakeholders) and buzzwords;
 * the drill's **red flags**, drill-specific weak patterns.
 
@@ -325,6 +325,40 @@ class _Detector:
     tip: str
 
 
+#: A second verb of a sentence's subject, joined by "and" or "then": "I took the numbers to my manager and
+#: recommended we stop it".
+_DECISION_VERB = compile_cue("and/then decid*/recommend*/chose/kill*/shelv*/cancel*/scrap*/veto*/descop*/depriorit*")
+#: Who can be the subject of a sentence's verbs; the nearest one before a decision verb made it.
+_SUBJECTS = frozenset({"i", "we", "they", "he", "she", "you", "it", "who", "which", "management", "leadership"})
+
+
+def carried_ownership(tokens: list[Token], text: str) -> str | None:
+    """A decision verb joined by "and"/"then" to a sentence whose nearest subject before it is "I".
+
+    The owned-decision cues let two words sit between "I" and the verb; a longer sentence ("in March I used the
+    freed hours to interview eight finance teams and decided to shelve the app") still makes the decision the
+    speaker's. "We … and decided", "my manager, who then decided" and "the board decided" stay someone else's.
+    Quoted from the "I" to the verb.
+    """
+    searched = tokens
+    while (span := _DECISION_VERB.search(searched)) is not None:
+        index = next(i for i, t in enumerate(tokens) if t.start == span[0])
+        for back in range(index - 1, -1, -1):
+            if _SENTENCE_END.search(text[tokens[back].end : tokens[back + 1].start]):
+                break
+            if tokens[back].raw in _SUBJECTS:
+                if tokens[back].raw == "i" and not _negated(tokens, index, text):
+                    return f"{text[tokens[back].start : tokens[back].end]} … {text[span[0] : span[1]]}"
+                break
+        searched = blank(searched, [span])
+    return None
+
+
+def _owned_decision(tokens: list[Token], text: str) -> str | None:
+    """An owned decision: one of the ownership cues, or a decision verb whose subject is "I" further back."""
+    return first_match(OWNERSHIP_CUES, tokens, text) or carried_ownership(tokens, text)
+
+
 GENERAL: dict[str, _Detector] = {
     "numbers": _Detector(
         "no-numbers",
@@ -337,7 +371,7 @@ GENERAL: dict[str, _Detector] = {
     "owned-decision": _Detector(
         "no-owned-decision",
         "No decision you owned",
-        partial(first_match, OWNERSHIP_CUES),
+        _owned_decision,
         "Nothing says which call was yours ('I decided', 'I killed', 'my call'); 'we' and 'helped' hide it.",
         "Name one decision that was yours and say it in the first person: 'I decided…', 'I killed…'.",
     ),
@@ -413,6 +447,8 @@ def without_buzzwords(tokens: list[Token]) -> list[Token]:
     return blank(tokens, _spans(BUZZWORD_CUES, tokens))
 
 
+#: Where a sentence ends, for a subject carried over to a later verb of it.
+_SENTENCE_END = re.compile(r"[.!?;:\n]")
 #: How far back in its clause a negation reaches: "I haven't worked with a real team" has no real team.
 NEGATION_REACH = 4
 _CLAUSE_BREAK = re.compile(r"[,.;:!?\n]|\bbut\b")
