@@ -487,3 +487,24 @@ def test_making_sure_is_not_making_a_decision(text: str, owned: bool) -> None:
 def test_a_decision_joined_by_and_to_an_earlier_i_is_owned(text: str, owned: bool) -> None:
     patterns = {p.id for p in assess(drill("killed-roadmap-bet"), text).weak_patterns}
     assert ("no-owned-decision" not in patterns) is owned
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Success meant fewer late invoices, and we measured it every week.",
+        "Before the redesign it was 11 % of weekly users; two months later it was 19 %.",
+        "The no-show rate across our clinics was what we watched.",
+    ],
+)
+def test_customer_behaviour_in_other_words_is_an_outcome(text: str) -> None:
+    feedback = assess(drill("success-metrics-outcomes"), text)
+    assert "outcome-not-output" in {f.id for f in feedback.signals_found}
+    assert "no-outcome-metric" not in {p.id for p in feedback.weak_patterns}
+
+
+def test_a_hedge_does_not_carry_a_thing_out_of_its_negation() -> None:
+    hedged = assess(drill("success-metrics-outcomes"), "We didn't really set a number up front, if I'm honest.")
+    assert "set-before-building" not in {f.id for f in hedged.signals_found}
+    plain = assess(drill("success-metrics-outcomes"), "We set a number up front, if I'm honest.")
+    assert "set-before-building" in {f.id for f in plain.signals_found}

@@ -6,7 +6,8 @@ Every verdict can be traced to words in the answer. The engine combines
   matches, and the matched words are quoted back as evidence;
 * **general detectors** that hold for every interview answer: a figure about the evidence or the result
   (not years of experience, team size or story points), ownership language ("I decided", "I killed", "my
-  call", "I recommended stopping it", "I took the numbers to my manager and recommended we stop it"), outcome metrics (retention, revenue, customers coming back),
+  call", "I recommended stopping it", "I took the numbers to my manager and recommended we stop it"),
+  outcome metrics (retention, revenue, customers coming back, fewer late payments),
   execution-only vocabulary (backlog, ceremonies, tickets, stakeholders) and buzzwords;
 * the drill's **red flags**, drill-specific weak patterns.
 
@@ -113,6 +114,12 @@ OUTCOME_CUES = (
     "usage",
     "share/proportion/percentage of",
     "fewer/less .. call*/ticket*/complaint*/case*/contact*/return*/refund*",
+    "fewer/less/more .. late/overdue/missed/abandon*",
+    "fewer/less/more .. no show*",
+    "paid/pay/pays/paying late",
+    "late payment*",
+    "no show* rate*",
+    "% of .. @people",
 )
 EXECUTION_CUES = (
     "backlog*",
@@ -471,13 +478,22 @@ def _inside(token: Token, spans: list[tuple[int, int]]) -> bool:
     return any(start <= token.start < end for start, end in spans)
 
 
+#: Hedges that sit between a negation and what it denies without weakening it: they do not count towards the
+#: reach, so "we didn't really set a number up front" sets nothing up front.
+_HEDGES = frozenset({"really", "actually", "even", "ever", "quite", "fully", "exactly", "necessarily", "formally"})
+
+
 def _negated(tokens: list[Token], index: int, text: str) -> bool:
-    """Whether a negation in the same clause, up to ``NEGATION_REACH`` words back, governs ``tokens[index]``."""
-    for back in range(index - 1, max(index - 1 - NEGATION_REACH, -1), -1):
-        if _CLAUSE_BREAK.search(text[tokens[back].end : tokens[back + 1].start]):
+    """Whether a negation in the same clause, up to ``NEGATION_REACH`` words back (hedges not counted), governs
+    ``tokens[index]``."""
+    reach = NEGATION_REACH
+    for back in range(index - 1, -1, -1):
+        if reach == 0 or _CLAUSE_BREAK.search(text[tokens[back].end : tokens[back + 1].start]):
             return False
         if tokens[back].raw in NEGATIONS:
             return True
+        if tokens[back].raw not in _HEDGES:
+            reach -= 1
     return False
 
 
