@@ -508,3 +508,29 @@ def test_a_hedge_does_not_carry_a_thing_out_of_its_negation() -> None:
     assert "set-before-building" not in {f.id for f in hedged.signals_found}
     plain = assess(drill("success-metrics-outcomes"), "We set a number up front, if I'm honest.")
     assert "set-before-building" in {f.id for f in plain.signals_found}
+
+
+@pytest.mark.parametrize(
+    ("drill_id", "text", "signal"),
+    [
+        ("po-title-pm-scope", "The title was just what our org chart used.", "scope-over-title"),
+        ("po-title-pm-scope", "I killed the reseller tier: they would only pay half of it.", "killed-on-viability"),
+        (
+            "ai-move-to-discovery",
+            "Handed ticket drafts to our assistant; that freed most of my Tuesdays.",
+            "deliberate-shift",
+        ),
+        ("ai-move-to-discovery", "Used the time for customer calls: 24 in the past year.", "discovery-practice"),
+        ("ai-lovable", "The notes are filled from last time, so they don't need to ask.", "anticipates-needs"),
+        ("ai-lovable", "I did a ride-along with six drivers and saw they never open our app.", "user-evidence"),
+        ("safe-po-and-pm", "After each demo I send her what we learned.", "feeds-back"),
+        ("career-pspo-value", "It doesn't say I've done product work.", "not-pm-experience"),
+        (
+            "success-metrics-outcomes",
+            "Success was managers approving sooner, not the feature going live.",
+            "outcome-not-output",
+        ),
+    ],
+)
+def test_real_phrasings_of_a_signal_count(drill_id: str, text: str, signal: str) -> None:
+    assert signal in {f.id for f in assess(drill(drill_id), text).signals_found}
