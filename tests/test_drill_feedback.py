@@ -567,3 +567,16 @@ def test_real_phrasings_of_a_signal_count(drill_id: str, text: str, signal: str)
 )
 def test_a_signal_word_without_its_meaning_does_not_count(drill_id: str, text: str, signal: str, shown: bool) -> None:
     assert (signal in {f.id for f in assess(drill(drill_id), text).signals_found}) is shown
+
+
+def test_owning_the_backlog_is_execution_not_ownership_where_judgment_is_asked() -> None:
+    text = (
+        "I owned the backlog for my team of seven. I ran refinement twice a week, planned the sprints and kept "
+        "the stakeholders updated on the Jira dashboards."
+    )
+    feedback = assess(drill("diff-resume-translation"), text)
+    assert "specific-ownership" not in {f.id for f in feedback.signals_found}
+    assert {"execution-only", "no-owned-decision"} <= {p.id for p in feedback.weak_patterns}
+    assert feedback.rating == "weak"
+    area = assess(drill("diff-resume-translation"), "I owned the self-serve billing area and its conversion.")
+    assert "specific-ownership" in {f.id for f in area.signals_found}

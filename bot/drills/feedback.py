@@ -473,6 +473,23 @@ def without_execution_figures(drill: Drill, tokens: list[Token]) -> list[Token]:
     return blank(tokens, figures)
 
 
+#: Owning the machinery of delivery: "I owned the backlog", "I own the sprint ceremonies". Where a drill asks for
+#: judgment, the rubric counts this as execution ("I updated the backlog accordingly" is not an owned decision).
+OWNED_EXECUTION_CUES = ("own/owns/owned/owning .. backlog*/ceremon*/sprint*/jira/board*/refinement/standup*/ticket*",)
+
+
+def without_owned_execution(drill: Drill, tokens: list[Token]) -> list[Token]:
+    """``tokens`` with "own" blanked where its object is execution, where the drill asks for judgment.
+
+    Only the verb goes: "I owned the backlog" neither shows specific ownership nor an owned decision, and
+    "backlog" still counts towards execution-only.
+    """
+    if not judges_execution(drill):
+        return tokens
+    spans = _spans(OWNED_EXECUTION_CUES, tokens)
+    return blank(tokens, [(t.start, t.end) for t in tokens if t.raw.startswith("own") and _inside(t, spans)])
+
+
 def _inside(token: Token, spans: list[tuple[int, int]]) -> bool:
     """Whether ``token`` starts inside one of ``spans``."""
     return any(start <= token.start < end for start, end in spans)
@@ -650,7 +667,7 @@ def assess(drill: Drill, answer: str) -> Feedback:
     text = answer.strip()
     all_tokens = tokenize(text)
     buzzwords = _terms(BUZZWORD_CUES, all_tokens, text)
-    tokens = without_execution_figures(drill, without_buzzwords(all_tokens))
+    tokens = without_owned_execution(drill, without_execution_figures(drill, without_buzzwords(all_tokens)))
     found: list[Finding] = []
     missing: list[Finding] = []
     signal_tips: list[str] = []
