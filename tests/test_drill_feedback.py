@@ -580,3 +580,11 @@ def test_owning_the_backlog_is_execution_not_ownership_where_judgment_is_asked()
     assert feedback.rating == "weak"
     area = assess(drill("diff-resume-translation"), "I owned the self-serve billing area and its conversion.")
     assert "specific-ownership" in {f.id for f in area.signals_found}
+
+
+def test_every_delivery_figure_is_execution_not_just_the_first() -> None:
+    text = "In numbers: a backlog of 300+ items for two teams, 26 sprints a year and 94% sprint goal achievement."
+    feedback = assess(drill("diff-resume-translation"), text)
+    assert "counted-proof" not in {f.id for f in feedback.signals_found}
+    assert "no-numbers" in {p.id for p in feedback.weak_patterns}
+    assert feedback.rating == "weak"

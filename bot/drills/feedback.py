@@ -149,6 +149,11 @@ EXECUTION_FIGURE_CUES = (
     "# .. user/story stor*",
     "# .. stor*",
     "# .. ticket*/story point*",
+    "# .. sprint*",
+    "velocity/sprint* .. up/down/by .. #",
+    "backlog of #",
+    "for # .. team*",
+    "stakeholder* .. nps/score/satisfaction .. of/at .. #",
 )
 BUZZWORD_CUES = (
     "passion*",
@@ -432,6 +437,17 @@ def _spans(cues: tuple[str, ...], tokens: list[Token]) -> list[tuple[int, int]]:
     return sorted(span for cue in cues if (span := compile_cue(cue).search(tokens)) is not None)
 
 
+def _all_spans(cues: tuple[str, ...], tokens: list[Token]) -> list[tuple[int, int]]:
+    """The character span of every match of every cue: "26 sprints … 94% sprint goal" has two."""
+    spans = []
+    for cue in cues:
+        compiled, searched = compile_cue(cue), tokens
+        while (span := compiled.search(searched)) is not None:
+            spans.append(span)
+            searched = blank(searched, [(0, span[1])])
+    return sorted(spans)
+
+
 def _terms(cues: tuple[str, ...], tokens: list[Token], text: str) -> list[str]:
     """The answer's words for each cue that matches, one per cue, in the order the answer uses them."""
     return [text[start:end] for start, end in _spans(cues, tokens)]
@@ -468,7 +484,7 @@ def without_execution_figures(drill: Drill, tokens: list[Token]) -> list[Token]:
     """
     if not judges_execution(drill):
         return tokens
-    spans = _spans(EXECUTION_FIGURE_CUES, tokens)
+    spans = _all_spans(EXECUTION_FIGURE_CUES, tokens)
     figures = [(t.start, t.end) for t in tokens if (is_number(t) or t.raw == "%") and _inside(t, spans)]
     return blank(tokens, figures)
 
