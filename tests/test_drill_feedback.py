@@ -588,3 +588,9 @@ def test_every_delivery_figure_is_execution_not_just_the_first() -> None:
     assert "counted-proof" not in {f.id for f in feedback.signals_found}
     assert "no-numbers" in {p.id for p in feedback.weak_patterns}
     assert feedback.rating == "weak"
+
+
+def test_a_hedged_gap_and_more_responsibility_are_rough_figures_and_scope() -> None:
+    text = "PMs have more responsibility, they own the strategy. The gap is something like $40–50K I think."
+    found = {f.id for f in assess(drill("diff-salary-gap"), text).signals_found}
+    assert {"pay-reflects-scope", "uses-figures-carefully"} <= found
