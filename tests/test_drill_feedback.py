@@ -594,3 +594,10 @@ def test_a_hedged_gap_and_more_responsibility_are_rough_figures_and_scope() -> N
     text = "PMs have more responsibility, they own the strategy. The gap is something like $40–50K I think."
     found = {f.id for f in assess(drill("diff-salary-gap"), text).signals_found}
     assert {"pay-reflects-scope", "uses-figures-carefully"} <= found
+
+
+def test_adding_value_is_a_slogan_but_value_itself_is_not() -> None:
+    slogan = assess(drill("career-project-manager"), "That's where I add value.")
+    assert "delivery-vs-value" not in {f.id for f in slogan.signals_found}
+    meant = assess(drill("career-project-manager"), "The PO decides what adds value for the users next.")
+    assert "delivery-vs-value" in {f.id for f in meant.signals_found}

@@ -224,7 +224,8 @@ BUZZWORD_CUES = (
     "quick win*",
     "servant leader*",
     "mini ceo",
-    "add* value",
+    "i .. add* value",
+    "add* value as",
     "value flowing",
 )
 #: Plans, hopes and reading, where the drill asks what the member has done.
