@@ -601,3 +601,8 @@ def test_adding_value_is_a_slogan_but_value_itself_is_not() -> None:
     assert "delivery-vs-value" not in {f.id for f in slogan.signals_found}
     meant = assess(drill("career-project-manager"), "The PO decides what adds value for the users next.")
     assert "delivery-vs-value" in {f.id for f in meant.signals_found}
+
+
+def test_a_figure_near_a_sprint_is_still_a_figure() -> None:
+    text = "I cut 2 features after sprint review because nobody would pay for them."
+    assert "no-numbers" not in {p.id for p in assess(drill("diff-resume-translation"), text).weak_patterns}

@@ -149,10 +149,12 @@ EXECUTION_FIGURE_CUES = (
     "# .. user/story stor*",
     "# .. stor*",
     "# .. ticket*/story point*",
-    "# .. sprint*",
+    "# sprint*",
+    "# % sprint*",
     "velocity/sprint* .. up/down/by .. #",
     "backlog of #",
-    "for # .. team*",
+    "for # team*",
+    "for # scrum/delivery/development/dev/agile/feature team*",
     "stakeholder* .. nps/score/satisfaction .. of/at .. #",
 )
 BUZZWORD_CUES = (
