@@ -606,3 +606,9 @@ def test_adding_value_is_a_slogan_but_value_itself_is_not() -> None:
 def test_a_figure_near_a_sprint_is_still_a_figure() -> None:
     text = "I cut 2 features after sprint review because nobody would pay for them."
     assert "no-numbers" not in {p.id for p in assess(drill("diff-resume-translation"), text).weak_patterns}
+
+
+def test_a_share_of_business_events_is_an_outcome() -> None:
+    text = "Before we started, 64% of claims were approved before the month-end close; we aimed for 85%."
+    feedback = assess(drill("success-metrics-outcomes"), text)
+    assert "no-outcome-metric" not in {p.id for p in feedback.weak_patterns}

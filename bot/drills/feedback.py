@@ -120,6 +120,7 @@ OUTCOME_CUES = (
     "late payment*",
     "no show* rate*",
     "% of .. @people",
+    "% of .. claim*/invoice*/order*/booking*/appointment*/payment*/trial*/signup*/session*/basket*/cart*/deal*",
 )
 EXECUTION_CUES = (
     "backlog*",
