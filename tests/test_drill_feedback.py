@@ -612,3 +612,13 @@ def test_a_share_of_business_events_is_an_outcome() -> None:
     text = "Before we started, 64% of claims were approved before the month-end close; we aimed for 85%."
     feedback = assess(drill("success-metrics-outcomes"), text)
     assert "no-outcome-metric" not in {p.id for p in feedback.weak_patterns}
+
+
+def test_a_creed_with_no_instance_is_buzzwords() -> None:
+    text = (
+        "I believe in talking to customers all the time. Discovery is at the heart of everything I do and I make "
+        "sure the voice of the customer is in every decision."
+    )
+    feedback = assess(drill("discovery-practice"), text)
+    assert "buzzwords" in {p.id for p in feedback.weak_patterns}
+    assert feedback.rating == "weak"

@@ -230,6 +230,7 @@ BUZZWORD_CUES = (
     "i .. add* value",
     "add* value as",
     "value flowing",
+    "i .. believe in",
 )
 #: Plans, hopes and reading, where the drill asks what the member has done.
 INTENTION_CUES = (
