@@ -7,7 +7,7 @@ Four labelled sets, each rated by a person by ``bench/practice_rubric.md`` befor
   whether a change made on tune generalises;
 * ``bench/practice_answers_fresh.yaml`` (102 answers, written for round 3 before the engine ran on them):
   ``fresh-tune`` (51) may be studied answer by answer; ``fresh-check`` (51) is looked at only in aggregate,
-  like check;
+  like check (in round 6 its seven misses were read, with a scratch script, so it is no clean check any more);
 * ``bench/practice_answers.yaml`` (108 answers), split in half: ``dev`` was tuned on in the round before
   (to saturation, so it no longer measures generalisation); ``test`` is never looked at answer by answer
   and is the figure reported for issue #17;
@@ -32,7 +32,7 @@ and has been read since round 4, so it is a tuning set now.
 
 ``--baseline REF`` also runs the engine of git commit ``REF`` (its ``bot/`` and ``knowledge/``, exported to a
 temporary directory and run in a child process on the same answers) and prints both side by side:
-``--baseline 7371c01`` is the engine before round 4.
+``--baseline 7371c01`` is the engine before round 4, ``--baseline f569299`` the one before round 6.
 """
 
 from __future__ import annotations
