@@ -425,3 +425,200 @@ def test_the_certificate_as_years_in_the_role_oversells_it() -> None:
     feedback = assess(drill("career-pspo-value"), answer)
     assert "oversells-cert" in {f.id for f in feedback.weak_patterns}
     assert "backed-by-practice" not in {f.id for f in feedback.signals_found}
+
+
+def test_the_clause_of_a_red_flag_is_no_evidence_for_a_signal() -> None:
+    text = "It's recognised everywhere, so any company can see straight away that I'm qualified for the product side."
+    feedback = assess(drill("career-pspo-value"), text)
+    assert "oversells-cert" in {p.id for p in feedback.weak_patterns}
+    assert "day-one" not in {f.id for f in feedback.signals_found}  # "straight away" belongs to the oversell
+    kept = assess(drill("safe-po-role"), "I'd set the roadmap for our part of the train, order the team backlog.")
+    assert [f.id for f in kept.signals_found] == ["team-backlog"]  # only the red flag's own clause goes
+
+
+def test_the_first_half_of_a_call_is_no_figure() -> None:
+    text = "I never show a design in the first half of the call; I ask churned accounts how they work today."
+    assert "no-numbers" in {p.id for p in assess(drill("discovery-practice"), text).weak_patterns}
+    costed = "They would only pay half of what it costs us to support them."
+    assert "no-numbers" not in {p.id for p in assess(drill("discovery-practice"), costed).weak_patterns}
+
+
+def test_a_not_right_after_the_matched_verb_denies_it() -> None:
+    denied = assess(drill("ai-consolidation"), "AI can't replace the human side of the PO role.")
+    assert "accepts-consolidation" not in {f.id for f in denied.signals_found}
+    kept = assess(drill("ai-consolidation"), "AI can draft the tickets now, and it does it well.")
+    assert "accepts-consolidation" in {f.id for f in kept.signals_found}
+
+
+def test_slogans_are_buzzwords_and_no_evidence() -> None:
+    text = (
+        "It's all about validated learning and a hypothesis-driven mindset: I validate product-market fit early, "
+        "align on the value proposition and de-risk the roadmap."
+    )
+    feedback = assess(drill("ai-prove-viability"), text)
+    assert "market-is-real" not in {f.id for f in feedback.signals_found}  # the "market" of product-market fit
+    assert "buzzwords" in {p.id for p in feedback.weak_patterns}
+    assert feedback.rating == "weak"
+
+
+@pytest.mark.parametrize(
+    ("text", "owned"),
+    [
+        ("I always make sure our decisions are validated with the customer.", False),
+        ("I made the call to drop the reseller tier.", True),
+        ("I made decisions about pricing for the tier.", True),
+    ],
+)
+def test_making_sure_is_not_making_a_decision(text: str, owned: bool) -> None:
+    patterns = {p.id for p in assess(drill("killed-roadmap-bet"), text).weak_patterns}
+    assert ("no-owned-decision" not in patterns) is owned
+
+
+@pytest.mark.parametrize(
+    ("text", "owned"),
+    [
+        ("In March I used the freed hours to interview eight finance teams and decided to shelve the app.", True),
+        ("I took that to my manager with the numbers and recommended we stop it before design started.", True),
+        ("In March we used the freed hours to interview eight finance teams and decided to shelve the app.", False),
+        ("I took the interview notes to my manager, who then decided to shelve the app.", False),
+        ("I wrote stories for things the architecture board already decided.", False),
+    ],
+)
+def test_a_decision_joined_by_and_to_an_earlier_i_is_owned(text: str, owned: bool) -> None:
+    patterns = {p.id for p in assess(drill("killed-roadmap-bet"), text).weak_patterns}
+    assert ("no-owned-decision" not in patterns) is owned
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Success meant fewer late invoices, and we measured it every week.",
+        "Before the redesign it was 11 % of weekly users; two months later it was 19 %.",
+        "The no-show rate across our clinics was what we watched.",
+    ],
+)
+def test_customer_behaviour_in_other_words_is_an_outcome(text: str) -> None:
+    feedback = assess(drill("success-metrics-outcomes"), text)
+    assert "outcome-not-output" in {f.id for f in feedback.signals_found}
+    assert "no-outcome-metric" not in {p.id for p in feedback.weak_patterns}
+
+
+def test_a_hedge_does_not_carry_a_thing_out_of_its_negation() -> None:
+    hedged = assess(drill("success-metrics-outcomes"), "We didn't really set a number up front, if I'm honest.")
+    assert "set-before-building" not in {f.id for f in hedged.signals_found}
+    plain = assess(drill("success-metrics-outcomes"), "We set a number up front, if I'm honest.")
+    assert "set-before-building" in {f.id for f in plain.signals_found}
+
+
+@pytest.mark.parametrize(
+    ("drill_id", "text", "signal"),
+    [
+        ("po-title-pm-scope", "The title was just what our org chart used.", "scope-over-title"),
+        ("po-title-pm-scope", "I killed the reseller tier: they would only pay half of it.", "killed-on-viability"),
+        (
+            "ai-move-to-discovery",
+            "Handed ticket drafts to our assistant; that freed most of my Tuesdays.",
+            "deliberate-shift",
+        ),
+        ("ai-move-to-discovery", "Used the time for customer calls: 24 in the past year.", "discovery-practice"),
+        ("ai-lovable", "The notes are filled from last time, so they don't need to ask.", "anticipates-needs"),
+        ("ai-lovable", "I did a ride-along with six drivers and saw they never open our app.", "user-evidence"),
+        ("safe-po-and-pm", "After each demo I send her what we learned.", "feeds-back"),
+        ("career-pspo-value", "It doesn't say I've done product work.", "not-pm-experience"),
+        (
+            "success-metrics-outcomes",
+            "Success was managers approving sooner, not the feature going live.",
+            "outcome-not-output",
+        ),
+    ],
+)
+def test_real_phrasings_of_a_signal_count(drill_id: str, text: str, signal: str) -> None:
+    assert signal in {f.id for f in assess(drill(drill_id), text).signals_found}
+
+
+@pytest.mark.parametrize(
+    ("drill_id", "text", "signal", "shown"),
+    [
+        (
+            "career-project-manager",
+            "Both make sure the project is delivered on time and on budget.",
+            "delivery-vs-value",
+            False,
+        ),
+        (
+            "career-project-manager",
+            "A project manager delivers on time and on budget, but a PO decides what is worth building next.",
+            "delivery-vs-value",
+            True,
+        ),
+        ("safe-po-and-pm", "I keep the PM updated and flag anything that's late.", "feeds-back", False),
+        ("safe-po-and-pm", "I flag the risks the team found back to the PM.", "feeds-back", True),
+        ("diff-salary-gap", "It just reflects which title is trendier right now.", "pay-reflects-scope", False),
+        ("diff-salary-gap", "The gap reflects the scope: the PM owns the roadmap.", "pay-reflects-scope", True),
+        (
+            "diff-pm-working-with-po",
+            "Every week I check the status and escalate if something is late.",
+            "decision-flow",
+            False,
+        ),
+        ("career-show-user-stories", "Lesson planning is like sprint planning.", "team-built-it", False),
+        ("career-show-user-stories", "The two developers built them in the next sprint.", "team-built-it", True),
+    ],
+)
+def test_a_signal_word_without_its_meaning_does_not_count(drill_id: str, text: str, signal: str, shown: bool) -> None:
+    assert (signal in {f.id for f in assess(drill(drill_id), text).signals_found}) is shown
+
+
+def test_owning_the_backlog_is_execution_not_ownership_where_judgment_is_asked() -> None:
+    text = (
+        "I owned the backlog for my team of seven. I ran refinement twice a week, planned the sprints and kept "
+        "the stakeholders updated on the Jira dashboards."
+    )
+    feedback = assess(drill("diff-resume-translation"), text)
+    assert "specific-ownership" not in {f.id for f in feedback.signals_found}
+    assert {"execution-only", "no-owned-decision"} <= {p.id for p in feedback.weak_patterns}
+    assert feedback.rating == "weak"
+    area = assess(drill("diff-resume-translation"), "I owned the self-serve billing area and its conversion.")
+    assert "specific-ownership" in {f.id for f in area.signals_found}
+
+
+def test_every_delivery_figure_is_execution_not_just_the_first() -> None:
+    text = "In numbers: a backlog of 300+ items for two teams, 26 sprints a year and 94% sprint goal achievement."
+    feedback = assess(drill("diff-resume-translation"), text)
+    assert "counted-proof" not in {f.id for f in feedback.signals_found}
+    assert "no-numbers" in {p.id for p in feedback.weak_patterns}
+    assert feedback.rating == "weak"
+
+
+def test_a_hedged_gap_and_more_responsibility_are_rough_figures_and_scope() -> None:
+    text = "PMs have more responsibility, they own the strategy. The gap is something like $40–50K I think."
+    found = {f.id for f in assess(drill("diff-salary-gap"), text).signals_found}
+    assert {"pay-reflects-scope", "uses-figures-carefully"} <= found
+
+
+def test_adding_value_is_a_slogan_but_value_itself_is_not() -> None:
+    slogan = assess(drill("career-project-manager"), "That's where I add value.")
+    assert "delivery-vs-value" not in {f.id for f in slogan.signals_found}
+    meant = assess(drill("career-project-manager"), "The PO decides what adds value for the users next.")
+    assert "delivery-vs-value" in {f.id for f in meant.signals_found}
+
+
+def test_a_figure_near_a_sprint_is_still_a_figure() -> None:
+    text = "I cut 2 features after sprint review because nobody would pay for them."
+    assert "no-numbers" not in {p.id for p in assess(drill("diff-resume-translation"), text).weak_patterns}
+
+
+def test_a_share_of_business_events_is_an_outcome() -> None:
+    text = "Before we started, 64% of claims were approved before the month-end close; we aimed for 85%."
+    feedback = assess(drill("success-metrics-outcomes"), text)
+    assert "no-outcome-metric" not in {p.id for p in feedback.weak_patterns}
+
+
+def test_a_creed_with_no_instance_is_buzzwords() -> None:
+    text = (
+        "I believe in talking to customers all the time. Discovery is at the heart of everything I do and I make "
+        "sure the voice of the customer is in every decision."
+    )
+    feedback = assess(drill("discovery-practice"), text)
+    assert "buzzwords" in {p.id for p in feedback.weak_patterns}
+    assert feedback.rating == "weak"

@@ -6,7 +6,8 @@ Every verdict can be traced to words in the answer. The engine combines
   matches, and the matched words are quoted back as evidence;
 * **general detectors** that hold for every interview answer: a figure about the evidence or the result
   (not years of experience, team size or story points), ownership language ("I decided", "I killed", "my
-  call", "I recommended stopping it"), outcome metrics (retention, revenue, customers coming back),
+  call", "I recommended stopping it", "I took the numbers to my manager and recommended we stop it"),
+  outcome metrics (retention, revenue, customers coming back, fewer late payments),
   execution-only vocabulary (backlog, ceremonies, tickets, stakeholders) and buzzwords;
 * the drill's **red flags**, drill-specific weak patterns.
 
@@ -14,8 +15,10 @@ A buzzword is never evidence: its words are blanked out before signals and detec
 "outcome-driven" is no outcome metric and "customer-obsessed" no customer evidence. And one phrase is
 evidence for one signal only (the most important that claims it), as an interviewer hears it once. A
 negation reaches across its clause: "I haven't worked with a real team yet" shows no real team, though
-three words sit between "not" and the cue (the cue language itself only looks at the word right before).
-Nor is the question's own wording a signal: "my first 90 days would be about…" echoes the prompt.
+three words sit between "not" and the cue (the cue language itself only looks at the word right before), and
+a "not" right after a matched verb denies it too ("AI can't replace"). Nor is the question's own wording a
+signal: "my first 90 days would be about…" echoes the prompt, nor the clause of a red flag: it is the red
+flag, not evidence for anything else.
 
 The rating follows the rubric a person rates practice answers by (``bench/practice_rubric.md``), so a
 member can check it against the feedback they see:
@@ -68,7 +71,8 @@ QUOTED_BUZZWORDS = 5
 
 OWNERSHIP_CUES = (
     "i .. decid/kill/chose/choos/cut/drop/stop/shelv/cancel/descop*/depriorit*/pivot/veto/scrap*/own",
-    "i .. made/make .. call/decision",
+    "i .. made/make call*/decision*",
+    "i .. made/make the/that/this/a/an/my/our/one/final/hard/tough/difficult/big/right .. call/decision*",
     "i .. push/pushed back",
     "i .. said/say no",
     "i .. defin*/set .. metric*/goal/target/kpi*/outcome/success",
@@ -110,6 +114,13 @@ OUTCOME_CUES = (
     "usage",
     "share/proportion/percentage of",
     "fewer/less .. call*/ticket*/complaint*/case*/contact*/return*/refund*",
+    "fewer/less/more .. late/overdue/missed/abandon*",
+    "fewer/less/more .. no show*",
+    "paid/pay/pays/paying late",
+    "late payment*",
+    "no show* rate*",
+    "% of .. @people",
+    "% of .. claim*/invoice*/order*/booking*/appointment*/payment*/trial*/signup*/session*/basket*/cart*/deal*",
 )
 EXECUTION_CUES = (
     "backlog*",
@@ -139,6 +150,13 @@ EXECUTION_FIGURE_CUES = (
     "# .. user/story stor*",
     "# .. stor*",
     "# .. ticket*/story point*",
+    "# sprint*",
+    "# % sprint*",
+    "velocity/sprint* .. up/down/by .. #",
+    "backlog of #",
+    "for # team*",
+    "for # scrum/delivery/development/dev/agile/feature team*",
+    "stakeholder* .. nps/score/satisfaction .. of/at .. #",
 )
 BUZZWORD_CUES = (
     "passion*",
@@ -194,6 +212,25 @@ BUZZWORD_CUES = (
     "target operating model",
     "raci",
     "same page",
+    "product market fit",
+    "validated learning",
+    "hypothesis driven",
+    "de risk*",
+    "derisk*",
+    "value proposition*",
+    "fail*/iterat* fast",
+    "voice of the customer",
+    "at the heart of",
+    "design thinking",
+    "empathy map*",
+    "relentless*",
+    "quick win*",
+    "servant leader*",
+    "mini ceo",
+    "i .. add* value",
+    "add* value as",
+    "value flowing",
+    "i .. believe in",
 )
 #: Plans, hopes and reading, where the drill asks what the member has done.
 INTENTION_CUES = (
@@ -231,6 +268,7 @@ _JOB_FIGURES = frozenset(
 )
 _RATE_WORDS = frozenset({"a", "an", "per", "every", "each"})
 _FRACTION_COUNTS = frozenset({"a", "one", "two"})
+_POSITIONS = frozenset({"first", "second", "other", "back", "front", "top", "bottom"})
 _CALENDAR_YEAR = re.compile(r"^(19|20)\d\d$")
 #: What a blanked-out word reads as: no cue word, number or negation looks like it.
 _BLANK = "_"
@@ -281,6 +319,8 @@ def first_figure(tokens: list[Token], text: str) -> str | None:
             continue  # "Q2" names a quarter
         if token.raw == "third" and (index == 0 or tokens[index - 1].raw not in _FRACTION_COUNTS):
             continue  # "Third, a cheap test" numbers a list; "a third of the accounts" is a figure
+        if token.raw == "half" and index > 0 and tokens[index - 1].raw in _POSITIONS:
+            continue  # "the first half of the call" is a place in time; "half of what it costs" is a figure
         following = tokens[index + 1 : index + 3]
         if following and following[0].raw in _RATE_WORDS:
             following = following[:1]  # "$46k a year" is money per year, not years in the job
@@ -302,6 +342,40 @@ class _Detector:
     tip: str
 
 
+#: A second verb of a sentence's subject, joined by "and" or "then": "I took the numbers to my manager and
+#: recommended we stop it".
+_DECISION_VERB = compile_cue("and/then decid*/recommend*/chose/kill*/shelv*/cancel*/scrap*/veto*/descop*/depriorit*")
+#: Who can be the subject of a sentence's verbs; the nearest one before a decision verb made it.
+_SUBJECTS = frozenset({"i", "we", "they", "he", "she", "you", "it", "who", "which", "management", "leadership"})
+
+
+def carried_ownership(tokens: list[Token], text: str) -> str | None:
+    """A decision verb joined by "and"/"then" to a sentence whose nearest subject before it is "I".
+
+    The owned-decision cues let two words sit between "I" and the verb; a longer sentence ("in March I used the
+    freed hours to interview eight finance teams and decided to shelve the app") still makes the decision the
+    speaker's. "We … and decided", "my manager, who then decided" and "the board decided" stay someone else's.
+    Quoted from the "I" to the verb.
+    """
+    searched = tokens
+    while (span := _DECISION_VERB.search(searched)) is not None:
+        index = next(i for i, t in enumerate(tokens) if t.start == span[0])
+        for back in range(index - 1, -1, -1):
+            if _SENTENCE_END.search(text[tokens[back].end : tokens[back + 1].start]):
+                break
+            if tokens[back].raw in _SUBJECTS:
+                if tokens[back].raw == "i" and not _negated(tokens, index, text):
+                    return f"{text[tokens[back].start : tokens[back].end]} … {text[span[0] : span[1]]}"
+                break
+        searched = blank(searched, [span])
+    return None
+
+
+def _owned_decision(tokens: list[Token], text: str) -> str | None:
+    """An owned decision: one of the ownership cues, or a decision verb whose subject is "I" further back."""
+    return first_match(OWNERSHIP_CUES, tokens, text) or carried_ownership(tokens, text)
+
+
 GENERAL: dict[str, _Detector] = {
     "numbers": _Detector(
         "no-numbers",
@@ -314,7 +388,7 @@ GENERAL: dict[str, _Detector] = {
     "owned-decision": _Detector(
         "no-owned-decision",
         "No decision you owned",
-        partial(first_match, OWNERSHIP_CUES),
+        _owned_decision,
         "Nothing says which call was yours ('I decided', 'I killed', 'my call'); 'we' and 'helped' hide it.",
         "Name one decision that was yours and say it in the first person: 'I decided…', 'I killed…'.",
     ),
@@ -368,6 +442,17 @@ def _spans(cues: tuple[str, ...], tokens: list[Token]) -> list[tuple[int, int]]:
     return sorted(span for cue in cues if (span := compile_cue(cue).search(tokens)) is not None)
 
 
+def _all_spans(cues: tuple[str, ...], tokens: list[Token]) -> list[tuple[int, int]]:
+    """The character span of every match of every cue: "26 sprints … 94% sprint goal" has two."""
+    spans = []
+    for cue in cues:
+        compiled, searched = compile_cue(cue), tokens
+        while (span := compiled.search(searched)) is not None:
+            spans.append(span)
+            searched = blank(searched, [(0, span[1])])
+    return sorted(spans)
+
+
 def _terms(cues: tuple[str, ...], tokens: list[Token], text: str) -> list[str]:
     """The answer's words for each cue that matches, one per cue, in the order the answer uses them."""
     return [text[start:end] for start, end in _spans(cues, tokens)]
@@ -390,6 +475,8 @@ def without_buzzwords(tokens: list[Token]) -> list[Token]:
     return blank(tokens, _spans(BUZZWORD_CUES, tokens))
 
 
+#: Where a sentence ends, for a subject carried over to a later verb of it.
+_SENTENCE_END = re.compile(r"[.!?;:\n]")
 #: How far back in its clause a negation reaches: "I haven't worked with a real team" has no real team.
 NEGATION_REACH = 4
 _CLAUSE_BREAK = re.compile(r"[,.;:!?\n]|\bbut\b")
@@ -402,9 +489,26 @@ def without_execution_figures(drill: Drill, tokens: list[Token]) -> list[Token]:
     """
     if not judges_execution(drill):
         return tokens
-    spans = _spans(EXECUTION_FIGURE_CUES, tokens)
+    spans = _all_spans(EXECUTION_FIGURE_CUES, tokens)
     figures = [(t.start, t.end) for t in tokens if (is_number(t) or t.raw == "%") and _inside(t, spans)]
     return blank(tokens, figures)
+
+
+#: Owning the machinery of delivery: "I owned the backlog", "I own the sprint ceremonies". Where a drill asks for
+#: judgment, the rubric counts this as execution ("I updated the backlog accordingly" is not an owned decision).
+OWNED_EXECUTION_CUES = ("own/owns/owned/owning .. backlog*/ceremon*/sprint*/jira/board*/refinement/standup*/ticket*",)
+
+
+def without_owned_execution(drill: Drill, tokens: list[Token]) -> list[Token]:
+    """``tokens`` with "own" blanked where its object is execution, where the drill asks for judgment.
+
+    Only the verb goes: "I owned the backlog" neither shows specific ownership nor an owned decision, and
+    "backlog" still counts towards execution-only.
+    """
+    if not judges_execution(drill):
+        return tokens
+    spans = _spans(OWNED_EXECUTION_CUES, tokens)
+    return blank(tokens, [(t.start, t.end) for t in tokens if t.raw.startswith("own") and _inside(t, spans)])
 
 
 def _inside(token: Token, spans: list[tuple[int, int]]) -> bool:
@@ -412,24 +516,46 @@ def _inside(token: Token, spans: list[tuple[int, int]]) -> bool:
     return any(start <= token.start < end for start, end in spans)
 
 
+#: Hedges that sit between a negation and what it denies without weakening it: they do not count towards the
+#: reach, so "we didn't really set a number up front" sets nothing up front.
+_HEDGES = frozenset({"really", "actually", "even", "ever", "quite", "fully", "exactly", "necessarily", "formally"})
+
+
 def _negated(tokens: list[Token], index: int, text: str) -> bool:
-    """Whether a negation in the same clause, up to ``NEGATION_REACH`` words back, governs ``tokens[index]``."""
-    for back in range(index - 1, max(index - 1 - NEGATION_REACH, -1), -1):
-        if _CLAUSE_BREAK.search(text[tokens[back].end : tokens[back + 1].start]):
+    """Whether a negation in the same clause, up to ``NEGATION_REACH`` words back (hedges not counted), governs
+    ``tokens[index]``."""
+    reach = NEGATION_REACH
+    for back in range(index - 1, -1, -1):
+        if reach == 0 or _CLAUSE_BREAK.search(text[tokens[back].end : tokens[back + 1].start]):
             return False
         if tokens[back].raw in NEGATIONS:
             return True
+        if tokens[back].raw not in _HEDGES:
+            reach -= 1
     return False
 
 
+#: Verbs that a "not" right after them denies: "AI can't replace it" is no "AI can".
+_AUXILIARIES = frozenset(
+    {"can", "could", "will", "would", "shall", "should", "do", "does", "did", "is", "are", "was", "were", "has", "have"}
+)
+
+
+def _denied_after(tokens: list[Token], span: tuple[int, int]) -> bool:
+    """Whether the match ends on an auxiliary verb that a "not" right after it denies ("AI can't", "they would not")."""
+    last = next(i for i, t in enumerate(tokens) if t.end == span[1])
+    return tokens[last].raw in _AUXILIARIES and last + 1 < len(tokens) and tokens[last + 1].raw in NEGATIONS
+
+
 def _affirmed_span(cues: tuple[str, ...], tokens: list[Token], text: str) -> tuple[int, int] | None:
-    """The first cue match not denied earlier in its clause, or None (the cue itself rejects "not" right before)."""
+    """The first cue match not denied earlier in its clause nor right after it, or None (the cue itself rejects
+    "not" right before)."""
     for cue in cues:
         compiled = compile_cue(cue)
         searched = tokens
         while (span := compiled.search(searched)) is not None:
             index = next(i for i, t in enumerate(tokens) if t.start == span[0])
-            if not _negated(tokens, index, text):
+            if not _negated(tokens, index, text) and not _denied_after(tokens, span):
                 return span
             searched = blank(searched, [(0, span[1])])
     return None
@@ -457,14 +583,39 @@ def _echoes(prompt: str, tokens: list[Token]) -> list[tuple[int, int]]:
     return [(a.start, b.end) for a, b in itertools.pairwise(tokens) if (a.stem, b.stem) in pairs]
 
 
+#: Where the clause of a red flag ends: a comma, a full stop, "but", "and" ("I'd manage the backlog and I'd set
+#: the roadmap" keeps its backlog).
+_RED_FLAG_CLAUSE_BREAK = re.compile(r"[,.;:!?\n]|\b(?:but|and)\b")
+
+
+def _clause(text: str, span: tuple[int, int]) -> tuple[int, int]:
+    """The clause (between commas, full stops, "but", "and" and the like) that holds ``span``."""
+    before = [m.end() for m in _RED_FLAG_CLAUSE_BREAK.finditer(text, 0, span[0])]
+    after = _RED_FLAG_CLAUSE_BREAK.search(text, span[1])
+    return (before[-1] if before else 0, after.start() if after else len(text))
+
+
+def red_flag_clauses(drill: Drill, tokens: list[Token], text: str) -> list[tuple[int, int]]:
+    """The clauses that carry one of the drill's red flags: they are the red flag, not evidence for a signal.
+
+    "So any company can see straight away that I'm qualified" oversells the certificate; its "straight
+    away" does not also show what the member brings on day one, as a person rating it would not credit it
+    either. Only the clause goes: the duties listed after "I'd set the roadmap," still count.
+    """
+    spans = (compile_cue(cue).search(tokens) for flag in drill.red_flags for cue in flag.cues)
+    return [_clause(text, span) for span in spans if span is not None]
+
+
 def _signal_evidence(drill: Drill, tokens: list[Token], text: str) -> dict[str, tuple[int, int]]:
     """Each shown signal's evidence span, signals in order of importance.
 
     Words that are one signal's evidence are blanked for the signals after it: an interviewer hears a phrase
-    once, so "churned" is not both the customer evidence and the measured result.
+    once, so "churned" is not both the customer evidence and the measured result. The clause of a red flag is
+    no evidence at all.
     """
     evidence: dict[str, tuple[int, int]] = {}
     tokens = blank(tokens, _echoes(drill.prompt, tokens))
+    tokens = blank(tokens, red_flag_clauses(drill, tokens, text))
     for signal in drill.signals:
         span = _affirmed_span(signal.cues, tokens, text)
         if span is not None:
@@ -537,7 +688,7 @@ def assess(drill: Drill, answer: str) -> Feedback:
     text = answer.strip()
     all_tokens = tokenize(text)
     buzzwords = _terms(BUZZWORD_CUES, all_tokens, text)
-    tokens = without_execution_figures(drill, without_buzzwords(all_tokens))
+    tokens = without_owned_execution(drill, without_execution_figures(drill, without_buzzwords(all_tokens)))
     found: list[Finding] = []
     missing: list[Finding] = []
     signal_tips: list[str] = []
