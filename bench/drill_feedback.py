@@ -1,6 +1,6 @@
 """How the drill feedback engine agrees with a person's rating of practice answers.
 
-Four labelled sets, each rated by a person by ``bench/practice_rubric.md`` before the engine judged it:
+Seven labelled sets, each rated by a person by ``bench/practice_rubric.md`` before the engine judged it:
 
 * ``bench/practice_answers_more.yaml`` (120 answers, written blind to the engine and its cue lists):
   ``tune`` (80) is what the engine may be tuned on; ``check`` (40) is looked at only in aggregate, to see
@@ -15,15 +15,17 @@ Four labelled sets, each rated by a person by ``bench/practice_rubric.md`` befor
 * ``bench/practice_answers_blind.yaml`` (split ``blind``), written by someone who never saw the engine,
   measured once in aggregate at the end of round 4; spent since, so it may be listed answer by answer;
 * ``bench/practice_answers_blind2.yaml`` (split ``blind2``), a second blind set, measured once in aggregate
-  at the end of round 5; blind2 spent after round 5, so it may be listed answer by answer too. Either blind
-  file is skipped while it does not exist.
+  at the end of round 5; blind2 spent after round 5, so it may be listed answer by answer too;
+* ``bench/practice_answers_blind3.yaml`` (split ``blind3``, 88 answers), a third blind set, written while round
+  6 was being tuned: held out. Only ``--held-out`` measures it, in aggregate, once per round after the round's
+  last change; it is never listed. A blind file is skipped while it does not exist.
 
 For each set it prints exact agreement, agreement within one step, the confusion table (person ×
 engine), the two errors that must not happen (strong rated weak, weak rated strong), how the answers a
 person rated "mixed" come out, and how the engine's signals match the ones the person marked present.
 
 Run: ``python -m bench.drill_feedback`` (aggregates of every set but test and the blind ones), ``--test`` to
-add the test half, ``--blind`` both blind sets, ``--misses`` to list the check
+add the test half, ``--blind`` the two spent blind sets, ``--held-out`` the held-out one, ``--misses`` to list the check
 (with ``--test`` also test, with ``--blind`` also blind and blind2) disagreements by id only. ``--show tune``
 (or ``check``, ``fresh-tune``, ``dev``, ``test``, ``old``, ``blind``, ``blind2``) lists each answer of that set
 with the person's and the engine's signals, for tuning; fresh-check is never listed: it says whether a
@@ -61,10 +63,18 @@ PRACTICE = HERE / "practice_answers.yaml"
 MORE = HERE / "practice_answers_more.yaml"
 FRESH = HERE / "practice_answers_fresh.yaml"
 OLD = HERE / "drill_answers.yaml"
-#: The blind files by split: the first spent after round 4, the second after round 5; both listable now.
-BLIND_FILES = {"blind": HERE / "practice_answers_blind.yaml", "blind2": HERE / "practice_answers_blind2.yaml"}
-#: Every set in the order reported; the test half only with ``--test``, the blind ones only with ``--blind``.
-SETS = ("tune", "check", "fresh-tune", "fresh-check", "dev", "old", "test", "blind", "blind2")
+#: The blind files by split: the first spent after round 4, the second after round 5 (both listable now); the
+#: third held out.
+BLIND_FILES = {
+    "blind": HERE / "practice_answers_blind.yaml",
+    "blind2": HERE / "practice_answers_blind2.yaml",
+    "blind3": HERE / "practice_answers_blind3.yaml",
+}
+#: The held-out set: measured only with ``--held-out``, never listed nor its misses shown.
+HELD_OUT = "blind3"
+#: Every set in the order reported; the test half only with ``--test``, the spent blind ones only with
+#: ``--blind``, the held-out one only with ``--held-out``.
+SETS = ("tune", "check", "fresh-tune", "fresh-check", "dev", "old", "test", "blind", "blind2", HELD_OUT)
 #: Sets whose answers may be listed one by one: never fresh-check, the generalisation check.
 SHOWABLE = ("tune", "check", "fresh-tune", "dev", "test", "old", "blind", "blind2")
 #: Sets whose disagreements ``--misses`` lists, by id only, and the flag each needs besides ``--misses``.
@@ -220,6 +230,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--blind", action="store_true", help="add both blind sets' aggregates (both spent: tuned on since)"
     )
+    parser.add_argument(
+        "--held-out",
+        action="store_true",
+        help="add blind3's aggregates (held out: once a round, after its last change)",
+    )
     parser.add_argument("--misses", action="store_true", help="list check (and test, blind if asked) misses by id")
     parser.add_argument("--baseline", metavar="REF", help="also rate with the engine of this git commit, side by side")
     args = parser.parse_args(argv)
@@ -230,7 +245,8 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     misses: dict[str, list[str]] = {name: [] for name in MISSES}
     side_by_side: list[str] = []
-    wanted = [s for s in SETS if (s != "test" or args.test) and (s not in BLIND_FILES or args.blind)]
+    asked = {"test": args.test, "blind": args.blind, "blind2": args.blind, HELD_OUT: args.held_out}
+    wanted = [s for s in SETS if asked.get(s, True)]
     sets = {name: load(name) for name in wanted}
     everything = [item for answers in sets.values() for item in answers]
     before_all = iter(baseline_ratings(args.baseline, everything) if args.baseline else ())
