@@ -622,3 +622,15 @@ def test_a_creed_with_no_instance_is_buzzwords() -> None:
     feedback = assess(drill("discovery-practice"), text)
     assert "buzzwords" in {p.id for p in feedback.weak_patterns}
     assert feedback.rating == "weak"
+
+
+@pytest.mark.parametrize(
+    ("drill_id", "text", "signal"),
+    [
+        ("career-show-user-stories", "Not paid but a real team of developers built from my stories.", "real-artefact"),
+        ("discovery-practice", "We had no researcher so I interviewed 8 customers myself.", "right-people"),
+        ("discovery-practice", "There was no budget and I interviewed 8 customers myself.", "right-people"),
+    ],
+)
+def test_a_negation_does_not_reach_past_but_so_or_and_with_a_new_subject(drill_id: str, text: str, signal: str) -> None:
+    assert signal in {f.id for f in assess(drill(drill_id), text).signals_found}

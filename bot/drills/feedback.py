@@ -479,7 +479,12 @@ def without_buzzwords(tokens: list[Token]) -> list[Token]:
 _SENTENCE_END = re.compile(r"[.!?;:\n]")
 #: How far back in its clause a negation reaches: "I haven't worked with a real team" has no real team.
 NEGATION_REACH = 4
-_CLAUSE_BREAK = re.compile(r"[,.;:!?\n]|\bbut\b")
+_CLAUSE_BREAK = re.compile(r"[,.;:!?\n]")
+#: Words that start a new clause a negation does not reach into: "Not paid, but a real team", "no researcher
+#: so I interviewed 8 customers".
+_CLAUSE_WORDS = frozenset({"but", "so"})
+#: "and" starts a new clause when a new subject follows it: "we had no budget and I ran the trial myself".
+_NEW_SUBJECTS = frozenset({"i", "we"})
 
 
 def without_execution_figures(drill: Drill, tokens: list[Token]) -> list[Token]:
@@ -527,6 +532,8 @@ def _negated(tokens: list[Token], index: int, text: str) -> bool:
     reach = NEGATION_REACH
     for back in range(index - 1, -1, -1):
         if reach == 0 or _CLAUSE_BREAK.search(text[tokens[back].end : tokens[back + 1].start]):
+            return False
+        if tokens[back].raw in _CLAUSE_WORDS or (tokens[back].raw == "and" and tokens[back + 1].raw in _NEW_SUBJECTS):
             return False
         if tokens[back].raw in NEGATIONS:
             return True
