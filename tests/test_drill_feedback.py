@@ -634,3 +634,11 @@ def test_a_creed_with_no_instance_is_buzzwords() -> None:
 )
 def test_a_negation_does_not_reach_past_but_so_or_and_with_a_new_subject(drill_id: str, text: str, signal: str) -> None:
     assert signal in {f.id for f in assess(drill(drill_id), text).signals_found}
+
+
+def test_a_count_of_tickets_is_a_delivery_figure_but_a_count_of_stores_is_not() -> None:
+    tickets = assess(drill("diff-resume-translation"), "Last year I closed 140 tickets for the platform team.")
+    assert "counted-proof" not in {f.id for f in tickets.signals_found}
+    assert "no-numbers" in {p.id for p in tickets.weak_patterns}
+    stores = assess(drill("diff-resume-translation"), "I rolled the new checkout out to 40 stores.")
+    assert "no-numbers" not in {p.id for p in stores.weak_patterns}

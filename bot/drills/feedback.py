@@ -142,14 +142,14 @@ EXECUTION_CUES = (
 )
 #: Figures about delivery, not evidence: "velocity up 18%", "400 user stories", "140 tickets closed". Where a drill
 #: asks for judgment they are execution (the rubric: a pile of metrics with no link to a choice), so their
-#: figures are blanked: no counted signal and no "numbers" can quote them. Elsewhere (a career changer's
+#: figures are blanked: no counted signal and no "numbers" can quote them ("# .. story" also takes "user stories"
+#: and "story points", and leaves "40 stores" alone). Elsewhere (a career changer's
 #: "25 stories with acceptance criteria") the count is the evidence asked for.
 EXECUTION_FIGURE_CUES = (
     "velocity .. # %",
     "velocity .. #",
-    "# .. user/story stor*",
-    "# .. stor*",
-    "# .. ticket*/story point*",
+    "# .. story",
+    "# .. ticket*",
     "# sprint*",
     "# % sprint*",
     "velocity/sprint* .. up/down/by .. #",
@@ -460,10 +460,7 @@ def _terms(cues: tuple[str, ...], tokens: list[Token], text: str) -> list[str]:
 
 def blank(tokens: list[Token], spans: list[tuple[int, int]]) -> list[Token]:
     """``tokens`` with the words inside ``spans`` blanked out; they keep their place, so no new phrase forms."""
-    return [
-        Token(_BLANK, _BLANK, t.start, t.end) if any(start <= t.start < end for start, end in spans) else t
-        for t in tokens
-    ]
+    return [Token(_BLANK, _BLANK, t.start, t.end) if _inside(t, spans) else t for t in tokens]
 
 
 def without_buzzwords(tokens: list[Token]) -> list[Token]:
@@ -495,7 +492,7 @@ def without_execution_figures(drill: Drill, tokens: list[Token]) -> list[Token]:
     if not judges_execution(drill):
         return tokens
     spans = _all_spans(EXECUTION_FIGURE_CUES, tokens)
-    figures = [(t.start, t.end) for t in tokens if (is_number(t) or t.raw == "%") and _inside(t, spans)]
+    figures = [(t.start, t.end) for t in tokens if is_number(t) and _inside(t, spans)]
     return blank(tokens, figures)
 
 
