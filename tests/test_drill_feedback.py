@@ -642,3 +642,15 @@ def test_a_count_of_tickets_is_a_delivery_figure_but_a_count_of_stores_is_not() 
     assert "no-numbers" in {p.id for p in tickets.weak_patterns}
     stores = assess(drill("diff-resume-translation"), "I rolled the new checkout out to 40 stores.")
     assert "no-numbers" not in {p.id for p in stores.weak_patterns}
+
+
+@pytest.mark.parametrize(
+    ("text", "owned"),
+    [
+        ("I picked up every ticket the team left behind that quarter.", False),
+        ("I picked the export problem over the integrations we had planned.", True),
+    ],
+)
+def test_picking_up_work_is_no_decision_but_picking_a_problem_is(text: str, owned: bool) -> None:
+    patterns = {p.id for p in assess(drill("killed-roadmap-bet"), text).weak_patterns}
+    assert ("no-owned-decision" not in patterns) is owned

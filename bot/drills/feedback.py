@@ -80,7 +80,9 @@ OWNERSHIP_CUES = (
     "i .. recommend*/propos*/argu* .. @stop",
     "i .. took/take ... off",
     "i .. put .. on hold",
-    "i .. pick*/chose",
+    # "I picked the export problem", not "I picked up every ticket" ("chose" is in the first cue)
+    "i .. pick/picks/picked/picking the/this/that/these/those/one/which/what/between/a/an/our/my/it/them/#",
+    "i .. pick/picks/picked/picking ... over/instead/ahead/rather",
     "i .. went with",
     "i .. made .. case",
     "i .. moved .. team/it/them/developer*/engineer*",
