@@ -654,3 +654,11 @@ def test_a_count_of_tickets_is_a_delivery_figure_but_a_count_of_stores_is_not() 
 def test_picking_up_work_is_no_decision_but_picking_a_problem_is(text: str, owned: bool) -> None:
     patterns = {p.id for p in assess(drill("killed-roadmap-bet"), text).weak_patterns}
     assert ("no-owned-decision" not in patterns) is owned
+
+
+def test_my_share_of_the_work_is_no_outcome_but_the_share_of_accounts_is() -> None:
+    mine = assess(drill("success-metrics-outcomes"), "My share of the release work was the checkout flow.")
+    assert "no-outcome-metric" in {p.id for p in mine.weak_patterns}
+    assert "outcome-not-output" not in {f.id for f in mine.signals_found}
+    theirs = assess(drill("success-metrics-outcomes"), "We watched the share of new accounts that sent an invoice.")
+    assert "no-outcome-metric" not in {p.id for p in theirs.weak_patterns}

@@ -114,7 +114,10 @@ OUTCOME_CUES = (
     "come/comes/came/coming back",
     "repeat purchase*/order*/visit*/customer*",
     "usage",
-    "share/proportion/percentage of",
+    "proportion/percentage of",
+    "the share of",  # "the share of new accounts that pay", not "my share of the release work"
+    "share of .. @people/order*/booking*/appointment*/job*/claim*/payment*/signup*/upgrade*/trial*/renewal*/question*/#",
+    "market share",
     "fewer/less .. call*/ticket*/complaint*/case*/contact*/return*/refund*",
     "fewer/less/more .. late/overdue/missed/abandon*",
     "fewer/less/more .. no show*",
