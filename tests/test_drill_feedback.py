@@ -662,3 +662,13 @@ def test_my_share_of_the_work_is_no_outcome_but_the_share_of_accounts_is() -> No
     assert "outcome-not-output" not in {f.id for f in mine.signals_found}
     theirs = assess(drill("success-metrics-outcomes"), "We watched the share of new accounts that sent an invoice.")
     assert "no-outcome-metric" not in {p.id for p in theirs.weak_patterns}
+
+
+def test_the_roadmap_of_a_hotel_platform_is_product_work_but_a_shift_in_a_hotel_is_not() -> None:
+    text = "I managed the roadmap of a hotel booking platform and killed the loyalty tier in March."
+    assert "outside-product" not in {p.id for p in assess(drill("killed-roadmap-bet"), text).weak_patterns}
+    for text in (
+        "I worked nights in a hotel and killed the paper check-in form in March.",
+        "I ran the front office of a hotel and killed the paper check-in form in March.",
+    ):
+        assert "outside-product" in {p.id for p in assess(drill("killed-roadmap-bet"), text).weak_patterns}

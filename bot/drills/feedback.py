@@ -259,7 +259,11 @@ OUTSIDE_PRODUCT_CUES = (
     "not .. in product",
     "i .. was/am/worked as .. teacher/nurse/chef/waiter/waitress/cashier/receptionist/pharmacist/paramedic/barista",
     "i .. ran/run/managed/manage/owned .. restaurant*/hotel*/cafe*/bar/shop*/store*/clinic*/ward/salon*/kitchen*",
-    "i .. ran/run/managed/manage/worked ... at/in/of .. restaurant*/hotel*/cafe*/clinic*/ward/salon*/kitchen*",
+    "i .. ran/run/managed/manage/worked ... at/in .. restaurant*/hotel*/cafe*/clinic*/ward/salon*/kitchen*",
+    # "of" a place only after a part of its floor: "the front office of a hotel", not "the roadmap of a hotel
+    # booking platform", which is product work
+    "i .. ran/run/managed/manage/worked ... office/desk/floor/reception/shift*/staff/kitchen/bar/night*/branch of .. "
+    "restaurant*/hotel*/cafe*/clinic*/ward/salon*",
 )
 #: Figures that describe the job, not the evidence: "three years", "fourteen engineers", "89 story points";
 #: and counts of the answer's own parts ("I want three answers", "two things"), which number the speech, not
