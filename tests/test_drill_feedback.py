@@ -672,3 +672,26 @@ def test_the_roadmap_of_a_hotel_platform_is_product_work_but_a_shift_in_a_hotel_
         "I ran the front office of a hotel and killed the paper check-in form in March.",
     ):
         assert "outside-product" in {p.id for p in assess(drill("killed-roadmap-bet"), text).weak_patterns}
+
+
+@pytest.mark.parametrize(
+    ("drill_id", "text", "signal"),
+    [
+        ("safe-po-and-pm", "The Product Manager owns the roadmap and the customers.", "clear-split"),
+        ("ai-escape-build-trap", "For two years I was in the build trap, and I said so.", "names-the-trap"),
+        ("ai-escape-build-trap", "Most of my features were handed down from the steering board.", "names-the-trap"),
+    ],
+)
+def test_a_phrase_of_the_question_that_a_signal_names_still_counts(drill_id: str, text: str, signal: str) -> None:
+    assert signal in {f.id for f in assess(drill(drill_id), text).signals_found}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I don't believe I have ever been stuck in a build trap at this company.",
+        "I don't really think our teams fell into the build trap.",
+    ],
+)
+def test_a_denied_opinion_denies_the_clause_after_it(text: str) -> None:
+    assert "names-the-trap" not in {f.id for f in assess(drill("ai-escape-build-trap"), text).signals_found}

@@ -534,17 +534,41 @@ _HEDGES = frozenset({"really", "actually", "even", "ever", "quite", "fully", "ex
 
 def _negated(tokens: list[Token], index: int, text: str) -> bool:
     """Whether a negation in the same clause, up to ``NEGATION_REACH`` words back (hedges not counted), governs
-    ``tokens[index]``."""
+    ``tokens[index]``, or a denied opinion further back in it does ("I don't think I've been in a build trap")."""
     reach = NEGATION_REACH
     for back in range(index - 1, -1, -1):
-        if reach == 0 or _CLAUSE_BREAK.search(text[tokens[back].end : tokens[back + 1].start]):
-            return False
-        if tokens[back].raw in _CLAUSE_WORDS or (tokens[back].raw == "and" and tokens[back + 1].raw in _NEW_SUBJECTS):
-            return False
+        if reach == 0 or _ends_clause(tokens, back, text):
+            return _under_denied_opinion(tokens, index, text)
         if tokens[back].raw in NEGATIONS:
             return True
         if tokens[back].raw not in _HEDGES:
             reach -= 1
+    return False
+
+
+def _ends_clause(tokens: list[Token], back: int, text: str) -> bool:
+    """Whether the clause that holds ``tokens[back + 1]`` starts right after ``tokens[back]``: punctuation between
+    them, or ``tokens[back]`` is "but", "so", or an "and" before a new subject."""
+    if _CLAUSE_BREAK.search(text[tokens[back].end : tokens[back + 1].start]):
+        return True
+    word = tokens[back].raw
+    return word in _CLAUSE_WORDS or (word == "and" and tokens[back + 1].raw in _NEW_SUBJECTS)
+
+
+#: Verbs of opinion whose denial denies the whole clause after them: "I don't really think I fell into a build trap".
+_OPINIONS = frozenset(stem(word) for word in ("think", "believe", "feel"))
+#: How far back in its clause a denied opinion reaches.
+OPINION_REACH = 8
+
+
+def _under_denied_opinion(tokens: list[Token], index: int, text: str) -> bool:
+    """Whether ``tokens[index]`` follows "don't think"/"never believed"-style words in its clause."""
+    for back in range(index - 1, max(index - 1 - OPINION_REACH, -1), -1):
+        if _ends_clause(tokens, back, text):
+            return False
+        if tokens[back].stem in _OPINIONS:
+            before = [t.raw for t in tokens[:back] if t.raw not in _HEDGES]
+            return bool(before) and before[-1] in NEGATIONS
     return False
 
 
@@ -584,16 +608,34 @@ _FUNCTION_WORDS = frozenset({
 # fmt: on
 
 
-def _echoes(prompt: str, tokens: list[Token]) -> list[tuple[int, int]]:
-    """Spans where the answer repeats two content words of the question in a row ("my first 90 days", "a build
-    trap"): repeating the question is not evidence of answering it."""
-    asked = tokenize(prompt)
+def _echoes(drill: Drill, tokens: list[Token]) -> list[tuple[int, int]]:
+    """Spans where the answer repeats two content words of the question in a row ("my first 90 days"): repeating
+    the question is not evidence of answering it.
+
+    A pair that one of the drill's own cues names ("the build trap", "the Product Manager owns the roadmap") is
+    left alone: blanking it would make that cue unreachable.
+    """
+    asked = tokenize(drill.prompt)
     pairs = {
         (a.stem, b.stem)
         for a, b in itertools.pairwise(asked)
         if a.raw not in _FUNCTION_WORDS and b.raw not in _FUNCTION_WORDS
     }
-    return [(a.start, b.end) for a, b in itertools.pairwise(tokens) if (a.stem, b.stem) in pairs]
+    return [
+        (a.start, b.end)
+        for a, b in itertools.pairwise(tokens)
+        if (a.stem, b.stem) in pairs and not _in_a_cue(drill, a, b)
+    ]
+
+
+def _in_a_cue(drill: Drill, first: Token, second: Token) -> bool:
+    """Whether two steps in a row of one of the drill's signal cues accept ``first`` then ``second``."""
+    return any(
+        one.accepts(first) and two.accepts(second)
+        for signal in drill.signals
+        for cue in signal.cues
+        for one, two in itertools.pairwise(compile_cue(cue).steps)
+    )
 
 
 #: Where the clause of a red flag ends: a comma, a full stop, "but", "and" ("I'd manage the backlog and I'd set
@@ -627,7 +669,7 @@ def _signal_evidence(drill: Drill, tokens: list[Token], text: str) -> dict[str, 
     no evidence at all.
     """
     evidence: dict[str, tuple[int, int]] = {}
-    tokens = blank(tokens, _echoes(drill.prompt, tokens))
+    tokens = blank(tokens, _echoes(drill, tokens))
     tokens = blank(tokens, red_flag_clauses(drill, tokens, text))
     for signal in drill.signals:
         span = _affirmed_span(signal.cues, tokens, text)
