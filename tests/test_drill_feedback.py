@@ -695,3 +695,22 @@ def test_a_phrase_of_the_question_that_a_signal_names_still_counts(drill_id: str
 )
 def test_a_denied_opinion_denies_the_clause_after_it(text: str) -> None:
     assert "names-the-trap" not in {f.id for f in assess(drill("ai-escape-build-trap"), text).signals_found}
+
+
+@pytest.mark.parametrize(
+    ("drill_id", "text", "signal", "shown"),
+    [
+        ("discovery-practice", "I had to take into account that our contract ends in June.", "right-people", False),
+        ("discovery-practice", "I talk to the accounts that left us last year.", "right-people", True),
+        ("discovery-practice", "Every week I have a call with my engineering manager about it.", "right-people", False),
+        ("discovery-practice", "Every week I have calls with clinic managers about it.", "right-people", True),
+        ("discovery-practice", "Each sprint we pull the top items off the backlog.", "changed-a-decision", False),
+        ("discovery-practice", "After the calls I took the export idea off the backlog.", "changed-a-decision", True),
+        ("killed-roadmap-bet", "We used Teams for chat and Confluence for the notes.", "what-it-freed", False),
+        ("killed-roadmap-bet", "We used the team for the onboarding rework.", "what-it-freed", True),
+        ("ai-prove-viability", "We got the pricing right by trial and error.", "cheap-test", False),
+        ("ai-prove-viability", "We offered a free trial week to the regulars first.", "cheap-test", True),
+    ],
+)
+def test_a_cue_word_in_another_sense_is_no_signal(drill_id: str, text: str, signal: str, shown: bool) -> None:
+    assert (signal in {f.id for f in assess(drill(drill_id), text).signals_found}) is shown
