@@ -116,7 +116,8 @@ OUTCOME_CUES = (
     "usage",
     "proportion/percentage of",
     "the share of",  # "the share of new accounts that pay", not "my share of the release work"
-    "share of .. @people/order*/booking*/appointment*/job*/claim*/payment*/signup*/upgrade*/trial*/renewal*/question*/#",
+    "share of .. @people/order*/booking*/appointment*/job*/claim*/payment*/signup*/upgrade*/trial*/renewal*/"
+    "question*/#",
     "market share",
     "fewer/less .. call*/ticket*/complaint*/case*/contact*/return*/refund*",
     "fewer/less/more .. late/overdue/missed/abandon*",
