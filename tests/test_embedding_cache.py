@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
+import stat
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -97,6 +99,7 @@ def test_a_changed_text_is_embedded_again_and_a_removed_text_leaves_the_file(tmp
         (lambda path: np.savez(path, model=np.str_("counting")), "is unreadable"),
         (lambda path: _rewrite(path, model=np.str_("another model")), "is for another model"),
         (lambda path: _rewrite(path, probe=np.zeros(8, dtype=np.float32)), "engine giving other vectors"),
+        (lambda path: _rewrite(path, vectors=np.ones((2, 4), dtype=np.float32)), "holds vectors 4 wide, not 8"),
     ],
 )
 def test_a_bad_file_is_logged_in_one_line_and_rebuilt(
@@ -130,7 +133,42 @@ def test_a_file_that_cannot_be_written_is_logged_and_the_vectors_still_served(
         vectors = cache.vectors(["a"], Memo(CountingEmbedder(), "counting"))
     assert vectors.shape == (1, 8)
     assert "cannot write the embedding cache" in caplog.text
-    assert not list(tmp_path.glob("**/.vectors.npz.*"))  # no temporary file left behind
+
+
+def _failing(error: Exception) -> Any:
+    def fail(*args: Any, **kwargs: Any) -> None:
+        raise error
+
+    return fail
+
+
+@pytest.mark.parametrize(
+    ("target", "error"),
+    [(np, ValueError("numpy failed")), (np, OSError(28, "No space left on device")), (os, OSError(13, "denied"))],
+)
+def test_a_failed_write_leaves_no_temporary_file_and_the_build_goes_on(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch, target: Any, error: Exception
+) -> None:
+    monkeypatch.setattr(target, "savez" if target is np else "replace", _failing(error))
+    with caplog.at_level(logging.WARNING, logger="bot.ask.embedding_cache"):
+        vectors = EmbeddingCache(tmp_path / "vectors.npz").vectors(["a", "b"], Memo(CountingEmbedder(), "counting"))
+    assert vectors.shape == (2, 8)
+    assert [r.getMessage() for r in caplog.records if "cannot write the embedding cache" in r.getMessage()]
+    assert list(tmp_path.iterdir()) == []  # neither the file nor a temporary one
+
+
+@pytest.mark.parametrize(("umask", "mode"), [(0o022, 0o644), (0o027, 0o640)])
+def test_the_file_gets_the_mode_of_any_new_file(tmp_path: Path, umask: int, mode: int) -> None:
+    """Not tempfile's 0600: ``pmpo-bot ask`` run by another user reads the bot's file, and the bot theirs."""
+    path = tmp_path / "vectors.npz"
+    before = os.umask(umask)
+    try:
+        EmbeddingCache(path).vectors(["a"], Memo(CountingEmbedder(), "counting"))
+        path.chmod(0o600)  # as earlier versions left it: the next write gives it the usual mode again
+        EmbeddingCache(path).vectors(["b"], Memo(CountingEmbedder(), "counting"))
+    finally:
+        os.umask(before)
+    assert stat.S_IMODE(path.stat().st_mode) == mode
 
 
 async def test_the_bot_keeps_its_vectors_beside_the_database(tmp_path: Path) -> None:

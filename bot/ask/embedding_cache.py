@@ -24,10 +24,11 @@ embedding, as without it; a problem writing it costs one log line. Neither stops
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import os
-import tempfile
+import secrets
 import threading
 from collections.abc import Sequence
 from pathlib import Path
@@ -94,21 +95,34 @@ class EmbeddingCache:
         if not np.array_equal(stored_probe, probe):
             log.warning("embedding cache %s was made by an engine giving other vectors: embedding again", self.path)
             return {}
+        if vectors.shape[1] != len(probe):  # stacked with freshly embedded ones, they must be as wide
+            log.warning(
+                "embedding cache %s holds vectors %d wide, not %d: embedding every text again",
+                self.path,
+                vectors.shape[1],
+                len(probe),
+            )
+            return {}
         return {key.tobytes(): vector for key, vector in zip(keys, vectors, strict=True)}
 
     def _write(self, identity: str, probe: np.ndarray, vectors: dict[bytes, np.ndarray]) -> None:
         """Write to a temporary file in the same folder, then rename it over the old one: a reader (another
-        bot process sharing the folder) sees the old file or the new, never half of one."""
+        bot process sharing the folder) sees the old file or the new, never half of one.
+
+        The temporary file is created with mode 0o666 less the umask, as ``open`` creates any file, not 0600
+        as :mod:`tempfile` does: the rename keeps its mode, and ``pmpo-bot ask`` run by another user must be
+        able to read the bot's file, and the bot the one such a run wrote (the database beside it is 0644).
+        Whatever goes wrong (a full disk, numpy failing) costs one log line and leaves no temporary file: the
+        index is built all the same."""
         keys = np.frombuffer(b"".join(vectors), dtype=np.uint8).reshape(len(vectors), KEY_BYTES)
-        rows = np.stack(list(vectors.values())) if vectors else np.zeros((0, 0), dtype=np.float32)
-        temporary = None
+        rows = np.stack(list(vectors.values())) if vectors else np.zeros((0, len(probe)), dtype=np.float32)
+        temporary = self.path.parent / f".{self.path.name}.{secrets.token_hex(8)}"
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            with tempfile.NamedTemporaryFile(dir=self.path.parent, prefix=f".{self.path.name}.", delete=False) as out:
-                temporary = out.name
+            with os.fdopen(os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666), "wb") as out:
                 np.savez(out, model=np.str_(identity), probe=probe, keys=keys, vectors=rows)
             os.replace(temporary, self.path)
-        except OSError as error:
+        except Exception as error:  # never fail the index build because the file could not be written
             log.warning("cannot write the embedding cache %s (%s): the next start embeds again", self.path, error)
-            if temporary is not None:
-                Path(temporary).unlink(missing_ok=True)
+            with contextlib.suppress(OSError):  # an unusable folder holds no temporary file to remove
+                temporary.unlink(missing_ok=True)
