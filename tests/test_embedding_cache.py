@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import shutil
 import stat
 from collections.abc import Sequence
 from pathlib import Path
@@ -198,3 +199,30 @@ def test_pmpo_bot_ask_uses_the_bot_s_vectors_but_creates_no_data_folder(
     assert main(question) == 0
     assert capsys.readouterr().out == without
     assert len(stored_keys(data / "pmpo.embeddings.npz")) > 100
+
+
+def test_pmpo_bot_ask_about_another_knowledge_folder_leaves_the_bot_s_vectors_alone(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The file holds the last index's texts: another folder's would make the bot embed everything again."""
+    embedder = CountingEmbedder()
+    monkeypatch.setattr("bot.ask.search.shipped_memo", lambda: Memo(embedder, "counting"))
+    data = tmp_path / "data"
+    data.mkdir()
+    other = tmp_path / "other"
+    shutil.copytree(SHIPPED_KNOWLEDGE, other)
+    entries = other / "entries" / "career-change.yaml"
+    entries.write_text(entries.read_text().replace('title: "', 'title: "Edited: ', 1))  # an edited copy
+    config = tmp_path / "config.yaml"
+    config.write_text(f"database:\n  path: {data / 'pmpo.sqlite3'}\nknowledge:\n  path: {SHIPPED_KNOWLEDGE}\n")
+    question = ["--config", str(config), "ask", "--json", "is moving from PM to PO a step down"]
+    assert main(question) == 0
+    cache = data / "pmpo.embeddings.npz"
+    written = cache.read_bytes()
+    assert main([*question, "--knowledge", str(other)]) == 0
+    assert main(["--config", str(config), "eval", "--json", "--knowledge", str(other)]) == 0
+    assert cache.read_bytes() == written
+    embedder.embedded.clear()
+    assert main([*question, "--knowledge", str(SHIPPED_KNOWLEDGE / ".." / "knowledge")]) == 0  # the bot's own
+    assert embedder.embedded == []  # every vector from the file
+    capsys.readouterr()

@@ -46,7 +46,7 @@ from bot.cli.common import (
     knowledge_of,
     print_json,
 )
-from bot.config import Config
+from bot.config import Config, ConfigError
 from bot.errors import UserFacingError
 from bot.knowledge.base import KnowledgeBase
 from bot.knowledge.entries import EntryLibrary
@@ -103,7 +103,7 @@ async def ask_command(args: argparse.Namespace, config: Config) -> int:
     if args.batch is not None:
         if not args.json:
             raise CommandError("--batch writes one JSON object per line: add --json")
-        return ask_batch(args.batch, knowledge_of(args, config), config)
+        return ask_batch(args.batch, knowledge_of(args, config), config, embedding_cache(config, args.knowledge))
     knowledge = knowledge_of(args, config)
     try:
         question = clean_question(args.question, config.ask.max_question_length)
@@ -112,7 +112,8 @@ async def ask_command(args: argparse.Namespace, config: Config) -> int:
             print_json({"error": str(exc)})
             return EXIT_USAGE
         raise CommandError(str(exc)) from None
-    answer = answer_question(SearchIndex.from_knowledge(knowledge, embedding_cache(config)), knowledge, question)
+    index = SearchIndex.from_knowledge(knowledge, embedding_cache(config, args.knowledge))
+    answer = answer_question(index, knowledge, question)
     if args.json:
         print_json(answer.to_json())
     else:
@@ -120,20 +121,36 @@ async def ask_command(args: argparse.Namespace, config: Config) -> int:
     return EXIT_OK
 
 
-def embedding_cache(config: Config) -> EmbeddingCache | None:
+def embedding_cache(config: Config, knowledge: str | None) -> EmbeddingCache | None:
     """The bot's vectors of the knowledge base, when its data folder exists: a command that records nothing
-    does not create one (it embeds, as without the file)."""
+    does not create one (it embeds, as without the file).
+
+    None too when ``--knowledge`` (``knowledge``) names another folder than the bot's: the file holds exactly
+    the texts of the last index built, so that folder's would replace the bot's, and the bot would embed
+    everything again at its next start. Not using the file at all rather than reading it without writing:
+    one condition here instead of a second mode of :class:`EmbeddingCache` and its tests, for a one-off
+    check of another folder that then costs the embedding it cost before the file existed."""
+    if knowledge is not None and not _same_folder(config.knowledge_location(knowledge).path, config):
+        return None
     path = config.embedding_cache_location().path
     return EmbeddingCache(path) if path.parent.is_dir() else None
 
 
-def ask_batch(source: str, knowledge: KnowledgeBase, config: Config) -> int:
+def _same_folder(folder: Path, config: Config) -> bool:
+    """Whether ``folder`` is the configured knowledge folder (a missing configured one is not)."""
+    try:
+        return folder.resolve() == config.knowledge_location().path.resolve()
+    except ConfigError:
+        return False
+
+
+def ask_batch(source: str, knowledge: KnowledgeBase, config: Config, cache: EmbeddingCache | None) -> int:
     """``ask --batch``: every non-blank line of ``source`` asked as ``/ask`` would, one JSON line out per line in.
 
     ``cpu_ms`` is the CPU time of this thread for :func:`~bot.ask.engine.ask`, the call ``/ask`` makes (clean,
     search, package), so it can be measured from outside without Discord; the output is flushed per line, so
     a reader on a pipe gets each answer as soon as it is ready."""
-    index = SearchIndex.from_knowledge(knowledge, embedding_cache(config))
+    index = SearchIndex.from_knowledge(knowledge, cache)
     max_length = config.ask.max_question_length
     if source == "-":
         _answer_lines(sys.stdin, index, knowledge, max_length)
@@ -176,7 +193,7 @@ async def eval_command(args: argparse.Namespace, config: Config) -> int:
     if split not in eval_set.splits:
         raise CommandError(f"the {args.set} set has the splits {' and '.join(eval_set.splits)}, not {split}")
     cases = load_cases(Path(args.file or eval_set.file))
-    index = SearchIndex.from_knowledge(knowledge, embedding_cache(config))
+    index = SearchIndex.from_knowledge(knowledge, embedding_cache(config, args.knowledge))
     report = evaluate(cases, split, lambda question: answer_question(index, knowledge, question))
     loo = None
     if args.loo:
