@@ -482,6 +482,9 @@ def test_making_sure_is_not_making_a_decision(text: str, owned: bool) -> None:
         ("In March we used the freed hours to interview eight finance teams and decided to shelve the app.", False),
         ("I took the interview notes to my manager, who then decided to shelve the app.", False),
         ("I wrote stories for things the architecture board already decided.", False),
+        ("My manager asked what I thought and decided to shelve the app.", False),
+        ("The CEO listened to what I said about the churn numbers and then decided to shelve the app.", False),
+        ("I had no budget and decided to shelve the app.", True),
     ],
 )
 def test_a_decision_joined_by_and_to_an_earlier_i_is_owned(text: str, owned: bool) -> None:
@@ -649,6 +652,9 @@ def test_a_count_of_tickets_is_a_delivery_figure_but_a_count_of_stores_is_not() 
     [
         ("I picked up every ticket the team left behind that quarter.", False),
         ("I picked the export problem over the integrations we had planned.", True),
+        ("When the lead left I picked it up and ran the sprints.", False),
+        ("The old team dropped the billing work and I picked them up.", False),
+        ("I picked up the slack over the summer while the lead was away.", False),
     ],
 )
 def test_picking_up_work_is_no_decision_but_picking_a_problem_is(text: str, owned: bool) -> None:

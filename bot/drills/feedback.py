@@ -54,7 +54,7 @@ from functools import partial
 from typing import Any, Literal
 
 from bot.drills.content import Drill
-from bot.drills.cues import NEGATIONS, Token, compile_cue, first_match, is_number, stem, tokenize
+from bot.drills.cues import LARGE_GAP, NEGATIONS, Token, compile_cue, first_match, is_number, stem, tokenize
 
 Rating = Literal["strong", "mixed", "weak"]
 
@@ -357,6 +357,11 @@ class _Detector:
 _DECISION_VERB = compile_cue("and/then decid*/recommend*/chose/kill*/shelv*/cancel*/scrap*/veto*/descop*/depriorit*")
 #: Who can be the subject of a sentence's verbs; the nearest one before a decision verb made it.
 _SUBJECTS = frozenset({"i", "we", "they", "he", "she", "you", "it", "who", "which", "management", "leadership"})
+#: Words that open a clause inside a sentence; an "I" right after one is that clause's subject, not the subject
+#: the "and decided" continues ("the CEO listened to what I said and then decided").
+_SUBORDINATORS = frozenset({"what", "that", "who", "whom", "which", "when", "how"})
+#: Words that join a second verb to a clause's subject.
+_CLAUSE_JOINS = frozenset({"and", "then"})
 
 
 def carried_ownership(tokens: list[Token], text: str) -> str | None:
@@ -364,7 +369,10 @@ def carried_ownership(tokens: list[Token], text: str) -> str | None:
 
     The owned-decision cues let two words sit between "I" and the verb; a longer sentence ("in March I used the
     freed hours to interview eight finance teams and decided to shelve the app") still makes the decision the
-    speaker's. "We … and decided", "my manager, who then decided" and "the board decided" stay someone else's.
+    speaker's. "We … and decided", "my manager, who then decided" and "the board decided" stay someone else's,
+    and so does "my manager asked what I thought and decided": an "I" inside a what/that/who/when clause is not
+    the subject. No negation is checked: the verb comes right after "and"/"then", which end the clause a
+    negation reaches, so "I had no budget and decided to shelve the app" is still the speaker's decision.
     Quoted from the "I" to the verb.
     """
     searched = tokens
@@ -373,17 +381,42 @@ def carried_ownership(tokens: list[Token], text: str) -> str | None:
         for back in range(index - 1, -1, -1):
             if _SENTENCE_END.search(text[tokens[back].end : tokens[back + 1].start]):
                 break
+            if tokens[back].raw == "i" and back > 0 and tokens[back - 1].raw in _SUBORDINATORS:
+                continue  # "my manager asked what I thought and decided": the "I" is not the deciding subject
             if tokens[back].raw in _SUBJECTS:
-                if tokens[back].raw == "i" and not _negated(tokens, index, text):
+                if tokens[back].raw == "i":
                     return f"{text[tokens[back].start : tokens[back].end]} … {text[span[0] : span[1]]}"
                 break
         searched = blank(searched, [span])
     return None
 
 
+#: Picking work up is taking it on, not choosing: "I picked it up", "I picked up the slack over the summer".
+_PICKED_UP = ("pick/picks/picked/picking .. up",)
+
+
 def _owned_decision(tokens: list[Token], text: str) -> str | None:
-    """An owned decision: one of the ownership cues, or a decision verb whose subject is "I" further back."""
+    """An owned decision: one of the ownership cues, or a decision verb whose subject is "I" further back.
+
+    "Pick … up" is blanked first, so neither "pick" cue can take the verb of work taken on; so is the "I" of a
+    what/that/who/when clause that an "and"/"then" ends before any decision of its own, so "my manager asked
+    what I thought and decided" does not read as "I … decided" ("the bet that I killed and …" still does).
+    """
+    tokens = blank(tokens, _all_spans(_PICKED_UP, tokens) + _subordinate_is(tokens, text))
     return first_match(OWNERSHIP_CUES, tokens, text) or carried_ownership(tokens, text)
+
+
+def _subordinate_is(tokens: list[Token], text: str) -> list[tuple[int, int]]:
+    """The span of each "I" that opens a what/that/who/when clause with no owned decision before its "and"."""
+    spans = []
+    for index, token in enumerate(tokens):
+        if token.raw != "i" or index == 0 or tokens[index - 1].raw not in _SUBORDINATORS:
+            continue
+        ahead = tokens[index + 1 : index + 2 + LARGE_GAP]
+        end = next((index + 1 + i for i, t in enumerate(ahead) if t.raw in _CLAUSE_JOINS), None)
+        if end is not None and first_match(OWNERSHIP_CUES, tokens[index:end], text) is None:
+            spans.append((token.start, token.end))
+    return spans
 
 
 GENERAL: dict[str, _Detector] = {
