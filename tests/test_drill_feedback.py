@@ -6,7 +6,7 @@ import pytest
 
 from bot.drills.content import Drill, DrillBank
 from bot.drills.cues import CONCEPTS, CueError, compile_cue, tokenize
-from bot.drills.feedback import assess
+from bot.drills.feedback import OUTCOME_CUES, assess
 from bot.knowledge.loader import require_knowledge
 from tests.helpers import SHIPPED_KNOWLEDGE
 
@@ -720,3 +720,43 @@ def test_a_denied_opinion_denies_the_clause_after_it(text: str) -> None:
 )
 def test_a_cue_word_in_another_sense_is_no_signal(drill_id: str, text: str, signal: str, shown: bool) -> None:
     assert (signal in {f.id for f in assess(drill(drill_id), text).signals_found}) is shown
+
+
+@pytest.mark.parametrize(
+    ("text", "outcome"),
+    [
+        ("We spent more time late at night on the release.", False),
+        ("We added more features and missed the date.", False),
+        ("We cut 40% of the refinement sessions.", False),
+        ("Success meant fewer invoices paid late.", True),
+        ("Search now ends in a booking in 40% of sessions.", True),
+    ],
+)
+def test_delivery_work_in_outcome_words_is_no_outcome(text: str, outcome: bool) -> None:
+    feedback = assess(drill("success-metrics-outcomes"), text)
+    assert ("no-outcome-metric" not in {p.id for p in feedback.weak_patterns}) is outcome
+    assert ("outcome-not-output" in {f.id for f in feedback.signals_found}) is outcome
+
+
+def test_a_sprint_before_an_outcome_figure_does_not_blank_it() -> None:
+    for text in ("In the first sprint, retention went up by nine.", "After the sprint, retention went up 9 accounts."):
+        assert "no-numbers" not in {p.id for p in assess(drill("success-metrics-outcomes"), text).weak_patterns}
+    velocity = assess(drill("success-metrics-outcomes"), "Our velocity went up by thirty this year.")
+    assert "no-numbers" in {p.id for p in velocity.weak_patterns}
+
+
+def test_deciding_to_add_value_is_still_a_decision() -> None:
+    feedback = assess(drill("killed-roadmap-bet"), "I decided to add value by cutting the export feature in May.")
+    assert "no-owned-decision" not in {p.id for p in feedback.weak_patterns}
+
+
+@pytest.mark.parametrize(
+    ("drill_id", "signal"),
+    [("success-metrics-outcomes", "outcome-not-output"), ("po-title-pm-scope", "outcome-definition-of-done")],
+)
+def test_the_outcome_signals_carry_the_engines_outcome_block(drill_id: str, signal: str) -> None:
+    """The business-behaviour lines of OUTCOME_CUES are copied into two signals; a fix to one must reach all."""
+    block = OUTCOME_CUES[OUTCOME_CUES.index("proportion/percentage of") :]
+    cues = next(s for s in drill(drill_id).signals if s.id == signal).cues
+    start = cues.index(block[0])
+    assert cues[start : start + len(block)] == block

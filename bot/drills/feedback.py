@@ -120,13 +120,16 @@ OUTCOME_CUES = (
     "question*/#",
     "market share",
     "fewer/less .. call*/ticket*/complaint*/case*/contact*/return*/refund*",
-    "fewer/less/more .. late/overdue/missed/abandon*",
+    "fewer/less .. late/overdue/missed/abandon*",
     "fewer/less/more .. no show*",
     "paid/pay/pays/paying late",
     "late payment*",
     "no show* rate*",
     "% of .. @people",
-    "% of .. claim*/invoice*/order*/booking*/appointment*/payment*/trial*/signup*/session*/basket*/cart*/deal*",
+    "% of .. claim*/invoice*/order*/booking*/appointment*/payment*/trial*/signup*/basket*/cart*/deal*",
+    # "40% of sessions" are the users', not "40% of the refinement sessions"
+    "% of session*",
+    "% of all/user/app/web/mobile/checkout/search/visitor/customer session*",
 )
 EXECUTION_CUES = (
     "backlog*",
@@ -158,7 +161,7 @@ EXECUTION_FIGURE_CUES = (
     "# .. ticket*",
     "# sprint*",
     "# % sprint*",
-    "velocity/sprint* .. up/down/by .. #",
+    "velocity .. up/down/by .. #",
     "backlog of #",
     "for # team*",
     "for # scrum/delivery/development/dev/agile/feature team*",
@@ -233,7 +236,9 @@ BUZZWORD_CUES = (
     "quick win*",
     "servant leader*",
     "mini ceo",
-    "i .. add* value",
+    # "I add value", "I'd add value", not the decision in "I decided to add value by cutting…"
+    "i add* value",
+    "i would/will/can/could/always/really add* value",
     "add* value as",
     "value flowing",
     "i .. believe in",
