@@ -716,6 +716,16 @@ def test_a_denied_opinion_denies_the_clause_after_it(text: str) -> None:
         ("killed-roadmap-bet", "We used the team for the onboarding rework.", "what-it-freed", True),
         ("ai-prove-viability", "We got the pricing right by trial and error.", "cheap-test", False),
         ("ai-prove-viability", "We offered a free trial week to the regulars first.", "cheap-test", True),
+        ("ai-move-to-discovery", "On Mondays I have a call at 9 with engineering.", "discovery-practice", False),
+        ("ai-move-to-discovery", "We called it v2 and moved on.", "discovery-practice", False),
+        ("ai-move-to-discovery", "I moved Thursdays to customer calls: 24 so far.", "discovery-practice", True),
+        ("ai-move-to-discovery", "I handled every question sent to the support tool.", "deliberate-shift", False),
+        ("ai-move-to-discovery", "I gave my notes to the AI team after the review.", "deliberate-shift", False),
+        ("ai-move-to-discovery", "I handed the ticket drafting to an AI assistant.", "deliberate-shift", True),
+        ("ai-move-to-discovery", "I passed the release notes to AI.", "deliberate-shift", True),
+        ("career-project-manager", "The deadline is not negotiable in my current job.", "delivery-vs-value", False),
+        ("career-project-manager", "We came in on budget and not a day late.", "delivery-vs-value", False),
+        ("career-project-manager", "I delivered on time, but the PO decides the order.", "delivery-vs-value", True),
     ],
 )
 def test_a_cue_word_in_another_sense_is_no_signal(drill_id: str, text: str, signal: str, shown: bool) -> None:
