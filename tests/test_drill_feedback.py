@@ -770,3 +770,18 @@ def test_the_outcome_signals_carry_the_engines_outcome_block(drill_id: str, sign
     cues = next(s for s in drill(drill_id).signals if s.id == signal).cues
     start = cues.index(block[0])
     assert cues[start : start + len(block)] == block
+
+
+@pytest.mark.parametrize(
+    ("text", "counted"),
+    [
+        ("In the first sprint, retention went up 9 points.", True),
+        ("After launch NPS rose by 12 points.", True),
+        ("Our velocity went up 9 points.", False),
+        ("We delivered 89 points in a sprint.", False),
+    ],
+)
+def test_a_metric_moving_by_points_is_a_figure_but_story_points_are_not(text: str, counted: bool) -> None:
+    for drill_id in ("success-metrics-outcomes", "career-first-90-days"):
+        patterns = {p.id for p in assess(drill(drill_id), text).weak_patterns}
+        assert ("no-numbers" not in patterns) is counted

@@ -281,9 +281,13 @@ _JOB_FIGURES = frozenset(
         *("answer", "thing", "question", "step", "way", "reason", "part", "area", "pillar", "principle", "lesson"),
     )
 )
+#: Words of a metric moving: "retention went up 9 points" moves a metric by points, unless velocity moved;
+#: "89 points" alone are story points.
+_MOVES = frozenset({"up", "down", "by", "rose", "fell", "dropped", "gained", "lost", "grew", "climbed"})
 _RATE_WORDS = frozenset({"a", "an", "per", "every", "each"})
 _FRACTION_COUNTS = frozenset({"a", "one", "two"})
 _POSITIONS = frozenset({"first", "second", "other", "back", "front", "top", "bottom"})
+_POINT = stem("point")
 _CALENDAR_YEAR = re.compile(r"^(19|20)\d\d$")
 #: What a blanked-out word reads as: no cue word, number or negation looks like it.
 _BLANK = "_"
@@ -339,11 +343,21 @@ def first_figure(tokens: list[Token], text: str) -> str | None:
         following = tokens[index + 1 : index + 3]
         if following and following[0].raw in _RATE_WORDS:
             following = following[:1]  # "$46k a year" is money per year, not years in the job
-        if any(t.stem in _JOB_FIGURES for t in following):
+        if any(t.stem in _JOB_FIGURES for t in following) and not _metric_moved_by_points(tokens, index):
             continue
         end = following[0].end if following else token.end
         return text[token.start : end]
     return None
+
+
+def _metric_moved_by_points(tokens: list[Token], index: int) -> bool:
+    """Whether ``tokens[index]`` is a metric's move in points ("retention went up 9 points"), not velocity's."""
+    return (
+        0 < index < len(tokens) - 1
+        and tokens[index - 1].raw in _MOVES
+        and tokens[index + 1].stem == _POINT
+        and all(t.raw != "velocity" for t in tokens[max(0, index - LARGE_GAP) : index])
+    )
 
 
 @dataclass(frozen=True)
