@@ -785,3 +785,10 @@ def test_a_metric_moving_by_points_is_a_figure_but_story_points_are_not(text: st
     for drill_id in ("success-metrics-outcomes", "career-first-90-days"):
         patterns = {p.id for p in assess(drill(drill_id), text).weak_patterns}
         assert ("no-numbers" not in patterns) is counted
+
+
+def test_the_percent_sign_of_a_blanked_velocity_figure_is_blanked_with_it() -> None:
+    velocity = assess(drill("success-metrics-outcomes"), "Our velocity went up by 30% over the year.")
+    assert "no-numbers" in {p.id for p in velocity.weak_patterns}
+    both = assess(drill("success-metrics-outcomes"), "Velocity is up 30% and retention rose to 40%.")
+    assert "no-numbers" not in {p.id for p in both.weak_patterns}

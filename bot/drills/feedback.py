@@ -555,6 +555,8 @@ def without_execution_figures(drill: Drill, tokens: list[Token]) -> list[Token]:
         return tokens
     spans = _all_spans(EXECUTION_FIGURE_CUES, tokens)
     figures = [(t.start, t.end) for t in tokens if is_number(t) and _inside(t, spans)]
+    # the "%" of "velocity went up by 30%" is a figure word of its own; it goes with its number
+    figures += [(b.start, b.end) for a, b in itertools.pairwise(tokens) if b.raw == "%" and (a.start, a.end) in figures]
     return blank(tokens, figures)
 
 
