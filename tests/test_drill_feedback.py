@@ -6,7 +6,7 @@ import pytest
 
 from bot.drills.content import Drill, DrillBank
 from bot.drills.cues import CONCEPTS, CueError, compile_cue, tokenize
-from bot.drills.feedback import assess
+from bot.drills.feedback import OUTCOME_CUES, assess
 from bot.knowledge.loader import require_knowledge
 from tests.helpers import SHIPPED_KNOWLEDGE
 
@@ -482,6 +482,9 @@ def test_making_sure_is_not_making_a_decision(text: str, owned: bool) -> None:
         ("In March we used the freed hours to interview eight finance teams and decided to shelve the app.", False),
         ("I took the interview notes to my manager, who then decided to shelve the app.", False),
         ("I wrote stories for things the architecture board already decided.", False),
+        ("My manager asked what I thought and decided to shelve the app.", False),
+        ("The CEO listened to what I said about the churn numbers and then decided to shelve the app.", False),
+        ("I had no budget and decided to shelve the app.", True),
     ],
 )
 def test_a_decision_joined_by_and_to_an_earlier_i_is_owned(text: str, owned: bool) -> None:
@@ -649,6 +652,9 @@ def test_a_count_of_tickets_is_a_delivery_figure_but_a_count_of_stores_is_not() 
     [
         ("I picked up every ticket the team left behind that quarter.", False),
         ("I picked the export problem over the integrations we had planned.", True),
+        ("When the lead left I picked it up and ran the sprints.", False),
+        ("The old team dropped the billing work and I picked them up.", False),
+        ("I picked up the slack over the summer while the lead was away.", False),
     ],
 )
 def test_picking_up_work_is_no_decision_but_picking_a_problem_is(text: str, owned: bool) -> None:
@@ -710,7 +716,79 @@ def test_a_denied_opinion_denies_the_clause_after_it(text: str) -> None:
         ("killed-roadmap-bet", "We used the team for the onboarding rework.", "what-it-freed", True),
         ("ai-prove-viability", "We got the pricing right by trial and error.", "cheap-test", False),
         ("ai-prove-viability", "We offered a free trial week to the regulars first.", "cheap-test", True),
+        ("ai-move-to-discovery", "On Mondays I have a call at 9 with engineering.", "discovery-practice", False),
+        ("ai-move-to-discovery", "We called it v2 and moved on.", "discovery-practice", False),
+        ("ai-move-to-discovery", "I moved Thursdays to customer calls: 24 so far.", "discovery-practice", True),
+        ("ai-move-to-discovery", "I handled every question sent to the support tool.", "deliberate-shift", False),
+        ("ai-move-to-discovery", "I gave my notes to the AI team after the review.", "deliberate-shift", False),
+        ("ai-move-to-discovery", "I handed the ticket drafting to an AI assistant.", "deliberate-shift", True),
+        ("ai-move-to-discovery", "I passed the release notes to AI.", "deliberate-shift", True),
+        ("career-project-manager", "The deadline is not negotiable in my current job.", "delivery-vs-value", False),
+        ("career-project-manager", "We came in on budget and not a day late.", "delivery-vs-value", False),
+        ("career-project-manager", "I delivered on time, but the PO decides the order.", "delivery-vs-value", True),
     ],
 )
 def test_a_cue_word_in_another_sense_is_no_signal(drill_id: str, text: str, signal: str, shown: bool) -> None:
     assert (signal in {f.id for f in assess(drill(drill_id), text).signals_found}) is shown
+
+
+@pytest.mark.parametrize(
+    ("text", "outcome"),
+    [
+        ("We spent more time late at night on the release.", False),
+        ("We added more features and missed the date.", False),
+        ("We cut 40% of the refinement sessions.", False),
+        ("Success meant fewer invoices paid late.", True),
+        ("Search now ends in a booking in 40% of sessions.", True),
+    ],
+)
+def test_delivery_work_in_outcome_words_is_no_outcome(text: str, outcome: bool) -> None:
+    feedback = assess(drill("success-metrics-outcomes"), text)
+    assert ("no-outcome-metric" not in {p.id for p in feedback.weak_patterns}) is outcome
+    assert ("outcome-not-output" in {f.id for f in feedback.signals_found}) is outcome
+
+
+def test_a_sprint_before_an_outcome_figure_does_not_blank_it() -> None:
+    for text in ("In the first sprint, retention went up by nine.", "After the sprint, retention went up 9 accounts."):
+        assert "no-numbers" not in {p.id for p in assess(drill("success-metrics-outcomes"), text).weak_patterns}
+    velocity = assess(drill("success-metrics-outcomes"), "Our velocity went up by thirty this year.")
+    assert "no-numbers" in {p.id for p in velocity.weak_patterns}
+
+
+def test_deciding_to_add_value_is_still_a_decision() -> None:
+    feedback = assess(drill("killed-roadmap-bet"), "I decided to add value by cutting the export feature in May.")
+    assert "no-owned-decision" not in {p.id for p in feedback.weak_patterns}
+
+
+@pytest.mark.parametrize(
+    ("drill_id", "signal"),
+    [("success-metrics-outcomes", "outcome-not-output"), ("po-title-pm-scope", "outcome-definition-of-done")],
+)
+def test_the_outcome_signals_carry_the_engines_outcome_block(drill_id: str, signal: str) -> None:
+    """The business-behaviour lines of OUTCOME_CUES are copied into two signals; a fix to one must reach all."""
+    block = OUTCOME_CUES[OUTCOME_CUES.index("proportion/percentage of") :]
+    cues = next(s for s in drill(drill_id).signals if s.id == signal).cues
+    start = cues.index(block[0])
+    assert cues[start : start + len(block)] == block
+
+
+@pytest.mark.parametrize(
+    ("text", "counted"),
+    [
+        ("In the first sprint, retention went up 9 points.", True),
+        ("After launch NPS rose by 12 points.", True),
+        ("Our velocity went up 9 points.", False),
+        ("We delivered 89 points in a sprint.", False),
+    ],
+)
+def test_a_metric_moving_by_points_is_a_figure_but_story_points_are_not(text: str, counted: bool) -> None:
+    for drill_id in ("success-metrics-outcomes", "career-first-90-days"):
+        patterns = {p.id for p in assess(drill(drill_id), text).weak_patterns}
+        assert ("no-numbers" not in patterns) is counted
+
+
+def test_the_percent_sign_of_a_blanked_velocity_figure_is_blanked_with_it() -> None:
+    velocity = assess(drill("success-metrics-outcomes"), "Our velocity went up by 30% over the year.")
+    assert "no-numbers" in {p.id for p in velocity.weak_patterns}
+    both = assess(drill("success-metrics-outcomes"), "Velocity is up 30% and retention rose to 40%.")
+    assert "no-numbers" not in {p.id for p in both.weak_patterns}

@@ -54,7 +54,7 @@ from functools import partial
 from typing import Any, Literal
 
 from bot.drills.content import Drill
-from bot.drills.cues import NEGATIONS, Token, compile_cue, first_match, is_number, stem, tokenize
+from bot.drills.cues import LARGE_GAP, NEGATIONS, Token, compile_cue, first_match, is_number, stem, tokenize
 
 Rating = Literal["strong", "mixed", "weak"]
 
@@ -120,13 +120,16 @@ OUTCOME_CUES = (
     "question*/#",
     "market share",
     "fewer/less .. call*/ticket*/complaint*/case*/contact*/return*/refund*",
-    "fewer/less/more .. late/overdue/missed/abandon*",
+    "fewer/less .. late/overdue/missed/abandon*",
     "fewer/less/more .. no show*",
     "paid/pay/pays/paying late",
     "late payment*",
     "no show* rate*",
     "% of .. @people",
-    "% of .. claim*/invoice*/order*/booking*/appointment*/payment*/trial*/signup*/session*/basket*/cart*/deal*",
+    "% of .. claim*/invoice*/order*/booking*/appointment*/payment*/trial*/signup*/basket*/cart*/deal*",
+    # "40% of sessions" are the users', not "40% of the refinement sessions"
+    "% of session*",
+    "% of all/user/app/web/mobile/checkout/search/visitor/customer session*",
 )
 EXECUTION_CUES = (
     "backlog*",
@@ -158,7 +161,7 @@ EXECUTION_FIGURE_CUES = (
     "# .. ticket*",
     "# sprint*",
     "# % sprint*",
-    "velocity/sprint* .. up/down/by .. #",
+    "velocity .. up/down/by .. #",
     "backlog of #",
     "for # team*",
     "for # scrum/delivery/development/dev/agile/feature team*",
@@ -233,7 +236,9 @@ BUZZWORD_CUES = (
     "quick win*",
     "servant leader*",
     "mini ceo",
-    "i .. add* value",
+    # "I add value", "I'd add value", not the decision in "I decided to add value by cutting…"
+    "i add* value",
+    "i would/will/can/could/always/really add* value",
     "add* value as",
     "value flowing",
     "i .. believe in",
@@ -276,9 +281,13 @@ _JOB_FIGURES = frozenset(
         *("answer", "thing", "question", "step", "way", "reason", "part", "area", "pillar", "principle", "lesson"),
     )
 )
+#: Words of a metric moving: "retention went up 9 points" moves a metric by points, unless velocity moved;
+#: "89 points" alone are story points.
+_MOVES = frozenset({"up", "down", "by", "rose", "fell", "dropped", "gained", "lost", "grew", "climbed"})
 _RATE_WORDS = frozenset({"a", "an", "per", "every", "each"})
 _FRACTION_COUNTS = frozenset({"a", "one", "two"})
 _POSITIONS = frozenset({"first", "second", "other", "back", "front", "top", "bottom"})
+_POINT = stem("point")
 _CALENDAR_YEAR = re.compile(r"^(19|20)\d\d$")
 #: What a blanked-out word reads as: no cue word, number or negation looks like it.
 _BLANK = "_"
@@ -334,11 +343,21 @@ def first_figure(tokens: list[Token], text: str) -> str | None:
         following = tokens[index + 1 : index + 3]
         if following and following[0].raw in _RATE_WORDS:
             following = following[:1]  # "$46k a year" is money per year, not years in the job
-        if any(t.stem in _JOB_FIGURES for t in following):
+        if any(t.stem in _JOB_FIGURES for t in following) and not _metric_moved_by_points(tokens, index):
             continue
         end = following[0].end if following else token.end
         return text[token.start : end]
     return None
+
+
+def _metric_moved_by_points(tokens: list[Token], index: int) -> bool:
+    """Whether ``tokens[index]`` is a metric's move in points ("retention went up 9 points"), not velocity's."""
+    return (
+        0 < index < len(tokens) - 1
+        and tokens[index - 1].raw in _MOVES
+        and tokens[index + 1].stem == _POINT
+        and all(t.raw != "velocity" for t in tokens[max(0, index - LARGE_GAP) : index])
+    )
 
 
 @dataclass(frozen=True)
@@ -357,6 +376,11 @@ class _Detector:
 _DECISION_VERB = compile_cue("and/then decid*/recommend*/chose/kill*/shelv*/cancel*/scrap*/veto*/descop*/depriorit*")
 #: Who can be the subject of a sentence's verbs; the nearest one before a decision verb made it.
 _SUBJECTS = frozenset({"i", "we", "they", "he", "she", "you", "it", "who", "which", "management", "leadership"})
+#: Words that open a clause inside a sentence; an "I" right after one is that clause's subject, not the subject
+#: the "and decided" continues ("the CEO listened to what I said and then decided").
+_SUBORDINATORS = frozenset({"what", "that", "who", "whom", "which", "when", "how"})
+#: Words that join a second verb to a clause's subject.
+_CLAUSE_JOINS = frozenset({"and", "then"})
 
 
 def carried_ownership(tokens: list[Token], text: str) -> str | None:
@@ -364,7 +388,10 @@ def carried_ownership(tokens: list[Token], text: str) -> str | None:
 
     The owned-decision cues let two words sit between "I" and the verb; a longer sentence ("in March I used the
     freed hours to interview eight finance teams and decided to shelve the app") still makes the decision the
-    speaker's. "We … and decided", "my manager, who then decided" and "the board decided" stay someone else's.
+    speaker's. "We … and decided", "my manager, who then decided" and "the board decided" stay someone else's,
+    and so does "my manager asked what I thought and decided": an "I" inside a what/that/who/when clause is not
+    the subject. No negation is checked: the verb comes right after "and"/"then", which end the clause a
+    negation reaches, so "I had no budget and decided to shelve the app" is still the speaker's decision.
     Quoted from the "I" to the verb.
     """
     searched = tokens
@@ -373,17 +400,42 @@ def carried_ownership(tokens: list[Token], text: str) -> str | None:
         for back in range(index - 1, -1, -1):
             if _SENTENCE_END.search(text[tokens[back].end : tokens[back + 1].start]):
                 break
+            if tokens[back].raw == "i" and back > 0 and tokens[back - 1].raw in _SUBORDINATORS:
+                continue  # "my manager asked what I thought and decided": the "I" is not the deciding subject
             if tokens[back].raw in _SUBJECTS:
-                if tokens[back].raw == "i" and not _negated(tokens, index, text):
+                if tokens[back].raw == "i":
                     return f"{text[tokens[back].start : tokens[back].end]} … {text[span[0] : span[1]]}"
                 break
         searched = blank(searched, [span])
     return None
 
 
+#: Picking work up is taking it on, not choosing: "I picked it up", "I picked up the slack over the summer".
+_PICKED_UP = ("pick/picks/picked/picking .. up",)
+
+
 def _owned_decision(tokens: list[Token], text: str) -> str | None:
-    """An owned decision: one of the ownership cues, or a decision verb whose subject is "I" further back."""
+    """An owned decision: one of the ownership cues, or a decision verb whose subject is "I" further back.
+
+    "Pick … up" is blanked first, so neither "pick" cue can take the verb of work taken on; so is the "I" of a
+    what/that/who/when clause that an "and"/"then" ends before any decision of its own, so "my manager asked
+    what I thought and decided" does not read as "I … decided" ("the bet that I killed and …" still does).
+    """
+    tokens = blank(tokens, _all_spans(_PICKED_UP, tokens) + _subordinate_is(tokens, text))
     return first_match(OWNERSHIP_CUES, tokens, text) or carried_ownership(tokens, text)
+
+
+def _subordinate_is(tokens: list[Token], text: str) -> list[tuple[int, int]]:
+    """The span of each "I" that opens a what/that/who/when clause with no owned decision before its "and"."""
+    spans = []
+    for index, token in enumerate(tokens):
+        if token.raw != "i" or index == 0 or tokens[index - 1].raw not in _SUBORDINATORS:
+            continue
+        ahead = tokens[index + 1 : index + 2 + LARGE_GAP]
+        end = next((index + 1 + i for i, t in enumerate(ahead) if t.raw in _CLAUSE_JOINS), None)
+        if end is not None and first_match(OWNERSHIP_CUES, tokens[index:end], text) is None:
+            spans.append((token.start, token.end))
+    return spans
 
 
 GENERAL: dict[str, _Detector] = {
@@ -503,6 +555,8 @@ def without_execution_figures(drill: Drill, tokens: list[Token]) -> list[Token]:
         return tokens
     spans = _all_spans(EXECUTION_FIGURE_CUES, tokens)
     figures = [(t.start, t.end) for t in tokens if is_number(t) and _inside(t, spans)]
+    # the "%" of "velocity went up by 30%" is a figure word of its own; it goes with its number
+    figures += [(b.start, b.end) for a, b in itertools.pairwise(tokens) if b.raw == "%" and (a.start, a.end) in figures]
     return blank(tokens, figures)
 
 
