@@ -27,7 +27,7 @@ _STOPWORD_TEXT = """
     youd youll youre youve your yours yourself yourselves
     hi hello hey guys folks lol lmao haha thx thanks thank anyone anybody someone somebody ok okay
     exactly basically actually literally kinda sorta gonna wanna tho though wtf wat wut tbh imo imho btw rn bc
-    mean means meaning meant define defined definition explain explained
+    mean means meaning meant define defined definition definitions def defn glossary explain explained
 """
 STOPWORDS = frozenset(_STOPWORD_TEXT.split())
 
