@@ -5,6 +5,7 @@ test: it is measured with ``pmpo-bot eval --split test`` and reported, not tuned
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 import yaml
@@ -88,3 +89,18 @@ def test_cli_eval_leaves_the_questions_of_a_measured_split_out(capsys: pytest.Ca
     assert "misses" not in json.loads(capsys.readouterr().out)
     assert main(args) == 0
     assert "(listed with --show-misses; not to tune on)" in capsys.readouterr().out
+
+
+def test_a_wholly_held_out_set_lists_no_question_by_default(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    held = tmp_path / "held.yaml"
+    held.write_text(
+        "intents: [difference]\nquestions:\n"
+        '  - {q: "zzz qqq", intent: difference, expect: answer, facts: [["scrum"]], split: test2}\n',
+        encoding="utf-8",
+    )
+    args = ["eval", "--set", "fresh2", "--file", str(held), "--knowledge", str(SHIPPED_KNOWLEDGE)]
+    assert main(args) == 0
+    out = capsys.readouterr().out
+    assert "Evaluation, test2 split" in out and "zzz qqq" not in out
+    assert main([*args, "--show-misses"]) == 0
+    assert "zzz qqq" in capsys.readouterr().out

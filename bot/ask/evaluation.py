@@ -1,13 +1,14 @@
 """How well asking answers what members really ask: the evaluation behind ``pmpo-bot eval``.
 
-Two sets of questions, each written from the source articles and a list of intents only, never from the
-entries, by someone who had not seen the other set (:data:`SETS`): ``members`` is split in halves, ``dev``
+Four sets of questions, each written from the source articles and a list of intents only, never from the
+entries, by someone who had not seen the other sets (:data:`SETS`): ``members`` is split in halves, ``dev``
 may be looked at and tuned on, ``test`` is only measured; ``more`` (wider phrasing: words the articles never
 use, claims instead of questions, mixed languages) is split two thirds ``tune``, one third ``check``, and
-``check`` says whether a change made on the tuning splits generalises. An answerable question counts when
-the bot answers it with an entry whose title and answer contain its key fact (every group of regular
-expressions matches); a question to refuse counts when the bot gives no answer, reported separately for
-near-domain, off-topic and generic questions.
+``check`` says whether a change made on the tuning splits generalises; ``fresh`` is split into ``dev`` and
+``test`` like ``members``; ``fresh2`` is one held-out split, ``test2``, never tuned on. An answerable
+question counts when the bot answers it with an entry whose title and answer contain its key fact (every
+group of regular expressions matches); a question to refuse counts when the bot gives no answer, reported
+separately for near-domain, off-topic and generic questions.
 
 Leave-one-out asks each entry's (and topic's) own example questions with that question taken out of it:
 a measure of search that needs no eval set at all, so search constants are tuned on it.
@@ -32,10 +33,13 @@ REFUSE_KINDS = ("near-domain", "off-topic", "generic")
 
 @dataclass(frozen=True)
 class EvalSet:
-    """One evaluation file and its splits: the one tuned on first, then the one only measured."""
+    """One evaluation file and its splits: the one tuned on first, then the one only measured; or, for a set
+    kept wholly held out, its one split, never tuned on."""
 
     file: str
-    splits: tuple[str, str]
+    splits: tuple[str, ...]
+    #: Whether the first split may be tuned on (its misses listed by default).
+    first_tuned_on: bool = True
 
 
 #: The evaluation sets, by the name ``pmpo-bot eval --set`` takes; files relative to the project folder.
@@ -43,6 +47,7 @@ SETS = {
     "members": EvalSet("tests/eval/member_questions.yaml", ("dev", "test")),
     "more": EvalSet("tests/eval/member_questions_more.yaml", ("tune", "check")),
     "fresh": EvalSet("tests/eval/member_questions_fresh.yaml", ("dev", "test")),
+    "fresh2": EvalSet("tests/eval/member_questions_fresh2.yaml", ("test2",), first_tuned_on=False),
 }
 SPLITS = tuple(split for eval_set in SETS.values() for split in eval_set.splits)
 

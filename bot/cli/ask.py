@@ -76,12 +76,13 @@ def register(subparsers: SubParsers) -> None:
         subparsers,
         "eval",
         eval_command,
-        help="measure /ask on a member-questions evaluation set (--set members|more, --split)",
+        help="measure /ask on a member-questions evaluation set (--set members|more|fresh|fresh2, --split)",
         description="Ask every question of one split of an evaluation set as /ask would and report: answerable "
         "questions answered with an entry holding the key fact (overall and per intent), near-domain, off-topic "
-        "and generic questions refused, and the misses. Sets: members (splits dev, test) and more (tune, "
-        "check). Tune on dev and tune only; check says whether a change generalises, test is for reporting, so "
-        "for those two the misses (the questions) are left out unless --show-misses. "
+        "and generic questions refused, and the misses. Sets: members and fresh (splits dev, test), more (tune, "
+        "check) and fresh2 (test2 only). Tune on dev and tune only; check says whether a change generalises, "
+        "test and test2 are for reporting, so for those the misses (the questions) are left out unless "
+        "--show-misses. "
         "--loo adds leave-one-out on the entries' and topics' own example questions.",
     )
     evaluation.add_argument("--set", choices=SETS, default="members", help="which set (default: members)")
@@ -200,7 +201,7 @@ async def eval_command(args: argparse.Namespace, config: Config) -> int:
         topics = knowledge.parts.get(NotCoveredList, NotCoveredList()).topics.values()
         synonyms = knowledge.parts.get(SynonymList, SynonymList()).folding()
         loo = leave_one_out(list(knowledge.part(EntryLibrary).entries.values()), list(topics), synonyms, shipped_memo())
-    misses = args.show_misses or split == eval_set.splits[0]
+    misses = args.show_misses or (eval_set.first_tuned_on and split == eval_set.splits[0])
     if args.json:
         figures = report.to_json()
         if not misses:
