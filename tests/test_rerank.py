@@ -39,6 +39,18 @@ def test_the_shipped_weights_name_every_feature_once() -> None:
         RerankModel((1.0,), (1.0,))
 
 
+@pytest.mark.parametrize(
+    ("semantic", "part", "name"),
+    [(False, "candidate", "coverage"), (True, "candidate", "semantic_lead"), (False, "nothing", "unknown")],
+)
+def test_a_missing_weight_is_an_error_naming_it(semantic: bool, part: str, name: str) -> None:
+    """Weights are read by name: one left out must not shift the others into the wrong features."""
+    data = shipped_model(semantic).to_json()
+    del data[part][name]
+    with pytest.raises(KeyError, match=name):
+        RerankModel.from_json(data)
+
+
 QUESTIONS = [
     "is writing user storys the product owner's job",
     "pspo price",

@@ -174,6 +174,12 @@ def test_a_question_without_an_informative_word_is_vague(index: SearchIndex, que
     assert index.search(question).verdict == "vague"
 
 
+def test_a_question_of_unknown_words_is_not_rescued_by_meaning(index: SearchIndex) -> None:
+    """Words no entry uses count against answering, however close in meaning the whole question reads to an
+    example question (this Dutch one is close to the salary questions)."""
+    assert index.search("wat verdient een producteigenaar per jaar").verdict == "no-match"
+
+
 def test_a_close_runner_up_is_offered_with_the_answer(index: SearchIndex) -> None:
     result = index.search("three questions before applying for a po role")
     assert result.best is not None and result.best.item.id == "should-i-apply-po-job"

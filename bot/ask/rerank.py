@@ -108,15 +108,14 @@ class RerankModel:
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> RerankModel:
-        candidate = [
-            float(data["candidate"][name])
-            for name in (*CANDIDATE_FEATURES, *SEMANTIC_FEATURES)
-            if name in data["candidate"]
-        ]
+        """The model ``to_json`` wrote. Every weight is read by its name, so a missing one is an error that
+        names it rather than a silent shift of the others; the semantic weights are read when any is given."""
+        candidate = data["candidate"]
+        semantic = SEMANTIC_FEATURES if any(name in candidate for name in SEMANTIC_FEATURES) else ()
         return cls(
-            tuple(candidate[: len(CANDIDATE_FEATURES)]),
-            tuple(float(data["nothing"][name]) for name in NOTHING_FEATURES),
-            tuple(candidate[len(CANDIDATE_FEATURES) :]),
+            tuple(_weight(candidate, name) for name in CANDIDATE_FEATURES),
+            tuple(_weight(data["nothing"], name) for name in NOTHING_FEATURES),
+            tuple(_weight(candidate, name) for name in semantic),
         )
 
     def to_json(self) -> dict[str, Any]:
@@ -125,6 +124,13 @@ class RerankModel:
             "candidate": dict(zip(names, self.candidate + self.semantic, strict=True)),
             "nothing": dict(zip(NOTHING_FEATURES, self.nothing, strict=True)),
         }
+
+
+def _weight(weights: Mapping[str, Any], name: str) -> float:
+    """One named weight of a saved model; a missing one is a ``KeyError`` naming the feature."""
+    if name not in weights:
+        raise KeyError(f"re-ranking weights: no weight for the feature {name!r}")
+    return float(weights[name])
 
 
 @cache

@@ -124,9 +124,10 @@ TOPIC_MATCH = 85.0
 #: The semantic signal (``bot.ask.semantic``) is computed only when the words alone leave the top document's
 #: confidence inside this band: a question they answer, or refuse, with confidence skips the embedding.
 SEMANTIC_BAND = (0.1, 0.99)
-#: A question with no informative word is answered only when it has at least SEMANTIC_RESCUE_WORDS words and
-#: reads, in meaning, this close to an entry's example question (cosine): above every generic and
-#: off-topic question of the tuning splits (at most 0.885, "what's the meaning of life").
+#: A vague question (only everyday words the knowledge base uses) is answered only when it has at least
+#: SEMANTIC_RESCUE_WORDS words and reads, in meaning, this close to an entry's example question (cosine):
+#: above every generic and off-topic question of the tuning splits (at most 0.885, "what's the meaning of
+#: life").
 SEMANTIC_RESCUE = 0.905
 SEMANTIC_RESCUE_WORDS = 4
 #: The most titles and example questions embedded at load (some 10 ms of CPU each, 1.5 KiB each kept): about
@@ -276,7 +277,7 @@ class SearchIndex:
         searched = tuple(t.word for t in terms)
         known = [t for t in terms if t.stem is not None]
         if not known:
-            return self._in_meaning(question, searched) or SearchResult(question, (), searched, decide((), terms)[0])
+            return SearchResult(question, (), searched, decide((), terms)[0])
         text = " ".join(searched)
         rows = self._bm25.top((t.stem for t in self._candidate_terms(known) if t.stem), CANDIDATES)
         ranked = self._rerank(text, rows, CANDIDATES)
@@ -322,7 +323,8 @@ class SearchIndex:
         when it reads, in meaning, almost exactly like an entry's example question; None otherwise.
 
         Words alone cannot tell such a question from "help pls", so without the semantic signal, or for a
-        short question, it stays refused as vague."""
+        short question, it stays refused as vague. A question of words no entry uses is not rescued: those
+        words count against answering (on the tuning splits the rescue never decided one)."""
         if self.semantic is None or len(words(question)) < SEMANTIC_RESCUE_WORDS:
             return None
         closeness = self.semantic.closest_text(self.semantic.question(question), range(len(self._items)))
