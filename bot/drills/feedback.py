@@ -48,13 +48,13 @@ from __future__ import annotations
 import itertools
 import math
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import partial
 from typing import Any, Literal
 
 from bot.drills.content import Drill
-from bot.drills.cues import LARGE_GAP, NEGATIONS, Token, compile_cue, first_match, is_number, stem, tokenize
+from bot.drills.cues import LARGE_GAP, NEGATIONS, Cue, Token, compile_cue, first_match, is_number, stem, tokenize
 
 Rating = Literal["strong", "mixed", "weak"]
 
@@ -394,8 +394,7 @@ def carried_ownership(tokens: list[Token], text: str) -> str | None:
     negation reaches, so "I had no budget and decided to shelve the app" is still the speaker's decision.
     Quoted from the "I" to the verb.
     """
-    searched = tokens
-    while (span := _DECISION_VERB.search(searched)) is not None:
+    for span in _matches(_DECISION_VERB, tokens):
         index = next(i for i, t in enumerate(tokens) if t.start == span[0])
         for back in range(index - 1, -1, -1):
             if _SENTENCE_END.search(text[tokens[back].end : tokens[back + 1].start]):
@@ -406,7 +405,6 @@ def carried_ownership(tokens: list[Token], text: str) -> str | None:
                 if tokens[back].raw == "i":
                     return f"{text[tokens[back].start : tokens[back].end]} … {text[span[0] : span[1]]}"
                 break
-        searched = blank(searched, [span])
     return None
 
 
@@ -506,13 +504,15 @@ def _spans(cues: tuple[str, ...], tokens: list[Token]) -> list[tuple[int, int]]:
 
 def _all_spans(cues: tuple[str, ...], tokens: list[Token]) -> list[tuple[int, int]]:
     """The character span of every match of every cue: "26 sprints … 94% sprint goal" has two."""
-    spans = []
-    for cue in cues:
-        compiled, searched = compile_cue(cue), tokens
-        while (span := compiled.search(searched)) is not None:
-            spans.append(span)
-            searched = blank(searched, [(0, span[1])])
-    return sorted(spans)
+    return sorted(span for cue in cues for span in _matches(compile_cue(cue), tokens))
+
+
+def _matches(cue: Cue, tokens: list[Token]) -> Iterator[tuple[int, int]]:
+    """Every match of ``cue``, left to right, each searched for after the one before."""
+    searched = tokens
+    while (span := cue.search(searched)) is not None:
+        yield span
+        searched = blank(searched, [(0, span[1])])
 
 
 def _terms(cues: tuple[str, ...], tokens: list[Token], text: str) -> list[str]:
@@ -643,13 +643,10 @@ def _affirmed_span(cues: tuple[str, ...], tokens: list[Token], text: str) -> tup
     """The first cue match not denied earlier in its clause nor right after it, or None (the cue itself rejects
     "not" right before)."""
     for cue in cues:
-        compiled = compile_cue(cue)
-        searched = tokens
-        while (span := compiled.search(searched)) is not None:
+        for span in _matches(compile_cue(cue), tokens):
             index = next(i for i, t in enumerate(tokens) if t.start == span[0])
             if not _negated(tokens, index, text) and not _denied_after(tokens, span):
                 return span
-            searched = blank(searched, [(0, span[1])])
     return None
 
 
