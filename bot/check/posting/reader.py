@@ -563,8 +563,9 @@ def _passive_by_you(passive: Phrases, question: QuestionCues, text: str, tokens:
     and usability tests are expected to be planned and run by the Product Manager" in an ad for one.
     "By your team" names someone else, so "your" does not count."""
     you = stem(SELF)
+    topics = question.topic_stems | question.broader_stems
     for first, token in enumerate(tokens):
-        if token.stem not in question.topic_stems | question.broader_stems:
+        if token.stem not in topics:
             continue
         for index in range(first + 2, len(tokens) - 1):
             if tokens[index].stem == you or tokens[index].raw in _TURNS:
@@ -574,8 +575,7 @@ def _passive_by_you(passive: Phrases, question: QuestionCues, text: str, tokens:
             agent = index + 1
             while agent < len(tokens) - 1 and tokens[agent].raw in ("the", "this"):
                 agent += 1
-            named = tokens[agent]
-            if named.stem == you and text[named.start : named.end].lower() != "your":
+            if _names_you(text, tokens[agent]):
                 yield Hit(f"topic ... {tokens[index - 1].raw} by you", first, agent)
             break
 
