@@ -91,9 +91,8 @@ class Memo:
     def __call__(self, texts: Sequence[str]) -> np.ndarray:
         with self._lock:  # one embedding at a time: the engine keeps per-model buffers
             missing = list(dict.fromkeys(t for t in texts if t not in self._vectors))
-            if missing and len(self._vectors) + len(missing) > MEMO_LIMIT:
-                self._vectors.clear()  # texts remembered until now are needed too: embed them all again
-                missing = list(dict.fromkeys(texts))
+            if missing and self._made_room(len(missing)):
+                missing = list(dict.fromkeys(texts))  # texts remembered until now are needed too: embed them all
             if missing:
                 self._vectors.update(zip(missing, self._embed(missing), strict=True))
             return np.stack([self._vectors[t] for t in texts]) if texts else np.zeros((0, 0), dtype=np.float32)
@@ -102,9 +101,15 @@ class Memo:
         """Keep vectors of ``texts`` this model gave in another process (``bot.ask.embedding_cache``), as if
         embedded here: leave-one-out (``pmpo-bot eval --loo``) then embeds nothing either."""
         with self._lock:
-            if len(self._vectors) + len(texts) > MEMO_LIMIT:
-                self._vectors.clear()
+            self._made_room(len(texts))
             self._vectors.update(zip(texts, vectors, strict=True))
+
+    def _made_room(self, adding: int) -> bool:
+        """Forget every vector if ``adding`` more would pass MEMO_LIMIT; whether it did. Under the lock."""
+        if len(self._vectors) + adding <= MEMO_LIMIT:
+            return False
+        self._vectors.clear()
+        return True
 
     def uncached(self, text: str) -> np.ndarray:
         """The vector of a member's question, not remembered: questions are theirs, and rarely asked twice."""
