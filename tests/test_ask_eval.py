@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from bot.ask import english
 from bot.ask.engine import answer_question
-from bot.ask.evaluation import Report, evaluate, parse_cases
+from bot.ask.evaluation import SETS, Report, evaluate, parse_cases
 from bot.ask.search import SearchIndex
 from bot.cli import main
 from bot.knowledge.base import KnowledgeBase
@@ -91,16 +91,32 @@ def test_cli_eval_leaves_the_questions_of_a_measured_split_out(capsys: pytest.Ca
     assert "(listed with --show-misses; not to tune on)" in capsys.readouterr().out
 
 
-def test_a_wholly_held_out_set_lists_no_question_by_default(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.parametrize(("name", "split"), [("fresh2", "test2"), ("fresh3", "test3")])
+def test_a_wholly_held_out_set_lists_no_question_by_default(
+    name: str, split: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert SETS[name].splits == (split,) and not SETS[name].first_tuned_on
     held = tmp_path / "held.yaml"
     held.write_text(
         "intents: [difference]\nquestions:\n"
-        '  - {q: "zzz qqq", intent: difference, expect: answer, facts: [["scrum"]], split: test2}\n',
+        f'  - {{q: "zzz qqq", intent: difference, expect: answer, facts: [["scrum"]], split: {split}}}\n',
         encoding="utf-8",
     )
-    args = ["eval", "--set", "fresh2", "--file", str(held), "--knowledge", str(SHIPPED_KNOWLEDGE)]
+    args = ["eval", "--set", name, "--file", str(held), "--knowledge", str(SHIPPED_KNOWLEDGE)]
     assert main(args) == 0
     out = capsys.readouterr().out
-    assert "Evaluation, test2 split" in out and "zzz qqq" not in out
+    assert f"Evaluation, {split} split" in out and "zzz qqq" not in out
     assert main([*args, "--show-misses"]) == 0
     assert "zzz qqq" in capsys.readouterr().out
+
+
+def test_the_fresh3_file_loads_without_asking_it() -> None:
+    """Its format only (counts per kind, one split): the questions are never asked by a test, only by
+    ``pmpo-bot eval --set fresh3``, and never shown unless --show-misses."""
+    cases = parse_cases(yaml.safe_load((REPO / SETS["fresh3"].file).read_text(encoding="utf-8")))
+    assert {c.split for c in cases} == {"test3"} and len(cases) == 150
+    answerable = [c for c in cases if c.expect == "answer"]
+    assert len(answerable) == 108 and len({c.intent for c in answerable}) == 12
+    assert all(c.facts for c in answerable)
+    refused = [c.intent for c in cases if c.expect == "refuse"]
+    assert [refused.count(kind) for kind in ("near-domain", "off-topic", "generic")] == [24, 12, 6]
