@@ -13,7 +13,7 @@ answer arrived):
   concurrent tasks, the poster's writes (``DrillStore.claim`` / ``mark_posted``), in this process.
 
 PostgreSQL comes from ``PMPO_TEST_DATABASE_URL`` (the command above starts a throwaway server, on the same
-machine; see the README for its settings); without it only SQLite is measured. Nothing is asserted: this
+machine; see docs/benchmarks.md for its settings); without it only SQLite is measured. Nothing is asserted: this
 is a measurement.
 """
 

@@ -20,7 +20,7 @@ def event_loop_factory() -> Callable[[], asyncio.AbstractEventLoop] | None:
     """uvloop's event loop when it is installed (the ``speed`` extra, Linux and macOS), else asyncio's own.
 
     Measured on the loopback Discord, it takes a few per cent off the bot's CPU per ``/ask`` (1–9 % in three
-    side-by-side comparisons; README, "Bot-side cost of one /ask"): worth having where it installs, not
+    side-by-side comparisons; docs/benchmarks.md, "Bot-side cost of one /ask"): worth having where it installs, not
     worth making every installation need it.
     """
     try:

@@ -5,7 +5,7 @@
   to the other one (the first process is killed, as a lost host, and the second takes its shards).
 * Every server's drill is posted exactly once while one process is killed with SIGKILL in the middle of
   posting and restarted, and each process posts only for the servers on its own shards. (The same with
-  1,000 servers is ``python -m bench.drill_posting --processes 2``, figures in the README.)
+  1,000 servers is ``python -m bench.drill_posting --processes 2``, figures in docs/benchmarks.md.)
 
 Each needs a PostgreSQL server (``PMPO_TEST_DATABASE_URL``; ``make test`` starts one).
 """
