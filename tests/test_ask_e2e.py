@@ -5,13 +5,18 @@ Every assertion is on what the bot actually sent (embeds, components, flags, men
 
 from __future__ import annotations
 
+import asyncio
 import shutil
+import threading
 from pathlib import Path
 from typing import Any
 
 import discord
 import pytest
 
+from bot.ask.search import SearchIndex
+from bot.ask.service import AskService
+from bot.knowledge.base import KnowledgeBase
 from cogs.ask import MENU_NAME
 from tests.helpers import SHIPPED_KNOWLEDGE, embed
 from tests.loopback import CallbackType, LoopbackDiscord
@@ -206,6 +211,38 @@ async def test_answer_this_message_context_menu(
         assert embed(answer)["author"]["name"] == "Q: is the pspo worth it for a career changer?"
         refused = await menu(empty)
         assert refused.ephemeral and "no text for me to answer" in refused.content
+
+
+async def test_the_search_index_is_built_off_the_event_loop_before_the_gateway_connects(
+    loopback: LoopbackDiscord, tmp_path: Path, guild: Guild, general: Channel, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Embedding the knowledge base takes seconds on a cold start: the loop must run on meanwhile, and the
+    bot connects (so /ask can arrive) only once the index exists."""
+    entered, release = threading.Event(), threading.Event()
+    released: list[bool] = []
+    build = AskService.build_index
+
+    def slow_build(service: AskService, knowledge: KnowledgeBase) -> SearchIndex:
+        entered.set()
+        released.append(release.wait(timeout=5))  # built on the loop, nothing could set it: it times out
+        return build(service, knowledge)
+
+    monkeypatch.setattr(AskService, "build_index", slow_build)
+    alice = loopback.add_member(guild, "alice")
+    harness = BotHarness(loopback, tmp_path, startup_timeout=60)  # a cold start embeds the knowledge base
+    starting = asyncio.create_task(harness.__aenter__())
+    try:
+        assert await asyncio.to_thread(entered.wait, 30)
+        await asyncio.sleep(0.05)  # the loop (and the loopback server on it) runs on while the index is built...
+        assert loopback.identify_count == 0 and not starting.done()  # ...and the bot is not connected yet
+        release.set()
+        await starting
+        assert released == [True]
+        answer = await ask(loopback, alice, general, "who owns the roadmap")
+        assert embed(answer)["title"] == "Who owns the roadmap: the PM or the PO?"
+    finally:
+        release.set()
+        await harness.__aexit__(None, None, None)
 
 
 async def test_kb_reload_is_for_moderators_only_even_when_a_server_shows_it_to_everyone(

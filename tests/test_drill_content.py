@@ -144,6 +144,14 @@ def test_broken_cues_are_located_and_explained(tmp_path: Path) -> None:
     assert "write 'a/b' for one-word alternatives" in found[0]
 
 
+def test_a_phrase_inside_an_alternation_is_reported_with_file_drill_and_cue(tmp_path: Path) -> None:
+    text = drills_file("A", good().replace('cues: ["kill* .. bet*"]', 'cues: ["kill* .. bet*/road map/roadmap"]'))
+    found = problems(knowledge_with(tmp_path, {"a.yaml": text}))
+    assert len(found) == 1
+    assert f"a.yaml:{line_of(text, 'road map')}:" in found[0]
+    assert "drill 'po-drill': cue 'kill* .. bet*/road map/roadmap': 'road map' reads as one alternative" in found[0]
+
+
 def test_a_strong_example_the_engine_misjudges_is_reported(tmp_path: Path) -> None:
     text = drills_file("A", good().replace("I killed two bets", "I paused two ideas"))
     found = problems(knowledge_with(tmp_path, {"a.yaml": text}))

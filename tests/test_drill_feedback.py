@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from bot.drills.content import Drill, DrillBank
@@ -337,6 +339,28 @@ def test_cues_match_word_forms_spellings_and_contractions() -> None:
 )
 def test_a_word_group_is_written_once_and_matches_any_of_its_words(cue: str, text: str, matches: bool) -> None:
     assert (compile_cue(cue).search(tokenize(text)) is not None) is matches
+
+
+@pytest.mark.parametrize(
+    ("cue", "phrase"),
+    [
+        ("become .. pm/product manager*", "product manager*"),  # "pm or product, then manager*"
+        ("roadmap ... product manager*/pm", "product manager*"),
+        ("charit*/nonprofit*/non profit*", "non profit*"),
+        ("up front/upfront", "up front"),
+    ],
+)
+def test_a_phrase_among_one_word_alternatives_is_refused_not_misread(cue: str, phrase: str) -> None:
+    with pytest.raises(CueError, match=f"'{re.escape(phrase)}' reads as one alternative"):
+        compile_cue(cue)
+
+
+@pytest.mark.parametrize(
+    "cue",
+    ["will/would pay", "a/an/free/paid trial*", "real/actual problem*/issue*", "go/goes/going on/to ... discovery"],
+)
+def test_a_word_shared_by_every_alternative_is_fine(cue: str) -> None:
+    assert compile_cue(cue).steps
 
 
 def test_every_word_group_compiles_names_distinct_words_and_is_listed_for_moderators() -> None:

@@ -188,7 +188,14 @@ def test_a_close_runner_up_is_offered_with_the_answer(index: SearchIndex) -> Non
 
 
 @pytest.mark.parametrize(
-    ("typed", "kept"), [("do recruiters care", "care"), ("how normal is this", "normal"), ("product manger", "")]
+    ("typed", "kept"),
+    [
+        ("do recruiters care", "care"),
+        ("how normal is this", "normal"),
+        ("product manger", ""),
+        ("is my po just an order giver", "giver"),  # a word built on "give" is not a typo of it
+        ("is an atypical po role bad", "atypical"),  # nor is "atypical" of "typical"
+    ],
 )
 def test_real_words_are_kept_and_typos_of_phrase_words_fixed(index: SearchIndex, typed: str, kept: str) -> None:
     terms = index.search(typed).terms

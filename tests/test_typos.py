@@ -1,19 +1,26 @@
-"""The deletion index finds exactly the words a full comparison finds (search's typo correction relies on it)."""
+"""The deletion index finds exactly the words a full comparison finds (search's typo correction relies on it),
+but never a word a real English word is built on ("taker" is no typo of "take")."""
 
 from __future__ import annotations
 
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from rapidfuzz.distance import OSA
 
-from bot.ask.typos import TypoIndex, deletions
+from bot.ask import english
+from bot.ask.stemming import PorterStemmer
+from bot.ask.typos import TypoIndex, built_on, deletions
 
 TWO_EDITS_FROM = 5
 words = st.text(alphabet="abcde", min_size=1, max_size=9)
 
 
 def everything_within(vocabulary: list[str], word: str, limit: int) -> set[tuple[str, int]]:
-    return {(other, OSA.distance(word, other)) for other in vocabulary if OSA.distance(word, other) <= limit}
+    return {
+        (other, OSA.distance(word, other))
+        for other in vocabulary
+        if OSA.distance(word, other) <= limit and not built_on(word, other)
+    }
 
 
 @settings(max_examples=300, deadline=None)
@@ -37,3 +44,36 @@ def test_swapped_letters_and_deletions() -> None:
     assert dict(index.within("roadmpa", 1)) == {"roadmap": 1}
     assert dict(index.within("manager", 1)) == {"manager": 0, "manger": 1}
     assert deletions("abc", 1) == {"abc", "bc", "ac", "ab"}
+
+
+#: Real English words (as the frequency list has them), long enough to have a word inside them.
+REAL_WORDS = sorted(w for w in english._frequencies() if english.frequency(w) and w.isalpha() and 6 <= len(w) <= 14)
+STEMMER = PorterStemmer()
+
+
+@settings(max_examples=300, deadline=None)
+@given(word=st.sampled_from(REAL_WORDS), cut=st.integers(1, 2), front=st.booleans())
+def test_a_real_word_is_no_typo_of_the_word_it_is_built_on(word: str, cut: int, front: bool) -> None:
+    """Whatever ending or beginning made it ("taker", "atypical"), unless it is only a form of the same word."""
+    base = word[cut:] if front else word[:-cut]
+    assume(STEMMER.stem(base) != STEMMER.stem(word))
+    assert TypoIndex([base], two_edits_from=3).within(word, cut) == []
+
+
+@settings(max_examples=300, deadline=None)
+@given(word=st.sampled_from(REAL_WORDS), letter=st.sampled_from("bcdfghjklmnpqrstvwxz"))
+def test_a_made_up_word_is_still_a_typo_of_the_word_it_extends(word: str, letter: str) -> None:
+    typed = word + letter
+    assume(not english.frequency(typed))
+    assert TypoIndex([word], two_edits_from=3).within(typed, 1) == [(word, 1)]
+
+
+def test_real_words_built_on_a_word_keep_their_meaning() -> None:
+    index = TypoIndex(["take", "typical", "hire", "income", "roadmap", "manager"], two_edits_from=5)
+    assert index.within("taker", 1) == []  # "order-taker", not "order-take"
+    assert index.within("atypical", 1) == []  # the opposite of "typical"
+    assert index.within("hirer", 1) == []
+    assert index.within("incomes", 1) == [("income", 1)]  # a form of the same word: nothing changes
+    assert index.within("roadmapp", 1) == [("roadmap", 1)]  # no English word: a typo
+    assert index.within("manger", 1) == [("manager", 1)]  # a real word, but not built on "manager"
+    assert built_on("takers", "take") and built_on("taker", "takes") and not built_on("take", "take")

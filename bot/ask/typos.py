@@ -8,7 +8,8 @@ distance) always share a string made by deleting at most ``n`` letters from each
 under its deletions once, when the index is built, and a look-up makes the typed word's deletions (56 for
 a 10-letter word and two edits) and finds the words indexed under them: a handful of candidates, each then
 measured exactly. The candidates are exactly the words within the distance, so search corrects exactly
-as it did when it compared every word.
+as it did when it compared every word, but for one kind of word no typo is: a real English word built on
+an indexed word (see :func:`built_on`).
 
 The deletions are kept as their hashes in one sorted numpy array (12 bytes each, with the word's number):
 a hash that two strings share only adds a candidate the exact measure then rejects.
@@ -20,6 +21,11 @@ from collections.abc import Iterable
 
 import numpy as np
 from rapidfuzz.distance import OSA
+
+from bot.ask import english
+from bot.ask.stemming import PorterStemmer
+
+_STEMMER = PorterStemmer()
 
 
 class TypoIndex:
@@ -43,7 +49,8 @@ class TypoIndex:
         self._numbers = np.asarray(numbers, dtype=np.int32)[order]
 
     def within(self, word: str, limit: int) -> list[tuple[str, int]]:
-        """Every indexed word at most ``limit`` (1 or 2) edits from ``word``, with its distance, in no order.
+        """Every indexed word at most ``limit`` (1 or 2) edits from ``word``, with its distance, in no order,
+        but those ``word`` is :func:`built_on`: it is no typo of them.
 
         Two edits are for words of at least ``two_edits_from`` + 2 letters (their candidates are that long)."""
         assert limit == 1 or len(word) - limit >= self._two_edits_from, "two edits are for long words"
@@ -57,9 +64,27 @@ class TypoIndex:
         for number in found:
             candidate = self.words[number]
             distance = OSA.distance(word, candidate, score_cutoff=limit)
-            if distance <= limit:
+            if distance <= limit and not built_on(word, candidate):
                 result.append((candidate, distance))
         return result
+
+
+def built_on(word: str, other: str) -> bool:
+    """Whether ``word`` is a real English word made of ``other`` (or another form of it) with letters added
+    before or after, and not itself a form of ``other``: "taker" of "take" (and of "takes"), "atypical" of
+    "typical", "hirer" of "hire".
+
+    Such a word is a word of its own, one or two edits from the word it is built on; "correcting" it would
+    change what the member asked. A form of the same word ("incomes" of "income", the same stem) may still
+    be corrected: that changes nothing the member meant. A word no English list has ("roadmapp") is a typo.
+    """
+    if english.frequency(word) == 0:
+        return False
+    family = _STEMMER.stem(other)
+    if _STEMMER.stem(word) == family:
+        return False
+    ends = {word[:cut] for cut in range(1, len(word))} | {word[cut:] for cut in range(1, len(word))}
+    return any((base == other or english.frequency(base) > 0) and _STEMMER.stem(base) == family for base in ends)
 
 
 def deletions(word: str, depth: int) -> set[str]:

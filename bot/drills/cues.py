@@ -21,6 +21,7 @@ everything, and the validator could not explain the mistake in a moderator's ter
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 from functools import cache
@@ -214,6 +215,7 @@ def compile_cue(text: str) -> Cue:
         raise CueError("cue is empty")
     if parts[0] in ("..", "...") or parts[-1] in ("..", "..."):
         raise CueError(f"cue '{text}' starts or ends with a gap ('..' / '...'); gaps go between words")
+    _refuse_phrase_alternatives(text, parts)
     steps: list[Step] = []
     gap = 0
     for part in parts:
@@ -246,6 +248,35 @@ def compile_cue(text: str) -> Cue:
         steps.append(Step(frozenset(stems), tuple(prefixes), gap, number))
         gap = 0
     return Cue(text, tuple(steps))
+
+
+def _refuse_phrase_alternatives(text: str, parts: list[str]) -> None:
+    """Refuse an ``a/b`` whose last (or first) alternative was meant as a phrase with the word beside it.
+
+    ``pm/product manager*`` looks like "pm, or product manager", but ``/`` joins single words and binds
+    tighter than the space: it means "pm or product, then manager*", so an answer saying "pm" misses it,
+    with nothing to tell the moderator why. Whether the word beside an alternation belongs to all of its
+    alternatives ("will/would pay") or to one of them cannot be told in general; it can when another
+    alternative is that phrase written as one word ("nonprofit*/non profit*") or as its initials
+    ("pm/product manager*"): then it is one of the alternatives, and the cue is refused.
+    """
+    for left, right in itertools.pairwise(parts):
+        if left in ("..", "...") or right in ("..", "..."):
+            continue
+        left_words, right_words = left.split("/"), right.split("/")
+        first, second = left_words[-1].rstrip("*"), right_words[0]
+        if not (first.isalpha() and second.rstrip("*").isalpha()):
+            continue  # numbers, '#' and '@groups' are never half of a phrase
+        spellings = {first + second.rstrip("*")}
+        if min(len(first), len(second.rstrip("*"))) >= 3 and not first.startswith(first[0] + second[0]):
+            spellings.add(first[0] + second[0])  # "pm" for "product manager", not "go" for "going on"
+        others = [w for w in (*left_words[:-1], *right_words[1:]) if w.rstrip("*") in spellings]
+        if others:
+            raise CueError(
+                f"cue '{text}': '{first} {second}' reads as one alternative beside '{others[0]}', but '/' joins "
+                f"single words, so this cue means '{left}' followed by '{right}'; write a separate cue for "
+                f"the phrase '{first} {second}'"
+            )
 
 
 def _expand(text: str, words: list[str]) -> list[str]:

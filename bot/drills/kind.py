@@ -127,7 +127,7 @@ def _cue_problems(drill: Drill) -> list[tuple[PathKey, str]]:
             try:
                 compile_cue(cue)
             except CueError as exc:
-                found.append(((*path, "cues", j), str(exc)))
+                found.append(((*path, "cues", j), f"drill '{drill.id}': {exc}"))
     return found
 
 
