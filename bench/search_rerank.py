@@ -47,8 +47,10 @@ ITERATIONS = 4000
 LEARNING_RATE = 0.05
 #: The splits fitted on: the first (tuned-on) split of each evaluation set. Adding the members set's test
 #: half (spent in the third round, so it may be tuned on) was tried: no better on check, and by words alone
-#: 3 questions worse there.
-TUNING_SPLITS = tuple(eval_set.splits[0] for eval_set in SETS.values())
+#: 3 questions worse there. Sets held out from the start (``first_tuned_on=False``: fresh2, fresh3) are never
+#: read. Two sets name their first split ``dev``; both are tuned on, so the names are kept once.
+TUNING_SETS = {name: eval_set.splits[0] for name, eval_set in SETS.items() if eval_set.first_tuned_on}
+TUNING_SPLITS = tuple(dict.fromkeys(TUNING_SETS.values()))
 
 
 @dataclass(frozen=True)
@@ -166,9 +168,9 @@ def main() -> None:
     knowledge = require_knowledge(REPO / "knowledge")
     cases = [
         case
-        for eval_set in SETS.values()
-        for case in parse_cases(yaml.safe_load(Path(REPO / eval_set.file).read_text(encoding="utf-8")))
-        if case.split in TUNING_SPLITS
+        for name, split in TUNING_SETS.items()
+        for case in parse_cases(yaml.safe_load(Path(REPO / SETS[name].file).read_text(encoding="utf-8")))
+        if case.split == split
     ]
     fitted = {}
     for name, embed in (("lexical", None), ("semantic", shipped_memo())):

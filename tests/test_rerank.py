@@ -84,3 +84,13 @@ def test_an_entrys_own_example_question_finds_it_confidently(index: SearchIndex)
     result = index.search(entry.questions[0])
     assert result.best is not None and result.best.item.id == entry.id
     assert 0.5 <= result.best.confidence <= 1.0
+
+
+def test_the_refit_reads_only_splits_that_may_be_tuned_on() -> None:
+    """``bench.search_rerank`` once fitted on every set's first split, held-out fresh2's ``test2`` among them."""
+    from bench.search_rerank import TUNING_SETS, TUNING_SPLITS
+    from bot.ask.evaluation import SETS
+
+    assert TUNING_SETS == {"members": "dev", "more": "tune", "fresh": "dev"}
+    assert all(SETS[name].first_tuned_on for name in TUNING_SETS)
+    assert TUNING_SPLITS == ("dev", "tune")
