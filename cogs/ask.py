@@ -216,13 +216,13 @@ class Ask(commands.Cog):
     async def cog_load(self) -> None:
         """Build the search index now (not on the first question) so it follows every reload from the start.
 
-        In a worker thread: embedding the knowledge base takes seconds on a cold start, which on the event
-        loop would stall everything else on it meanwhile (stop signals, reload notices from other
+        The service is created (and its index registered for every reload) here, on the loop; the index is
+        built in a worker thread: embedding the knowledge base takes seconds on a cold start, which on the
+        event loop would stall everything else on it meanwhile (stop signals, reload notices from other
         processes). It is still built before the gateway connects (``setup_hook`` awaits every cog's
-        load), so no /ask arrives before the index exists. Cogs load one at a time, so nothing else asks
-        for a feature while the thread creates this one.
+        load), so no /ask arrives before the index exists.
         """
-        await asyncio.to_thread(self.bot.services.feature, AskService)
+        await asyncio.to_thread(self.bot.services.feature(AskService).build_now)
         self.bot.tree.add_command(self.menu)
         self.prune.start()
 

@@ -459,3 +459,25 @@ def test_cli_ask_gets_the_issue_table_right(
     result = json.loads(capsys.readouterr().out)
     assert result["entry_id"] == entry_id
     assert (result["refusal"] or {}).get("reason") == reason
+
+
+async def test_creating_the_service_registers_its_index_for_reloads_and_builds_it_only_when_asked(
+    services: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The bot creates the service on the event loop and builds the index in a worker thread: a reload that
+    starts in between must still build the new version's index before serving it."""
+    built: list[KnowledgeBase] = []
+    build = AskService.build_index
+
+    def counted(service: AskService, knowledge: KnowledgeBase) -> SearchIndex:
+        built.append(knowledge)
+        return build(service, knowledge)
+
+    monkeypatch.setattr(AskService, "build_index", counted)
+    service = services.feature(AskService)
+    assert built == []
+    await services.knowledge.reload()
+    assert built == [services.knowledge.current]  # built by the reload, before the swap
+    service.build_now()  # the served version's index exists: nothing is built again
+    assert built == [services.knowledge.current]
+    assert service.answer("who owns the roadmap").entry is not None

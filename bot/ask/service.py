@@ -32,7 +32,12 @@ class AskService:
         self.store = AskStore(services.db)
         self._cache = EmbeddingCache(services.config.embedding_cache_location().path)
         services.knowledge.derive(self.build_index)  # every reload builds the new index before serving it
-        self._served()  # and the current one now, not on the first question
+
+    def build_now(self) -> None:
+        """Build the served version's index ahead of the first question. It blocks for seconds on a cold
+        start (embedding the knowledge base), so the bot calls it in a worker thread; registering the index
+        (``__init__``) stays on the event loop, so a reload that starts meanwhile builds it too."""
+        self._served()
 
     def build_index(self, knowledge: KnowledgeBase) -> SearchIndex:
         """The search index of one knowledge version, its vectors kept on disk between starts. The key of the
