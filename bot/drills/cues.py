@@ -46,6 +46,8 @@ _BRITISH = re.compile(r"is(e|ed|es|ing|ation|ations)$")
 _SUFFIXES = (("ies", "y"), ("ied", "y"), ("ing", ""), ("ed", ""), ("es", ""), ("s", ""))
 SMALL_GAP = 2
 LARGE_GAP = 4
+#: A cue's gap markers and the words each may skip: ".." a few, "..." more.
+GAPS = {"..": SMALL_GAP, "...": LARGE_GAP}
 #: Words a gap never skips and a match may not follow: "I haven't killed anything" shows no decision.
 NEGATIONS = frozenset({"not", "never", "no"})
 
@@ -213,16 +215,16 @@ def compile_cue(text: str) -> Cue:
     parts = text.lower().split()
     if not parts:
         raise CueError("cue is empty")
-    if parts[0] in ("..", "...") or parts[-1] in ("..", "..."):
+    if parts[0] in GAPS or parts[-1] in GAPS:
         raise CueError(f"cue '{text}' starts or ends with a gap ('..' / '...'); gaps go between words")
     _refuse_phrase_alternatives(text, parts)
     steps: list[Step] = []
     gap = 0
     for part in parts:
-        if part in ("..", "..."):
+        if part in GAPS:
             if gap:
                 raise CueError(f"cue '{text}' has two gaps in a row")
-            gap = SMALL_GAP if part == ".." else LARGE_GAP
+            gap = GAPS[part]
             continue
         if "|" in part:
             raise CueError(
@@ -261,7 +263,7 @@ def _refuse_phrase_alternatives(text: str, parts: list[str]) -> None:
     ("pm/product manager*"): then it is one of the alternatives, and the cue is refused.
     """
     for left, right in itertools.pairwise(parts):
-        if left in ("..", "...") or right in ("..", "..."):
+        if left in GAPS or right in GAPS:
             continue
         left_words, right_words = left.split("/"), right.split("/")
         first, second = left_words[-1].rstrip("*"), right_words[0]
@@ -269,7 +271,7 @@ def _refuse_phrase_alternatives(text: str, parts: list[str]) -> None:
             continue  # numbers, '#' and '@groups' are never half of a phrase
         spellings = {first + second.rstrip("*")}
         if min(len(first), len(second.rstrip("*"))) >= 3 and not first.startswith(first[0] + second[0]):
-            spellings.add(first[0] + second[0])  # "pm" for "product manager", not "go" for "going on"
+            spellings.add(first[0] + second[0])  # initials, "pm" for "product manager"; not for "pms meeting*"
         others = [w for w in (*left_words[:-1], *right_words[1:]) if w.rstrip("*") in spellings]
         if others:
             raise CueError(
