@@ -77,3 +77,10 @@ def test_real_words_built_on_a_word_keep_their_meaning() -> None:
     assert index.within("roadmapp", 1) == [("roadmap", 1)]  # no English word: a typo
     assert index.within("manger", 1) == [("manager", 1)]  # a real word, but not built on "manager"
     assert built_on("takers", "take") and built_on("taker", "takes") and not built_on("take", "take")
+
+
+def test_a_real_word_sharing_only_a_shorter_root_is_still_a_typo() -> None:
+    """ "Sprint planing" means planning: both grow from "plan", but "planing" is not built on "planning"."""
+    index = TypoIndex(["planning", "business"], two_edits_from=5)
+    assert index.within("planing", 1) == [("planning", 1)]
+    assert index.within("busyness", 1) == [("business", 1)]

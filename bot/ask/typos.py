@@ -77,6 +77,9 @@ def built_on(word: str, other: str) -> bool:
     Such a word is a word of its own, one or two edits from the word it is built on; "correcting" it would
     change what the member asked. A form of the same word ("incomes" of "income", the same stem) may still
     be corrected: that changes nothing the member meant. A word no English list has ("roadmapp") is a typo.
+    So is a word that only shares a shorter root with ``other`` ("planing" and "planning" both grow from
+    "plan", "busyness" and "business" from "busy"): the form it is built on must be ``other`` give or take
+    an ending of up to two letters ("takes" for "taker").
     """
     if english.frequency(word) == 0:
         return False
@@ -84,7 +87,10 @@ def built_on(word: str, other: str) -> bool:
     if _STEMMER.stem(word) == family:
         return False
     ends = {word[:cut] for cut in range(1, len(word))} | {word[cut:] for cut in range(1, len(word))}
-    return any((base == other or english.frequency(base) > 0) and _STEMMER.stem(base) == family for base in ends)
+    return any(
+        base == other or (english.frequency(base) > 0 and len(base) >= len(other) - 2 and _STEMMER.stem(base) == family)
+        for base in ends
+    )
 
 
 def deletions(word: str, depth: int) -> set[str]:
