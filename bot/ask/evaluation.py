@@ -35,8 +35,9 @@ REFUSE_KINDS = ("near-domain", "off-topic", "generic")
 
 @dataclass(frozen=True)
 class EvalSet:
-    """One evaluation file and its splits: the one tuned on first, then the one only measured; or, for a set
-    kept wholly held out, its one split, never tuned on."""
+    """One evaluation file and its splits: the one tuned on first, then the one only measured (if any). A set
+    of one split is either wholly held out (``first_tuned_on=False``: fresh2, fresh3) or wholly tuned on
+    (fresh4)."""
 
     file: str
     splits: tuple[str, ...]
