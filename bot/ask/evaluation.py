@@ -54,7 +54,7 @@ SETS = {
     "fresh3": EvalSet("tests/eval/member_questions_fresh3.yaml", ("test3",), first_tuned_on=False),
     "fresh4": EvalSet("tests/eval/member_questions_fresh4.yaml", ("dev",)),
 }
-SPLITS = tuple(split for eval_set in SETS.values() for split in eval_set.splits)
+SPLITS = tuple(dict.fromkeys(split for eval_set in SETS.values() for split in eval_set.splits))  # each name once
 
 
 @dataclass(frozen=True)
