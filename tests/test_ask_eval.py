@@ -120,3 +120,16 @@ def test_the_fresh3_file_loads_without_asking_it() -> None:
     assert all(c.facts for c in answerable)
     refused = [c.intent for c in cases if c.expect == "refuse"]
     assert [refused.count(kind) for kind in ("near-domain", "off-topic", "generic")] == [24, 12, 6]
+
+
+def test_the_fresh4_file_is_a_dev_split_tuned_on_and_loads_without_asking_it() -> None:
+    """Its format only (counts per kind, one split, tuned on so its misses are listed like members dev): the
+    questions are asked only by ``pmpo-bot eval --set fresh4``."""
+    assert SETS["fresh4"].splits == ("dev",) and SETS["fresh4"].first_tuned_on
+    cases = parse_cases(yaml.safe_load((REPO / SETS["fresh4"].file).read_text(encoding="utf-8")))
+    assert {c.split for c in cases} == {"dev"} and len(cases) == 240
+    answerable = [c for c in cases if c.expect == "answer"]
+    assert len(answerable) == 168 and len({c.intent for c in answerable}) == 12
+    assert all(c.facts for c in answerable)
+    refused = [c.intent for c in cases if c.expect == "refuse"]
+    assert [refused.count(kind) for kind in ("near-domain", "off-topic", "generic")] == [40, 20, 12]

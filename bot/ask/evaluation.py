@@ -1,14 +1,16 @@
 """How well asking answers what members really ask: the evaluation behind ``pmpo-bot eval``.
 
-Five sets of questions, each written from the source articles and a list of intents only, never from the
+Six sets of questions, each written from the source articles and a list of intents only, never from the
 entries, by someone who had not seen the other sets (:data:`SETS`): ``members`` is split in halves, ``dev``
 may be looked at and tuned on, ``test`` is only measured; ``more`` (wider phrasing: words the articles never
 use, claims instead of questions, mixed languages) is split two thirds ``tune``, one third ``check``, and
 ``check`` says whether a change made on the tuning splits generalises; ``fresh`` is split into ``dev`` and
 ``test`` like ``members``; ``fresh2`` and ``fresh3`` are each one held-out split, ``test2`` and ``test3``,
-never tuned on. An answerable question counts when the bot answers it with an entry whose title and answer
-contain its key fact (every group of regular expressions matches); a question to refuse counts when the bot
-gives no answer, reported separately for near-domain, off-topic and generic questions.
+never tuned on; ``fresh4`` is one split, ``dev``, written blind like the others but to be tuned on, a
+fresh source of real-wording misses. An answerable question counts when the bot answers it with an entry
+whose title and answer contain its key fact (every group of regular expressions matches); a question to
+refuse counts when the bot gives no answer, reported separately for near-domain, off-topic and generic
+questions.
 
 Leave-one-out asks each entry's (and topic's) own example questions with that question taken out of it:
 a measure of search that needs no eval set at all, so search constants are tuned on it.
@@ -49,6 +51,7 @@ SETS = {
     "fresh": EvalSet("tests/eval/member_questions_fresh.yaml", ("dev", "test")),
     "fresh2": EvalSet("tests/eval/member_questions_fresh2.yaml", ("test2",), first_tuned_on=False),
     "fresh3": EvalSet("tests/eval/member_questions_fresh3.yaml", ("test3",), first_tuned_on=False),
+    "fresh4": EvalSet("tests/eval/member_questions_fresh4.yaml", ("dev",)),
 }
 SPLITS = tuple(split for eval_set in SETS.values() for split in eval_set.splits)
 
