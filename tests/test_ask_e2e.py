@@ -273,7 +273,8 @@ async def test_kb_reload_refuses_a_broken_file_keeps_serving_and_accepts_the_fix
         body = embed(refused)["description"]
         assert embed(refused)["title"] == "Knowledge reload refused"
         assert "Still serving the last good version" in body
-        assert "entries/salary.yaml:32:5: unknown key 'colour'" in body
+        line = good[: good.index('    title: "Why do PMs earn')].count("\n") + 1  # where "colour" now is
+        assert f"entries/salary.yaml:{line}:5: unknown key 'colour'" in body
 
         still = await ask(loopback, alice, general, "PO salary in 2026")
         assert embed(still)["title"] == "How much do PMs and POs earn in the US (2026)?"

@@ -112,6 +112,20 @@ def test_real_words_are_not_corrected_into_index_words(index: SearchIndex) -> No
     assert "care" in index.search("do recruiters care").terms
 
 
+@pytest.mark.parametrize(
+    ("question", "typed", "read_as"),
+    [
+        ("product owner in the company directory", "directory", "directory"),  # two edits from "directly"
+        ("does vesting matter for a pm offer", "vesting", "vesting"),  # one letter for another: "testing"
+        ("what does my manger expect", "manger", "manager"),  # a rare word, a letter left out
+    ],
+)
+def test_a_real_word_is_corrected_only_when_rare_and_one_letter_short_or_over(
+    index: SearchIndex, question: str, typed: str, read_as: str
+) -> None:
+    assert read_as in index.search(question).terms, typed
+
+
 def test_stemming_matches_other_word_forms(index: SearchIndex) -> None:
     assert answer_id(index, "is writing user storys the product owner's job") == "po-backlog-and-stories"
     assert "storys" in index.search("user storys").terms  # not "corrected": its stem is already indexed

@@ -93,6 +93,7 @@ CONCEPTS: Mapping[str, tuple[str, ...]] = {
         "comparison",
         "distinguish",
         "interchangeable",
+        "identical",
         "interchangeably",
         "same thing",
         "same job",
