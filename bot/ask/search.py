@@ -60,7 +60,7 @@ from bot.ask.content import NotCoveredList, NotCoveredTopic, SynonymList
 from bot.ask.rerank import Reranker, Scorer, shipped_model
 from bot.ask.semantic import Memo, SemanticIndex, VectorCache, shipped_memo
 from bot.ask.stemming import PorterStemmer
-from bot.ask.typos import TypoIndex
+from bot.ask.typos import TypoIndex, built_on
 from bot.ask.vocabulary import DOMAIN_TERMS, INTENT_TERMS, STOPWORDS, normalise, thesaurus, words
 from bot.ask.word_sets import WordSetTable
 from bot.knowledge.base import KnowledgeBase
@@ -569,8 +569,9 @@ def _real_word_typo(word: str, seen_as_word: int, candidate: str, distance: int)
     ``distance`` edits away: a rare word, one letter left out, added or two swapped ("manger" → "manager"),
     into a far more common word. One letter typed for another, or two edits, turn real words into other real
     words far more often than members mistype them ("vesting" → "testing", "directory" → "directly"): of
-    the list's words the knowledge base would correct, this keeps a quarter (340 of 1,408)."""
-    if distance != 1 or seen_as_word >= RARE_REAL_WORD:
+    the list's words the knowledge base would correct, this keeps a quarter (340 of 1,408). Never a word
+    built on ``candidate`` ("taker" on "take": :func:`~bot.ask.typos.built_on`)."""
+    if distance != 1 or seen_as_word >= RARE_REAL_WORD or built_on(word, candidate):
         return False
     if english.frequency(candidate) < REAL_WORD_RATIO * seen_as_word:
         return False

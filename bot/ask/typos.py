@@ -8,8 +8,8 @@ distance) always share a string made by deleting at most ``n`` letters from each
 under its deletions once, when the index is built, and a look-up makes the typed word's deletions (56 for
 a 10-letter word and two edits) and finds the words indexed under them: a handful of candidates, each then
 measured exactly. The candidates are exactly the words within the distance, so search corrects exactly
-as it did when it compared every word, but for one kind of word no typo is: a real English word built on
-an indexed word (see :func:`built_on`).
+as it did when it compared every word. Which of them a real English word may be a typo of is search's
+decision (``bot.ask.search``), with :func:`built_on` for the words built on an indexed word.
 
 The deletions are kept as their hashes in one sorted numpy array (12 bytes each, with the word's number):
 a hash that two strings share only adds a candidate the exact measure then rejects.
@@ -49,8 +49,7 @@ class TypoIndex:
         self._numbers = np.asarray(numbers, dtype=np.int32)[order]
 
     def within(self, word: str, limit: int) -> list[tuple[str, int]]:
-        """Every indexed word at most ``limit`` (1 or 2) edits from ``word``, with its distance, in no order,
-        but those ``word`` is :func:`built_on`: it is no typo of them.
+        """Every indexed word at most ``limit`` (1 or 2) edits from ``word``, with its distance, in no order.
 
         Two edits are for words of at least ``two_edits_from`` + 2 letters (their candidates are that long)."""
         assert limit == 1 or len(word) - limit >= self._two_edits_from, "two edits are for long words"
@@ -64,7 +63,7 @@ class TypoIndex:
         for number in found:
             candidate = self.words[number]
             distance = OSA.distance(word, candidate, score_cutoff=limit)
-            if distance <= limit and not built_on(word, candidate):
+            if distance <= limit:
                 result.append((candidate, distance))
         return result
 
