@@ -110,26 +110,20 @@ def test_a_wholly_held_out_set_lists_no_question_by_default(
     assert "zzz qqq" in capsys.readouterr().out
 
 
-def test_the_fresh3_file_loads_without_asking_it() -> None:
-    """Its format only (counts per kind, one split): the questions are never asked by a test, only by
-    ``pmpo-bot eval --set fresh3``, and never shown unless --show-misses."""
-    cases = parse_cases(yaml.safe_load((REPO / SETS["fresh3"].file).read_text(encoding="utf-8")))
-    assert {c.split for c in cases} == {"test3"} and len(cases) == 150
-    answerable = [c for c in cases if c.expect == "answer"]
-    assert len(answerable) == 108 and len({c.intent for c in answerable}) == 12
-    assert all(c.facts for c in answerable)
-    refused = [c.intent for c in cases if c.expect == "refuse"]
-    assert [refused.count(kind) for kind in ("near-domain", "off-topic", "generic")] == [24, 12, 6]
-
-
-def test_the_fresh4_file_is_a_dev_split_tuned_on_and_loads_without_asking_it() -> None:
-    """Its format only (counts per kind, one split, tuned on so its misses are listed like members dev): the
-    questions are asked only by ``pmpo-bot eval --set fresh4``."""
-    assert SETS["fresh4"].splits == ("dev",) and SETS["fresh4"].first_tuned_on
-    cases = parse_cases(yaml.safe_load((REPO / SETS["fresh4"].file).read_text(encoding="utf-8")))
-    assert {c.split for c in cases} == {"dev"} and len(cases) == 240
-    answerable = [c for c in cases if c.expect == "answer"]
-    assert len(answerable) == 168 and len({c.intent for c in answerable}) == 12
-    assert all(c.facts for c in answerable)
-    refused = [c.intent for c in cases if c.expect == "refuse"]
-    assert [refused.count(kind) for kind in ("near-domain", "off-topic", "generic")] == [40, 20, 12]
+@pytest.mark.parametrize(
+    ("name", "split", "tuned_on", "answerable", "refused"),
+    [("fresh3", "test3", False, 108, [24, 12, 6]), ("fresh4", "dev", True, 168, [40, 20, 12])],
+)
+def test_a_one_split_set_loads_without_asking_it(
+    name: str, split: str, tuned_on: bool, answerable: int, refused: list[int]
+) -> None:
+    """Its format only (counts per kind, one split, held out or tuned on): the questions are never asked by a
+    test, only by ``pmpo-bot eval --set NAME``, and a held-out set's are never shown unless --show-misses."""
+    assert SETS[name].splits == (split,) and SETS[name].first_tuned_on is tuned_on
+    cases = parse_cases(yaml.safe_load((REPO / SETS[name].file).read_text(encoding="utf-8")))
+    assert {c.split for c in cases} == {split} and len(cases) == answerable + sum(refused)
+    asked = [c for c in cases if c.expect == "answer"]
+    assert len(asked) == answerable and len({c.intent for c in asked}) == 12
+    assert all(c.facts for c in asked)
+    declined = [c.intent for c in cases if c.expect == "refuse"]
+    assert [declined.count(kind) for kind in ("near-domain", "off-topic", "generic")] == refused
