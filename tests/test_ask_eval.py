@@ -91,7 +91,7 @@ def test_cli_eval_leaves_the_questions_of_a_measured_split_out(capsys: pytest.Ca
     assert "(listed with --show-misses; not to tune on)" in capsys.readouterr().out
 
 
-@pytest.mark.parametrize(("name", "split"), [("fresh2", "test2"), ("fresh3", "test3")])
+@pytest.mark.parametrize(("name", "split"), [("fresh2", "test2"), ("fresh3", "test3"), ("fresh5", "test5")])
 def test_a_wholly_held_out_set_lists_no_question_by_default(
     name: str, split: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -112,7 +112,11 @@ def test_a_wholly_held_out_set_lists_no_question_by_default(
 
 @pytest.mark.parametrize(
     ("name", "split", "tuned_on", "answerable", "refused"),
-    [("fresh3", "test3", False, 108, [24, 12, 6]), ("fresh4", "dev", True, 168, [40, 20, 12])],
+    [
+        ("fresh3", "test3", False, 108, [24, 12, 6]),
+        ("fresh4", "dev", True, 168, [40, 20, 12]),
+        ("fresh5", "test5", False, 108, [24, 12, 6]),
+    ],
 )
 def test_a_one_split_set_loads_without_asking_it(
     name: str, split: str, tuned_on: bool, answerable: int, refused: list[int]

@@ -76,14 +76,14 @@ def register(subparsers: SubParsers) -> None:
         subparsers,
         "eval",
         eval_command,
-        help="measure /ask on a member-questions evaluation set (--set members|more|fresh|fresh2|fresh3|fresh4, "
-        "--split)",
+        help="measure /ask on a member-questions evaluation set "
+        "(--set members|more|fresh|fresh2|fresh3|fresh4|fresh5, --split)",
         description="Ask every question of one split of an evaluation set as /ask would and report: answerable "
         "questions answered with an entry holding the key fact (overall and per intent), near-domain, off-topic "
         "and generic questions refused, and the misses. Sets: members and fresh (splits dev, test), more (tune, "
-        "check), fresh2 (test2 only), fresh3 (test3 only) and fresh4 (dev only). Tune on dev and tune only; "
-        "check says whether a change generalises, test, test2 and test3 are for reporting, so for those the "
-        "misses (the questions) are left out unless --show-misses. "
+        "check), fresh2 (test2 only), fresh3 (test3 only), fresh4 (dev only) and fresh5 (test5 only). Tune on "
+        "dev and tune only; check says whether a change generalises, test, test2, test3 and test5 are for "
+        "reporting, so for those the misses (the questions) are left out unless --show-misses. "
         "--loo adds leave-one-out on the entries' and topics' own example questions.",
     )
     evaluation.add_argument("--set", choices=SETS, default="members", help="which set (default: members)")
