@@ -250,7 +250,7 @@ def test_cli_ask_json_answer(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_cli_ask_json_offers_a_close_runner_up(capsys: pytest.CaptureFixture[str]) -> None:
-    question = "the three questions to ask before applying for a po job"
+    question = "three questions before applying for a po role"
     assert main(["ask", question, "--json", "--knowledge", str(SHIPPED_KNOWLEDGE)]) == 0
     result = json.loads(capsys.readouterr().out)
     assert result["entry_id"] == "should-i-apply-po-job"
