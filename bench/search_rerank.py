@@ -4,7 +4,8 @@ The model (``bot.ask.rerank``) scores each of search's candidates, and "nothing"
 question's right documents are, for an answerable question, the entries holding its key fact, and for a
 question to decline, nothing or any honest neighbour. The weights maximise the likelihood of the right
 documents (a conditional logit, fitted with numpy by full-batch Adam from zero: deterministic), questions
-to decline weighing more (``DECLINE_WEIGHT``), with a little L2 so that no weight runs away.
+to decline weighing more (``DECLINE_WEIGHT``; ``SEMANTIC_DECLINE_WEIGHT`` for the semantic weights), with a
+little L2 so that no weight runs away.
 
 Only the splits that may be tuned on are read: ``dev`` (members set) and ``tune`` (more set). The
 entries' own example questions are left out of the fit on purpose, so that leave-one-out
@@ -42,17 +43,17 @@ from bot.knowledge.loader import require_knowledge
 DECLINE_WEIGHT = 3.0
 #: The same for the weights fitted with the semantic signal. Its classifier feature (``bot.ask.classifier``)
 #: makes the right entry stand out, and fitted at 3 the model answered more overall, three near-domain and
-#: off-topic questions of the tuning splits included; at 4, one near-domain question of the tests ("best crm
-#: for a business analyst", at 0.506); at 5 it refuses every one it refused before (fresh dev +1 answered,
-#: check +1, fresh4 dev as before, where 4 had +3).
+#: off-topic questions of the tuning splits included; at 4, one near-domain question of the unit tests
+#: (tests/test_search.py: "best crm for a business analyst", at 0.506); at 5 it refuses every one it refused
+#: before (fresh dev +1 answered, check +1, fresh4 dev as before, where 4 had +3).
 SEMANTIC_DECLINE_WEIGHT = 5.0
 L2 = 0.001
 ITERATIONS = 4000
 LEARNING_RATE = 0.05
 #: The splits fitted on: the first (tuned-on) split of each evaluation set. Adding the members set's test
 #: half (spent in the third round, so it may be tuned on) was tried: no better on check, and by words alone
-#: 3 questions worse there. Sets held out from the start (``first_tuned_on=False``: fresh2, fresh3) are never
-#: read. Three sets name their first split ``dev`` (members, fresh, fresh4), so the names are kept once, and
+#: 3 questions worse there. Sets held out from the start (``first_tuned_on=False``: fresh2, fresh3, fresh5) are
+#: never read. Three sets name their first split ``dev`` (members, fresh, fresh4), so the names are kept once, and
 #: the "each tuning split predicted by weights fitted on the others" report takes those three as one split.
 TUNING_SETS = {name: eval_set.splits[0] for name, eval_set in SETS.items() if eval_set.first_tuned_on}
 TUNING_SPLITS = tuple(dict.fromkeys(TUNING_SETS.values()))

@@ -1,5 +1,5 @@
 """The classifier over example-question vectors (``bot.ask.classifier``): it learns which document a vector is
-about, it is deterministic, and leave-one-out never trains it on the question it asks."""
+about, its training is pinned, and leave-one-out never trains it on the question it asks."""
 
 from __future__ import annotations
 
@@ -37,11 +37,18 @@ def test_it_learns_which_document_a_vector_is_about() -> None:
     assert probabilities.shape == (3,) and probabilities.sum() == pytest.approx(1.0, abs=1e-5)
 
 
-def test_training_is_deterministic() -> None:
-    vectors, labels = _clusters()
-    first, second = Classifier(vectors, labels, 3), Classifier(vectors.copy(), labels.copy(), 3)
-    for vector in vectors[::5]:
-        assert np.array_equal(first.probabilities(vector), second.probabilities(vector))
+def test_training_gives_the_probabilities_it_gave_when_written() -> None:
+    """Pinned on a tiny fixed problem (no randomness): a change in the training (steps, penalty, scaling,
+    momentum) moves them, 90 steps instead of 100 already by 2 % on the smallest."""
+    vectors = np.array(
+        [[1.0, 0.2, 0.1], [0.9, 0.3, 0.0], [0.2, 1.0, 0.1], [0.1, 0.8, 0.3], [0.1, 0.2, 1.0], [0.3, 0.1, 0.9]],
+        dtype=np.float32,
+    )
+    classifier = Classifier(vectors, np.array([0, 0, 1, 1, 2, 2]), 3)
+    between = classifier.probabilities(np.array([0.5, 0.5, 0.2], dtype=np.float32))
+    assert between.tolist() == pytest.approx([0.52835, 0.44766, 0.02399], rel=1e-3)
+    third = classifier.probabilities(np.array([0.2, 0.3, 0.8], dtype=np.float32))
+    assert third.tolist() == pytest.approx([0.001571, 0.014407, 0.98402], rel=1e-3)
 
 
 def test_a_document_without_texts_is_a_class_it_never_favours_and_an_empty_one_is_harmless() -> None:

@@ -3,13 +3,19 @@ questions, and the held-out evaluation set (tests/eval/ask_eval.yaml, never used
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
 import pytest
 import yaml
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from bot.ask.search import SearchIndex
+from bot.ask.semantic import Memo
 from bot.ask.vocabulary import CONCEPTS, THESAURUS, content_words, normalise, words
+from bot.knowledge.entries import EntryLibrary
 from bot.knowledge.loader import require_knowledge
 from tests.helpers import REPO, SHIPPED_KNOWLEDGE
 
@@ -253,3 +259,38 @@ def test_held_out_evaluation_set() -> None:
     rejection = 1 - len(wrongly_answered) / len(declined)
     assert top1 >= TOP1_REQUIRED, f"top-1 {top1:.1%}; misses (question, expected, got): {misses}"
     assert rejection >= OFF_TOPIC_REJECTION_REQUIRED, f"rejection {rejection:.1%}; answered: {wrongly_answered}"
+
+
+def test_the_classifier_adds_a_document_sharing_no_word_with_the_question(monkeypatch: pytest.MonkeyPatch) -> None:
+    """With toy vectors that put the question among one entry's example questions, that entry becomes a
+    candidate though bm25 never finds it, and the likeliest candidate's classifier feature is 0 (the others'
+    below it)."""
+    entries = list(require_knowledge(SHIPPED_KNOWLEDGE).part(EntryLibrary).entries.values())[:4]
+    question, meant = "feasibility", entries[2]  # "Are companies consolidating product roles because of AI?"
+    owner = {text: row for row, entry in enumerate(entries) for text in (entry.title, *entry.questions)}
+
+    def embed(texts: Sequence[str]) -> np.ndarray:
+        """Each document's texts lean to one axis (the question to ``meant``'s), all close together as e5's."""
+        rows = np.ones((len(texts), len(entries)))
+        for row, text in enumerate(texts):
+            rows[row, 2 if text == question else owner[text]] += 0.3
+        return (rows / np.linalg.norm(rows, axis=1, keepdims=True)).astype(np.float32)
+
+    by_words = SearchIndex(entries).search(question, limit=len(entries))
+    assert meant not in [hit.item for hit in by_words.hits]  # no word of the question is in it
+    index = SearchIndex(entries, embed=Memo(embed, "toy"))
+    seen: list[tuple[Sequence[int], list[list[float]]]] = []
+    features = index.reranker.features
+
+    def recording(*args: Any) -> tuple[list[list[float]], list[float]]:
+        candidates, nothing = features(*args)
+        seen.append((args[1], candidates))  # the candidates' rows, in the order of their features
+        return candidates, nothing
+
+    monkeypatch.setattr(index.reranker, "features", recording)
+    hits = index.search(question, limit=len(entries)).hits
+    assert meant in [hit.item for hit in hits]
+    ((rows, candidates),) = seen
+    classifier_feature = [row[-1] for row in candidates]
+    assert max(classifier_feature) == 0.0 and classifier_feature.count(0.0) == 1
+    assert entries[rows[classifier_feature.index(0.0)]] is meant

