@@ -25,7 +25,7 @@ from bot.drills.store import DrillStore
 from bot.shards import shard_of
 from bot.storage.database import Database
 from bot.storage.postgres import PostgresDatabase
-from tests.helpers import REPO, SHIPPED_KNOWLEDGE
+from tests.helpers import REPO, SHIPPED_KNOWLEDGE, give_shipped_vectors
 from tests.loopback.server import LoopbackDiscord
 from tests.loopback.state import Channel
 
@@ -52,8 +52,10 @@ class BotProcess:
         self.database_url = database_url
         self.shards, self.shard_count = shards, shard_count
         self.config = folder / "config.yaml"
+        database = sqlite_path or folder / "pmpo.sqlite3"
+        give_shipped_vectors(database)  # a copied or edited knowledge base embeds only the texts that differ
         self.config.write_text(
-            f"database:\n  path: {sqlite_path or folder / 'pmpo.sqlite3'}\nknowledge:\n  path: {knowledge}\n"
+            f"database:\n  path: {database}\nknowledge:\n  path: {knowledge}\n"
             f"discord:\n  api_base_url: {server.api_base_url}\n  gateway_url: {server.gateway_url}\n"
             f"logging:\n  level: INFO\n{config}"
         )

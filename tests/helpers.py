@@ -2,18 +2,48 @@
 
 from __future__ import annotations
 
+import atexit
 import datetime as dt
+import functools
+import shutil
+import tempfile
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from bot.config import Config, load_config
+from bot.ask.embedding_cache import EmbeddingCache
+from bot.ask.search import SearchIndex
+from bot.config import EMBEDDINGS_SUFFIX, Config, load_config
+from bot.knowledge.loader import require_knowledge
 from bot.services import Services
 from tests.loopback.state import Message
 
 REPO = Path(__file__).resolve().parent.parent
 SHIPPED_KNOWLEDGE = REPO / "knowledge"
+
+
+@functools.cache
+def shipped_vectors() -> Path:
+    """The shipped knowledge base's vectors file (``bot.ask.embedding_cache``), built once per test process;
+    building it also leaves every vector in the process's memo (``bot.ask.semantic``), where in-process bots
+    find them."""
+    folder = Path(tempfile.mkdtemp(prefix="pmpo-test-vectors-"))
+    atexit.register(shutil.rmtree, folder, True)
+    path = folder / f"shipped{EMBEDDINGS_SUFFIX}"
+    SearchIndex.from_knowledge(require_knowledge(SHIPPED_KNOWLEDGE), EmbeddingCache(path))
+    return path
+
+
+def give_shipped_vectors(database: Path) -> None:
+    """Put the shipped knowledge base's vectors beside a bot process's database, as a restart finds them.
+
+    Why: a bot process started on an empty folder embeds all 1,495 titles and example questions first (some
+    18 s of CPU), and the tests that start bot processes (runner, shards) start dozens. They test what a
+    process does once it runs, not its first start; the cold start keeps its own tests (SIGTERM in
+    tests/test_foundation_e2e.py, tests/test_embedding_cache.py) and its benchmark (bench/startup.py).
+    """
+    shutil.copyfile(shipped_vectors(), database.with_suffix(EMBEDDINGS_SUFFIX))
 
 
 class FakeClock:

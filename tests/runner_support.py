@@ -14,11 +14,12 @@ import re
 import sys
 from pathlib import Path
 
-from tests.helpers import REPO, SHIPPED_KNOWLEDGE
+from tests.helpers import REPO, SHIPPED_KNOWLEDGE, give_shipped_vectors
 
 
 def write_config(folder: Path, api_base_url: str, gateway_url: str = "ws://127.0.0.1:9/gateway") -> Path:
     config = folder / "config.yaml"
+    give_shipped_vectors(folder / "pmpo.sqlite3")
     config.write_text(
         f"database:\n  path: {folder / 'pmpo.sqlite3'}\nknowledge:\n  path: {SHIPPED_KNOWLEDGE}\n"
         f"discord:\n  api_base_url: {api_base_url}\n  gateway_url: {gateway_url}\n"

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from bot.moderation.service import ModerationService
-from tests.helpers import REPO, SHIPPED_KNOWLEDGE
+from tests.helpers import REPO, SHIPPED_KNOWLEDGE, give_shipped_vectors
 from tests.loopback import CallbackType, LoopbackDiscord
 from tests.loopback.harness import BotHarness
 from tests.loopback.state import Channel, Guild
@@ -146,12 +146,17 @@ async def test_sigterm_finishes_writes_closes_the_database_and_exits_0(
         stderr=asyncio.subprocess.PIPE,
         cwd=tmp_path,
     )
-    # A first start embeds the knowledge base's 1,500 example questions (15-30 s of CPU on a busy machine).
-    await loopback.world.wait_for(lambda: loopback.identify_count or None, 60, "the bot to connect")
-    assert loopback.identify_count == 1
-    await asyncio.sleep(0.3)
-    process.send_signal(signal.SIGTERM)
-    _, stderr = await asyncio.wait_for(process.communicate(), 20)
+    try:
+        # A first start embeds the knowledge base's 1,500 example questions (15-30 s of CPU on a busy machine).
+        await loopback.world.wait_for(lambda: loopback.identify_count or None, 60, "the bot to connect")
+        assert loopback.identify_count == 1
+        await asyncio.sleep(0.3)
+        process.send_signal(signal.SIGTERM)
+        _, stderr = await asyncio.wait_for(process.communicate(), 20)
+    finally:
+        if process.returncode is None:  # a failed wait must not leave the bot running after the test
+            process.kill()
+            await process.wait()
     assert process.returncode == 0, stderr.decode()
     wal_left = await asyncio.to_thread(os.path.exists, f"{db_path}-wal")
     assert not wal_left, "the database was not closed (WAL not checkpointed)"
@@ -181,6 +186,7 @@ def test_corrupt_knowledge_at_start_refuses_with_locations(tmp_path: Path) -> No
 async def test_sync_command_uploads_to_one_guild(loopback: LoopbackDiscord, tmp_path: Path) -> None:
     guild = loopback.add_guild("Product People")
     config = tmp_path / "config.yaml"
+    give_shipped_vectors(tmp_path / "db.sqlite3")
     config.write_text(
         f"database:\n  path: {tmp_path / 'db.sqlite3'}\nknowledge:\n  path: {SHIPPED_KNOWLEDGE}\n"
         f"discord:\n  api_base_url: {loopback.api_base_url}\n  gateway_url: {loopback.gateway_url}\n"

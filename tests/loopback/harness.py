@@ -8,7 +8,6 @@ bot and starts a new one on the same database, as a redeploy would.
 from __future__ import annotations
 
 import asyncio
-import functools
 from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
@@ -16,29 +15,14 @@ from typing import Any, Self
 
 import discord
 
-from bot.ask.search import SearchIndex
 from bot.config import load_config
-from bot.knowledge.loader import require_knowledge
 from runner.client import PmPoBot
-from tests.helpers import SHIPPED_KNOWLEDGE
+from tests.helpers import SHIPPED_KNOWLEDGE, shipped_vectors
 from tests.loopback.server import LoopbackDiscord
 
 # discord.py waits this long after the last GUILD_CREATE before on_ready (2 s by default). It has
 # no public setter for an existing client, so the harness shortens it on the connection state.
 GUILD_READY_TIMEOUT = 0.05
-
-
-@functools.cache
-def _embed_shipped_knowledge() -> None:
-    """Embed the shipped knowledge base's example questions once per test process, before any start-up clock.
-
-    Why: the first search index a process builds embeds every title and example question (over a thousand
-    texts, 10-25 s of CPU on a loaded two-core machine), and ``setup_hook`` builds it inside ``login``. That
-    cold start is what ``bench/startup.py`` measures, not what a test here checks; inside the start-up
-    timeout it failed whichever test happened to start the first bot. Later builds find the vectors in the
-    process's memo (``bot.ask.semantic``), so every bot still builds its own index, as in production.
-    """
-    SearchIndex.from_knowledge(require_knowledge(SHIPPED_KNOWLEDGE))
 
 
 class BotHarness:
@@ -72,7 +56,9 @@ class BotHarness:
 
     async def start(self) -> PmPoBot:
         """Log in (setup_hook: extensions, command sync), connect, and wait until ready."""
-        await asyncio.to_thread(_embed_shipped_knowledge)
+        # The first index a process builds embeds the knowledge base (10-25 s of CPU on a loaded machine): a cold
+        # start, which bench/startup.py measures; here it is paid before the start-up clock, once per process.
+        await asyncio.to_thread(shipped_vectors)
         bot = PmPoBot(self.config)
         bot._connection.guild_ready_timeout = GUILD_READY_TIMEOUT
         self._bot = bot
