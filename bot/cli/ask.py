@@ -77,13 +77,14 @@ def register(subparsers: SubParsers) -> None:
         "eval",
         eval_command,
         help="measure /ask on a member-questions evaluation set "
-        "(--set members|more|fresh|fresh2|fresh3|fresh4|fresh5, --split)",
+        "(--set members|more|fresh|fresh2|fresh3|fresh4|fresh5|fresh6, --split)",
         description="Ask every question of one split of an evaluation set as /ask would and report: answerable "
         "questions answered with an entry holding the key fact (overall and per intent), near-domain, off-topic "
         "and generic questions refused, and the misses. Sets: members and fresh (splits dev, test), more (tune, "
-        "check), fresh2 (test2 only), fresh3 (test3 only), fresh4 (dev only) and fresh5 (test5 only). Tune on "
-        "dev and tune only; check says whether a change generalises, test, test2, test3 and test5 are for "
-        "reporting, so for those the misses (the questions) are left out unless --show-misses. "
+        "check), fresh2 (test2 only), fresh3 (test3 only), fresh4 (dev only), fresh5 (test5 only) and fresh6 "
+        "(test6 only). Tune on dev and tune only; check says whether a change generalises, test, test2, test3, "
+        "test5 and test6 are for reporting, so for those the misses (the questions) are left out unless "
+        "--show-misses. "
         "--loo adds leave-one-out on the entries' and topics' own example questions.",
     )
     evaluation.add_argument("--set", choices=SETS, default="members", help="which set (default: members)")
