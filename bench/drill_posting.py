@@ -127,8 +127,8 @@ async def run_processes(servers: int, backend: str, ranges: tuple[str, ...], kil
                     await db.close()
                 sqlite = Path(folder) / "pmpo.sqlite3"
                 processes = [
-                    BotProcess(server, Path(folder) / f"p{n}", database_url=url, sqlite_path=sqlite, shards=shards,
-                               shard_count=SHARDS, config="drills:\n  poll_seconds: 1\n")
+                    BotProcess.on_loopback(server, Path(folder) / f"p{n}", database_url=url, sqlite_path=sqlite,
+                                           shards=shards, shard_count=SHARDS, config="drills:\n  poll_seconds: 1\n")
                     for n, shards in enumerate(ranges)
                 ]  # fmt: skip
                 limited_before = len(server.rate_limited)
@@ -145,7 +145,7 @@ async def run_processes(servers: int, backend: str, ranges: tuple[str, ...], kil
                 elapsed = time.perf_counter() - first_post
                 await asyncio.sleep(3)  # more poster passes: nothing may be posted again
                 counts = Counter(drills_in(server, c) for c in channels)
-                resent = sum("Re-sending unconfirmed" in line for p in processes for line in p.log)
+                resent = sum("Re-sending unconfirmed" in line for p in processes for line in p.lines)
                 await asyncio.gather(*(p.stop() for p in processes))
     finally:
         await server.close()

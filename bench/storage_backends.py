@@ -79,7 +79,9 @@ async def bot_paths(url: str | None) -> tuple[Latency, Latency, Latency]:
             members = [server.add_member(guild, f"member{i}") for i in range(MEMBERS)]
             warm_up = [server.add_member(guild, f"warm-up{i}") for i in range(20)]
             paced = [server.add_member(guild, f"reader{i}") for i in range(MEMBERS)]
-            bot = BotProcess(server, Path(folder), database_url=url, config="ask:\n  cooldown_seconds: 0.01\n")
+            bot = BotProcess.on_loopback(
+                server, Path(folder), database_url=url, config="ask:\n  cooldown_seconds: 0.01\n"
+            )
             await bot.start(within=120)
             try:
                 await quiz_sessions(server, warm_up, channel, 5, (0.0, 0.0))

@@ -101,26 +101,6 @@ def test_dangling_related_entry_is_located_with_a_hint(tmp_path: Path) -> None:
     assert "related entry 'why-this-problm' does not exist (did you mean 'why-this-problem'?)" in found[0]
 
 
-def test_unknown_signal_in_shows_is_reported_with_the_known_ones(tmp_path: Path) -> None:
-    text = drills_file("A", good().replace("shows: [counted, killed]", "shows: [counted, kiled]"))
-    found = problems(knowledge_with(tmp_path, {"a.yaml": text}))
-    assert any(
-        f"a.yaml:{line_of(text, 'shows:')}:" in p
-        and "'kiled' is not a signal of drill 'po-drill' (did you mean 'killed'?) (signals: counted, killed)" in p
-        for p in found
-    ), found
-
-
-def test_a_follow_up_probing_an_unknown_signal_is_located(tmp_path: Path) -> None:
-    text = drills_file("A", good().replace("probes: [counted]", "probes: [countd]"))
-    found = problems(knowledge_with(tmp_path, {"a.yaml": text}))
-    assert any(
-        f"a.yaml:{line_of(text, 'probes:')}:" in p
-        and "'countd' is not a signal of drill 'po-drill' (did you mean 'counted'?)" in p
-        for p in found
-    ), found
-
-
 def test_follow_ups_are_optional(tmp_path: Path) -> None:
     body = good()
     start = body.index("    follow_ups:")
@@ -136,35 +116,54 @@ def test_whitespace_only_texts_are_empty(tmp_path: Path) -> None:
     assert f"a.yaml:{line_of(text, 'why:')}:12: 'weak.why' of drill 'po-drill' is empty" in "\n".join(found)
 
 
-def test_broken_cues_are_located_and_explained(tmp_path: Path) -> None:
-    text = drills_file("A", good().replace('cues: ["kill* .. bet*"]', 'cues: ["kill*|stop* bet*"]'))
+@pytest.mark.parametrize(
+    ("edit", "at", "message"),
+    [
+        pytest.param(
+            ("shows: [counted, killed]", "shows: [counted, kiled]"),
+            "shows:",
+            "'kiled' is not a signal of drill 'po-drill' (did you mean 'killed'?) (signals: counted, killed)",
+            id="unknown-signal-in-shows",
+        ),
+        pytest.param(
+            ("probes: [counted]", "probes: [countd]"),
+            "probes:",
+            "'countd' is not a signal of drill 'po-drill' (did you mean 'counted'?)",
+            id="unknown-signal-probed-by-a-follow-up",
+        ),
+        pytest.param(
+            ('cues: ["kill* .. bet*"]', 'cues: ["kill*|stop* bet*"]'),
+            "kill*|stop*",
+            "write 'a/b' for one-word alternatives",
+            id="broken-cue",
+        ),
+        pytest.param(
+            ('cues: ["kill* .. bet*"]', 'cues: ["kill* .. bet*/road map/roadmap"]'),
+            "road map",
+            "drill 'po-drill': cue 'kill* .. bet*/road map/roadmap': 'road map' reads as one alternative",
+            id="phrase-inside-an-alternation",
+        ),
+        pytest.param(
+            ("I killed two bets", "I paused two ideas"),
+            "answer: >-",
+            "rates the strong example of 'po-drill' as mixed (listed in 'shows' but not detected: killed)",
+            id="strong-example-misjudged",
+        ),
+        pytest.param(
+            ('answer: "I manage the backlog."', 'answer: "I killed 3 bets."'),
+            'answer: "I killed 3 bets."',
+            "rates the weak example of 'po-drill' as mixed (signals found: killed)",
+            id="weak-example-rated-too-well",
+        ),
+    ],
+)
+def test_one_mistake_is_one_problem_at_its_line(tmp_path: Path, edit: tuple[str, str], at: str, message: str) -> None:
+    """Unknown signals (with the closest known one), cues the matcher cannot read and examples the feedback
+    engine misjudges: exactly one problem each, on the line a moderator has to fix, saying why."""
+    text = drills_file("A", good().replace(*edit))
     found = problems(knowledge_with(tmp_path, {"a.yaml": text}))
-    assert len(found) == 1
-    assert f"a.yaml:{line_of(text, 'kill*|stop*')}:" in found[0]
-    assert "write 'a/b' for one-word alternatives" in found[0]
-
-
-def test_a_phrase_inside_an_alternation_is_reported_with_file_drill_and_cue(tmp_path: Path) -> None:
-    text = drills_file("A", good().replace('cues: ["kill* .. bet*"]', 'cues: ["kill* .. bet*/road map/roadmap"]'))
-    found = problems(knowledge_with(tmp_path, {"a.yaml": text}))
-    assert len(found) == 1
-    assert f"a.yaml:{line_of(text, 'road map')}:" in found[0]
-    assert "drill 'po-drill': cue 'kill* .. bet*/road map/roadmap': 'road map' reads as one alternative" in found[0]
-
-
-def test_a_strong_example_the_engine_misjudges_is_reported(tmp_path: Path) -> None:
-    text = drills_file("A", good().replace("I killed two bets", "I paused two ideas"))
-    found = problems(knowledge_with(tmp_path, {"a.yaml": text}))
-    assert len(found) == 1
-    assert f"a.yaml:{line_of(text, 'answer: >-')}:" in found[0]
-    assert "rates the strong example of 'po-drill' as mixed (listed in 'shows' but not detected: killed)" in found[0]
-
-
-def test_a_weak_example_the_engine_rates_too_well_is_reported(tmp_path: Path) -> None:
-    text = drills_file("A", good().replace('answer: "I manage the backlog."', 'answer: "I killed 3 bets."'))
-    found = problems(knowledge_with(tmp_path, {"a.yaml": text}))
-    assert len(found) == 1
-    assert "rates the weak example of 'po-drill' as mixed (signals found: killed)" in found[0]
+    assert len(found) == 1, found
+    assert f"a.yaml:{line_of(text, at)}:" in found[0] and message in found[0], found
 
 
 def test_a_card_over_discords_field_limit_is_reported(tmp_path: Path) -> None:

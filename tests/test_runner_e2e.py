@@ -19,12 +19,14 @@ import pytest
 
 from bot.ask.service import AskService
 from runner import lifecycle
+from tests.bot_process import BotProcess, write_config
 from tests.loopback import Channel, LoopbackDiscord, Member
 from tests.loopback.harness import BotHarness
-from tests.runner_support import BotProcess, write_config
 
 REJECTED = "Discord rejected the bot token (401 Unauthorized)"
 RETRYING = r"Can't reach Discord at .* try (\d+) failed, trying again in [\d.]+ s"
+#: The /ask cooldown cut to 0.01 s, as these tests have always run the bot.
+QUICK_ASK = "ask:\n  cooldown_seconds: 0.01\n"
 
 
 def assert_one_line_each(stderr: str) -> None:
@@ -52,8 +54,8 @@ async def test_a_rejected_token_is_one_line_and_exit_2(loopback: LoopbackDiscord
     token = "bogus" if where == "login" else loopback.token
     if where == "gateway":
         loopback.reject_token("GET", r"^/gateway/bot$")  # reset between logging in and connecting
-    bot = BotProcess(write_config(tmp_path, loopback.api_base_url, loopback.gateway_url), token)
-    await bot.start()
+    bot = BotProcess(write_config(tmp_path, loopback.api_base_url, loopback.gateway_url, sections=QUICK_ASK), token)
+    await bot.launch()
     try:
         status = await bot.exit_status()
     finally:
@@ -67,8 +69,10 @@ async def test_a_rejected_token_is_one_line_and_exit_2(loopback: LoopbackDiscord
 
 
 async def test_discord_unreachable_at_start_is_retried_one_line_per_try(tmp_path: Path) -> None:
-    bot = BotProcess(write_config(tmp_path, f"http://127.0.0.1:{closed_port()}/api/v10"), "any-token")
-    await bot.start()
+    bot = BotProcess(
+        write_config(tmp_path, f"http://127.0.0.1:{closed_port()}/api/v10", sections=QUICK_ASK), "any-token"
+    )
+    await bot.launch()
     try:
         tries = await bot.wait_for_lines(RETRYING, count=3)
         assert [int(re.search(RETRYING, line).group(1)) for line in tries] == [1, 2, 3]  # type: ignore[union-attr]
@@ -91,7 +95,7 @@ async def stop_mid_burst(loopback: LoopbackDiscord, config: Path, general: Chann
     """Start the bot, send 50 /ask at once, SIGTERM it as the first answer arrives; it must exit 0 quietly."""
     bot = BotProcess(config, loopback.token)
     identified = loopback.identify_count
-    await bot.start()
+    await bot.launch()
     try:
         await loopback.world.wait_for(lambda: loopback.identify_count > identified or None, 30, "the bot to connect")
         sent = await asyncio.gather(
@@ -114,7 +118,7 @@ async def test_sigterm_mid_burst_exits_0_quietly_every_time(loopback: LoopbackDi
     guild = loopback.add_guild("Product People")
     general = loopback.add_text_channel(guild, "general")
     members = [loopback.add_member(guild, f"member{i}") for i in range(50)]
-    config = write_config(tmp_path, loopback.api_base_url, loopback.gateway_url)
+    config = write_config(tmp_path, loopback.api_base_url, loopback.gateway_url, sections=QUICK_ASK)
     for _ in range(STOP_ROUNDS):
         await stop_mid_burst(loopback, config, general, members)
 

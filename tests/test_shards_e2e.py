@@ -60,8 +60,8 @@ async def test_kb_reload_in_one_process_changes_the_answers_of_the_other(
         loopback.add_text_channel(there, "general"),
     )
     first, second = (
-        BotProcess(loopback, tmp_path / name, database_url=database_url, shards=shard, shard_count=2,
-                   knowledge=root, config=FAST)
+        BotProcess.on_loopback(loopback, tmp_path / name, database_url=database_url, shards=shard, shard_count=2,
+                               knowledge=root, config=FAST)
         for name, shard in (("first", "0"), ("second", "1"))
     )  # fmt: skip
     await started(first, second)
@@ -80,7 +80,7 @@ async def test_kb_reload_in_one_process_changes_the_answers_of_the_other(
                 break
             await asyncio.sleep(0.1)
         assert embed(after).get("title") == "How do I negotiate a raise?", second.output()
-        assert any("Another bot process reloaded the knowledge" in line for line in second.log)
+        assert any("Another bot process reloaded the knowledge" in line for line in second.lines)
     finally:
         await asyncio.gather(first.stop(), second.stop())
 
@@ -92,8 +92,8 @@ async def test_a_quiz_continues_after_its_servers_shard_moves_to_another_process
     general = loopback.add_text_channel(guild, "general")
     alice = loopback.add_member(guild, "alice")
     loopback.close_dms(alice)  # the quiz runs in the server's channel, so every click goes to its shard
-    first = BotProcess(loopback, tmp_path / "first", database_url=database_url, shards="0", shard_count=2)
-    second = BotProcess(loopback, tmp_path / "second", database_url=database_url, shards="1", shard_count=2)
+    first = BotProcess.on_loopback(loopback, tmp_path / "first", database_url=database_url, shards="0", shard_count=2)
+    second = BotProcess.on_loopback(loopback, tmp_path / "second", database_url=database_url, shards="1", shard_count=2)
     await started(first, second)
     try:
         handle = await loopback.slash(alice, "quiz start", {"theme": "Salary", "length": 5}, channel=general)
@@ -138,10 +138,10 @@ async def test_drills_go_out_exactly_once_per_server_with_a_process_killed_mid_p
         await due_now(db, first_half + second_half)
     finally:
         await db.close()
-    first = BotProcess(
+    first = BotProcess.on_loopback(
         loopback, tmp_path / "first", database_url=database_url, shards="0-1", shard_count=4, config=FAST
     )
-    second = BotProcess(
+    second = BotProcess.on_loopback(
         loopback, tmp_path / "second", database_url=database_url, shards="2-3", shard_count=4, config=FAST
     )
 
@@ -166,7 +166,7 @@ async def test_drills_go_out_exactly_once_per_server_with_a_process_killed_mid_p
         await asyncio.sleep(1.5)  # three more poster passes in each process: none may post again
         counts = [drills_in(loopback, c) for c in first_half + second_half]
         assert counts == [1] * len(counts), first.output()
-        assert any("Re-sending unconfirmed drill post" in line for line in first.log)  # the claims left behind
+        assert any("Re-sending unconfirmed drill post" in line for line in first.lines)  # the claims left behind
         assert await ledger(database_url, "posted") == 4 * per_shard
         assert await ledger(database_url, "claimed") + await ledger(database_url, "failed") == 0
     finally:

@@ -25,7 +25,7 @@ import pytest
 from bot.services import Services
 from bot.shell import run_shell
 from bot.shell.text import strip_markdown, styled
-from tests.helpers import REPO, SHIPPED_KNOWLEDGE
+from tests.helpers import REPO, SHIPPED_KNOWLEDGE, give_shipped_vectors
 
 ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 COLUMNS = 60
@@ -75,6 +75,7 @@ class Pty:
     """The shell in a pseudo-terminal of ``COLUMNS`` columns, as a person's terminal would run it."""
 
     def __init__(self, tmp_path: Path) -> None:
+        give_shipped_vectors(tmp_path / "db.sqlite3")  # or the first /ask waits for the whole base to embed
         (tmp_path / "config.yaml").write_text(
             f"database:\n  path: {tmp_path / 'db.sqlite3'}\nknowledge:\n  path: {SHIPPED_KNOWLEDGE}\n"
         )

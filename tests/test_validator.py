@@ -12,11 +12,16 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.ask.search import SearchIndex
+from bot.ask.content import NotCoveredList
+from bot.ask.search import SEMANTIC_MAX_TEXTS, SearchIndex
+from bot.ask.semantic import Memo
+from bot.cli import main
+from bot.cli.kb import semantic_texts
 from bot.knowledge import schema_validation
 from bot.knowledge.documents import DocumentError, parse_document
 from bot.knowledge.entries import ComparisonKind, EntriesKind, EntryLibrary, SourcesKind
@@ -239,6 +244,71 @@ def scratch_dir() -> Iterator[Path]:
             yield Path("kb")
         finally:
             os.chdir(before)
+
+
+def sized(root: Path, texts: int) -> Path:
+    """A valid folder of exactly ``texts`` titles and example questions: entries of nine (a title and eight
+    questions) and one not-covered topic of nine to seventeen, so topics are seen to count too."""
+    entries, rest = divmod(texts - 9, 9)
+    questions = "".join(f"      - 'topic question {i}'\n" for i in range(8 + rest))
+    topic = (
+        "kind: not-covered\ntopics:\n  - id: topic\n    title: A topic\n"
+        f"    questions:\n{questions}    says: Not covered here.\n    points_to: [e0]\n"
+    )
+    return build(root, HEADER + "".join(entry(f"e{i}") for i in range(entries)), extra={"not-covered.yaml": topic})
+
+
+def validate(root: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
+    """``pmpo-bot kb validate``'s exit status and standard error; standard output (problems) must be empty."""
+    status = main(["kb", "validate", str(root)])
+    out, err = capsys.readouterr()
+    assert out == ""
+    return status, err
+
+
+def test_validate_is_quiet_up_to_nine_tenths_of_the_meaning_signals_limit(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert SEMANTIC_MAX_TEXTS == 2_000  # the sizes below are chosen around it
+    status, err = validate(sized(tmp_path, 1_800), capsys)
+    assert status == 0 and err.startswith("OK:") and "warning" not in err
+
+
+def test_validate_warns_past_nine_tenths_of_the_meaning_signals_limit(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    status, err = validate(sized(tmp_path, 1_801), capsys)
+    assert status == 0
+    assert err.startswith(
+        "warning: 1,801 entry and not-covered titles and example questions, 90% of the 2,000 /ask embeds; "
+        "past 2,000 its meaning signal switches off and it ranks by words alone\n"
+    )
+    assert "(1 warning(s) above)" in err
+
+
+def test_validate_says_what_happens_past_the_meaning_signals_limit(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Still valid (the bot serves it), but /ask has lost its meaning signal, with one log line to say so."""
+    status, err = validate(sized(tmp_path, 2_001), capsys)
+    assert status == 0
+    assert err.startswith(
+        "warning: 2,001 entry and not-covered titles and example questions, more than the 2,000 /ask embeds: "
+        "its meaning signal is off and it ranks by words alone"
+    )
+
+
+@pytest.mark.parametrize("texts", [2_000, 2_001])
+def test_validate_counts_the_texts_as_search_does(tmp_path: Path, texts: int) -> None:
+    """The validator's count and search's switch agree at the limit: search keeps its meaning signal at
+    2,000 and drops it at 2,001 (search counts them in a private method of its own)."""
+    knowledge = load_knowledge(sized(tmp_path, texts)).knowledge
+    assert knowledge is not None and semantic_texts(knowledge) == texts
+    memo = Memo(lambda batch: np.eye(len(batch), 4, dtype=np.float32), "eye")
+    entries = knowledge.part(EntryLibrary).entries.values()
+    topics = knowledge.part(NotCoveredList).topics.values()
+    index = SearchIndex(entries, topics, embed=memo)
+    assert (index.semantic is not None) == (texts <= SEMANTIC_MAX_TEXTS)
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -1,6 +1,7 @@
-"""``pmpo-bot kb validate``: the check moderators run before committing a knowledge edit; ``pmpo-bot kb
-gaps`` and ``pmpo-bot kb add-question``: ``/kb gaps`` and its "Add as example question" for moderators
-who script (the same grouping, editor, validator, reload and commit; the edit shows in ``/kb history``).
+"""``pmpo-bot kb validate``: the check moderators run before committing a knowledge edit, with warnings about
+a valid knowledge base near a limit; ``pmpo-bot kb gaps`` and ``pmpo-bot kb add-question``: ``/kb gaps`` and
+its "Add as example question" for moderators who script (the same grouping, editor, validator, reload and
+commit; the edit shows in ``/kb history``).
 """
 
 from __future__ import annotations
@@ -10,6 +11,8 @@ import getpass
 import sys
 from pathlib import Path
 
+from bot.ask.content import NotCoveredList
+from bot.ask.search import SEMANTIC_MAX_TEXTS
 from bot.cards import plain
 from bot.cli.common import EXIT_OK, EXIT_PROBLEMS, CommandError, SubParsers, add_command, print_json
 from bot.config import Config
@@ -17,8 +20,14 @@ from bot.curation.cards import gaps_card, outcome_card
 from bot.curation.engine import Moderator
 from bot.curation.service import CurationService
 from bot.errors import UserFacingError
+from bot.knowledge.base import KnowledgeBase
+from bot.knowledge.entries import EntryLibrary
 from bot.knowledge.loader import load_knowledge
 from bot.services import Services
+
+#: The share of SEMANTIC_MAX_TEXTS past which ``kb validate`` warns: 200 texts of room, some 25 entries, so
+#: moderators hear of the limit while a few rounds of new example questions still fit under it.
+SEMANTIC_WARN_SHARE = 0.9
 
 
 def register(subparsers: SubParsers) -> None:
@@ -31,7 +40,9 @@ def register(subparsers: SubParsers) -> None:
         help="check every knowledge file; prints file:line:col: message per problem, exit 1 if any",
         description="Check every knowledge file the way /kb reload does. Problems go to standard output, "
         "one 'file:line:col: message' per line (editors and CI can jump to them); the summary goes to "
-        "standard error. Exit status: 0 valid, 1 problems found, 2 usage or configuration error. "
+        "standard error, after any warnings (a valid knowledge base close to a limit, such as the titles and "
+        "example questions /ask embeds for meaning). Exit status: 0 valid (warnings or not), 1 problems found, "
+        "2 usage or configuration error. "
         "To run it before every commit, install scripts/pre-commit as a git hook (see the README).",
     )
     validate.add_argument("path", nargs="?", help="knowledge folder (default: the configured one)")
@@ -69,9 +80,43 @@ async def validate_command(args: argparse.Namespace, config: Config) -> int:
     if result.knowledge is None:
         print(f"{len(result.problems)} problem(s) found.", file=sys.stderr)
         return EXIT_PROBLEMS
+    warnings = knowledge_warnings(result.knowledge)
+    for warning in warnings:
+        print(f"warning: {warning}", file=sys.stderr)
     counts = ", ".join(f"{len(items)} {label}" for label, items in result.knowledge.diff_items().items())
-    print(f"OK: {len(result.knowledge.files)} file(s), {counts}.", file=sys.stderr)
+    noted = f" ({len(warnings)} warning(s) above)" if warnings else ""
+    print(f"OK: {len(result.knowledge.files)} file(s), {counts}{noted}.", file=sys.stderr)
     return EXIT_OK
+
+
+def semantic_texts(knowledge: KnowledgeBase) -> int:
+    """The titles and example questions ``/ask`` embeds at load: one title and its example questions per
+    entry and not-covered topic, the documents ``SearchIndex.from_knowledge`` indexes, counted as
+    ``SearchIndex._semantic_index`` counts them against SEMANTIC_MAX_TEXTS. Search counts in a private method
+    of its own; tests/test_validator.py holds the two counts together at the limit."""
+    entries = knowledge.part(EntryLibrary).entries.values()
+    topics = knowledge.parts.get(NotCoveredList, NotCoveredList()).topics.values()
+    return sum(1 + len(item.questions) for item in (*entries, *topics))
+
+
+def knowledge_warnings(knowledge: KnowledgeBase) -> list[str]:
+    """What is worth a moderator's attention in a valid knowledge base: not a problem (the bot serves it),
+    so it does not fail validation, but past the limit ``/ask`` silently loses its meaning signal and only
+    one log line says so."""
+    texts, limit = semantic_texts(knowledge), SEMANTIC_MAX_TEXTS
+    if texts > limit:
+        return [
+            f"{texts:,} entry and not-covered titles and example questions, more than the {limit:,} /ask "
+            "embeds: its meaning signal is off and it ranks by words alone, so a question asked in none of an "
+            "entry's words goes unanswered; remove example questions or raise SEMANTIC_MAX_TEXTS "
+            "(bot/ask/search.py)"
+        ]
+    if texts > SEMANTIC_WARN_SHARE * limit:
+        return [
+            f"{texts:,} entry and not-covered titles and example questions, {texts / limit:.0%} of the "
+            f"{limit:,} /ask embeds; past {limit:,} its meaning signal switches off and it ranks by words alone"
+        ]
+    return []
 
 
 async def gaps_command(args: argparse.Namespace, config: Config) -> int:
