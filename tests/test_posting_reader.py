@@ -545,6 +545,16 @@ STATEMENTS = [
     ("metrics", "role", "Establish the measurement framework for the app."),
     ("roadmap", "not_stated", PLEDGE),
     ("metrics", "not_stated", PLEDGE),
+    # Not decided yet is not someone else's: the rest of the sentence says who takes it up ("it", "them").
+    ("roadmap", "role", "There is no fixed roadmap, so you will shape it with the team."),
+    ("roadmap", "role", "There's no predefined roadmap: you define it from scratch."),
+    ("roadmap", "role", "Nobody owns the roadmap today; you will own it."),
+    ("metrics", "role", "There are no agreed KPIs yet, so you will set them."),
+    ("metrics", "role", "We work without an established set of OKRs – you'll define them."),
+    ("roadmap", "shared", "There is no existing roadmap, so you will shape it together with the Head of Product."),
+    ("roadmap", "pm", "There is no set roadmap yet; the CPO will write it this spring."),
+    ("roadmap", "not_stated", "There is no fixed roadmap."),
+    ("metrics", "not_stated", "There are no defined KPIs, so we keep it simple."),
 ]
 
 
