@@ -602,6 +602,43 @@ Benefits
     assert reading.answers == {"roadmap": "not_stated", "customers": "not_stated", "metrics": "not_stated"}
 
 
+#: Duties under a heading that names sustainability, ESG or a commitment without speaking as the company.
+SUSTAINABILITY_DUTIES = """Sustainability Product Manager
+
+{heading}
+- Own the roadmap for our carbon accounting product.
+- Talk to customers every week.
+- Define the KPIs for emissions reporting.
+"""
+
+
+@pytest.mark.parametrize(
+    "heading",
+    [
+        "Your sustainability impact",
+        "ESG reporting: what you'll own",
+        "Sustainability",
+        "Your commitment to our customers",
+    ],
+)
+def test_a_sustainability_roles_duties_count_under_a_heading_that_names_sustainability(heading: str) -> None:
+    reading = read(RULES, SUSTAINABILITY_DUTIES.format(heading=heading))
+    assert reading.answers == {"roadmap": "role", "customers": "role", "metrics": "role"}
+
+
+@pytest.mark.parametrize(
+    "heading",
+    ["Our sustainability commitment", "Sustainability at Northwind", "How we approach ESG", "Commitment to net zero"],
+)
+def test_the_companys_pledge_under_its_own_heading_counts_for_nothing(heading: str) -> None:
+    ad = (
+        f"ESG Product Owner\n\n{heading}\nThe group owns a roadmap to net zero, sets science-based targets"
+        " and talks to customers about their footprint.\n\nWhat you'll do\n- Keep the backlog ordered."
+    )
+    reading = read(RULES, ad)
+    assert reading.answers == {"roadmap": "not_stated", "customers": "not_stated", "metrics": "not_stated"}
+
+
 def test_a_marker_sentence_sets_aside_the_rest_of_its_paragraph() -> None:
     ad = (
         "Product Owner\n\nYou talk to customers every week.\n\n"
