@@ -555,6 +555,14 @@ STATEMENTS = [
     ("roadmap", "pm", "There is no set roadmap yet; the CPO will write it this spring."),
     ("roadmap", "not_stated", "There is no fixed roadmap."),
     ("metrics", "not_stated", "There are no defined KPIs, so we keep it simple."),
+    # A partner goes with the duty it is said with (the examples of the reader's ``_partner_of``).
+    ("roadmap", "shared", "Together with the Service Owner, you will own the roadmap."),
+    ("roadmap", "shared", "Own the roadmap together with the Head of Digital, run the user tests yourself."),
+    ("customers", "role", "Own the roadmap together with the Head of Digital, run the user tests yourself."),
+    ("customers", "role", "You run the user tests and you set the goals together with the service manager."),
+    ("metrics", "shared", "You run the user tests and you set the goals together with the service manager."),
+    ("customers", "role", "You plan the interviews, and you agree the KPIs together with the CPO."),
+    ("metrics", "shared", "The KPIs, which you set together with the CPO, guide the team."),
 ]
 
 

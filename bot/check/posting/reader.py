@@ -528,6 +528,8 @@ def _statements(
                 continue
             if stance == "shared" and any(p.first == hit.first for p in partners) and _comma_in(text, tokens, hit):
                 continue  # "together with the CPO, and run the interviews": the partner goes with the roadmap only
+            if stance == "shared" and any(_new_duty_before(text, tokens, hit, partner) for partner in partners):
+                continue  # "you run the user tests and you set the goals together with ...": only the goals
             if stance == "role" and any(_partner_of(text, tokens, partner, hit) for partner in partners):
                 yield "shared", hit
                 continue
@@ -535,17 +537,38 @@ def _statements(
 
 
 def _partner_of(text: str, tokens: Sequence[Token], partner: Hit, hit: Hit) -> bool:
-    """Does "together with X" go with this match: said first in the clause ("Together with the Service
-    Owner, you will ..."), or in the same stretch between commas ("shape the roadmap together with the
-    Head of Digital, run the tests yourself": only the roadmap is shared) with no "you" starting a new
-    duty between them ("you run the user tests and you set the goals together with the service manager":
-    only the goals are shared)?"""
+    """Does "together with X" go with this match (this role's, which it then makes shared): said first in
+    the clause ("Together with the Service Owner, you will own the roadmap"), inside the match ("define,
+    together with the PMs, the metrics"), or in the same stretch between commas ("own the roadmap together
+    with the Head of Digital, run the user tests yourself": the roadmap is shared, the user tests are this
+    role's) with no "you" starting a new duty between them ("you run the user tests and you set the goals
+    together with the service manager": the user tests are this role's, the goals shared; the shared
+    patterns that would reach from the tests to the partner are passed over, see :func:`_new_duty_before`)?
+    """
     if partner.first == 0 or hit.first < partner.first <= partner.last < hit.last:
         return True  # "Together with the Service Owner, you ...", "define, together with the PMs, the metrics"
     low, high = (hit.last, partner.first) if hit.last < partner.first else (partner.last, hit.first)
     if any(_names_you(text, token) for token in tokens[low + 1 : high]):
         return False
     return not _comma_in(text, tokens, Hit("", min(partner.first, hit.first), max(partner.last, hit.last)))
+
+
+def _new_duty_before(text: str, tokens: Sequence[Token], hit: Hit, partner: Hit) -> bool:
+    """Does a new duty with its own "you" ("and you", ", you") start between the match's first words and
+    a "together with X" inside it: "you run the user tests and you set the goals together with the
+    service manager" shares the goals, not the tests. As in :func:`_partner_of`, the partner goes with
+    the duty it is said in; "the KPIs, which you set together with the CPO" is still shared."""
+    if not hit.first < partner.first <= hit.last:
+        return False
+    return any(
+        _names_you(text, tokens[i])
+        and (tokens[i - 1].raw in _NEW_DUTY or "," in text[tokens[i - 1].end : tokens[i].start])
+        for i in range(hit.first + 1, partner.first)
+    )
+
+
+#: Words before "you" that start a new duty: "you run the tests and you set the goals".
+_NEW_DUTY = frozenset({"and", "or", "then", "plus"})
 
 
 def _names_you(text: str, token: Token) -> bool:
