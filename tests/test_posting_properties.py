@@ -46,3 +46,39 @@ def test_any_text_reads_within_the_contract(text: str) -> None:
         assert question is not None and question.choice(value) is not None
     judged = judge(CONTENT, RULES, reading)
     assert (judged.verdict_id is None) == (reading.role_type != "product")
+
+
+#: Words saying a topic is not decided yet, and verbs this role takes such a topic up with.
+OPEN = st.sampled_from(["fixed", "set", "existing", "defined", "predefined", "formal", "agreed", "established"])
+TAKE_UP = st.sampled_from(["define", "own", "set", "write"])
+TOPIC_WORDS = st.sampled_from([("roadmap", "roadmap", "it"), ("metrics", "KPIs", "them"), ("metrics", "OKRs", "them")])
+
+
+@SETTINGS
+@given(OPEN, TAKE_UP, TOPIC_WORDS, st.sampled_from([", so", ":", ";", " –", ", and"]))
+def test_a_topic_not_decided_yet_is_whoever_takes_it_up(
+    adjective: str, verb: str, topic: tuple[str, str, str], joint: str
+) -> None:
+    question, word, pronoun = topic
+    unowned = f"There is no {adjective} {word}"
+    assert read(RULES, f"Product Owner\n\n{unowned}.").answers[question] == "not_stated"
+    taken = f"Product Owner\n\n{unowned}{joint} you will {verb} {pronoun} with the team."
+    assert read(RULES, taken).answers[question] == "role"
+
+
+#: This role's duty, then a second duty with a partner: (question, duty) for each.
+FIRST_DUTY = st.sampled_from([("customers", "run the user tests"), ("customers", "plan the customer interviews")])
+SECOND_DUTY = st.sampled_from(
+    [("metrics", "set the goals"), ("metrics", "define the KPIs"), ("roadmap", "own the roadmap")]
+)
+PARTNER = st.sampled_from(["the service manager", "the CPO", "the Head of Digital"])
+
+
+@SETTINGS
+@given(FIRST_DUTY, SECOND_DUTY, PARTNER, st.sampled_from([" and you", ", and you", ", you"]))
+def test_a_partner_goes_with_the_duty_it_is_said_with(
+    first: tuple[str, str], second: tuple[str, str], partner: str, joint: str
+) -> None:
+    ad = f"Product Owner\n\nYou {first[1]}{joint} {second[1]} together with {partner}."
+    answers = read(RULES, ad).answers
+    assert (answers[first[0]], answers[second[0]]) == ("role", "shared")

@@ -545,6 +545,24 @@ STATEMENTS = [
     ("metrics", "role", "Establish the measurement framework for the app."),
     ("roadmap", "not_stated", PLEDGE),
     ("metrics", "not_stated", PLEDGE),
+    # Not decided yet is not someone else's: the rest of the sentence says who takes it up ("it", "them").
+    ("roadmap", "role", "There is no fixed roadmap, so you will shape it with the team."),
+    ("roadmap", "role", "There's no predefined roadmap: you define it from scratch."),
+    ("roadmap", "role", "Nobody owns the roadmap today; you will own it."),
+    ("metrics", "role", "There are no agreed KPIs yet, so you will set them."),
+    ("metrics", "role", "We work without an established set of OKRs – you'll define them."),
+    ("roadmap", "shared", "There is no existing roadmap, so you will shape it together with the Head of Product."),
+    ("roadmap", "pm", "There is no set roadmap yet; the CPO will write it this spring."),
+    ("roadmap", "not_stated", "There is no fixed roadmap."),
+    ("metrics", "not_stated", "There are no defined KPIs, so we keep it simple."),
+    # A partner goes with the duty it is said with (the examples of the reader's ``_partner_of``).
+    ("roadmap", "shared", "Together with the Service Owner, you will own the roadmap."),
+    ("roadmap", "shared", "Own the roadmap together with the Head of Digital, run the user tests yourself."),
+    ("customers", "role", "Own the roadmap together with the Head of Digital, run the user tests yourself."),
+    ("customers", "role", "You run the user tests and you set the goals together with the service manager."),
+    ("metrics", "shared", "You run the user tests and you set the goals together with the service manager."),
+    ("customers", "role", "You plan the interviews, and you agree the KPIs together with the CPO."),
+    ("metrics", "shared", "The KPIs, which you set together with the CPO, guide the team."),
 ]
 
 
@@ -588,6 +606,43 @@ Who you are
 Benefits
 - We set ambitious goals and celebrate them.
 """
+    reading = read(RULES, ad)
+    assert reading.answers == {"roadmap": "not_stated", "customers": "not_stated", "metrics": "not_stated"}
+
+
+#: Duties under a heading that names sustainability, ESG or a commitment without speaking as the company.
+SUSTAINABILITY_DUTIES = """Sustainability Product Manager
+
+{heading}
+- Own the roadmap for our carbon accounting product.
+- Talk to customers every week.
+- Define the KPIs for emissions reporting.
+"""
+
+
+@pytest.mark.parametrize(
+    "heading",
+    [
+        "Your sustainability impact",
+        "ESG reporting: what you'll own",
+        "Sustainability",
+        "Your commitment to our customers",
+    ],
+)
+def test_a_sustainability_roles_duties_count_under_a_heading_that_names_sustainability(heading: str) -> None:
+    reading = read(RULES, SUSTAINABILITY_DUTIES.format(heading=heading))
+    assert reading.answers == {"roadmap": "role", "customers": "role", "metrics": "role"}
+
+
+@pytest.mark.parametrize(
+    "heading",
+    ["Our sustainability commitment", "Sustainability at Northwind", "How we approach ESG", "Commitment to net zero"],
+)
+def test_the_companys_pledge_under_its_own_heading_counts_for_nothing(heading: str) -> None:
+    ad = (
+        f"ESG Product Owner\n\n{heading}\nThe group owns a roadmap to net zero, sets science-based targets"
+        " and talks to customers about their footprint.\n\nWhat you'll do\n- Keep the backlog ordered."
+    )
     reading = read(RULES, ad)
     assert reading.answers == {"roadmap": "not_stated", "customers": "not_stated", "metrics": "not_stated"}
 

@@ -24,6 +24,8 @@ How an ad is read, step by step (every phrase list is in ``knowledge/check-posti
    theirs however far apart ("the roadmap for our systems is decided by the Head of IT"), and "is run
    by" is never this role's verb; this role's verb becomes shared when a partner is named with it
    ("Together with the Service Owner, you ...", "define, together with the PMs, the metrics").
+   A topic nobody holds yet ("there is no fixed roadmap") is held by whoever the rest of the sentence
+   has take it up ("so you will shape it": "it" read as the topic), and by nobody when no one does.
    Clauses about the future ("over time you may grow into ...") only say who holds the topic now. Within
    one statement (a sentence, or a part of it after ';') the first clause that says something wins: what
    follows a ':' or a dash elaborates it (so does a bracketed aside, read with the words before it and
@@ -321,7 +323,17 @@ def _sentence_findings(
             if (clause.statement, question.id) in found or not (question.topic_stems | question.broader_stems) & stems:
                 continue
             stance, hit = _stance(rules, question, ad.text, tokens, only_others=future)
-            if stance is not None and hit is not None:
+            taken = None
+            if stance == "nobody" and hit is not None:
+                rest = _canonical(rules, ad.tokens_in(tokens[hit.last].end, sentence.end), title)
+                taken = _taken_up(rules, question, ad.text, tokens[hit.first : hit.last + 1], rest)
+            if taken is not None and hit is not None:
+                stance, later, words = taken
+                hit = Hit(f"{hit.cue} + {later.cue}", hit.first, hit.last)
+                reach = Clause(clause.start, max(clause.end, words[-1].end), clause.statement)
+                quote = _quote(ad, sentence, reach, tokens[hit.first].start, words[-1].end)
+                words = [*tokens[hit.first : hit.last + 1], *words]
+            elif stance is not None and hit is not None:
                 quote = _quote(ad, sentence, clause, tokens[hit.first].start, tokens[hit.last].end)
                 words = tokens[hit.first : hit.last + 1]
             elif not future:
@@ -342,6 +354,33 @@ def _sentence_findings(
             cue = hit.cue if hit is not None else f"{lead[0].start}:{lead[0].end}"
             found[clause.statement, question.id] = Finding(question.id, stance, cue, quote, broad)
     return list(found.values())
+
+
+def _taken_up(
+    rules: PostingRules, question: QuestionCues, text: str, unowned: Sequence[Token], rest: Sequence[Token]
+) -> tuple[Stance, Hit, list[Token]] | None:
+    """Who the rest of the sentence has take up a topic that nobody holds yet: "There is no fixed roadmap,
+    so you will shape it with the team" is this role's roadmap, "...; the CPO will write it" the CPO's.
+
+    ``unowned`` is the match that says nobody holds the topic, ``rest`` the sentence after it (across
+    ',', ':', ';' and dashes, as "it" reaches that far). Each "it", "them" or "one" there is read in
+    turn as the topic word the match named, and the first statement that says who holds it and covers
+    that word is what the sentence says, with its match and words. None when no such word refers back to
+    the topic ("... so we keep it simple").
+    """
+    topic = next(t for t in unowned if t.stem in question.topic_stems | question.broader_stems)
+    for index, token in enumerate(rest):
+        if token.raw not in _BACK_REFERENCES:
+            continue
+        said = [*rest[:index], synthetic(topic.raw, [token]), *rest[index + 1 :]]
+        for stance, hit in _statements(rules, question, text, said, only_others=False):
+            if stance != "nobody" and hit.first <= index <= hit.last:
+                return stance, hit, said[hit.first : hit.last + 1]
+    return None
+
+
+#: Words that refer back to a topic just named: "no fixed roadmap, so you will shape it".
+_BACK_REFERENCES = frozenset({"it", "them", "one"})
 
 
 def _noun_first(text: str, tokens: Sequence[Token]) -> bool:
@@ -489,6 +528,8 @@ def _statements(
                 continue
             if stance == "shared" and any(p.first == hit.first for p in partners) and _comma_in(text, tokens, hit):
                 continue  # "together with the CPO, and run the interviews": the partner goes with the roadmap only
+            if stance == "shared" and any(_new_duty_before(text, tokens, hit, partner) for partner in partners):
+                continue  # "you run the user tests and you set the goals together with ...": only the goals
             if stance == "role" and any(_partner_of(text, tokens, partner, hit) for partner in partners):
                 yield "shared", hit
                 continue
@@ -496,17 +537,38 @@ def _statements(
 
 
 def _partner_of(text: str, tokens: Sequence[Token], partner: Hit, hit: Hit) -> bool:
-    """Does "together with X" go with this match: said first in the clause ("Together with the Service
-    Owner, you will ..."), or in the same stretch between commas ("shape the roadmap together with the
-    Head of Digital, run the tests yourself": only the roadmap is shared) with no "you" starting a new
-    duty between them ("you run the user tests and you set the goals together with the service manager":
-    only the goals are shared)?"""
+    """Does "together with X" go with this match (this role's, which it then makes shared): said first in
+    the clause ("Together with the Service Owner, you will own the roadmap"), inside the match ("define,
+    together with the PMs, the metrics"), or in the same stretch between commas ("own the roadmap together
+    with the Head of Digital, run the user tests yourself": the roadmap is shared, the user tests are this
+    role's) with no "you" starting a new duty between them ("you run the user tests and you set the goals
+    together with the service manager": the user tests are this role's, the goals shared; the shared
+    patterns that would reach from the tests to the partner are passed over, see :func:`_new_duty_before`)?
+    """
     if partner.first == 0 or hit.first < partner.first <= partner.last < hit.last:
         return True  # "Together with the Service Owner, you ...", "define, together with the PMs, the metrics"
     low, high = (hit.last, partner.first) if hit.last < partner.first else (partner.last, hit.first)
     if any(_names_you(text, token) for token in tokens[low + 1 : high]):
         return False
     return not _comma_in(text, tokens, Hit("", min(partner.first, hit.first), max(partner.last, hit.last)))
+
+
+def _new_duty_before(text: str, tokens: Sequence[Token], hit: Hit, partner: Hit) -> bool:
+    """Does a new duty with its own "you" ("and you", ", you") start between the match's first words and
+    a "together with X" inside it: "you run the user tests and you set the goals together with the
+    service manager" shares the goals, not the tests. As in :func:`_partner_of`, the partner goes with
+    the duty it is said in; "the KPIs, which you set together with the CPO" is still shared."""
+    if not hit.first < partner.first <= hit.last:
+        return False
+    return any(
+        _names_you(text, tokens[i])
+        and (tokens[i - 1].raw in _NEW_DUTY or "," in text[tokens[i - 1].end : tokens[i].start])
+        for i in range(hit.first + 1, partner.first)
+    )
+
+
+#: Words before "you" that start a new duty: "you run the tests and you set the goals".
+_NEW_DUTY = frozenset({"and", "or", "then", "plus"})
 
 
 def _names_you(text: str, token: Token) -> bool:
