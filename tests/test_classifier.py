@@ -3,11 +3,14 @@ about, its training is pinned, and leave-one-out never trains it on the question
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 import pytest
+from threadpoolctl import threadpool_info
 
 from bot.ask import evaluation
 from bot.ask.classifier import Classifier
@@ -109,3 +112,31 @@ def test_texts_that_all_read_the_same_leave_it_at_the_labels_frequencies() -> No
     vectors = np.ones((4, 8), dtype=np.float32) / np.sqrt(8)
     classifier = Classifier(vectors, np.array([0, 0, 0, 1]), 2)
     assert classifier.probabilities(vectors[0]).tolist() == pytest.approx([0.75, 0.25], abs=0.01)
+
+
+def test_trainings_in_two_threads_take_turns_and_leave_the_blas_threads_as_they_were(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The BLAS thread limit is process-wide and restored on leaving: overlapping trainings would restore it
+    out of order. Each training waits for the other, and the limit is back to what it was afterwards."""
+    inside: list[int] = []
+    running = [0]
+    real_train = Classifier._train
+
+    def slow_train(self: Classifier, vectors: np.ndarray, labels: np.ndarray) -> None:
+        running[0] += 1
+        inside.append(running[0])
+        time.sleep(0.05)
+        real_train(self, vectors, labels)
+        running[0] -= 1
+
+    monkeypatch.setattr(Classifier, "_train", slow_train)
+    before = [pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "blas"]
+    vectors, labels = _clusters()
+    threads = [threading.Thread(target=Classifier, args=(vectors, labels, 3)) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert inside == [1, 1]
+    assert [pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "blas"] == before

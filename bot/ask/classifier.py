@@ -17,6 +17,7 @@ CPU for the shipped knowledge base's ~1,500 texts and ~75 documents.
 from __future__ import annotations
 
 import math
+import threading
 
 import numpy as np
 from threadpoolctl import threadpool_limits
@@ -27,6 +28,11 @@ from threadpoolctl import threadpool_limits
 L2 = 1e-4
 #: Steps of gradient descent: 50 and 150 steps gave the same leave-one-out figures as 100.
 STEPS = 100
+
+#: One training at a time: ``threadpool_limits`` sets the BLAS threads of the whole process and restores, on
+#: leaving, what it found on entering. Two overlapping trainings (two index builds in two threads) would
+#: restore out of order, and the second to leave would leave the process on one BLAS thread for good.
+_TRAINING = threading.Lock()
 
 
 class Classifier:
@@ -43,7 +49,7 @@ class Classifier:
         if len(vectors) and classes:
             # One BLAS thread: on a shared CPU (#19) OpenBLAS's threads spin waiting for each other, and the
             # same training took 5 s of CPU on two busy cores instead of 0.12 s on one.
-            with threadpool_limits(limits=1, user_api="blas"):
+            with _TRAINING, threadpool_limits(limits=1, user_api="blas"):
                 self._train(np.asarray(vectors, dtype=np.float32), np.asarray(labels, dtype=np.int64))
 
     def _train(self, vectors: np.ndarray, labels: np.ndarray) -> None:
