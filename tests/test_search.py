@@ -113,6 +113,24 @@ def test_typos_are_corrected_against_the_index_vocabulary(index: SearchIndex, ty
     assert answer_id(index, typo) == expected
 
 
+@pytest.mark.parametrize(
+    ("question", "read_as"),
+    [
+        ("psp0 vs real experience", "pspo"),  # a zero for an o: the tokeniser alone reads "psp" and "0"
+        ("PSPO or PSP0", "pspo"),
+        ("how do i become a pr0duct 0wner", "productowner"),  # the phrase folds once it is spelled in letters
+        ("experi3nce or a cert", "experience"),
+    ],
+)
+def test_look_alike_digits_in_a_word_are_read_as_letters(index: SearchIndex, question: str, read_as: str) -> None:
+    assert read_as in index.search(question).terms
+
+
+def test_names_with_digits_stay_as_typed(index: SearchIndex) -> None:
+    """No spelling of "b2b" or "web3" in letters is a word the index knows: they are left to the tokeniser."""
+    assert index.search("b2b saas web3 po").terms == index.search("b 2 b saas web 3 po").terms
+
+
 def test_real_words_are_not_corrected_into_index_words(index: SearchIndex) -> None:
     """One letter swapped for another turns real words into other real words: "care" must stay "care"."""
     assert "care" in index.search("do recruiters care").terms

@@ -66,7 +66,7 @@ from bot.ask.content import NotCoveredList, NotCoveredTopic, SynonymList
 from bot.ask.rerank import Reranker, Scorer, shipped_model
 from bot.ask.semantic import Memo, SemanticIndex, VectorCache, shipped_memo
 from bot.ask.stemming import PorterStemmer
-from bot.ask.typos import TypoIndex, built_on
+from bot.ask.typos import MIXED_WORD, TypoIndex, built_on, letter_spellings
 from bot.ask.vocabulary import DOMAIN_TERMS, INTENT_TERMS, STOPWORDS, normalise, thesaurus, words
 from bot.ask.word_sets import WordSetTable
 from bot.knowledge.base import KnowledgeBase
@@ -447,6 +447,7 @@ class SearchIndex:
     # -- querying -----------------------------------------------------------------------------------
 
     def _terms(self, question: str) -> list[_Term]:
+        question = MIXED_WORD.sub(self._digits_as_letters, question)
         seen: set[str] = set()
         terms: list[_Term] = []
         raw = words(question)
@@ -480,6 +481,15 @@ class SearchIndex:
                 weight = max(weight, DOMAIN_FLOOR)
             terms.append(_Term(word, stem, weight, informative))
         return terms
+
+    def _digits_as_letters(self, match: re.Match[str]) -> str:
+        """A word typed with look-alike digits ("psp0") spelled in letters, when a spelling is a word the index
+        knows or corrects ("pspo"); else as typed ("b2b", "web3"), which the tokeniser then splits."""
+        typed = match.group()
+        for spelling in letter_spellings(typed.casefold()):
+            if len(spelling) >= MIN_CORRECTABLE and (spelling in self.vocabulary or self._correct(spelling)):
+                return spelling
+        return typed
 
     def _stem(self, word: str) -> str | None:
         """The index term for ``word``, or None when no entry contains it."""
