@@ -12,6 +12,7 @@ import yaml
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
+from bot.ask import search as search_module
 from bot.ask.search import SearchIndex
 from bot.ask.semantic import Memo
 from bot.ask.vocabulary import CONCEPTS, THESAURUS, content_words, normalise, words
@@ -312,3 +313,14 @@ def test_the_classifier_adds_a_document_sharing_no_word_with_the_question(monkey
     classifier_feature = [row[-1] for row in candidates]
     assert max(classifier_feature) == 0.0 and classifier_feature.count(0.0) == 1
     assert entries[rows[classifier_feature.index(0.0)]] is meant
+
+
+def test_everyday_words_are_answered_when_the_classifier_and_the_re_ranker_agree(
+    index: SearchIndex, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No informative word, yet the classifier is sure and the re-ranker confidently ranks the same entry
+    first: answered. Chit-chat and everyday questions off the domain read like no entry and stay refused."""
+    monkeypatch.setattr(search_module, "SEMANTIC_RESCUE", 1.01)  # the other rescue off: this one decides
+    assert answer_id(index, "how would someone break into product with zero experience") == "legible-skills"
+    for question in ("what else can you do for me", "tell me the meaning of life", "any tips for this week"):
+        assert index.search(question).verdict in {"vague", "no-match"}, question
