@@ -7,11 +7,12 @@ documents (a conditional logit, fitted with numpy by full-batch Adam from zero: 
 to decline weighing more (``DECLINE_WEIGHT``; ``SEMANTIC_DECLINE_WEIGHT`` for the semantic weights), with a
 little L2 so that no weight runs away.
 
-Only the splits that may be tuned on are read: ``dev`` (members set) and ``tune`` (more set). The
-entries' own example questions are left out of the fit on purpose, so that leave-one-out
-(``pmpo-bot eval --loo``) stays a held-out measure, as the ``check`` split is. Before the weights are
-fitted on all of them, each is predicted by weights fitted on the others alone, through ``/ask``'s own
-pipeline. Without ``--write`` the shipped weights are left alone and the fitted ones printed beside them.
+Only the splits that may be tuned on are read: the first split of every set not held out from the start,
+today ``dev`` of the members, fresh and fresh4 sets and ``tune`` of the more set (``TUNING_SETS``). The
+entries' own example questions are left out of the fit on purpose, so that leave-one-out (``pmpo-bot eval
+--loo``) stays a held-out measure, as the ``check`` split is. Before the weights are fitted on all of them,
+each is predicted by weights fitted on the others alone, through ``/ask``'s own pipeline. Without
+``--write`` the shipped weights are left alone and the fitted ones printed beside them.
 """
 
 from __future__ import annotations

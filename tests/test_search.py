@@ -12,6 +12,7 @@ import yaml
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
+from bot.ask import search as search_module
 from bot.ask.search import SearchIndex
 from bot.ask.semantic import Memo
 from bot.ask.vocabulary import CONCEPTS, THESAURUS, content_words, normalise, words
@@ -111,6 +112,24 @@ def test_take_home_pay_is_pay_and_a_take_home_task_is_interview_prep(index: Sear
 )
 def test_typos_are_corrected_against_the_index_vocabulary(index: SearchIndex, typo: str, expected: str) -> None:
     assert answer_id(index, typo) == expected
+
+
+@pytest.mark.parametrize(
+    ("question", "read_as"),
+    [
+        ("psp0 vs real experience", "pspo"),  # a zero for an o: the tokeniser alone reads "psp" and "0"
+        ("PSPO or PSP0", "pspo"),
+        ("how do i become a pr0duct 0wner", "productowner"),  # the phrase folds once it is spelled in letters
+        ("experi3nce or a cert", "experience"),
+    ],
+)
+def test_look_alike_digits_in_a_word_are_read_as_letters(index: SearchIndex, question: str, read_as: str) -> None:
+    assert read_as in index.search(question).terms
+
+
+def test_names_with_digits_stay_as_typed(index: SearchIndex) -> None:
+    """No spelling of "b2b" or "web3" in letters is a word the index knows: they are left to the tokeniser."""
+    assert index.search("b2b saas web3 po").terms == index.search("b 2 b saas web 3 po").terms
 
 
 def test_real_words_are_not_corrected_into_index_words(index: SearchIndex) -> None:
@@ -294,3 +313,14 @@ def test_the_classifier_adds_a_document_sharing_no_word_with_the_question(monkey
     classifier_feature = [row[-1] for row in candidates]
     assert max(classifier_feature) == 0.0 and classifier_feature.count(0.0) == 1
     assert entries[rows[classifier_feature.index(0.0)]] is meant
+
+
+def test_everyday_words_are_answered_when_the_classifier_and_the_re_ranker_agree(
+    index: SearchIndex, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No informative word, yet the classifier is sure and the re-ranker confidently ranks the same entry
+    first: answered. Chit-chat and everyday questions off the domain read like no entry and stay refused."""
+    monkeypatch.setattr(search_module, "SEMANTIC_RESCUE", 1.01)  # the other rescue off: this one decides
+    assert answer_id(index, "how do i break into product with zero experience") == "legible-skills"
+    for question in ("what else can you do for me", "tell me the meaning of life", "any tips for this week"):
+        assert index.search(question).verdict in {"vague", "no-match"}, question

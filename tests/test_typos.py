@@ -3,13 +3,14 @@ and a real English word is no typo of the word it is built on ("taker" of "take"
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from rapidfuzz.distance import OSA
 
 from bot.ask import english
 from bot.ask.stemming import PorterStemmer
-from bot.ask.typos import TypoIndex, built_on, deletions
+from bot.ask.typos import LOOK_ALIKE_DIGITS, MIXED_WORD, TypoIndex, built_on, deletions, letter_spellings
 
 TWO_EDITS_FROM = 5
 words = st.text(alphabet="abcde", min_size=1, max_size=9)
@@ -78,3 +79,29 @@ def test_a_real_word_sharing_only_a_shorter_root_is_still_a_typo() -> None:
     """ "Sprint planing" means planning: both grow from "plan", but "planing" is not built on "planning"."""
     assert not built_on("planing", "planning")
     assert not built_on("busyness", "business")
+
+
+def test_look_alike_digits_are_read_as_letters_every_way() -> None:
+    assert letter_spellings("psp0") == ["pspo"]
+    assert letter_spellings("s1ze") == ["size", "slze"]
+    assert letter_spellings("experi3nce") == ["experience"]
+
+
+@pytest.mark.parametrize("token", ["b2b", "h1b", "10x", "web2", "2026", "q4", "roadmap"])
+def test_names_with_digits_and_words_without_are_no_digit_typos(token: str) -> None:
+    """Mostly digits, a digit that looks like no letter (2, 6, 8, 9), or no digit at all: nothing to read."""
+    assert letter_spellings(token) == []
+
+
+@settings(max_examples=300, deadline=None)
+@given(word=st.text(alphabet="abcdeilost", min_size=4, max_size=10), data=st.data())
+def test_a_word_with_one_letter_typed_as_its_look_alike_digit_is_found_again(word: str, data: st.DataObject) -> None:
+    """Whatever the word, one look-alike letter typed as its digit is one of the spellings, and the regex that
+    finds such words in a question takes the word whole."""
+    positions = [i for i, c in enumerate(word) if any(c in letters for letters in LOOK_ALIKE_DIGITS.values())]
+    assume(positions)
+    at = data.draw(st.sampled_from(positions))
+    digit = next(d for d, letters in LOOK_ALIKE_DIGITS.items() if word[at] in letters)
+    typed = word[:at] + digit + word[at + 1 :]
+    assert word in letter_spellings(typed)
+    assert [m.group() for m in MIXED_WORD.finditer(f"is {typed} ok")] == [typed]

@@ -17,6 +17,7 @@ CPU for the shipped knowledge base's ~1,500 texts and ~75 documents.
 from __future__ import annotations
 
 import math
+import threading
 
 import numpy as np
 from threadpoolctl import threadpool_limits
@@ -27,6 +28,11 @@ from threadpoolctl import threadpool_limits
 L2 = 1e-4
 #: Steps of gradient descent: 50 and 150 steps gave the same leave-one-out figures as 100.
 STEPS = 100
+
+#: One training at a time: ``threadpool_limits`` sets the BLAS threads of the whole process and restores, on
+#: leaving, what it found on entering. Two overlapping trainings (two index builds in two threads) would
+#: restore out of order, and the second to leave would leave the process on one BLAS thread for good.
+_TRAINING = threading.Lock()
 
 
 class Classifier:
@@ -43,7 +49,7 @@ class Classifier:
         if len(vectors) and classes:
             # One BLAS thread: on a shared CPU (#19) OpenBLAS's threads spin waiting for each other, and the
             # same training took 5 s of CPU on two busy cores instead of 0.12 s on one.
-            with threadpool_limits(limits=1, user_api="blas"):
+            with _TRAINING, threadpool_limits(limits=1, user_api="blas"):
                 self._train(np.asarray(vectors, dtype=np.float32), np.asarray(labels, dtype=np.int64))
 
     def _train(self, vectors: np.ndarray, labels: np.ndarray) -> None:
@@ -59,8 +65,16 @@ class Classifier:
         count = len(x)
         target = np.zeros((count, self.classes), dtype=np.float32)
         target[np.arange(count), labels] = 1.0
-        # Softmax cross-entropy's Hessian is at most ½ xᵀx / n (in the spectral norm), plus the penalty.
-        step = 1.0 / (0.5 * float(np.linalg.norm(x, 2)) ** 2 / count + L2)
+        # Softmax cross-entropy's Hessian in (weights, bias) is at most ½ ‖[x, c·1]‖² / n (spectral norm) plus the
+        # penalty, with the bias read as the weight of a constant column c. x is centred, so that column is
+        # orthogonal to x's and ‖[x, c·1]‖² / n = max(‖x‖² / n, c²). Choosing c² = ‖x‖² / n keeps the weights'
+        # step as large as x alone allows, and the bias, a weight on c, then moves by c² times that step: a step
+        # valid for both together. (The bias's own curvature was once ignored: on texts that all have the same
+        # vector, x is 0, the step was 1 / L2, and the bias overshot to ±4,439.) With x = 0, c = 1.
+        spread = float(np.linalg.norm(x, 2)) ** 2 / count
+        bias_share = spread if spread > 0 else 1.0
+        step = 1.0 / (0.5 * max(spread, bias_share) + L2)
+        bias_step = step * bias_share
         weights: np.ndarray = self._weights
         bias: np.ndarray = self._bias
         previous_weights, previous_bias = weights, bias
@@ -73,7 +87,7 @@ class Classifier:
             error = (_softmax(x @ look_weights + look_bias) - target) / count
             previous_weights, previous_bias = weights, bias
             weights = look_weights - step * (x.T @ error + L2 * look_weights)
-            bias = look_bias - step * error.sum(axis=0)
+            bias = look_bias - bias_step * error.sum(axis=0)
             t = t_next
         self._weights, self._bias = weights.astype(np.float32), bias.astype(np.float32)
 

@@ -17,6 +17,8 @@ a hash that two strings share only adds a candidate the exact measure then rejec
 
 from __future__ import annotations
 
+import itertools
+import re
 from collections.abc import Iterable
 
 import numpy as np
@@ -26,6 +28,11 @@ from bot.ask import english
 from bot.ask.stemming import PorterStemmer
 
 _STEMMER = PorterStemmer()
+
+#: Digits members type for the letter they look like (and, for 0, sit under): "psp0", "experi3nce", "sa1ary".
+LOOK_ALIKE_DIGITS = {"0": "o", "1": "il", "3": "e", "4": "a", "5": "s", "7": "t"}
+#: A word of letters and digits together, with at least one of each: where a digit may stand for a letter.
+MIXED_WORD = re.compile(r"\b(?=[a-z0-9]*[a-z])(?=[a-z0-9]*[0-9])[a-z0-9]+\b", re.IGNORECASE)
 
 
 class TypoIndex:
@@ -100,3 +107,15 @@ def deletions(word: str, depth: int) -> set[str]:
         frontier = {w[:i] + w[i + 1 :] for w in frontier for i in range(len(w))}
         found |= frontier
     return found
+
+
+def letter_spellings(token: str) -> list[str]:
+    """``token`` (lower case, letters and digits) with each digit read as a letter it looks like, every way
+    ("s1ze": "size", "slze"); none when a digit is no look-alike or there are fewer than three letters to a
+    digit ("b2b", "10x", "h1b" stay what they are: names, not typos). The tokeniser splits "psp0" into "psp" and "0", so
+    without this such a typo is never even seen as one word; which spelling is meant is search's decision."""
+    digits = sum(c.isdigit() for c in token)
+    if not digits or len(token) - digits < 3 * digits or any(c.isdigit() and c not in LOOK_ALIKE_DIGITS for c in token):
+        return []
+    choices = [LOOK_ALIKE_DIGITS.get(c, c) for c in token]
+    return ["".join(letters) for letters in itertools.product(*choices)]
