@@ -38,7 +38,7 @@ def shipped_vectors() -> Path:
 def give_shipped_vectors(database: Path) -> None:
     """Put the shipped knowledge base's vectors beside a bot process's database, as a restart finds them.
 
-    Why: a bot process started on an empty folder embeds all 1,495 titles and example questions first (some
+    Why: a bot process started on an empty folder embeds all 1,540 titles and example questions first (some
     18 s of CPU), and the tests that start bot processes (runner, shards) start dozens. They test what a
     process does once it runs, not its first start; the cold start keeps its own tests (SIGTERM in
     tests/test_foundation_e2e.py, tests/test_embedding_cache.py) and its benchmark (bench/startup.py).

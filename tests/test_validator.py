@@ -17,11 +17,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.ask.content import NotCoveredList
-from bot.ask.search import SEMANTIC_MAX_TEXTS, SearchIndex
+from bot.ask.search import SEMANTIC_MAX_TEXTS, SearchIndex, indexed_documents, semantic_texts
 from bot.ask.semantic import Memo
 from bot.cli import main
-from bot.cli.kb import semantic_texts
 from bot.knowledge import schema_validation
 from bot.knowledge.documents import DocumentError, parse_document
 from bot.knowledge.entries import ComparisonKind, EntriesKind, EntryLibrary, SourcesKind
@@ -300,13 +298,13 @@ def test_validate_says_what_happens_past_the_meaning_signals_limit(
 
 @pytest.mark.parametrize("texts", [2_000, 2_001])
 def test_validate_counts_the_texts_as_search_does(tmp_path: Path, texts: int) -> None:
-    """The validator's count and search's switch agree at the limit: search keeps its meaning signal at
-    2,000 and drops it at 2,001 (search counts them in a private method of its own)."""
+    """The count the validator warns on is the one search switches on: search keeps its meaning signal at
+    2,000 and drops it at 2,001."""
     knowledge = load_knowledge(sized(tmp_path, texts)).knowledge
-    assert knowledge is not None and semantic_texts(knowledge) == texts
+    assert knowledge is not None
+    entries, topics = indexed_documents(knowledge)
+    assert semantic_texts((*entries, *topics)) == texts
     memo = Memo(lambda batch: np.eye(len(batch), 4, dtype=np.float32), "eye")
-    entries = knowledge.part(EntryLibrary).entries.values()
-    topics = knowledge.part(NotCoveredList).topics.values()
     index = SearchIndex(entries, topics, embed=memo)
     assert (index.semantic is not None) == (texts <= SEMANTIC_MAX_TEXTS)
 

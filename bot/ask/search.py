@@ -147,8 +147,9 @@ SEMANTIC_RESCUE_WORDS = 4
 #: from the older set (tests/test_search.py), so 0.5: rewordings of that question (0.45-0.48) stay refused.
 CLASSIFIER_TRUST = 0.5
 #: The most titles and example questions embedded at load (some 10 ms of CPU each, 1.5 KiB each kept): about
-#: 800 ship today (9 s at the first start, then only new text: ``bot.ask.embedding_cache``); 2,000 would
-#: take some 20 s. Past it, search ranks by words alone.
+#: 1,540 ship today (18.4-18.8 s at the first start with 1,495, ``bench.startup``; then only new text:
+#: ``bot.ask.embedding_cache``); 2,000 would take some 25 s. Past it, search ranks by words alone;
+#: ``pmpo-bot kb validate`` warns from 90 % of it.
 SEMANTIC_MAX_TEXTS = 2_000
 
 #: Where one sentence ends and the next begins.
@@ -156,6 +157,19 @@ _SENTENCE_END = re.compile(r"(?<=[.!?;:])\s+|\n+")
 
 Verdict = Literal["answer", "not-covered", "vague", "no-match"]
 Document = Entry | NotCoveredTopic
+
+
+def indexed_documents(knowledge: KnowledgeBase) -> tuple[tuple[Entry, ...], tuple[NotCoveredTopic, ...]]:
+    """The documents ``/ask`` indexes in ``knowledge``: its entries and its honest neighbours."""
+    entries = tuple(knowledge.part(EntryLibrary).entries.values())
+    return entries, tuple(knowledge.parts.get(NotCoveredList, NotCoveredList()).topics.values())
+
+
+def semantic_texts(documents: Iterable[Document]) -> int:
+    """The texts the meaning signal embeds for ``documents`` (each one's title and example questions), the
+    count held against SEMANTIC_MAX_TEXTS: by the index as it loads, and by ``pmpo-bot kb validate``, which
+    warns moderators before it is reached."""
+    return sum(1 + len(item.questions) for item in documents)
 
 
 @dataclass(frozen=True)
@@ -272,7 +286,7 @@ class SearchIndex:
         SEMANTIC_MAX_TEXTS texts (logged), where embedding them would take minutes at load."""
         if embed is None:
             return None
-        texts = sum(1 + len(item.questions) for item in self._items)
+        texts = semantic_texts(self._items)
         if texts > SEMANTIC_MAX_TEXTS:
             log.warning("semantic signal off: %d example questions and titles, more than %d", texts, SEMANTIC_MAX_TEXTS)
             return None
@@ -281,9 +295,8 @@ class SearchIndex:
     @classmethod
     def from_knowledge(cls, knowledge: KnowledgeBase, cache: VectorCache | None = None) -> SearchIndex:
         """The index ``/ask`` serves: the shipped re-rankers and embedder; ``cache``: see :meth:`__init__`."""
-        topics = knowledge.parts.get(NotCoveredList, NotCoveredList()).topics.values()
+        entries, topics = indexed_documents(knowledge)
         synonyms = knowledge.parts.get(SynonymList, SynonymList()).folding()
-        entries = knowledge.part(EntryLibrary).entries.values()
         with paused_gc():  # building creates many long-lived objects, as loading does
             return cls(entries, topics, synonyms, embed=shipped_memo(), cache=cache)
 

@@ -11,8 +11,7 @@ import getpass
 import sys
 from pathlib import Path
 
-from bot.ask.content import NotCoveredList
-from bot.ask.search import SEMANTIC_MAX_TEXTS
+from bot.ask.search import SEMANTIC_MAX_TEXTS, indexed_documents, semantic_texts
 from bot.cards import plain
 from bot.cli.common import EXIT_OK, EXIT_PROBLEMS, CommandError, SubParsers, add_command, print_json
 from bot.config import Config
@@ -21,7 +20,6 @@ from bot.curation.engine import Moderator
 from bot.curation.service import CurationService
 from bot.errors import UserFacingError
 from bot.knowledge.base import KnowledgeBase
-from bot.knowledge.entries import EntryLibrary
 from bot.knowledge.loader import load_knowledge
 from bot.services import Services
 
@@ -89,21 +87,12 @@ async def validate_command(args: argparse.Namespace, config: Config) -> int:
     return EXIT_OK
 
 
-def semantic_texts(knowledge: KnowledgeBase) -> int:
-    """The titles and example questions ``/ask`` embeds at load: one title and its example questions per
-    entry and not-covered topic, the documents ``SearchIndex.from_knowledge`` indexes, counted as
-    ``SearchIndex._semantic_index`` counts them against SEMANTIC_MAX_TEXTS. Search counts in a private method
-    of its own; tests/test_validator.py holds the two counts together at the limit."""
-    entries = knowledge.part(EntryLibrary).entries.values()
-    topics = knowledge.parts.get(NotCoveredList, NotCoveredList()).topics.values()
-    return sum(1 + len(item.questions) for item in (*entries, *topics))
-
-
 def knowledge_warnings(knowledge: KnowledgeBase) -> list[str]:
     """What is worth a moderator's attention in a valid knowledge base: not a problem (the bot serves it),
     so it does not fail validation, but past the limit ``/ask`` silently loses its meaning signal and only
     one log line says so."""
-    texts, limit = semantic_texts(knowledge), SEMANTIC_MAX_TEXTS
+    entries, topics = indexed_documents(knowledge)
+    texts, limit = semantic_texts((*entries, *topics)), SEMANTIC_MAX_TEXTS
     if texts > limit:
         return [
             f"{texts:,} entry and not-covered titles and example questions, more than the {limit:,} /ask "
