@@ -555,6 +555,10 @@ STATEMENTS = [
     ("roadmap", "pm", "There is no set roadmap yet; the CPO will write it this spring."),
     ("roadmap", "not_stated", "There is no fixed roadmap."),
     ("metrics", "not_stated", "There are no defined KPIs, so we keep it simple."),
+    # "it" is read within its own clause: what comes after the ';' is another statement.
+    ("roadmap", "role", "There is no fixed roadmap, so you will shape it; the CPO owns the KPIs."),
+    ("metrics", "pm", "There is no fixed roadmap, so you will shape it; the CPO owns the KPIs."),
+    ("roadmap", "role", "There's no predefined roadmap: you define it – the CPO owns the KPIs."),
     # A partner goes with the duty it is said with (the examples of the reader's ``_partner_of``).
     ("roadmap", "shared", "Together with the Service Owner, you will own the roadmap."),
     ("roadmap", "shared", "Own the roadmap together with the Head of Digital, run the user tests yourself."),

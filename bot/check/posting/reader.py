@@ -326,7 +326,7 @@ def _sentence_findings(
             taken = None
             if stance == "nobody" and hit is not None:
                 rest = _canonical(rules, ad.tokens_in(tokens[hit.last].end, sentence.end), title)
-                taken = _taken_up(rules, question, ad.text, tokens[hit.first : hit.last + 1], rest)
+                taken = _taken_up(rules, question, ad.text, tokens[hit.first : hit.last + 1], rest, clauses)
             if taken is not None and hit is not None:
                 stance, later, words = taken
                 hit = Hit(f"{hit.cue} + {later.cue}", hit.first, hit.last)
@@ -357,25 +357,42 @@ def _sentence_findings(
 
 
 def _taken_up(
-    rules: PostingRules, question: QuestionCues, text: str, unowned: Sequence[Token], rest: Sequence[Token]
+    rules: PostingRules,
+    question: QuestionCues,
+    text: str,
+    unowned: Sequence[Token],
+    rest: Sequence[Token],
+    clauses: Sequence[Clause],
 ) -> tuple[Stance, Hit, list[Token]] | None:
     """Who the rest of the sentence has take up a topic that nobody holds yet: "There is no fixed roadmap,
     so you will shape it with the team" is this role's roadmap, "...; the CPO will write it" the CPO's.
 
     ``unowned`` is the match that says nobody holds the topic, ``rest`` the sentence after it (across
-    ',', ':', ';' and dashes, as "it" reaches that far). Each "it", "them" or "one" there is read in
-    turn as the topic word the match named, and the first statement that says who holds it and covers
-    that word is what the sentence says, with its match and words. None when no such word refers back to
-    the topic ("... so we keep it simple").
+    ',', ':', ';' and dashes, as "it" reaches that far), ``clauses`` the sentence's clauses. Each "it",
+    "them" or "one" there is read in turn as the topic word the match named, with the words up to the
+    end of its own clause only: in "no fixed roadmap, so you will shape it; the CPO owns the KPIs" the
+    CPO owns only the KPIs. The first statement that says who holds it and covers that word is what the
+    sentence says, with its match and words. None when no such word refers back to the topic ("... so
+    we keep it simple").
     """
     topic = next(t for t in unowned if t.stem in question.topic_stems | question.broader_stems)
     for index, token in enumerate(rest):
         if token.raw not in _BACK_REFERENCES:
             continue
-        said = [*rest[:index], synthetic(topic.raw, [token]), *rest[index + 1 :]]
+        own = _clause_of(clauses, token.start)
+        end = own.end if own is not None else rest[-1].end
+        said = [*rest[:index], synthetic(topic.raw, [token]), *(t for t in rest[index + 1 :] if t.start < end)]
         for stance, hit in _statements(rules, question, text, said, only_others=False):
             if stance != "nobody" and hit.first <= index <= hit.last:
                 return stance, hit, said[hit.first : hit.last + 1]
+    return None
+
+
+def _clause_of(clauses: Sequence[Clause], position: int) -> Clause | None:
+    """The clause a word at ``position`` is read in: a bracketed aside's own, not the one it is a hole in."""
+    for clause in clauses:
+        if clause.start <= position < clause.end and not any(low <= position < high for low, high in clause.holes):
+            return clause
     return None
 
 
