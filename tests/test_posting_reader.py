@@ -559,6 +559,10 @@ STATEMENTS = [
     ("roadmap", "role", "There is no fixed roadmap, so you will shape it; the CPO owns the KPIs."),
     ("metrics", "pm", "There is no fixed roadmap, so you will shape it; the CPO owns the KPIs."),
     ("roadmap", "role", "There's no predefined roadmap: you define it – the CPO owns the KPIs."),
+    # A clause about this role's future says only someone else's, with "it" as with the topic word.
+    ("roadmap", "not_stated", "There is no fixed roadmap; over time you may grow into owning it."),
+    ("roadmap", "not_stated", "Over time you may grow into owning the roadmap."),
+    ("roadmap", "pm", "There is no fixed roadmap yet; over time it will be set by the CPO."),
     # A partner goes with the duty it is said with (the examples of the reader's ``_partner_of``).
     ("roadmap", "shared", "Together with the Service Owner, you will own the roadmap."),
     ("roadmap", "shared", "Own the roadmap together with the Head of Digital, run the user tests yourself."),

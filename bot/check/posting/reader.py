@@ -307,6 +307,7 @@ def _sentence_findings(
     }
     clauses = sentence.clauses
     canonical = [_canonical(rules, ad.clause_tokens(clause), title) for clause in clauses]
+    futures = [rules.ignore.first(tokens) is not None for tokens in canonical]
     for index, (clause, tokens) in enumerate(zip(clauses, canonical, strict=True)):
         if clause.statement in qualifying:
             continue
@@ -317,7 +318,7 @@ def _sentence_findings(
             lead = (clause, tokens)
         if not tokens:
             continue
-        future = rules.ignore.first(tokens) is not None
+        future = futures[index]
         stems = {token.stem for token in tokens}
         for question in rules.questions:
             if (clause.statement, question.id) in found or not (question.topic_stems | question.broader_stems) & stems:
@@ -326,7 +327,7 @@ def _sentence_findings(
             taken = None
             if stance == "nobody" and hit is not None:
                 rest = _canonical(rules, ad.tokens_in(tokens[hit.last].end, sentence.end), title)
-                taken = _taken_up(rules, question, ad.text, tokens[hit.first : hit.last + 1], rest, clauses)
+                taken = _taken_up(rules, question, ad.text, tokens[hit.first : hit.last + 1], rest, clauses, futures)
             if taken is not None and hit is not None:
                 stance, later, words = taken
                 hit = Hit(f"{hit.cue} + {later.cue}", hit.first, hit.last)
@@ -363,36 +364,39 @@ def _taken_up(
     unowned: Sequence[Token],
     rest: Sequence[Token],
     clauses: Sequence[Clause],
+    futures: Sequence[bool],
 ) -> tuple[Stance, Hit, list[Token]] | None:
     """Who the rest of the sentence has take up a topic that nobody holds yet: "There is no fixed roadmap,
     so you will shape it with the team" is this role's roadmap, "...; the CPO will write it" the CPO's.
 
     ``unowned`` is the match that says nobody holds the topic, ``rest`` the sentence after it (across
-    ',', ':', ';' and dashes, as "it" reaches that far), ``clauses`` the sentence's clauses. Each "it",
-    "them" or "one" there is read in turn as the topic word the match named, with the words up to the
-    end of its own clause only: in "no fixed roadmap, so you will shape it; the CPO owns the KPIs" the
-    CPO owns only the KPIs. The first statement that says who holds it and covers that word is what the
-    sentence says, with its match and words. None when no such word refers back to the topic ("... so
-    we keep it simple").
+    ',', ':', ';' and dashes, as "it" reaches that far), ``clauses`` the sentence's clauses and
+    ``futures`` which of them are about this role's future. Each "it", "them" or "one" there is read
+    in turn as the topic word the match named, with the words up to the end of its own clause only: in
+    "no fixed roadmap, so you will shape it; the CPO owns the KPIs" the CPO owns only the KPIs. The first statement that says who holds it and covers that word is what the
+    sentence says, with its match and words; in a clause about this role's future ("; over time you may
+    grow into owning it") only someone else's counts, as in any such clause. None when no such word
+    refers back to the topic ("... so we keep it simple").
     """
     topic = next(t for t in unowned if t.stem in question.topic_stems | question.broader_stems)
     for index, token in enumerate(rest):
         if token.raw not in _BACK_REFERENCES:
             continue
         own = _clause_of(clauses, token.start)
-        end = own.end if own is not None else rest[-1].end
+        end = clauses[own].end if own is not None else rest[-1].end
         said = [*rest[:index], synthetic(topic.raw, [token]), *(t for t in rest[index + 1 :] if t.start < end)]
-        for stance, hit in _statements(rules, question, text, said, only_others=False):
+        future = own is not None and futures[own]
+        for stance, hit in _statements(rules, question, text, said, only_others=future):
             if stance != "nobody" and hit.first <= index <= hit.last:
                 return stance, hit, said[hit.first : hit.last + 1]
     return None
 
 
-def _clause_of(clauses: Sequence[Clause], position: int) -> Clause | None:
-    """The clause a word at ``position`` is read in: a bracketed aside's own, not the one it is a hole in."""
-    for clause in clauses:
+def _clause_of(clauses: Sequence[Clause], position: int) -> int | None:
+    """Which clause a word at ``position`` is read in: a bracketed aside's own, not the one it is a hole in."""
+    for index, clause in enumerate(clauses):
         if clause.start <= position < clause.end and not any(low <= position < high for low, high in clause.holes):
-            return clause
+            return index
     return None
 
 
