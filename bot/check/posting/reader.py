@@ -373,10 +373,11 @@ def _taken_up(
     ',', ':', ';' and dashes, as "it" reaches that far), ``clauses`` the sentence's clauses and
     ``futures`` which of them are about this role's future. Each "it", "them" or "one" there is read
     in turn as the topic word the match named, with the words up to the end of its own clause only: in
-    "no fixed roadmap, so you will shape it; the CPO owns the KPIs" the CPO owns only the KPIs. The first statement that says who holds it and covers that word is what the
-    sentence says, with its match and words; in a clause about this role's future ("; over time you may
-    grow into owning it") only someone else's counts, as in any such clause. None when no such word
-    refers back to the topic ("... so we keep it simple").
+    "no fixed roadmap, so you will shape it; the CPO owns the KPIs" the CPO owns only the KPIs. The first
+    statement that says who holds it and covers that word is what the sentence says, with its match and
+    words; in a clause about this role's future ("; over time you may grow into owning it") only someone
+    else's counts, as in any such clause. None when no such word refers back to the topic ("... so we
+    keep it simple").
     """
     topic = next(t for t in unowned if t.stem in question.topic_stems | question.broader_stems)
     for index, token in enumerate(rest):
