@@ -655,6 +655,16 @@ def test_the_companys_pledge_under_its_own_heading_counts_for_nothing(heading: s
     assert reading.answers == {"roadmap": "not_stated", "customers": "not_stated", "metrics": "not_stated"}
 
 
+@pytest.mark.parametrize("heading", ["Sustainability", "ESG", "Commitment", "Sustainability & ESG"])
+def test_a_bare_sustainability_heading_sets_aside_the_pledge_in_an_ad_for_another_role(heading: str) -> None:
+    ad = (
+        f"Product Owner, Payments\n\n{heading}\nThe group owns a roadmap to net zero, sets science-based targets"
+        " and talks to customers about their footprint.\n\nWhat you'll do\n- Keep the backlog ordered."
+    )
+    reading = read(RULES, ad)
+    assert reading.answers == {"roadmap": "not_stated", "customers": "not_stated", "metrics": "not_stated"}
+
+
 def test_a_marker_sentence_sets_aside_the_rest_of_its_paragraph() -> None:
     ad = (
         "Product Owner\n\nYou talk to customers every week.\n\n"

@@ -183,8 +183,10 @@ def read(rules: PostingRules, text: str) -> Reading:
     """Read one ad. Never fails on any text; an ad with no statements reads as all ``not_stated``."""
     ad = _Ad.of(text)
     sentences = split(text)
-    counted, qualifications = _classify(rules, ad, sentences)
+    assert rules.boilerplate is not None
+    qualifications = [_qualifies(rules.boilerplate, ad.tokens_in(s.start, s.end)) for s in sentences]
     title = _title(rules, ad, [s for s, q in zip(sentences, qualifications, strict=True) if not q])
+    counted = _classify(rules, ad, sentences, qualifications, _about_a_cause(rules, ad, sentences, title))
     findings: list[Finding] = []
     heading: list[Token] = []
     for sentence, counts in zip(sentences, counted, strict=True):
@@ -209,16 +211,19 @@ def read(rules: PostingRules, text: str) -> Reading:
     )
 
 
-def _classify(rules: PostingRules, ad: _Ad, sentences: Sequence[Sentence]) -> tuple[list[bool], list[bool]]:
-    """Per sentence: does it count for the three questions, and is it a qualification.
+def _classify(
+    rules: PostingRules, ad: _Ad, sentences: Sequence[Sentence], qualifications: Sequence[bool], cause: bool
+) -> list[bool]:
+    """Per sentence: does it count for the three questions (``qualifications``: is it a qualification).
 
     A qualification in a sentence of several statements ("the roadmap is yours; we want someone who ...")
-    sets aside only its own statement, which :func:`_sentence_findings` skips.
+    sets aside only its own statement, which :func:`_sentence_findings` skips. A heading that only names
+    a cause ("Sustainability", "ESG") is over the company's pledge unless the role is about that cause
+    (``cause``: the title names it), where it heads this role's duties.
     """
     assert rules.boilerplate is not None
     boilerplate = rules.boilerplate
     counted: list[bool] = []
-    qualifications: list[bool] = []
     in_boilerplate_section = False
     skipped_paragraph: int | None = None
     for sentence in sentences:
@@ -227,13 +232,14 @@ def _classify(rules: PostingRules, ad: _Ad, sentences: Sequence[Sentence]) -> tu
             if boilerplate.keep_headings.first(tokens):
                 in_boilerplate_section = False
             else:
-                in_boilerplate_section = boilerplate.headings.first(tokens) is not None
+                in_boilerplate_section = boilerplate.headings.first(tokens) is not None or (
+                    not cause and _bare(boilerplate.cause_headings, tokens)
+                )
         if boilerplate.paragraphs.first(tokens):
             skipped_paragraph = sentence.paragraph
         elif skipped_paragraph == sentence.paragraph and any(h.first == 0 for h in boilerplate.resume.hits(tokens)):
             skipped_paragraph = None
-        qualification = _qualifies(boilerplate, tokens)
-        qualifications.append(qualification)
+        qualification = qualifications[len(counted)]
         several = len({clause.statement for clause in sentence.clauses}) > 1
         counted.append(
             not in_boilerplate_section
@@ -241,7 +247,23 @@ def _classify(rules: PostingRules, ad: _Ad, sentences: Sequence[Sentence]) -> tu
             and (several or not qualification)
             and boilerplate.sentences.first(tokens) is None
         )
-    return counted, qualifications
+    return counted
+
+
+def _about_a_cause(rules: PostingRules, ad: _Ad, sentences: Sequence[Sentence], title: _Title) -> bool:
+    """Is the role about the cause a bare heading names: "Sustainability Product Manager", "ESG Product
+    Owner" (the line that names the title names the cause too)?"""
+    assert rules.boilerplate is not None
+    return any(
+        s.start <= title.hit_start < s.end and rules.boilerplate.cause_headings.first(ad.tokens_in(s.start, s.end))
+        for s in sentences
+    )
+
+
+def _bare(phrases: Phrases, tokens: Sequence[Token]) -> bool:
+    """Does one match cover every word: "Sustainability", "ESG and sustainability", not "Your
+    sustainability impact"?"""
+    return any(hit.first == 0 and hit.last == len(tokens) - 1 for hit in phrases.hits(tokens))
 
 
 def _qualifies(boilerplate: Boilerplate, tokens: Sequence[Token]) -> bool:
