@@ -555,6 +555,14 @@ STATEMENTS = [
     ("roadmap", "pm", "There is no set roadmap yet; the CPO will write it this spring."),
     ("roadmap", "not_stated", "There is no fixed roadmap."),
     ("metrics", "not_stated", "There are no defined KPIs, so we keep it simple."),
+    # "it" is read within its own clause: what comes after the ';' is another statement.
+    ("roadmap", "role", "There is no fixed roadmap, so you will shape it; the CPO owns the KPIs."),
+    ("metrics", "pm", "There is no fixed roadmap, so you will shape it; the CPO owns the KPIs."),
+    ("roadmap", "role", "There's no predefined roadmap: you define it – the CPO owns the KPIs."),
+    # A clause about this role's future says only someone else's, with "it" as with the topic word.
+    ("roadmap", "not_stated", "There is no fixed roadmap; over time you may grow into owning it."),
+    ("roadmap", "not_stated", "Over time you may grow into owning the roadmap."),
+    ("roadmap", "pm", "There is no fixed roadmap yet; over time it will be set by the CPO."),
     # A partner goes with the duty it is said with (the examples of the reader's ``_partner_of``).
     ("roadmap", "shared", "Together with the Service Owner, you will own the roadmap."),
     ("roadmap", "shared", "Own the roadmap together with the Head of Digital, run the user tests yourself."),
@@ -641,6 +649,16 @@ def test_a_sustainability_roles_duties_count_under_a_heading_that_names_sustaina
 def test_the_companys_pledge_under_its_own_heading_counts_for_nothing(heading: str) -> None:
     ad = (
         f"ESG Product Owner\n\n{heading}\nThe group owns a roadmap to net zero, sets science-based targets"
+        " and talks to customers about their footprint.\n\nWhat you'll do\n- Keep the backlog ordered."
+    )
+    reading = read(RULES, ad)
+    assert reading.answers == {"roadmap": "not_stated", "customers": "not_stated", "metrics": "not_stated"}
+
+
+@pytest.mark.parametrize("heading", ["Sustainability", "ESG", "Commitment", "Sustainability & ESG"])
+def test_a_bare_sustainability_heading_sets_aside_the_pledge_in_an_ad_for_another_role(heading: str) -> None:
+    ad = (
+        f"Product Owner, Payments\n\n{heading}\nThe group owns a roadmap to net zero, sets science-based targets"
         " and talks to customers about their footprint.\n\nWhat you'll do\n- Keep the backlog ordered."
     )
     reading = read(RULES, ad)

@@ -134,6 +134,7 @@ class _Builder:
                 for name in (
                     "keep_headings",
                     "headings",
+                    "cause_headings",
                     "paragraphs",
                     "resume",
                     "sentences",

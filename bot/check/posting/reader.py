@@ -183,8 +183,10 @@ def read(rules: PostingRules, text: str) -> Reading:
     """Read one ad. Never fails on any text; an ad with no statements reads as all ``not_stated``."""
     ad = _Ad.of(text)
     sentences = split(text)
-    counted, qualifications = _classify(rules, ad, sentences)
+    assert rules.boilerplate is not None
+    qualifications = [_qualifies(rules.boilerplate, ad.tokens_in(s.start, s.end)) for s in sentences]
     title = _title(rules, ad, [s for s, q in zip(sentences, qualifications, strict=True) if not q])
+    counted = _classify(rules, ad, sentences, qualifications, _about_a_cause(rules, ad, sentences, title))
     findings: list[Finding] = []
     heading: list[Token] = []
     for sentence, counts in zip(sentences, counted, strict=True):
@@ -209,16 +211,19 @@ def read(rules: PostingRules, text: str) -> Reading:
     )
 
 
-def _classify(rules: PostingRules, ad: _Ad, sentences: Sequence[Sentence]) -> tuple[list[bool], list[bool]]:
-    """Per sentence: does it count for the three questions, and is it a qualification.
+def _classify(
+    rules: PostingRules, ad: _Ad, sentences: Sequence[Sentence], qualifications: Sequence[bool], cause: bool
+) -> list[bool]:
+    """Per sentence: does it count for the three questions (``qualifications``: is it a qualification).
 
     A qualification in a sentence of several statements ("the roadmap is yours; we want someone who ...")
-    sets aside only its own statement, which :func:`_sentence_findings` skips.
+    sets aside only its own statement, which :func:`_sentence_findings` skips. A heading that only names
+    a cause ("Sustainability", "ESG") is over the company's pledge unless the role is about that cause
+    (``cause``: the title names it), where it heads this role's duties.
     """
     assert rules.boilerplate is not None
     boilerplate = rules.boilerplate
     counted: list[bool] = []
-    qualifications: list[bool] = []
     in_boilerplate_section = False
     skipped_paragraph: int | None = None
     for sentence in sentences:
@@ -227,13 +232,14 @@ def _classify(rules: PostingRules, ad: _Ad, sentences: Sequence[Sentence]) -> tu
             if boilerplate.keep_headings.first(tokens):
                 in_boilerplate_section = False
             else:
-                in_boilerplate_section = boilerplate.headings.first(tokens) is not None
+                in_boilerplate_section = boilerplate.headings.first(tokens) is not None or (
+                    not cause and _bare(boilerplate.cause_headings, tokens)
+                )
         if boilerplate.paragraphs.first(tokens):
             skipped_paragraph = sentence.paragraph
         elif skipped_paragraph == sentence.paragraph and any(h.first == 0 for h in boilerplate.resume.hits(tokens)):
             skipped_paragraph = None
-        qualification = _qualifies(boilerplate, tokens)
-        qualifications.append(qualification)
+        qualification = qualifications[len(counted)]
         several = len({clause.statement for clause in sentence.clauses}) > 1
         counted.append(
             not in_boilerplate_section
@@ -241,7 +247,23 @@ def _classify(rules: PostingRules, ad: _Ad, sentences: Sequence[Sentence]) -> tu
             and (several or not qualification)
             and boilerplate.sentences.first(tokens) is None
         )
-    return counted, qualifications
+    return counted
+
+
+def _about_a_cause(rules: PostingRules, ad: _Ad, sentences: Sequence[Sentence], title: _Title) -> bool:
+    """Is the role about the cause a bare heading names: "Sustainability Product Manager", "ESG Product
+    Owner" (the line that names the title names the cause too)?"""
+    assert rules.boilerplate is not None
+    return any(
+        s.start <= title.hit_start < s.end and rules.boilerplate.cause_headings.first(ad.tokens_in(s.start, s.end))
+        for s in sentences
+    )
+
+
+def _bare(phrases: Phrases, tokens: Sequence[Token]) -> bool:
+    """Does one match cover every word: "Sustainability", "ESG and sustainability", not "Your
+    sustainability impact"?"""
+    return any(hit.first == 0 and hit.last == len(tokens) - 1 for hit in phrases.hits(tokens))
 
 
 def _qualifies(boilerplate: Boilerplate, tokens: Sequence[Token]) -> bool:
@@ -307,6 +329,7 @@ def _sentence_findings(
     }
     clauses = sentence.clauses
     canonical = [_canonical(rules, ad.clause_tokens(clause), title) for clause in clauses]
+    futures = [rules.ignore.first(tokens) is not None for tokens in canonical]
     for index, (clause, tokens) in enumerate(zip(clauses, canonical, strict=True)):
         if clause.statement in qualifying:
             continue
@@ -317,7 +340,7 @@ def _sentence_findings(
             lead = (clause, tokens)
         if not tokens:
             continue
-        future = rules.ignore.first(tokens) is not None
+        future = futures[index]
         stems = {token.stem for token in tokens}
         for question in rules.questions:
             if (clause.statement, question.id) in found or not (question.topic_stems | question.broader_stems) & stems:
@@ -326,7 +349,7 @@ def _sentence_findings(
             taken = None
             if stance == "nobody" and hit is not None:
                 rest = _canonical(rules, ad.tokens_in(tokens[hit.last].end, sentence.end), title)
-                taken = _taken_up(rules, question, ad.text, tokens[hit.first : hit.last + 1], rest)
+                taken = _taken_up(rules, question, ad.text, tokens[hit.first : hit.last + 1], rest, clauses, futures)
             if taken is not None and hit is not None:
                 stance, later, words = taken
                 hit = Hit(f"{hit.cue} + {later.cue}", hit.first, hit.last)
@@ -357,25 +380,46 @@ def _sentence_findings(
 
 
 def _taken_up(
-    rules: PostingRules, question: QuestionCues, text: str, unowned: Sequence[Token], rest: Sequence[Token]
+    rules: PostingRules,
+    question: QuestionCues,
+    text: str,
+    unowned: Sequence[Token],
+    rest: Sequence[Token],
+    clauses: Sequence[Clause],
+    futures: Sequence[bool],
 ) -> tuple[Stance, Hit, list[Token]] | None:
     """Who the rest of the sentence has take up a topic that nobody holds yet: "There is no fixed roadmap,
     so you will shape it with the team" is this role's roadmap, "...; the CPO will write it" the CPO's.
 
     ``unowned`` is the match that says nobody holds the topic, ``rest`` the sentence after it (across
-    ',', ':', ';' and dashes, as "it" reaches that far). Each "it", "them" or "one" there is read in
-    turn as the topic word the match named, and the first statement that says who holds it and covers
-    that word is what the sentence says, with its match and words. None when no such word refers back to
-    the topic ("... so we keep it simple").
+    ',', ':', ';' and dashes, as "it" reaches that far), ``clauses`` the sentence's clauses and
+    ``futures`` which of them are about this role's future. Each "it", "them" or "one" there is read
+    in turn as the topic word the match named, with the words up to the end of its own clause only: in
+    "no fixed roadmap, so you will shape it; the CPO owns the KPIs" the CPO owns only the KPIs. The first
+    statement that says who holds it and covers that word is what the sentence says, with its match and
+    words; in a clause about this role's future ("; over time you may grow into owning it") only someone
+    else's counts, as in any such clause. None when no such word refers back to the topic ("... so we
+    keep it simple").
     """
     topic = next(t for t in unowned if t.stem in question.topic_stems | question.broader_stems)
     for index, token in enumerate(rest):
         if token.raw not in _BACK_REFERENCES:
             continue
-        said = [*rest[:index], synthetic(topic.raw, [token]), *rest[index + 1 :]]
-        for stance, hit in _statements(rules, question, text, said, only_others=False):
+        own = _clause_of(clauses, token.start)
+        end = clauses[own].end if own is not None else rest[-1].end
+        said = [*rest[:index], synthetic(topic.raw, [token]), *(t for t in rest[index + 1 :] if t.start < end)]
+        future = own is not None and futures[own]
+        for stance, hit in _statements(rules, question, text, said, only_others=future):
             if stance != "nobody" and hit.first <= index <= hit.last:
                 return stance, hit, said[hit.first : hit.last + 1]
+    return None
+
+
+def _clause_of(clauses: Sequence[Clause], position: int) -> int | None:
+    """Which clause a word at ``position`` is read in: a bracketed aside's own, not the one it is a hole in."""
+    for index, clause in enumerate(clauses):
+        if clause.start <= position < clause.end and not any(low <= position < high for low, high in clause.holes):
+            return index
     return None
 
 
