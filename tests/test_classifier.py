@@ -139,4 +139,6 @@ def test_trainings_in_two_threads_take_turns_and_leave_the_blas_threads_as_they_
     for thread in threads:
         thread.join()
     assert inside == [1, 1]
+    if not before:  # else the check below compares two empty lists and passes whatever the limit did
+        pytest.skip("threadpoolctl finds no BLAS library here, so the thread limit cannot be checked")
     assert [pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "blas"] == before

@@ -13,7 +13,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from bot.ask import search as search_module
-from bot.ask.search import SearchIndex
+from bot.ask.search import CLASSIFIER_TRUST, CONFIDENCE_THRESHOLD, Hit, SearchIndex
 from bot.ask.semantic import Memo
 from bot.ask.vocabulary import CONCEPTS, THESAURUS, content_words, normalise, words
 from bot.knowledge.entries import EntryLibrary
@@ -324,3 +324,24 @@ def test_everyday_words_are_answered_when_the_classifier_and_the_re_ranker_agree
     assert answer_id(index, "how do i break into product with zero experience") == "legible-skills"
     for question in ("what else can you do for me", "tell me the meaning of life", "any tips for this week"):
         assert index.search(question).verdict in {"vague", "no-match"}, question
+
+
+@pytest.mark.parametrize(
+    ("classifier_first", "confidence", "answered"),
+    [
+        (0, 0.9, True),  # both sure of the same entry
+        (1, 0.9, False),  # the classifier's likeliest entry is not the re-ranker's first
+        (0, CONFIDENCE_THRESHOLD - 0.01, False),  # the re-ranker ranks it first but is not confident
+    ],
+)
+def test_everyday_words_are_answered_only_when_both_are_sure_of_the_same_entry(
+    classifier_first: int, confidence: float, answered: bool
+) -> None:
+    entries = list(require_knowledge(SHIPPED_KNOWLEDGE).part(EntryLibrary).entries.values())[:3]
+    index = SearchIndex(entries)
+    likelihood = np.full(len(entries), (1 - CLASSIFIER_TRUST) / len(entries), dtype=np.float32)
+    likelihood[classifier_first] = CLASSIFIER_TRUST + 0.1
+    hits = [Hit(entries[0], confidence, 2.0), Hit(entries[1], 0.1, 0.5)]
+    question = "how do i get started here"
+    result = index._trusted(question, hits, (), likelihood, limit=3)
+    assert (result is not None and result.verdict == "answer" and result.hits[0].item is entries[0]) == answered

@@ -10,7 +10,15 @@ from rapidfuzz.distance import OSA
 
 from bot.ask import english
 from bot.ask.stemming import PorterStemmer
-from bot.ask.typos import LOOK_ALIKE_DIGITS, MIXED_WORD, TypoIndex, built_on, deletions, letter_spellings
+from bot.ask.typos import (
+    LOOK_ALIKE_DIGITS,
+    MAX_LOOK_ALIKE_DIGITS,
+    MIXED_WORD,
+    TypoIndex,
+    built_on,
+    deletions,
+    letter_spellings,
+)
 
 TWO_EDITS_FROM = 5
 words = st.text(alphabet="abcde", min_size=1, max_size=9)
@@ -91,6 +99,17 @@ def test_look_alike_digits_are_read_as_letters_every_way() -> None:
 def test_names_with_digits_and_words_without_are_no_digit_typos(token: str) -> None:
     """Mostly digits, a digit that looks like no letter (2, 6, 8, 9), or no digit at all: nothing to read."""
     assert letter_spellings(token) == []
+
+
+@pytest.mark.parametrize("token", ["s1mp" * 12, "s1mps1mps1mps1mp", "experi3nceexperi3nce3"])
+def test_a_word_with_many_digits_or_letters_is_not_read_every_way(token: str) -> None:
+    """Each "1" doubles the spellings search then tries to correct: "s1mp" twelve times made 4,096 of them."""
+    assert letter_spellings(token) == []
+
+
+@given(token=st.text(alphabet="0134571ilmps", max_size=60))
+def test_no_word_has_more_spellings_than_its_allowed_digits_make(token: str) -> None:
+    assert len(letter_spellings(token)) <= 2**MAX_LOOK_ALIKE_DIGITS
 
 
 @settings(max_examples=300, deadline=None)

@@ -278,8 +278,9 @@ def test_validate_warns_past_nine_tenths_of_the_meaning_signals_limit(
     status, err = validate(sized(tmp_path, 1_801), capsys)
     assert status == 0
     assert err.startswith(
-        "warning: 1,801 entry and not-covered titles and example questions, 90% of the 2,000 /ask embeds; "
-        "past 2,000 its meaning signal switches off and it ranks by words alone\n"
+        "warning: 1,801 of the 2,000 entry and not-covered titles and example questions /ask can match by "
+        "meaning (this warning shows above 1,800); above 2,000 it matches by words alone (remove example "
+        "questions or raise SEMANTIC_MAX_TEXTS in bot/ask/search.py)\n"
     )
     assert "(1 warning(s) above)" in err
 
@@ -291,8 +292,9 @@ def test_validate_says_what_happens_past_the_meaning_signals_limit(
     status, err = validate(sized(tmp_path, 2_001), capsys)
     assert status == 0
     assert err.startswith(
-        "warning: 2,001 entry and not-covered titles and example questions, more than the 2,000 /ask embeds: "
-        "its meaning signal is off and it ranks by words alone"
+        "warning: 2,001 entry and not-covered titles and example questions, more than the 2,000 /ask can match "
+        "by meaning: it matches by words alone, so a question asked in none of an entry's words goes unanswered; "
+        "remove example questions or raise SEMANTIC_MAX_TEXTS in bot/ask/search.py\n"
     )
 
 

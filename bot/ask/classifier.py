@@ -73,7 +73,8 @@ class Classifier:
         # vector, x is 0, the step was 1 / L2, and the bias overshot to ±4,439.) With x = 0, c = 1.
         spread = float(np.linalg.norm(x, 2)) ** 2 / count
         bias_share = spread if spread > 0 else 1.0
-        step = 1.0 / (0.5 * max(spread, bias_share) + L2)
+        # max(‖x‖² / n, c²) is c² itself: c² equals ‖x‖² / n, or is 1 when x is 0.
+        step = 1.0 / (0.5 * bias_share + L2)
         bias_step = step * bias_share
         weights: np.ndarray = self._weights
         bias: np.ndarray = self._bias

@@ -365,7 +365,8 @@ class SearchIndex:
     ) -> SearchResult | None:
         """The answer to a question of everyday words when the classifier and the re-ranker agree on it, each
         confidently; None otherwise. Words alone say nothing here, but the classifier learnt which phrasings
-        of everyday words ask for which entry, and "help pls" or "what's the meaning of life" read like none."""
+        of everyday words ask for which entry, and "what's the meaning of life" reads like none. A question of
+        fewer than :data:`SEMANTIC_RESCUE_WORDS` words ("help pls") says too little to rescue at all."""
         if len(words(question)) < SEMANTIC_RESCUE_WORDS or not hits or hits[0].entry is None:
             return None
         likeliest = int(likelihood.argmax())

@@ -33,6 +33,11 @@ _STEMMER = PorterStemmer()
 LOOK_ALIKE_DIGITS = {"0": "o", "1": "il", "3": "e", "4": "a", "5": "s", "7": "t"}
 #: A word of letters and digits together, with at least one of each: where a digit may stand for a letter.
 MIXED_WORD = re.compile(r"\b(?=[a-z0-9]*[a-z])(?=[a-z0-9]*[0-9])[a-z0-9]+\b", re.IGNORECASE)
+#: The most look-alike digits one word is read with, and the longest word read at all: each "1" doubles the
+#: spellings (i or l) and search tries to correct every one, so a word of twelve "s1mp"s made 4,096 spellings
+#: and took seconds. A member's typo has a digit or two ("psp0", "experi3nce"); more is a code or noise.
+MAX_LOOK_ALIKE_DIGITS = 3
+MAX_DIGIT_TYPO_LENGTH = 20
 
 
 class TypoIndex:
@@ -112,10 +117,18 @@ def deletions(word: str, depth: int) -> set[str]:
 def letter_spellings(token: str) -> list[str]:
     """``token`` (lower case, letters and digits) with each digit read as a letter it looks like, every way
     ("s1ze": "size", "slze"); none when a digit is no look-alike or there are fewer than three letters to a
-    digit ("b2b", "10x", "h1b" stay what they are: names, not typos). The tokeniser splits "psp0" into "psp" and "0", so
+    digit ("b2b", "10x", "h1b" stay what they are: names, not typos), and none for a word with more than
+    :data:`MAX_LOOK_ALIKE_DIGITS` digits or longer than :data:`MAX_DIGIT_TYPO_LENGTH` characters, so a word
+    never has more than eight spellings. The tokeniser splits "psp0" into "psp" and "0", so
     without this such a typo is never even seen as one word; which spelling is meant is search's decision."""
     digits = sum(c.isdigit() for c in token)
-    if not digits or len(token) - digits < 3 * digits or any(c.isdigit() and c not in LOOK_ALIKE_DIGITS for c in token):
+    if (
+        not digits
+        or digits > MAX_LOOK_ALIKE_DIGITS
+        or len(token) > MAX_DIGIT_TYPO_LENGTH
+        or len(token) - digits < 3 * digits
+        or any(c.isdigit() and c not in LOOK_ALIKE_DIGITS for c in token)
+    ):
         return []
     choices = [LOOK_ALIKE_DIGITS.get(c, c) for c in token]
     return ["".join(letters) for letters in itertools.product(*choices)]

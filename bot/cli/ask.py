@@ -52,6 +52,27 @@ from bot.knowledge.base import KnowledgeBase
 from bot.knowledge.entries import EntryLibrary
 
 
+def _sets_help() -> str:
+    """The evaluation sets, their splits and which of them may be tuned on, from :data:`SETS`, so that a new
+    set shows up in ``pmpo-bot eval --help`` without an edit here."""
+    sets = ", ".join(
+        f"{name} ({', '.join(eval_set.splits)}{'' if eval_set.first_tuned_on else ', held out'})"
+        for name, eval_set in SETS.items()
+    )
+    tuned = list(dict.fromkeys(eval_set.splits[0] for eval_set in SETS.values() if eval_set.first_tuned_on))
+    measured = [split for split in SPLITS if split not in tuned]
+    return (
+        f"Sets (splits): {sets}. Tune on {_joined(tuned)} only; {_joined(measured)} are only measured, to see "
+        "whether a change generalises and for reporting, so for those the misses (the questions) are left out "
+        "unless --show-misses."
+    )
+
+
+def _joined(words: list[str]) -> str:
+    """``words`` as a list in prose: "a, b and c"."""
+    return " and ".join(filter(None, [", ".join(words[:-1]), words[-1]]))
+
+
 def register(subparsers: SubParsers) -> None:
     parser = add_command(
         subparsers,
@@ -76,15 +97,10 @@ def register(subparsers: SubParsers) -> None:
         subparsers,
         "eval",
         eval_command,
-        help="measure /ask on a member-questions evaluation set "
-        "(--set members|more|fresh|fresh2|fresh3|fresh4|fresh5|fresh6, --split)",
+        help=f"measure /ask on a member-questions evaluation set (--set {'|'.join(SETS)}, --split)",
         description="Ask every question of one split of an evaluation set as /ask would and report: answerable "
         "questions answered with an entry holding the key fact (overall and per intent), near-domain, off-topic "
-        "and generic questions refused, and the misses. Sets: members and fresh (splits dev, test), more (tune, "
-        "check), fresh2 (test2 only), fresh3 (test3 only), fresh4 (dev only), fresh5 (test5 only) and fresh6 "
-        "(test6 only). Tune on dev and tune only; check says whether a change generalises, test, test2, test3, "
-        "test5 and test6 are for reporting, so for those the misses (the questions) are left out unless "
-        "--show-misses. "
+        f"and generic questions refused, and the misses. {_sets_help()} "
         "--loo adds leave-one-out on the entries' and topics' own example questions.",
     )
     evaluation.add_argument("--set", choices=SETS, default="members", help="which set (default: members)")

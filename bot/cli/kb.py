@@ -39,7 +39,7 @@ def register(subparsers: SubParsers) -> None:
         description="Check every knowledge file the way /kb reload does. Problems go to standard output, "
         "one 'file:line:col: message' per line (editors and CI can jump to them); the summary goes to "
         "standard error, after any warnings (a valid knowledge base close to a limit, such as the titles and "
-        "example questions /ask embeds for meaning). Exit status: 0 valid (warnings or not), 1 problems found, "
+        "example questions /ask can match by meaning). Exit status: 0 valid (warnings or not), 1 problems found, "
         "2 usage or configuration error. "
         "To run it before every commit, install scripts/pre-commit as a git hook (see the README).",
     )
@@ -89,21 +89,22 @@ async def validate_command(args: argparse.Namespace, config: Config) -> int:
 
 def knowledge_warnings(knowledge: KnowledgeBase) -> list[str]:
     """What is worth a moderator's attention in a valid knowledge base: not a problem (the bot serves it),
-    so it does not fail validation, but past the limit ``/ask`` silently loses its meaning signal and only
+    so it does not fail validation, but past the limit ``/ask`` silently stops matching by meaning and only
     one log line says so."""
     entries, topics = indexed_documents(knowledge)
     texts, limit = semantic_texts((*entries, *topics)), SEMANTIC_MAX_TEXTS
+    remedy = "remove example questions or raise SEMANTIC_MAX_TEXTS in bot/ask/search.py"
     if texts > limit:
         return [
-            f"{texts:,} entry and not-covered titles and example questions, more than the {limit:,} /ask "
-            "embeds: its meaning signal is off and it ranks by words alone, so a question asked in none of an "
-            "entry's words goes unanswered; remove example questions or raise SEMANTIC_MAX_TEXTS "
-            "(bot/ask/search.py)"
+            f"{texts:,} entry and not-covered titles and example questions, more than the {limit:,} /ask can "
+            "match by meaning: it matches by words alone, so a question asked in none of an entry's words goes "
+            f"unanswered; {remedy}"
         ]
-    if texts > SEMANTIC_WARN_SHARE * limit:
+    warn_above = int(SEMANTIC_WARN_SHARE * limit)
+    if texts > warn_above:
         return [
-            f"{texts:,} entry and not-covered titles and example questions, {texts / limit:.0%} of the "
-            f"{limit:,} /ask embeds; past {limit:,} its meaning signal switches off and it ranks by words alone"
+            f"{texts:,} of the {limit:,} entry and not-covered titles and example questions /ask can match by "
+            f"meaning (this warning shows above {warn_above:,}); above {limit:,} it matches by words alone ({remedy})"
         ]
     return []
 
