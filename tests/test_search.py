@@ -321,7 +321,10 @@ def test_everyday_words_are_answered_when_the_classifier_and_the_re_ranker_agree
     """No informative word, yet the classifier is sure and the re-ranker confidently ranks the same entry
     first: answered. Chit-chat and everyday questions off the domain read like no entry and stay refused."""
     monkeypatch.setattr(search_module, "SEMANTIC_RESCUE", 1.01)  # the other rescue off: this one decides
-    assert answer_id(index, "how do i break into product with zero experience") == "legible-skills"
+    question = "is my team stuck in the build trap"  # "build" and "trap" are everyday words
+    assert answer_id(index, question) == "build-trap"
+    monkeypatch.setattr(search_module, "CLASSIFIER_TRUST", 1.01)
+    assert index.search(question).verdict == "vague"
     for question in ("what else can you do for me", "tell me the meaning of life", "any tips for this week"):
         assert index.search(question).verdict in {"vague", "no-match"}, question
 
