@@ -642,26 +642,25 @@ def test_a_sustainability_roles_duties_count_under_a_heading_that_names_sustaina
     assert reading.answers == {"roadmap": "role", "customers": "role", "metrics": "role"}
 
 
+#: A company's pledge under a heading of its own, then the role's one duty: only the duty may count.
+PLEDGE_AD = (
+    "{title}\n\n{heading}\nThe group owns a roadmap to net zero, sets science-based targets and talks to customers"
+    " about their footprint.\n\nWhat you'll do\n- Keep the backlog ordered."
+)
+
+
 @pytest.mark.parametrize(
     "heading",
     ["Our sustainability commitment", "Sustainability at Northwind", "How we approach ESG", "Commitment to net zero"],
 )
 def test_the_companys_pledge_under_its_own_heading_counts_for_nothing(heading: str) -> None:
-    ad = (
-        f"ESG Product Owner\n\n{heading}\nThe group owns a roadmap to net zero, sets science-based targets"
-        " and talks to customers about their footprint.\n\nWhat you'll do\n- Keep the backlog ordered."
-    )
-    reading = read(RULES, ad)
+    reading = read(RULES, PLEDGE_AD.format(title="ESG Product Owner", heading=heading))
     assert reading.answers == {"roadmap": "not_stated", "customers": "not_stated", "metrics": "not_stated"}
 
 
 @pytest.mark.parametrize("heading", ["Sustainability", "ESG", "Commitment", "Sustainability & ESG"])
 def test_a_bare_sustainability_heading_sets_aside_the_pledge_in_an_ad_for_another_role(heading: str) -> None:
-    ad = (
-        f"Product Owner, Payments\n\n{heading}\nThe group owns a roadmap to net zero, sets science-based targets"
-        " and talks to customers about their footprint.\n\nWhat you'll do\n- Keep the backlog ordered."
-    )
-    reading = read(RULES, ad)
+    reading = read(RULES, PLEDGE_AD.format(title="Product Owner, Payments", heading=heading))
     assert reading.answers == {"roadmap": "not_stated", "customers": "not_stated", "metrics": "not_stated"}
 
 
