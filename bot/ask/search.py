@@ -151,7 +151,7 @@ CLASSIFIER_TRUST = 0.5
 #: The most titles and example questions embedded at load (some 10 ms of CPU each, 1.5 KiB each kept): about
 #: 1,540 ship today (18.4-18.8 s at the first start with 1,495, ``bench.startup``; then only new text:
 #: ``bot.ask.embedding_cache``); 2,000 would take some 25 s. Past it, search ranks by words alone;
-#: ``pmpo-bot kb validate`` warns from 90 % of it.
+#: ``pmpo-bot kb validate`` warns above 90 % of it.
 SEMANTIC_MAX_TEXTS = 2_000
 
 #: Where one sentence ends and the next begins.
