@@ -93,7 +93,14 @@ def test_cli_eval_leaves_the_questions_of_a_measured_split_out(capsys: pytest.Ca
 
 @pytest.mark.parametrize(
     ("name", "split"),
-    [("fresh2", "test2"), ("fresh3", "test3"), ("fresh5", "test5"), ("fresh6", "test6"), ("fresh7", "test7")],
+    [
+        ("fresh2", "test2"),
+        ("fresh3", "test3"),
+        ("fresh5", "test5"),
+        ("fresh6", "test6"),
+        ("fresh7", "test7"),
+        ("fresh8", "test8"),
+    ],
 )
 def test_a_wholly_held_out_set_lists_no_question_by_default(
     name: str, split: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
@@ -121,6 +128,7 @@ def test_a_wholly_held_out_set_lists_no_question_by_default(
         ("fresh5", "test5", False, 108, [24, 12, 6]),
         ("fresh6", "test6", False, 144, [24, 12, 6]),
         ("fresh7", "test7", False, 144, [24, 12, 6]),
+        ("fresh8", "test8", False, 144, [24, 12, 6]),
     ],
 )
 def test_a_one_split_set_loads_without_asking_it(

@@ -1,14 +1,14 @@
 """How well asking answers what members really ask: the evaluation behind ``pmpo-bot eval``.
 
-Nine sets of questions, each written from the source articles and a list of intents only, never from the
+Ten sets of questions, each written from the source articles and a list of intents only, never from the
 entries, by someone who had not seen the other sets (:data:`SETS`): ``members`` is split in halves, ``dev``
 may be looked at and tuned on, ``test`` is only measured; ``more`` (wider phrasing: words the articles never
 use, claims instead of questions, mixed languages) is split two thirds ``tune``, one third ``check``, and
 ``check`` says whether a change made on the tuning splits generalises; ``fresh`` is split into ``dev`` and
-``test`` like ``members``; ``fresh2``, ``fresh3``, ``fresh5``, ``fresh6`` and ``fresh7`` are each one held-out
-split, ``test2``, ``test3``, ``test5``, ``test6`` and ``test7``, never tuned on; ``fresh4`` is one split,
-``dev``, written blind like the others but to be tuned on, a fresh source of real-wording misses. An
-answerable question counts when the bot answers it with an entry whose title and answer contain its key fact
+``test`` like ``members``; ``fresh2``, ``fresh3``, ``fresh5``, ``fresh6``, ``fresh7`` and ``fresh8`` are each
+one held-out split, ``test2``, ``test3``, ``test5``, ``test6``, ``test7`` and ``test8``, never tuned on; ``fresh4``
+is one split, ``dev``, written blind like the others but to be tuned on, a fresh source of real-wording misses.
+An answerable question counts when the bot answers it with an entry whose title and answer contain its key fact
 (every group of regular expressions matches); a question to refuse counts when the bot gives no answer,
 reported separately for near-domain, off-topic and generic questions.
 
@@ -36,7 +36,7 @@ REFUSE_KINDS = ("near-domain", "off-topic", "generic")
 @dataclass(frozen=True)
 class EvalSet:
     """One evaluation file and its splits: the one tuned on first, then the one only measured (if any). A set
-    of one split is either wholly held out (``first_tuned_on=False``: fresh2, fresh3, fresh5, fresh6, fresh7) or
+    of one split is either wholly held out (``first_tuned_on=False``: fresh2, fresh3, fresh5 to fresh8) or
     wholly tuned on (fresh4)."""
 
     file: str
@@ -56,6 +56,7 @@ SETS = {
     "fresh5": EvalSet("tests/eval/member_questions_fresh5.yaml", ("test5",), first_tuned_on=False),
     "fresh6": EvalSet("tests/eval/member_questions_fresh6.yaml", ("test6",), first_tuned_on=False),
     "fresh7": EvalSet("tests/eval/member_questions_fresh7.yaml", ("test7",), first_tuned_on=False),
+    "fresh8": EvalSet("tests/eval/member_questions_fresh8.yaml", ("test8",), first_tuned_on=False),
 }
 SPLITS = tuple(dict.fromkeys(split for eval_set in SETS.values() for split in eval_set.splits))  # each name once
 
