@@ -15,8 +15,10 @@ import datetime as dt
 import logging
 import uuid
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any, TypeVar
 
+from bot.ask.capacity import knowledge_warnings
 from bot.config import Config, ConfigError, Location, redact_password
 from bot.knowledge.holder import KnowledgeHolder, ReloadOutcome
 from bot.knowledge.loader import require_knowledge
@@ -96,9 +98,10 @@ class Services:
         knowledge folder (the same files, deployed to every host) and validates it itself.
         """
         outcome = await self.knowledge.reload()
-        if outcome.accepted:
-            await self.db.notify(KNOWLEDGE_RELOADED, self.instance_id)
-        return outcome
+        if not outcome.accepted:
+            return outcome
+        await self.db.notify(KNOWLEDGE_RELOADED, self.instance_id)
+        return replace(outcome, warnings=tuple(knowledge_warnings(self.knowledge.current)))
 
     def _reloaded_elsewhere(self, origin: str) -> None:
         if origin == self.instance_id:

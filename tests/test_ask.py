@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.ask.search import SearchIndex
+from bot.ask.capacity import SEMANTIC_WARN_SHARE, knowledge_warnings
+from bot.ask.search import SEMANTIC_MAX_TEXTS, SearchIndex, indexed_documents, semantic_texts
 from bot.ask.semantic import VectorCache
 from bot.ask.service import AskService
 from bot.cli import main
@@ -160,6 +161,32 @@ async def test_reload_rebuilds_the_index_and_reports_changes(tmp_path: Path, clo
         assert service.answer("how do I negotiate a raise").entry.id == "negotiating-pay"  # type: ignore[union-attr]
         card = reload_card(outcome)
         assert ("Entries", "added: negotiating-pay\nedited: salary-gap-scope") in card.fields
+    finally:
+        await services.close()
+
+
+async def test_a_reload_past_nine_tenths_of_the_meaning_signals_texts_warns_the_moderator(
+    tmp_path: Path, clock: FakeClock
+) -> None:
+    """``/kb reload`` serves such a knowledge base (it is valid) and says what ``kb validate`` would."""
+    root = copy_knowledge(tmp_path)
+    services = await Services.open(make_config(tmp_path, knowledge={"path": str(root)}), clock=clock)
+    try:
+        quiet = await services.reload_knowledge()
+        assert quiet.accepted and quiet.warnings == ()
+        assert reload_card(quiet).tone == "good"
+        entries, topics = indexed_documents(services.knowledge.current)
+        room = int(SEMANTIC_WARN_SHARE * SEMANTIC_MAX_TEXTS) - semantic_texts((*entries, *topics))
+        path = root / "not-covered.yaml"
+        added = "".join(f'      - "scrum master question number {n}"\n' for n in range(room + 1))
+        path.write_text(path.read_text().replace("    questions:\n", "    questions:\n" + added, 1))
+        outcome = await services.reload_knowledge()
+        assert outcome.accepted, outcome.problems
+        assert outcome.warnings == tuple(knowledge_warnings(services.knowledge.current))
+        assert outcome.warnings[0].startswith("1,801 of the 2,000 entry and not-covered titles")
+        card = reload_card(outcome)
+        assert card.tone == "warn" and ("Worth a look", outcome.warnings[0]) in card.fields
+        assert ("Not-covered topics", "edited: scrum-master") in card.fields
     finally:
         await services.close()
 

@@ -11,7 +11,7 @@ import getpass
 import sys
 from pathlib import Path
 
-from bot.ask.search import SEMANTIC_MAX_TEXTS, indexed_documents, semantic_texts
+from bot.ask.capacity import knowledge_warnings
 from bot.cards import plain
 from bot.cli.common import EXIT_OK, EXIT_PROBLEMS, CommandError, SubParsers, add_command, print_json
 from bot.config import Config
@@ -19,13 +19,8 @@ from bot.curation.cards import gaps_card, outcome_card
 from bot.curation.engine import Moderator
 from bot.curation.service import CurationService
 from bot.errors import UserFacingError
-from bot.knowledge.base import KnowledgeBase
 from bot.knowledge.loader import load_knowledge
 from bot.services import Services
-
-#: The share of SEMANTIC_MAX_TEXTS past which ``kb validate`` warns: 200 texts of room, some 25 entries, so
-#: moderators hear of the limit while a few rounds of new example questions still fit under it.
-SEMANTIC_WARN_SHARE = 0.9
 
 
 def register(subparsers: SubParsers) -> None:
@@ -85,28 +80,6 @@ async def validate_command(args: argparse.Namespace, config: Config) -> int:
     noted = f" ({len(warnings)} warning(s) above)" if warnings else ""
     print(f"OK: {len(result.knowledge.files)} file(s), {counts}{noted}.", file=sys.stderr)
     return EXIT_OK
-
-
-def knowledge_warnings(knowledge: KnowledgeBase) -> list[str]:
-    """What is worth a moderator's attention in a valid knowledge base: not a problem (the bot serves it),
-    so it does not fail validation, but past the limit ``/ask`` silently stops matching by meaning and only
-    one log line says so."""
-    entries, topics = indexed_documents(knowledge)
-    texts, limit = semantic_texts((*entries, *topics)), SEMANTIC_MAX_TEXTS
-    remedy = "remove example questions or raise SEMANTIC_MAX_TEXTS in bot/ask/search.py"
-    if texts > limit:
-        return [
-            f"{texts:,} entry and not-covered titles and example questions, more than the {limit:,} /ask can "
-            "match by meaning: it matches by words alone, so a question asked in none of an entry's words goes "
-            f"unanswered; {remedy}"
-        ]
-    warn_above = int(SEMANTIC_WARN_SHARE * limit)
-    if texts > warn_above:
-        return [
-            f"{texts:,} of the {limit:,} entry and not-covered titles and example questions /ask can match by "
-            f"meaning (this warning shows above {warn_above:,}); above {limit:,} it matches by words alone ({remedy})"
-        ]
-    return []
 
 
 async def gaps_command(args: argparse.Namespace, config: Config) -> int:

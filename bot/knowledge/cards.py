@@ -75,10 +75,6 @@ def reload_card(outcome: ReloadOutcome) -> Card:
         if len(lines) < len(outcome.problems):
             body += more.format(len(outcome.problems) - len(lines))
         return Card(title="Knowledge reload refused", body=body, tone="warn")
-    if not outcome.changes:
-        return Card(
-            title="Knowledge reloaded", body="No changes: the files match what was already served.", tone="good"
-        )
     fields = []
     for label, change in outcome.changes.items():
         parts = [
@@ -87,4 +83,9 @@ def reload_card(outcome: ReloadOutcome) -> Card:
             if ids
         ]
         fields.append((label.capitalize(), "\n".join(parts)))
-    return Card(title="Knowledge reloaded", body="Now serving the new version.", fields=tuple(fields), tone="good")
+    if outcome.warnings:  # served all the same; the same words as `pmpo-bot kb validate`
+        fields.append(("Worth a look", "\n".join(limits.trim(w, 500) for w in outcome.warnings)))
+    body = "Now serving the new version." if outcome.changes else "No changes: the files match what was already served."
+    return Card(
+        title="Knowledge reloaded", body=body, fields=tuple(fields), tone="warn" if outcome.warnings else "good"
+    )

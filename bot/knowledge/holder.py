@@ -26,10 +26,12 @@ Derivation = Callable[[KnowledgeBase], Any]
 
 @dataclass(frozen=True)
 class ReloadOutcome:
-    """A refused reload carries the problems; an accepted one says what changed."""
+    """A refused reload carries the problems; an accepted one says what changed, and what in the new version
+    is worth a moderator's attention without being a problem (``bot.ask.capacity``)."""
 
     problems: tuple[Problem, ...] = ()
     changes: dict[str, LabelDiff] = field(default_factory=dict)
+    warnings: tuple[str, ...] = ()
 
     @property
     def accepted(self) -> bool:
