@@ -559,6 +559,19 @@ STATEMENTS = [
     ("roadmap", "role", "There is no fixed roadmap, so you will shape it; the CPO owns the KPIs."),
     ("metrics", "pm", "There is no fixed roadmap, so you will shape it; the CPO owns the KPIs."),
     ("roadmap", "role", "There's no predefined roadmap: you define it – the CPO owns the KPIs."),
+    # So is what comes after ", and" with a subject and verb of its own: neither clause lends its holder.
+    ("roadmap", "role", "There is no fixed roadmap, so you will shape it, and the CPO owns the KPIs."),
+    ("metrics", "pm", "There is no fixed roadmap, so you will shape it, and the CPO owns the KPIs."),
+    ("roadmap", "role", "There is no fixed roadmap, so you will shape the roadmap, and the CPO owns the KPIs."),
+    ("roadmap", "role", "You will shape the roadmap, and the CPO owns the KPIs."),
+    ("metrics", "role", "You will set the KPIs, and the CPO owns the roadmap."),
+    ("roadmap", "pm", "You will set the KPIs, and the CPO owns the roadmap."),
+    ("metrics", "pm", "The CPO owns the KPIs, and you will shape the roadmap."),
+    ("roadmap", "role", "The CPO owns the KPIs, and you will shape the roadmap."),
+    ("metrics", "pm", "You run the interviews, and our analytics team decides the KPIs."),
+    # A list joined by ", and" has no subject of its own after it: its items keep the verb before.
+    ("metrics", "role", "Own the roadmap, the OKRs, and the product's goals."),
+    ("roadmap", "pm", "The Head of Product owns the roadmap, and runs the quarterly planning."),
     # A clause about this role's future says only someone else's, with "it" as with the topic word.
     ("roadmap", "not_stated", "There is no fixed roadmap; over time you may grow into owning it."),
     ("roadmap", "not_stated", "Over time you may grow into owning the roadmap."),

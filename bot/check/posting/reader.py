@@ -25,9 +25,11 @@ How an ad is read, step by step (every phrase list is in ``knowledge/check-posti
    by" is never this role's verb; this role's verb becomes shared when a partner is named with it
    ("Together with the Service Owner, you ...", "define, together with the PMs, the metrics").
    A topic nobody holds yet ("there is no fixed roadmap") is held by whoever the rest of the sentence
-   has take it up ("so you will shape it": "it" read as the topic), and by nobody when no one does.
+   has take it up ("so you will shape it": "it" read as the topic; "so you will shape the roadmap"),
+   and by nobody when no one does.
    Clauses about the future ("over time you may grow into ...") only say who holds the topic now. Within
-   one statement (a sentence, or a part of it after ';') the first clause that says something wins: what
+   one statement (a sentence, or a part of it after ';' or after ", and" with a subject and verb of its
+   own: "you shape the roadmap, and the CPO owns the KPIs") the first clause that says something wins: what
    follows a ':' or a dash elaborates it (so does a bracketed aside, read with the words before it and
    left out of its clause), and a list there borrows the verb before it ("you own search: the roadmap,
    the research and the KPIs") or after it ("roadmap, research, all of it – sit with the client"); a
@@ -324,10 +326,8 @@ def _sentence_findings(
     found: dict[tuple[int, str], Finding] = {}
     lead: tuple[Clause, list[Token]] | None = None
     assert rules.boilerplate is not None
-    qualifying = {
-        clause.statement for clause in sentence.clauses if _qualifies(rules.boilerplate, ad.clause_tokens(clause))
-    }
-    clauses = sentence.clauses
+    clauses = _independent(rules, ad, sentence.clauses, title)
+    qualifying = {clause.statement for clause in clauses if _qualifies(rules.boilerplate, ad.clause_tokens(clause))}
     canonical = [_canonical(rules, ad.clause_tokens(clause), title) for clause in clauses]
     futures = [rules.ignore.first(tokens) is not None for tokens in canonical]
     for index, (clause, tokens) in enumerate(zip(clauses, canonical, strict=True)):
@@ -379,6 +379,80 @@ def _sentence_findings(
     return list(found.values())
 
 
+def _independent(rules: PostingRules, ad: _Ad, clauses: Sequence[Clause], title: _Title) -> tuple[Clause, ...]:
+    """The clauses, each cut where ", and" starts a clause with a subject and verb of its own, which then
+    starts a statement of its own: in "you will shape the roadmap, and the CPO owns the KPIs" the CPO
+    owns only the KPIs, and this role shapes only the roadmap; neither lends its holder to the other's
+    topic, as with ';'. A list joined by ", and" ("own the roadmap, the OKRs, and the team's goals")
+    has no subject after it and stays one clause, its items sharing the verb before them.
+
+    A bracketed aside's clause (read with the words before it) keeps only the part it is in.
+    """
+    pieces: dict[tuple[int, int, int, tuple[tuple[int, int], ...]], tuple[int, int]] = {}
+    for clause in clauses:
+        cuts = [
+            match
+            for match in _AND_CLAUSE.finditer(ad.text, clause.start, clause.end)
+            if not any(low <= match.start() < high for low, high in clause.holes)
+            and _starts_a_clause(rules, ad, ad.tokens_in(match.end(), clause.end, clause.holes), title)
+        ]
+        bounds = [clause.start, *(edge for match in cuts for edge in match.span()), clause.end]
+        for part, (start, end) in enumerate(zip(bounds[::2], bounds[1::2], strict=True)):
+            holes = tuple((low, high) for low, high in clause.holes if start <= low < end)
+            pieces.setdefault((start, end, clause.statement, holes), (clause.statement, part))
+    order = {key: number for number, key in enumerate(sorted(set(pieces.values())))}
+    return tuple(
+        Clause(start, end, order[pieces[start, end, statement, holes]], holes)
+        for start, end, statement, holes in pieces
+    )
+
+
+def _starts_a_clause(rules: PostingRules, ad: _Ad, words: list[Token], title: _Title) -> bool:
+    """Do these words (what follows ", and") start with a subject and its verb: "you will ...", "we
+    expect ...", "the CPO owns ...", "our analytics team decides ..." (not "the team's goals")?"""
+    tokens = _canonical(rules, words, title)
+    if len(tokens) < 2:
+        return False
+    if _names_you(ad.text, tokens[0]) or tokens[0].raw in _PRONOUNS:
+        return True
+    index = 0
+    while index < len(tokens) and tokens[index].raw in _NOUN_STARTS:
+        index += 1
+    subject = next(
+        (
+            i
+            for i in range(index, min(index + _NOUN_PHRASE, len(tokens)))
+            if tokens[i].raw == OTHERS or tokens[i].stem in _PEOPLE
+        ),
+        None,
+    )
+    if subject is None or subject + 1 >= len(tokens):
+        return False
+    if "'" in ad.text[tokens[subject].end : tokens[subject + 1].start].replace("\u2019", "'"):
+        return False  # a possessive: "the team's goals"
+    verb = subject + 1
+    while verb < len(tokens) - 1 and (tokens[verb].raw in _ADVERBS or tokens[verb].raw.endswith("ly")):
+        verb += 1
+    token = tokens[verb]
+    if token.raw in _VERBS_AFTER_SUBJECT or token.raw in ("has", "does"):
+        return True
+    written = ad.text[token.start : token.end].split()[0].lower()
+    return (
+        token.stem not in rules.topic_stems
+        and len(written) > 2
+        and written.endswith("s")
+        and not written.endswith("ss")
+    )
+
+
+#: ", and" before what may be a clause of its own.
+_AND_CLAUSE = re.compile(r",\s*and\s+", re.IGNORECASE)
+#: Pronouns that start a clause of their own after ", and": "..., and we expect weekly updates".
+_PRONOUNS = frozenset({"we", "they", "he", "she", "i"})
+#: Words that may stand between a subject and its verb: "the CPO then signs it off".
+_ADVERBS = frozenset({"also", "then", "still", "always", "usually", "often", "alone"})
+
+
 def _taken_up(
     rules: PostingRules,
     question: QuestionCues,
@@ -393,9 +467,10 @@ def _taken_up(
 
     ``unowned`` is the match that says nobody holds the topic, ``rest`` the sentence after it (across
     ',', ':', ';' and dashes, as "it" reaches that far), ``clauses`` the sentence's clauses and
-    ``futures`` which of them are about this role's future. Each "it", "them" or "one" there is read
-    in turn as the topic word the match named, with the words up to the end of its own clause only: in
-    "no fixed roadmap, so you will shape it; the CPO owns the KPIs" the CPO owns only the KPIs. The first
+    ``futures`` which of them are about this role's future. Each "it", "them" or "one" there, and each
+    topic word named again ("so you will shape the roadmap"), is read in turn as the topic word the match
+    named, with the words up to the end of its own clause only: in "no fixed roadmap, so you will shape
+    it; the CPO owns the KPIs" the CPO owns only the KPIs. The first
     statement that says who holds it and covers that word is what the sentence says, with its match and
     words; in a clause about this role's future ("; over time you may grow into owning it") only someone
     else's counts, as in any such clause. None when no such word refers back to the topic ("... so we
@@ -403,7 +478,7 @@ def _taken_up(
     """
     topic = next(t for t in unowned if t.stem in question.topic_stems | question.broader_stems)
     for index, token in enumerate(rest):
-        if token.raw not in _BACK_REFERENCES:
+        if token.raw not in _BACK_REFERENCES and token.stem not in question.topic_stems:
             continue
         own = _clause_of(clauses, token.start)
         end = clauses[own].end if own is not None else rest[-1].end
