@@ -569,6 +569,16 @@ STATEMENTS = [
     ("metrics", "pm", "The CPO owns the KPIs, and you will shape the roadmap."),
     ("roadmap", "role", "The CPO owns the KPIs, and you will shape the roadmap."),
     ("metrics", "pm", "You run the interviews, and our analytics team decides the KPIs."),
+    # "It" at the start of the next sentence, with no topic of its own, may take the topic that ended the one before.
+    ("roadmap", "role", "No fixed roadmap. You will shape it."),
+    ("metrics", "role", "There are no agreed KPIs yet. You will set them with little help."),
+    ("roadmap", "pm", "There is no set roadmap yet. The CPO will write it this spring."),
+    ("roadmap", "not_stated", "There is no fixed roadmap. Over time you may grow into owning it."),
+    ("roadmap", "pm", "There is no fixed roadmap yet. Over time it will be set by the CPO."),
+    ("roadmap", "not_stated", "There is no fixed roadmap. We keep it simple."),
+    # only the sentence right before, and only a topic that ended it
+    ("roadmap", "not_stated", "There is no fixed roadmap. We move fast. You will shape it."),
+    ("roadmap", "not_stated", "There is no fixed roadmap, and our CFO owns the budget. You will shape it."),
     # A list joined by ", and" has no subject of its own after it: its items keep the verb before.
     ("metrics", "role", "Own the roadmap, the OKRs, and the product's goals."),
     ("roadmap", "pm", "The Head of Product owns the roadmap, and runs the quarterly planning."),
@@ -1052,3 +1062,12 @@ def test_a_job_that_is_not_a_product_role_gets_no_verdict_but_the_closest_entry(
     assert judged.title == "A Scrum Master job, not a PM or PO role"
     assert judged.entries == ("job-vs-accountability",)
     assert judged.next_steps
+
+
+def test_a_topic_taken_up_in_the_next_sentence_quotes_both() -> None:
+    ad = "Product Owner\n\nNo fixed roadmap. You will shape it."
+    reading = read(RULES, ad)
+    assert reading.answers["roadmap"] == "role"
+    (quote,) = reading.evidence["roadmap"]
+    assert quote.text == "No fixed roadmap. You will shape it."
+    assert ad[quote.start : quote.end] == quote.text

@@ -26,7 +26,8 @@ How an ad is read, step by step (every phrase list is in ``knowledge/check-posti
    ("Together with the Service Owner, you ...", "define, together with the PMs, the metrics").
    A topic nobody holds yet ("there is no fixed roadmap") is held by whoever the rest of the sentence
    has take it up ("so you will shape it": "it" read as the topic; "so you will shape the roadmap"),
-   and by nobody when no one does.
+   and by nobody when no one does; one that ends a sentence ("No fixed roadmap.") may be taken up by "it"
+   at the start of the next ("You will shape it."), when that names no topic of its own.
    Clauses about the future ("over time you may grow into ...") only say who holds the topic now. Within
    one statement (a sentence, or a part of it after ';' or after ", and" with a subject and verb of its
    own: "you shape the roadmap, and the CPO owns the KPIs") the first clause that says something wins: what
@@ -49,7 +50,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 from bot.check.posting.rules import (
@@ -173,6 +174,17 @@ class _Ad:
 
 
 @dataclass(frozen=True)
+class _Unowned:
+    """A topic nobody holds that ends a sentence ("No fixed roadmap."): "it" at the start of the next
+    sentence may take it up ("You will shape it.")."""
+
+    sentence: Sentence
+    #: The cue that said nobody holds it, and the words it matched.
+    cue: str
+    words: tuple[Token, ...]
+
+
+@dataclass(frozen=True)
 class _Title:
     """The ad's own title: which one, where it is named, and the word before it ("Senior", "Principal")."""
 
@@ -191,12 +203,17 @@ def read(rules: PostingRules, text: str) -> Reading:
     counted = _classify(rules, ad, sentences, qualifications, _about_a_cause(rules, ad, sentences, title))
     findings: list[Finding] = []
     heading: list[Token] = []
+    loose: dict[str, _Unowned] = {}
     for sentence, counts in zip(sentences, counted, strict=True):
         if sentence.heading:
             named = sentence.start <= title.hit_start < sentence.end
             heading = [] if named else _canonical(rules, ad.tokens_in(sentence.start, sentence.end), title)
-        elif counts:
-            findings.extend(_sentence_findings(rules, ad, sentence, title, heading))
+        if counts and not sentence.heading:
+            before = {q: u for q, u in loose.items() if u.sentence.paragraph == sentence.paragraph}
+            found, loose = _sentence_findings(rules, ad, sentence, title, heading, before)
+            findings.extend(found)
+        else:
+            loose = {}
     answers: dict[str, Answer] = {}
     evidence: dict[str, tuple[Quote, ...]] = {}
     for question in rules.questions:
@@ -308,9 +325,15 @@ def _authors_own(tokens: Sequence[Token], first: int) -> bool:
 
 
 def _sentence_findings(
-    rules: PostingRules, ad: _Ad, sentence: Sentence, title: _Title, heading: Sequence[Token] = ()
-) -> list[Finding]:
-    """Per statement and question, what the first clause that says anything about it says.
+    rules: PostingRules,
+    ad: _Ad,
+    sentence: Sentence,
+    title: _Title,
+    heading: Sequence[Token] = (),
+    before: Mapping[str, _Unowned] | None = None,
+) -> tuple[list[Finding], dict[str, _Unowned]]:
+    """Per statement and question, what the first clause that says anything about it says, and per
+    question the topic nobody holds that ends the sentence, if one does (see :func:`_looked_back`).
 
     Clauses after ':' or a dash elaborate the one before ("Lead discovery for your area: run user
     interviews together with UX Research"), so they do not outvote it; after ';' a new statement
@@ -320,16 +343,19 @@ def _sentence_findings(
     this role, only who holds the topic now. Headings name a section or the job ("Product Manager,
     Local Discovery"); they never say who decides, but a section's heading gives its verb to a sentence
     that has none ("What you'll own" over "The growth roadmap"), as the clause before a ':' does.
+    ``before``: the topics nobody holds that ended the sentence before, per question.
     """
     if sentence.heading:
-        return []
+        return [], {}
     found: dict[tuple[int, str], Finding] = {}
+    loose: dict[str, _Unowned] = {}
     lead: tuple[Clause, list[Token]] | None = None
     assert rules.boilerplate is not None
     clauses = _independent(rules, ad, sentence.clauses, title)
     qualifying = {clause.statement for clause in clauses if _qualifies(rules.boilerplate, ad.clause_tokens(clause))}
     canonical = [_canonical(rules, ad.clause_tokens(clause), title) for clause in clauses]
     futures = [rules.ignore.first(tokens) is not None for tokens in canonical]
+    last = max((clause.end for clause in clauses), default=sentence.end)
     for index, (clause, tokens) in enumerate(zip(clauses, canonical, strict=True)):
         if clause.statement in qualifying:
             continue
@@ -350,6 +376,8 @@ def _sentence_findings(
             if stance == "nobody" and hit is not None:
                 rest = _canonical(rules, ad.tokens_in(tokens[hit.last].end, sentence.end), title)
                 taken = _taken_up(rules, question, ad.text, tokens[hit.first : hit.last + 1], rest, clauses, futures)
+                if taken is None and clause.end == last and not any(t.stem in rules.topic_stems for t in rest):
+                    loose[question.id] = _Unowned(sentence, hit.cue, tuple(tokens[hit.first : hit.last + 1]))
             if taken is not None and hit is not None:
                 stance, later, words = taken
                 hit = Hit(f"{hit.cue} + {later.cue}", hit.first, hit.last)
@@ -376,7 +404,45 @@ def _sentence_findings(
             broad = not any(t.stem in question.topic_stems for t in words)
             cue = hit.cue if hit is not None else f"{lead[0].start}:{lead[0].end}"
             found[clause.statement, question.id] = Finding(question.id, stance, cue, quote, broad)
-    return list(found.values())
+    if before and clauses and clauses[0].statement not in qualifying:
+        for question in rules.questions:
+            key = (clauses[0].statement, question.id)
+            if question.id in before and key not in found:
+                finding = _looked_back(rules, ad, sentence, question, before[question.id], clauses, canonical, futures)
+                if finding is not None:
+                    found[key] = finding
+    return list(found.values()), loose
+
+
+def _looked_back(
+    rules: PostingRules,
+    ad: _Ad,
+    sentence: Sentence,
+    question: QuestionCues,
+    unowned: _Unowned,
+    clauses: Sequence[Clause],
+    canonical: Sequence[Sequence[Token]],
+    futures: Sequence[bool],
+) -> Finding | None:
+    """What the sentence's first clause says about a topic nobody holds that ended the sentence before,
+    when it has no topic of its own and "it" there takes that one up: "No fixed roadmap. You will shape
+    it." is this role's roadmap, "... Over time it will be set by the CPO." the CPO's; "... Over time
+    you may grow into owning it." still nobody's, as within a sentence (:func:`_taken_up`). Only the
+    sentence right before, and only a topic nothing else followed there (see :func:`_sentence_findings`).
+    """
+    first = canonical[0]
+    if any(t.stem in question.topic_stems | question.broader_stems for t in first):
+        return None
+    taken = _taken_up(rules, question, ad.text, unowned.words, first, clauses, futures)
+    if taken is None:
+        return None
+    stance, later, words = taken
+    start = unowned.sentence.start
+    both = Sentence(start, sentence.end, sentence.paragraph, False, ())
+    reach = Clause(start, max(clauses[0].end, words[-1].end), 0)
+    quote = _quote(ad, both, reach, unowned.words[0].start, words[-1].end)
+    broad = not any(t.stem in question.topic_stems for t in [*unowned.words, *words])
+    return Finding(question.id, stance, f"{unowned.cue} + {later.cue}", quote, broad)
 
 
 def _independent(rules: PostingRules, ad: _Ad, clauses: Sequence[Clause], title: _Title) -> tuple[Clause, ...]:
