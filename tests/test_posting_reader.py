@@ -559,6 +559,29 @@ STATEMENTS = [
     ("roadmap", "role", "There is no fixed roadmap, so you will shape it; the CPO owns the KPIs."),
     ("metrics", "pm", "There is no fixed roadmap, so you will shape it; the CPO owns the KPIs."),
     ("roadmap", "role", "There's no predefined roadmap: you define it – the CPO owns the KPIs."),
+    # So is what comes after ", and" with a subject and verb of its own: neither clause lends its holder.
+    ("roadmap", "role", "There is no fixed roadmap, so you will shape it, and the CPO owns the KPIs."),
+    ("metrics", "pm", "There is no fixed roadmap, so you will shape it, and the CPO owns the KPIs."),
+    ("roadmap", "role", "There is no fixed roadmap, so you will shape the roadmap, and the CPO owns the KPIs."),
+    ("roadmap", "role", "You will shape the roadmap, and the CPO owns the KPIs."),
+    ("metrics", "role", "You will set the KPIs, and the CPO owns the roadmap."),
+    ("roadmap", "pm", "You will set the KPIs, and the CPO owns the roadmap."),
+    ("metrics", "pm", "The CPO owns the KPIs, and you will shape the roadmap."),
+    ("roadmap", "role", "The CPO owns the KPIs, and you will shape the roadmap."),
+    ("metrics", "pm", "You run the interviews, and our analytics team decides the KPIs."),
+    # "It" at the start of the next sentence, with no topic of its own, may take the topic that ended the one before.
+    ("roadmap", "role", "No fixed roadmap. You will shape it."),
+    ("metrics", "role", "There are no agreed KPIs yet. You will set them with little help."),
+    ("roadmap", "pm", "There is no set roadmap yet. The CPO will write it this spring."),
+    ("roadmap", "not_stated", "There is no fixed roadmap. Over time you may grow into owning it."),
+    ("roadmap", "pm", "There is no fixed roadmap yet. Over time it will be set by the CPO."),
+    ("roadmap", "not_stated", "There is no fixed roadmap. We keep it simple."),
+    # only the sentence right before, and only a topic that ended it
+    ("roadmap", "not_stated", "There is no fixed roadmap. We move fast. You will shape it."),
+    ("roadmap", "not_stated", "There is no fixed roadmap, and our CFO owns the budget. You will shape it."),
+    # A list joined by ", and" has no subject of its own after it: its items keep the verb before.
+    ("metrics", "role", "Own the roadmap, the OKRs, and the product's goals."),
+    ("roadmap", "pm", "The Head of Product owns the roadmap, and runs the quarterly planning."),
     # A clause about this role's future says only someone else's, with "it" as with the topic word.
     ("roadmap", "not_stated", "There is no fixed roadmap; over time you may grow into owning it."),
     ("roadmap", "not_stated", "Over time you may grow into owning the roadmap."),
@@ -662,6 +685,28 @@ def test_the_companys_pledge_under_its_own_heading_counts_for_nothing(heading: s
 def test_a_bare_sustainability_heading_sets_aside_the_pledge_in_an_ad_for_another_role(heading: str) -> None:
     reading = read(RULES, PLEDGE_AD.format(title="Product Owner, Payments", heading=heading))
     assert reading.answers == {"roadmap": "not_stated", "customers": "not_stated", "metrics": "not_stated"}
+
+
+@pytest.mark.parametrize(
+    "heading",
+    [
+        "Our commitment to sustainability and diversity",
+        "Sustainability and climate action",
+        "Driving sustainability across the group",
+        "ESG and responsible business",
+        "Sustainability is at the heart of what we do",
+    ],
+)
+def test_a_longer_cause_heading_sets_aside_the_pledge_in_an_ad_for_another_role(heading: str) -> None:
+    reading = read(RULES, PLEDGE_AD.format(title="Product Owner, Payments", heading=heading))
+    assert reading.answers == {"roadmap": "not_stated", "customers": "not_stated", "metrics": "not_stated"}
+
+
+@pytest.mark.parametrize("heading", ["How you'll drive sustainability", "Sustainability work you will lead"])
+def test_a_cause_heading_in_this_roles_words_heads_its_duties_in_any_ad(heading: str) -> None:
+    ad = SUSTAINABILITY_DUTIES.replace("Sustainability Product Manager", "Product Owner, Payments")
+    reading = read(RULES, ad.format(heading=heading))
+    assert reading.answers == {"roadmap": "role", "customers": "role", "metrics": "role"}
 
 
 def test_a_marker_sentence_sets_aside_the_rest_of_its_paragraph() -> None:
@@ -1039,3 +1084,12 @@ def test_a_job_that_is_not_a_product_role_gets_no_verdict_but_the_closest_entry(
     assert judged.title == "A Scrum Master job, not a PM or PO role"
     assert judged.entries == ("job-vs-accountability",)
     assert judged.next_steps
+
+
+def test_a_topic_taken_up_in_the_next_sentence_quotes_both() -> None:
+    ad = "Product Owner\n\nNo fixed roadmap. You will shape it."
+    reading = read(RULES, ad)
+    assert reading.answers["roadmap"] == "role"
+    (quote,) = reading.evidence["roadmap"]
+    assert quote.text == "No fixed roadmap. You will shape it."
+    assert ad[quote.start : quote.end] == quote.text

@@ -25,9 +25,12 @@ How an ad is read, step by step (every phrase list is in ``knowledge/check-posti
    by" is never this role's verb; this role's verb becomes shared when a partner is named with it
    ("Together with the Service Owner, you ...", "define, together with the PMs, the metrics").
    A topic nobody holds yet ("there is no fixed roadmap") is held by whoever the rest of the sentence
-   has take it up ("so you will shape it": "it" read as the topic), and by nobody when no one does.
+   has take it up ("so you will shape it": "it" read as the topic; "so you will shape the roadmap"),
+   and by nobody when no one does; one that ends a sentence ("No fixed roadmap.") may be taken up by "it"
+   at the start of the next ("You will shape it."), when that names no topic of its own.
    Clauses about the future ("over time you may grow into ...") only say who holds the topic now. Within
-   one statement (a sentence, or a part of it after ';') the first clause that says something wins: what
+   one statement (a sentence, or a part of it after ';' or after ", and" with a subject and verb of its
+   own: "you shape the roadmap, and the CPO owns the KPIs") the first clause that says something wins: what
    follows a ':' or a dash elaborates it (so does a bracketed aside, read with the words before it and
    left out of its clause), and a list there borrows the verb before it ("you own search: the roadmap,
    the research and the KPIs") or after it ("roadmap, research, all of it – sit with the client"); a
@@ -47,7 +50,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 from bot.check.posting.rules import (
@@ -171,6 +174,17 @@ class _Ad:
 
 
 @dataclass(frozen=True)
+class _Unowned:
+    """A topic nobody holds that ends a sentence ("No fixed roadmap."): "it" at the start of the next
+    sentence may take it up ("You will shape it.")."""
+
+    sentence: Sentence
+    #: The cue that said nobody holds it, and the words it matched.
+    cue: str
+    words: tuple[Token, ...]
+
+
+@dataclass(frozen=True)
 class _Title:
     """The ad's own title: which one, where it is named, and the word before it ("Senior", "Principal")."""
 
@@ -189,12 +203,17 @@ def read(rules: PostingRules, text: str) -> Reading:
     counted = _classify(rules, ad, sentences, qualifications, _about_a_cause(rules, ad, sentences, title))
     findings: list[Finding] = []
     heading: list[Token] = []
+    loose: dict[str, _Unowned] = {}
     for sentence, counts in zip(sentences, counted, strict=True):
         if sentence.heading:
             named = sentence.start <= title.hit_start < sentence.end
             heading = [] if named else _canonical(rules, ad.tokens_in(sentence.start, sentence.end), title)
-        elif counts:
-            findings.extend(_sentence_findings(rules, ad, sentence, title, heading))
+        if counts and not sentence.heading:
+            before = {q: u for q, u in loose.items() if u.sentence.paragraph == sentence.paragraph}
+            found, loose = _sentence_findings(rules, ad, sentence, title, heading, before)
+            findings.extend(found)
+        else:
+            loose = {}
     answers: dict[str, Answer] = {}
     evidence: dict[str, tuple[Quote, ...]] = {}
     for question in rules.questions:
@@ -217,9 +236,10 @@ def _classify(
     """Per sentence: does it count for the three questions (``qualifications``: is it a qualification).
 
     A qualification in a sentence of several statements ("the roadmap is yours; we want someone who ...")
-    sets aside only its own statement, which :func:`_sentence_findings` skips. A heading that only names
-    a cause ("Sustainability", "ESG") is over the company's pledge unless the role is about that cause
-    (``cause``: the title names it), where it heads this role's duties.
+    sets aside only its own statement, which :func:`_sentence_findings` skips. A heading that names a
+    cause and not this role ("Sustainability", "ESG and responsible business", "Driving sustainability
+    across the group") is over the company's pledge unless the role is about that cause (``cause``: the
+    title names it), where it heads this role's duties.
     """
     assert rules.boilerplate is not None
     boilerplate = rules.boilerplate
@@ -233,7 +253,7 @@ def _classify(
                 in_boilerplate_section = False
             else:
                 in_boilerplate_section = boilerplate.headings.first(tokens) is not None or (
-                    not cause and _bare(boilerplate.cause_headings, tokens)
+                    not cause and _names_a_cause(boilerplate.cause_headings, tokens)
                 )
         if boilerplate.paragraphs.first(tokens):
             skipped_paragraph = sentence.paragraph
@@ -251,7 +271,7 @@ def _classify(
 
 
 def _about_a_cause(rules: PostingRules, ad: _Ad, sentences: Sequence[Sentence], title: _Title) -> bool:
-    """Is the role about the cause a bare heading names: "Sustainability Product Manager", "ESG Product
+    """Is the role about the cause a heading names: "Sustainability Product Manager", "ESG Product
     Owner" (the line that names the title names the cause too)?"""
     assert rules.boilerplate is not None
     return any(
@@ -260,10 +280,11 @@ def _about_a_cause(rules: PostingRules, ad: _Ad, sentences: Sequence[Sentence], 
     )
 
 
-def _bare(phrases: Phrases, tokens: Sequence[Token]) -> bool:
-    """Does one match cover every word: "Sustainability", "ESG and sustainability", not "Your
-    sustainability impact"?"""
-    return any(hit.first == 0 and hit.last == len(tokens) - 1 for hit in phrases.hits(tokens))
+def _names_a_cause(phrases: Phrases, tokens: Sequence[Token]) -> bool:
+    """Does the heading name a cause in the company's words, however long: "Sustainability", "ESG and
+    responsible business", "Driving sustainability across the group"? Not one that names this role
+    ("How you'll drive sustainability", "Your sustainability impact"): that heads its duties in any ad."""
+    return phrases.first(tokens) is not None and not any(t.stem == stem(SELF) or t.raw == "your" for t in tokens)
 
 
 def _qualifies(boilerplate: Boilerplate, tokens: Sequence[Token]) -> bool:
@@ -306,9 +327,15 @@ def _authors_own(tokens: Sequence[Token], first: int) -> bool:
 
 
 def _sentence_findings(
-    rules: PostingRules, ad: _Ad, sentence: Sentence, title: _Title, heading: Sequence[Token] = ()
-) -> list[Finding]:
-    """Per statement and question, what the first clause that says anything about it says.
+    rules: PostingRules,
+    ad: _Ad,
+    sentence: Sentence,
+    title: _Title,
+    heading: Sequence[Token] = (),
+    before: Mapping[str, _Unowned] | None = None,
+) -> tuple[list[Finding], dict[str, _Unowned]]:
+    """Per statement and question, what the first clause that says anything about it says, and per
+    question the topic nobody holds that ends the sentence, if one does (see :func:`_looked_back`).
 
     Clauses after ':' or a dash elaborate the one before ("Lead discovery for your area: run user
     interviews together with UX Research"), so they do not outvote it; after ';' a new statement
@@ -318,18 +345,19 @@ def _sentence_findings(
     this role, only who holds the topic now. Headings name a section or the job ("Product Manager,
     Local Discovery"); they never say who decides, but a section's heading gives its verb to a sentence
     that has none ("What you'll own" over "The growth roadmap"), as the clause before a ':' does.
+    ``before``: the topics nobody holds that ended the sentence before, per question.
     """
     if sentence.heading:
-        return []
+        return [], {}
     found: dict[tuple[int, str], Finding] = {}
+    loose: dict[str, _Unowned] = {}
     lead: tuple[Clause, list[Token]] | None = None
     assert rules.boilerplate is not None
-    qualifying = {
-        clause.statement for clause in sentence.clauses if _qualifies(rules.boilerplate, ad.clause_tokens(clause))
-    }
-    clauses = sentence.clauses
+    clauses = _independent(rules, ad, sentence.clauses, title)
+    qualifying = {clause.statement for clause in clauses if _qualifies(rules.boilerplate, ad.clause_tokens(clause))}
     canonical = [_canonical(rules, ad.clause_tokens(clause), title) for clause in clauses]
     futures = [rules.ignore.first(tokens) is not None for tokens in canonical]
+    last = max((clause.end for clause in clauses), default=sentence.end)
     for index, (clause, tokens) in enumerate(zip(clauses, canonical, strict=True)):
         if clause.statement in qualifying:
             continue
@@ -350,6 +378,8 @@ def _sentence_findings(
             if stance == "nobody" and hit is not None:
                 rest = _canonical(rules, ad.tokens_in(tokens[hit.last].end, sentence.end), title)
                 taken = _taken_up(rules, question, ad.text, tokens[hit.first : hit.last + 1], rest, clauses, futures)
+                if taken is None and clause.end == last and not any(t.stem in rules.topic_stems for t in rest):
+                    loose[question.id] = _Unowned(sentence, hit.cue, tuple(tokens[hit.first : hit.last + 1]))
             if taken is not None and hit is not None:
                 stance, later, words = taken
                 hit = Hit(f"{hit.cue} + {later.cue}", hit.first, hit.last)
@@ -376,7 +406,119 @@ def _sentence_findings(
             broad = not any(t.stem in question.topic_stems for t in words)
             cue = hit.cue if hit is not None else f"{lead[0].start}:{lead[0].end}"
             found[clause.statement, question.id] = Finding(question.id, stance, cue, quote, broad)
-    return list(found.values())
+    if before and clauses and clauses[0].statement not in qualifying:
+        for question in rules.questions:
+            key = (clauses[0].statement, question.id)
+            if question.id in before and key not in found:
+                finding = _looked_back(rules, ad, sentence, question, before[question.id], clauses, canonical, futures)
+                if finding is not None:
+                    found[key] = finding
+    return list(found.values()), loose
+
+
+def _looked_back(
+    rules: PostingRules,
+    ad: _Ad,
+    sentence: Sentence,
+    question: QuestionCues,
+    unowned: _Unowned,
+    clauses: Sequence[Clause],
+    canonical: Sequence[Sequence[Token]],
+    futures: Sequence[bool],
+) -> Finding | None:
+    """What the sentence's first clause says about a topic nobody holds that ended the sentence before,
+    when it has no topic of its own and "it" there takes that one up: "No fixed roadmap. You will shape
+    it." is this role's roadmap, "... Over time it will be set by the CPO." the CPO's; "... Over time
+    you may grow into owning it." still nobody's, as within a sentence (:func:`_taken_up`). Only the
+    sentence right before, and only a topic nothing else followed there (see :func:`_sentence_findings`).
+    """
+    first = canonical[0]
+    if any(t.stem in question.topic_stems | question.broader_stems for t in first):
+        return None
+    taken = _taken_up(rules, question, ad.text, unowned.words, first, clauses, futures)
+    if taken is None:
+        return None
+    stance, later, words = taken
+    start = unowned.sentence.start
+    both = Sentence(start, sentence.end, sentence.paragraph, False, ())
+    reach = Clause(start, max(clauses[0].end, words[-1].end), 0)
+    quote = _quote(ad, both, reach, unowned.words[0].start, words[-1].end)
+    broad = not any(t.stem in question.topic_stems for t in [*unowned.words, *words])
+    return Finding(question.id, stance, f"{unowned.cue} + {later.cue}", quote, broad)
+
+
+def _independent(rules: PostingRules, ad: _Ad, clauses: Sequence[Clause], title: _Title) -> tuple[Clause, ...]:
+    """The clauses, each cut where ", and" starts a clause with a subject and verb of its own, which then
+    starts a statement of its own: in "you will shape the roadmap, and the CPO owns the KPIs" the CPO
+    owns only the KPIs, and this role shapes only the roadmap; neither lends its holder to the other's
+    topic, as with ';'. A list joined by ", and" ("own the roadmap, the OKRs, and the team's goals")
+    has no subject after it and stays one clause, its items sharing the verb before them.
+
+    A bracketed aside's clause (read with the words before it) keeps only the part it is in.
+    """
+    pieces: dict[tuple[int, int, int, tuple[tuple[int, int], ...]], tuple[int, int]] = {}
+    for clause in clauses:
+        cuts = [
+            match
+            for match in _AND_CLAUSE.finditer(ad.text, clause.start, clause.end)
+            if not any(low <= match.start() < high for low, high in clause.holes)
+            and _starts_a_clause(rules, ad, ad.tokens_in(match.end(), clause.end, clause.holes), title)
+        ]
+        bounds = [clause.start, *(edge for match in cuts for edge in match.span()), clause.end]
+        for part, (start, end) in enumerate(zip(bounds[::2], bounds[1::2], strict=True)):
+            holes = tuple((low, high) for low, high in clause.holes if start <= low < end)
+            pieces.setdefault((start, end, clause.statement, holes), (clause.statement, part))
+    order = {key: number for number, key in enumerate(sorted(set(pieces.values())))}
+    return tuple(
+        Clause(start, end, order[pieces[start, end, statement, holes]], holes)
+        for start, end, statement, holes in pieces
+    )
+
+
+def _starts_a_clause(rules: PostingRules, ad: _Ad, words: list[Token], title: _Title) -> bool:
+    """Do these words (what follows ", and") start with a subject and its verb: "you will ...", "we
+    expect ...", "the CPO owns ...", "our analytics team decides ..." (not "the team's goals")?"""
+    tokens = _canonical(rules, words, title)
+    if len(tokens) < 2:
+        return False
+    if _names_you(ad.text, tokens[0]) or tokens[0].raw in _PRONOUNS:
+        return True
+    index = 0
+    while index < len(tokens) and tokens[index].raw in _NOUN_STARTS:
+        index += 1
+    subject = next(
+        (
+            i
+            for i in range(index, min(index + _NOUN_PHRASE, len(tokens)))
+            if tokens[i].raw == OTHERS or tokens[i].stem in _PEOPLE
+        ),
+        None,
+    )
+    if subject is None or subject + 1 >= len(tokens):
+        return False
+    if "'" in ad.text[tokens[subject].end : tokens[subject + 1].start].replace("\u2019", "'"):
+        return False  # a possessive: "the team's goals"
+    verb = subject + 1
+    while verb < len(tokens) - 1 and (tokens[verb].raw in _ADVERBS or tokens[verb].raw.endswith("ly")):
+        verb += 1
+    token = tokens[verb]
+    if token.raw in _VERBS_AFTER_SUBJECT or token.raw in ("has", "does"):
+        return True
+    written = ad.text[token.start : token.end].split()[0].lower()
+    return (
+        token.stem not in rules.topic_stems
+        and len(written) > 2
+        and written.endswith("s")
+        and not written.endswith("ss")
+    )
+
+
+#: ", and" before what may be a clause of its own.
+_AND_CLAUSE = re.compile(r",\s*and\s+", re.IGNORECASE)
+#: Pronouns that start a clause of their own after ", and": "..., and we expect weekly updates".
+_PRONOUNS = frozenset({"we", "they", "he", "she", "i"})
+#: Words that may stand between a subject and its verb: "the CPO then signs it off".
+_ADVERBS = frozenset({"also", "then", "still", "always", "usually", "often", "alone"})
 
 
 def _taken_up(
@@ -393,9 +535,10 @@ def _taken_up(
 
     ``unowned`` is the match that says nobody holds the topic, ``rest`` the sentence after it (across
     ',', ':', ';' and dashes, as "it" reaches that far), ``clauses`` the sentence's clauses and
-    ``futures`` which of them are about this role's future. Each "it", "them" or "one" there is read
-    in turn as the topic word the match named, with the words up to the end of its own clause only: in
-    "no fixed roadmap, so you will shape it; the CPO owns the KPIs" the CPO owns only the KPIs. The first
+    ``futures`` which of them are about this role's future. Each "it", "them" or "one" there, and each
+    topic word named again ("so you will shape the roadmap"), is read in turn as the topic word the match
+    named, with the words up to the end of its own clause only: in "no fixed roadmap, so you will shape
+    it; the CPO owns the KPIs" the CPO owns only the KPIs. The first
     statement that says who holds it and covers that word is what the sentence says, with its match and
     words; in a clause about this role's future ("; over time you may grow into owning it") only someone
     else's counts, as in any such clause. None when no such word refers back to the topic ("... so we
@@ -403,7 +546,7 @@ def _taken_up(
     """
     topic = next(t for t in unowned if t.stem in question.topic_stems | question.broader_stems)
     for index, token in enumerate(rest):
-        if token.raw not in _BACK_REFERENCES:
+        if token.raw not in _BACK_REFERENCES and token.stem not in question.topic_stems:
             continue
         own = _clause_of(clauses, token.start)
         end = clauses[own].end if own is not None else rest[-1].end
