@@ -24,6 +24,8 @@ How an ad is read, step by step (every phrase list is in ``knowledge/check-posti
    theirs however far apart ("the roadmap for our systems is decided by the Head of IT"), and "is run
    by" is never this role's verb; this role's verb becomes shared when a partner is named with it
    ("Together with the Service Owner, you ...", "define, together with the PMs, the metrics").
+   No match runs across a comma and a turn ("own the backlog, but the KPIs are clear"), and a participle
+   right before a topic word describes it ("no fixed roadmap", "clearly defined KPIs"): it is nobody's verb.
    A topic nobody holds yet ("there is no fixed roadmap") is held by whoever the rest of the sentence
    has take it up ("so you will shape it": "it" read as the topic; "so you will shape the roadmap"),
    and by nobody when no one does; one that ends a sentence ("No fixed roadmap.") may be taken up by "it"
@@ -683,6 +685,10 @@ def _statements(
         elif stance == "role":
             hits = [*hits, *_passive_by_you(rules.passive, question, text, tokens)]
         for hit in hits:
+            if _across_a_turn(text, tokens, hit) or _participle_before_topic(
+                rules.passive, tokens, hit, rules.topic_stems
+            ):
+                continue  # "no fixed roadmap, but the KPIs are clear": neither "fixed" nor ", but" reaches the KPIs
             if stance == "negation" and not any(t.raw in _NEGATIONS for t in tokens[hit.first : hit.last + 1]):
                 continue  # the stemmer makes "notes" "not": "write the release notes for each roadmap item"
             if stance == "pm" and tokens[hit.first].raw == OTHERS and _you_between(text, tokens, hit):
@@ -804,6 +810,30 @@ def _participle_after_topic(passive: Phrases, tokens: Sequence[Token], hit: Hit,
         and tokens[hit.first - 1].stem in every_topic
         and tokens[hit.first].raw.endswith("ed")
         and _is_participle(passive, tokens[hit.first])
+    )
+
+
+def _participle_before_topic(passive: Phrases, tokens: Sequence[Token], hit: Hit, every_topic: frozenset[str]) -> bool:
+    """Does the match start with a participle, as written, right before a topic word ("no fixed roadmap",
+    "clearly defined KPIs", "the agreed roadmap"): an adjective describing that topic, not this role's
+    verb, so it neither reaches a later topic ("no fixed roadmap, but the KPIs are clear") nor says who
+    set the one it describes."""
+    after = hit.first + 1
+    return (
+        after < len(tokens)
+        and tokens[after].stem in every_topic
+        and tokens[hit.first].raw.endswith("ed")
+        and _is_participle(passive, tokens[hit.first])
+    )
+
+
+def _across_a_turn(text: str, tokens: Sequence[Token], hit: Hit) -> bool:
+    """Does the match run across a comma and a word that turns the sentence ("own the backlog, but the
+    KPIs are clear"): what follows is said of something else, so no verb before it reaches a topic
+    after it, nor a topic before it someone named after it ("you set the KPIs, but the CPO owns ...")."""
+    return any(
+        tokens[i].raw in _TURNS and "," in text[tokens[i - 1].end : tokens[i].start]
+        for i in range(hit.first + 1, hit.last + 1)
     )
 
 
