@@ -605,6 +605,14 @@ STATEMENTS = [
     ("metrics", "not_stated", "Own the backlog, but the KPIs are clear."),
     ("metrics", "not_stated", "The roadmap is not fixed, but the KPIs are clear."),
     ("metrics", "role", "You set the KPIs, but the CPO owns the roadmap."),
+    # Someone else at the end of a list after 'with' is a partner, as "with the CPO" is.
+    ("roadmap", "shared", "Work with the designers, the engineers, and the CPO to define the roadmap."),
+    ("roadmap", "shared", "Work with the designers, the engineers and the CPO to define the roadmap."),
+    ("roadmap", "shared", "Partner with design, engineering, data science, and the CPO to define the roadmap."),
+    ("roadmap", "pm", "Work with the designers, the engineers, and the CPO, who owns the roadmap."),
+    ("roadmap", "role", "Work with the designers, the engineers and the CPO and own the roadmap."),
+    ("roadmap", "pm", "Report to the CTO, the Head of Product owns the roadmap."),
+    ("roadmap", "pm", "You talk to users, the designers test ideas, and the CPO decides the roadmap."),
 ]
 
 
