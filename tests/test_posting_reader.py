@@ -594,6 +594,25 @@ STATEMENTS = [
     ("metrics", "shared", "You run the user tests and you set the goals together with the service manager."),
     ("customers", "role", "You plan the interviews, and you agree the KPIs together with the CPO."),
     ("metrics", "shared", "The KPIs, which you set together with the CPO, guide the team."),
+    # A participle right before another topic describes it ("no fixed roadmap"): it is not this role's verb.
+    ("metrics", "not_stated", "There is no fixed roadmap, but the KPIs are clear."),
+    ("metrics", "not_stated", "There is no defined roadmap and the KPIs are clear."),
+    ("roadmap", "not_stated", "There is no fixed roadmap, but the KPIs are clear."),
+    ("metrics", "role", "Fix the KPIs for the roadmap."),
+    ("metrics", "not_stated", "Work towards clearly defined KPIs."),
+    ("roadmap", "not_stated", "Deliver against the agreed roadmap."),
+    # No match runs across ", but": what follows turns to something else.
+    ("metrics", "not_stated", "Own the backlog, but the KPIs are clear."),
+    ("metrics", "not_stated", "The roadmap is not fixed, but the KPIs are clear."),
+    ("metrics", "role", "You set the KPIs, but the CPO owns the roadmap."),
+    # Someone else at the end of a list after 'with' is a partner, as "with the CPO" is.
+    ("roadmap", "shared", "Work with the designers, the engineers, and the CPO to define the roadmap."),
+    ("roadmap", "shared", "Work with the designers, the engineers and the CPO to define the roadmap."),
+    ("roadmap", "shared", "Partner with design, engineering, data science, and the CPO to define the roadmap."),
+    ("roadmap", "pm", "Work with the designers, the engineers, and the CPO, who owns the roadmap."),
+    ("roadmap", "role", "Work with the designers, the engineers and the CPO and own the roadmap."),
+    ("roadmap", "pm", "Report to the CTO, the Head of Product owns the roadmap."),
+    ("roadmap", "pm", "You talk to users, the designers test ideas, and the CPO decides the roadmap."),
 ]
 
 

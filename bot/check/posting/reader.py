@@ -23,7 +23,11 @@ How an ad is read, step by step (every phrase list is in ``knowledge/check-posti
    participle (a few words before "by" after "is": "is set each quarter by"), "by" and someone else is
    theirs however far apart ("the roadmap for our systems is decided by the Head of IT"), and "is run
    by" is never this role's verb; this role's verb becomes shared when a partner is named with it
-   ("Together with the Service Owner, you ...", "define, together with the PMs, the metrics").
+   ("Together with the Service Owner, you ...", "define, together with the PMs, the metrics"); someone
+   else who ends a list after 'with' (or 'to', 'for' ...) is read as if named alone ("work with the designers, the
+   engineers, and the CPO to define the roadmap" is read as "work with the CPO to define the roadmap").
+   No match runs across a comma and a turn ("own the backlog, but the KPIs are clear"), and a participle
+   right before a topic word describes it ("no fixed roadmap", "clearly defined KPIs"): it is nobody's verb.
    A topic nobody holds yet ("there is no fixed roadmap") is held by whoever the rest of the sentence
    has take it up ("so you will shape it": "it" read as the topic; "so you will shape the roadmap"),
    and by nobody when no one does; one that ends a sentence ("No fixed roadmap.") may be taken up by "it"
@@ -632,7 +636,8 @@ def _items(text: str, start: int, end: int) -> list[tuple[int, int]]:
 #: Words before someone else's name that make them the object of the sentence, not who decides:
 #: in "together with the Head of Digital, run the usability tests" this role runs them.
 _OBJECT_OF = frozenset({"with", "to", "for", "from", "alongside", "under", "beside"})
-#: How many words a name joined by 'and' may stand after such a word: "with the UX designer and the PM".
+#: How many words a name joined by 'and' may stand after such a word ("with the UX designer and the PM"),
+#: or each item of a list before it ("with the designers, the engineers, and the PM").
 _COORDINATED = 4
 #: What may stand between such a word and the name: "with the client's Head of Digital".
 _DETERMINERS = frozenset({"the", "a", "an", "our", "your", "their", "its", "his", "her", "this", "that", "users"})
@@ -677,22 +682,26 @@ def _statements(
     for stance, phrases in question.stances:
         if only_others and stance != "pm":
             continue
-        hits = phrases.hits(tokens)
+        hits = _hits_with_partners(phrases, text, tokens)
         if stance == "pm":
             hits = [*hits, *_passive_agents(rules.passive, question, tokens, rules.topic_stems)]
         elif stance == "role":
             hits = [*hits, *_passive_by_you(rules.passive, question, text, tokens)]
         for hit in hits:
+            if _across_a_turn(text, tokens, hit) or _participle_before_topic(
+                rules.passive, tokens, hit, rules.topic_stems
+            ):
+                continue  # "no fixed roadmap, but the KPIs are clear": neither "fixed" nor ", but" reaches the KPIs
             if stance == "negation" and not any(t.raw in _NEGATIONS for t in tokens[hit.first : hit.last + 1]):
                 continue  # the stemmer makes "notes" "not": "write the release notes for each roadmap item"
             if stance == "pm" and tokens[hit.first].raw == OTHERS and _you_between(text, tokens, hit):
                 continue
             if stance == "role" and any(
-                t.raw == OTHERS and not _object_of_preposition(tokens, Hit("", i, i))
+                t.raw == OTHERS and not _object_of_preposition(text, tokens, Hit("", i, i))
                 for i, t in enumerate(tokens[hit.first : hit.last + 1], start=hit.first)
             ):
                 continue  # "the metrics your PM sets": not this role's ("decide with the PM about ..." is)
-            if stance == "pm" and _object_of_preposition(tokens, hit):
+            if stance == "pm" and _object_of_preposition(text, tokens, hit):
                 continue
             if stance == "role" and (
                 _passive_verb(rules.passive, tokens, hit)
@@ -804,6 +813,30 @@ def _participle_after_topic(passive: Phrases, tokens: Sequence[Token], hit: Hit,
         and tokens[hit.first - 1].stem in every_topic
         and tokens[hit.first].raw.endswith("ed")
         and _is_participle(passive, tokens[hit.first])
+    )
+
+
+def _participle_before_topic(passive: Phrases, tokens: Sequence[Token], hit: Hit, every_topic: frozenset[str]) -> bool:
+    """Does the match start with a participle, as written, right before a topic word ("no fixed roadmap",
+    "clearly defined KPIs", "the agreed roadmap"): an adjective describing that topic, not this role's
+    verb, so it neither reaches a later topic ("no fixed roadmap, but the KPIs are clear") nor says who
+    set the one it describes."""
+    after = hit.first + 1
+    return (
+        after < len(tokens)
+        and tokens[after].stem in every_topic
+        and tokens[hit.first].raw.endswith("ed")
+        and _is_participle(passive, tokens[hit.first])
+    )
+
+
+def _across_a_turn(text: str, tokens: Sequence[Token], hit: Hit) -> bool:
+    """Does the match run across a comma and a word that turns the sentence ("own the backlog, but the
+    KPIs are clear"): what follows is said of something else, so no verb before it reaches a topic
+    after it, nor a topic before it someone named after it ("you set the KPIs, but the CPO owns ...")."""
+    return any(
+        tokens[i].raw in _TURNS and "," in text[tokens[i - 1].end : tokens[i].start]
+        for i in range(hit.first + 1, hit.last + 1)
     )
 
 
@@ -1010,10 +1043,20 @@ def _subject(text: str, tokens: Sequence[Token], hit: Hit) -> str | None:
             return "you"
         if _relative_to_others(tokens, low, high):
             return "someone else"  # "a Venture Lead, who decides ... and who runs the experiments"
+        if _list_item(text, tokens, low, high):
+            continue  # "work with the designers, the engineers and the CPO and own the roadmap"
         named = [t for t in stretch if t.raw not in _NOUN_STARTS]
         if named and (named[0].raw == OTHERS or (stretch[0].raw in _NOUN_STARTS and _names_people(named))):
             return "someone else"
     return None
+
+
+def _list_item(text: str, tokens: Sequence[Token], low: int, high: int) -> bool:
+    """Do the words from ``low`` (after a comma) to ``high`` go on a list after 'with', 'to' ... and end
+    it with 'and' ("with the designers, the engineers and the CPO and own ..."): those named are
+    partners, not the subject of the verb after them."""
+    joint = next((i for i in range(low, min(low + _COORDINATED + 1, high)) if tokens[i].raw in ("and", "or")), None)
+    return low > 0 and joint is not None and _listed_after_preposition(text, tokens, joint) is not None
 
 
 def _relative_to_others(tokens: Sequence[Token], low: int, high: int) -> bool:
@@ -1046,16 +1089,65 @@ def _you_between(text: str, tokens: Sequence[Token], hit: Hit) -> bool:
     return any(t.stem == you and text[t.start : t.end].lower() != "your" for t in tokens[hit.first + 1 : hit.last])
 
 
-def _object_of_preposition(tokens: Sequence[Token], hit: Hit) -> bool:
+def _object_of_preposition(text: str, tokens: Sequence[Token], hit: Hit) -> bool:
+    """Is the match's someone else named after 'with', 'to' ... (see ``_OBJECT_OF``), on their own or
+    last in a list after it ("together with the designer and the PM", "with the designers, the
+    engineers, and the CPO to define the roadmap"): a partner or an addressee, not who decides, unless
+    a relative clause makes them act ("..., and the CPO, who owns the roadmap")?"""
     if tokens[hit.first].raw != OTHERS or any(t.raw in _RELATIVE for t in tokens[hit.first : hit.last + 1]):
         return False
     index = hit.first - 1
     while index >= 0 and tokens[index].raw in _DETERMINERS:
         index -= 1
-    if index >= 0 and tokens[index].raw in ("and", "or"):  # "together with the designer and the PM, run ..."
-        between = tokens[max(index - _COORDINATED, 0) : index]
-        return any(t.raw in _OBJECT_OF for t in between) and all(t.stem != stem(SELF) for t in between)
+    if index >= 0 and tokens[index].raw in ("and", "or"):
+        return _listed_after_preposition(text, tokens, index) is not None
     return index >= 0 and tokens[index].raw in _OBJECT_OF
+
+
+def _listed_after_preposition(text: str, tokens: Sequence[Token], joint: int) -> int | None:
+    """Where the 'with', 'to' ... is whose list the words before the 'and' at ``joint`` end: each item
+    (between commas) a few words long and none naming this role, so the name after 'and' is the list's
+    last item ("with the designers, the engineers, and the CPO"); an item longer than a name ("talk
+    about the product vision with marketing, and the PM ...") ends the search. None when there is none."""
+    words = 0
+    for index in range(joint - 1, -1, -1):
+        if "," in text[tokens[index].end : tokens[index + 1].start]:
+            words = 0  # a new item of the list
+        words += 1
+        if tokens[index].stem == stem(SELF) or words > _COORDINATED:
+            return None
+        if tokens[index].raw in _OBJECT_OF:
+            return index
+    return None
+
+
+def _partner_lists(text: str, tokens: Sequence[Token]) -> Iterator[list[int]]:
+    """Per list after 'with', 'to' ... that ends in someone else ("with the designers, the engineers, and
+    the CPO"), the positions of the clause's words without the items before that someone: the clause
+    as if it said "with the CPO", so the patterns for a partner reach as far as they would then."""
+    for last, token in enumerate(tokens):
+        if token.raw != OTHERS:
+            continue
+        joint = last - 1
+        while joint >= 0 and tokens[joint].raw in _DETERMINERS:
+            joint -= 1
+        if joint < 0 or tokens[joint].raw not in ("and", "or"):
+            continue
+        preposition = _listed_after_preposition(text, tokens, joint)
+        if preposition is not None:
+            yield [*range(preposition + 1), *range(joint + 1, len(tokens))]
+
+
+def _hits_with_partners(phrases: Phrases, text: str, tokens: Sequence[Token]) -> list[Hit]:
+    """Every match of ``phrases`` in the clause, and those it has when a list of partners is read as its
+    last one (:func:`_partner_lists`), as positions in the whole clause."""
+    hits = phrases.hits(tokens)
+    for kept in _partner_lists(text, tokens):
+        for hit in phrases.hits([tokens[i] for i in kept]):
+            found = Hit(hit.cue, kept[hit.first], kept[hit.last])
+            if found not in hits:
+                hits.append(found)
+    return hits
 
 
 def _canonical(rules: PostingRules, tokens: list[Token], title: _Title) -> list[Token]:
