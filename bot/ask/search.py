@@ -62,6 +62,7 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
 from bot.ask import english
+from bot.ask import foreign as foreign_words
 from bot.ask.bm25 import Bm25Index
 from bot.ask.content import NotCoveredList, NotCoveredTopic, SynonymList
 from bot.ask.rerank import Reranker, Scorer, shipped_model
@@ -272,6 +273,7 @@ class SearchIndex:
         self._examples = self._example_table()
         self._names = [(entry, name) for entry in self.entries for name in (entry.title, *entry.aliases)]
         self._common = english.common_words()
+        foreign_words.everyday_words()  # read now (under a second, once a process), not by a member's question
         self._correct = lru_cache(maxsize=4096)(self._correct_uncached)
         self.reranker = Reranker(
             ([self.content_words(q) for q in item.questions] for item in self._items),
@@ -496,6 +498,9 @@ class SearchIndex:
         unseen_weight = idf(len(self._items), 0)
         asking = _asking_sentence(question)
         asked = None if asking is None else set(self.content_words(asking))
+        # A question in another language: its words that are not English are not the request the knowledge
+        # base lacks but how the member speaks; the meaning signal, multilingual, reads them.
+        foreign = foreign_words.in_another_language(raw)
         corrected = [self._correct(w) or w for w in raw]
         for word in self.content_words(" ".join(corrected)):
             stem = self._stem(word)
@@ -508,6 +513,8 @@ class SearchIndex:
                     continue  # "15 people", "40 hours": an unknown number is detail, not topic
                 everyday = word in self._common
                 weight = unseen_weight * (CONTEXT_WEIGHT if everyday else 1.0)
+                if foreign and not english.frequency(word):
+                    weight = 0.0  # the member's language, not a request the knowledge base lacks
                 if asked is not None and word not in asked:
                     weight *= EARLIER_WEIGHT
                 terms.append(_Term(word, None, weight, informative=not everyday))
