@@ -7,8 +7,8 @@ and reads it well. A question is in another language when it holds :data:`MIN_FO
 words of a language other than English (its articles, pronouns and common verbs: "est", "ou", "pero",
 "todo"), none of them an English word; search then lets its words that are not English stop counting against
 answering (:meth:`bot.ask.search.SearchIndex.search`): they weigh nothing, the domain's words and the meaning
-decide. A question with no domain word ("¿cuál es la mejor receta?") stays refused: nothing it asks is known. The words are pyspellchecker's frequency lists
-(the ones ``bot.ask.english`` reads for English), for the languages members here are likeliest to write.
+decide. A question with no domain word ("¿cuál es la mejor receta?") stays refused: nothing it asks is
+known. The words are pyspellchecker's frequency lists, the ones ``bot.ask.english`` reads for English.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from bot.ask.vocabulary import words
 #: lists are three to four times larger and would take some 4 s more to read at every start.
 LANGUAGES = ("es", "fr", "it")
 #: The this-many most frequent words of each language are its everyday words: enough to see the language
-#: in a sentence ("est", "pero", "een", "und"), too few to take in its nouns, which may be names or jargon
+#: in a sentence ("est", "pero", "questo"), too few to take in its nouns, which may be names or jargon
 #: an English question uses ("tableau", "notion").
 TOP_WORDS = 300
 #: A question holding this many everyday words of another language (none English) is in that language: one
