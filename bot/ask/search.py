@@ -155,6 +155,8 @@ CLASSIFIER_TRUST = 0.5
 #: ``pmpo-bot kb validate`` warns above 90 % of it.
 SEMANTIC_MAX_TEXTS = 2_000
 
+#: Porter's -ant/-ent: an adjective or a person ("relevant", "accountant"), of a family of its own.
+_AGENT_ENDINGS = ("ant", "ent")
 #: Where one sentence ends and the next begins.
 _SENTENCE_END = re.compile(r"(?<=[.!?;:])\s+|\n+")
 
@@ -265,6 +267,9 @@ class SearchIndex:
         self._stems.update(self._stemmer.stem_all(phrase_words.difference(self._stems)))
         #: Every word the index knows (folded concepts included): what property tests draw questions from.
         self.vocabulary = frozenset(self._stems)
+        self._stem_words: dict[str, list[str]] = {}
+        for known, stem in self._stems.items():
+            self._stem_words.setdefault(stem, []).append(known)
         self._typos = TypoIndex(_correctable(self.vocabulary), two_edits_from=LONG_WORD - 2)
         self._phrase_typos = _phrase_typos(frozenset(self._thesaurus.vocabulary))
         names = [[self.content_words(name) for name in (item.title, *item.aliases)] for item in self._items]
@@ -542,8 +547,22 @@ class SearchIndex:
 
     def _stem(self, word: str) -> str | None:
         """The index term for ``word``, or None when no entry contains it."""
-        stem = self._stems.get(word) or self._stemmer.stem(word)  # a word no entry uses may share a stem ("storys")
+        stem = self._stems.get(word)
+        if stem is None:  # a word no entry uses may share a stem ("storys")
+            stem = self._stemmer.stem(word)
+            if not self._same_family(word, stem):
+                return None
         return stem if stem in self._bm25 else None
+
+    def _same_family(self, word: str, stem: str) -> bool:
+        """Whether ``word``, which no entry uses, means what the index's words of ``stem`` mean. Porter strips
+        -ant and -ent as it strips -able and -ing, so "accountants" shares "account" with "accountability"
+        and "accounting": a person is not a quality. An -ant/-ent word belongs with its -ance/-ence noun
+        ("relevant", "relevance") and its other forms, not with the stem's other words."""
+        base = word.removesuffix("s")
+        if not base.endswith(_AGENT_ENDINGS) or base[:-3] != stem:
+            return True
+        return any(w.startswith(base[:-1]) for w in self._stem_words.get(stem, ()))
 
     def _correct_uncached(self, word: str) -> str | None:
         """The index word ``word`` is a typo of, or None.
