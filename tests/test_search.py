@@ -348,3 +348,18 @@ def test_everyday_words_are_answered_only_when_both_are_sure_of_the_same_entry(
     question = "how do i get started here"
     result = index._trusted(question, hits, (), likelihood, limit=3)
     assert (result is not None and result.verdict == "answer" and result.hits[0].item is entries[0]) == answered
+
+
+def test_a_question_in_another_language_with_the_domain_terms_is_answered(index: SearchIndex) -> None:
+    """Its words that are not English are how the member speaks, not a request the knowledge base lacks: they
+    do not count against answering, and the multilingual meaning signal reads them."""
+    assert answer_id(index, "Quelle est la meilleure, PO ou PM? (english answer is fine)") == "po-or-pm-which-path"
+    assert index.search("¿cuál es la mejor receta de paella?").best is None  # no domain word: still refused
+
+
+def test_an_ant_noun_does_not_fold_into_the_other_words_of_its_stem(index: SearchIndex) -> None:
+    """Porter gives "accountants" the stem of "accountability": a person is not a quality, and the question is
+    off-topic; an -ant adjective still finds its -ance noun, and a word the index has keeps its stem."""
+    assert index.search("jokes about accountants").best is None
+    assert "accountants" not in {t.word for t in index._terms("accountants") if t.stem}
+    assert answer_id(index, "is the PO accountable for the backlog") == "job-vs-accountability"

@@ -62,6 +62,7 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
 from bot.ask import english
+from bot.ask import foreign as foreign_words
 from bot.ask.bm25 import Bm25Index
 from bot.ask.content import NotCoveredList, NotCoveredTopic, SynonymList
 from bot.ask.rerank import Reranker, Scorer, shipped_model
@@ -154,6 +155,8 @@ CLASSIFIER_TRUST = 0.5
 #: ``pmpo-bot kb validate`` warns above 90 % of it.
 SEMANTIC_MAX_TEXTS = 2_000
 
+#: Porter's -ant/-ent: an adjective or a person ("relevant", "accountant"), of a family of its own.
+_AGENT_ENDINGS = ("ant", "ent")
 #: Where one sentence ends and the next begins.
 _SENTENCE_END = re.compile(r"(?<=[.!?;:])\s+|\n+")
 
@@ -264,6 +267,9 @@ class SearchIndex:
         self._stems.update(self._stemmer.stem_all(phrase_words.difference(self._stems)))
         #: Every word the index knows (folded concepts included): what property tests draw questions from.
         self.vocabulary = frozenset(self._stems)
+        self._stem_words: dict[str, list[str]] = {}
+        for known, stem in self._stems.items():
+            self._stem_words.setdefault(stem, []).append(known)
         self._typos = TypoIndex(_correctable(self.vocabulary), two_edits_from=LONG_WORD - 2)
         self._phrase_typos = _phrase_typos(frozenset(self._thesaurus.vocabulary))
         names = [[self.content_words(name) for name in (item.title, *item.aliases)] for item in self._items]
@@ -272,6 +278,7 @@ class SearchIndex:
         self._examples = self._example_table()
         self._names = [(entry, name) for entry in self.entries for name in (entry.title, *entry.aliases)]
         self._common = english.common_words()
+        foreign_words.everyday_words()  # read now (under a second, once a process), not by a member's question
         self._correct = lru_cache(maxsize=4096)(self._correct_uncached)
         self.reranker = Reranker(
             ([self.content_words(q) for q in item.questions] for item in self._items),
@@ -496,6 +503,9 @@ class SearchIndex:
         unseen_weight = idf(len(self._items), 0)
         asking = _asking_sentence(question)
         asked = None if asking is None else set(self.content_words(asking))
+        # A question in another language: its words that are not English are not the request the knowledge
+        # base lacks but how the member speaks; the meaning signal, multilingual, reads them.
+        foreign = foreign_words.in_another_language(raw)
         corrected = [self._correct(w) or w for w in raw]
         for word in self.content_words(" ".join(corrected)):
             stem = self._stem(word)
@@ -508,6 +518,8 @@ class SearchIndex:
                     continue  # "15 people", "40 hours": an unknown number is detail, not topic
                 everyday = word in self._common
                 weight = unseen_weight * (CONTEXT_WEIGHT if everyday else 1.0)
+                if foreign and not english.frequency(word):
+                    weight = 0.0  # the member's language, not a request the knowledge base lacks
                 if asked is not None and word not in asked:
                     weight *= EARLIER_WEIGHT
                 terms.append(_Term(word, None, weight, informative=not everyday))
@@ -535,8 +547,22 @@ class SearchIndex:
 
     def _stem(self, word: str) -> str | None:
         """The index term for ``word``, or None when no entry contains it."""
-        stem = self._stems.get(word) or self._stemmer.stem(word)  # a word no entry uses may share a stem ("storys")
+        stem = self._stems.get(word)
+        if stem is None:  # a word no entry uses may share a stem ("storys")
+            stem = self._stemmer.stem(word)
+            if not self._same_family(word, stem):
+                return None
         return stem if stem in self._bm25 else None
+
+    def _same_family(self, word: str, stem: str) -> bool:
+        """Whether ``word``, which no entry uses, means what the index's words of ``stem`` mean. Porter strips
+        -ant and -ent as it strips -able and -ing, so "accountants" shares "account" with "accountability"
+        and "accounting": a person is not a quality. An -ant/-ent word belongs with its -ance/-ence noun
+        ("relevant", "relevance") and its other forms, not with the stem's other words."""
+        base = word.removesuffix("s")
+        if not base.endswith(_AGENT_ENDINGS) or base[:-3] != stem:
+            return True
+        return any(w.startswith(base[:-1]) for w in self._stem_words.get(stem, ()))
 
     def _correct_uncached(self, word: str) -> str | None:
         """The index word ``word`` is a typo of, or None.
