@@ -49,7 +49,7 @@ import yaml
 
 from bench._bot import HIDE_ENV, PROFILE_ENV
 from tests.loopback import LoopbackDiscord
-from tests.loopback.state import Member
+from tests.loopback.state import Channel, Member
 
 REPO = Path(__file__).resolve().parent.parent
 ASK_QUESTIONS = (
@@ -189,7 +189,7 @@ class BotProcess:
 
 
 async def ask_burst(
-    server: LoopbackDiscord, members: list[Member], channel: object, questions: Sequence[str] = ASK_QUESTIONS
+    server: LoopbackDiscord, members: list[Member], channel: Channel, questions: Sequence[str] = ASK_QUESTIONS
 ) -> Latency:
     async def one(member: Member, question: str) -> float:
         handle = await server.slash(member, "ask", {"question": question}, channel=channel, timeout=30)
@@ -204,7 +204,7 @@ async def ask_burst(
 
 
 async def ask_steady(
-    server: LoopbackDiscord, members: list[Member], channel: object, per_member: int, rate: float
+    server: LoopbackDiscord, members: list[Member], channel: Channel, per_member: int, rate: float
 ) -> Latency:
     """Each member asks ``per_member`` questions with exponential think times: ``rate`` questions/s overall."""
     rng = random.Random(7)
@@ -231,7 +231,7 @@ async def ask_steady(
 async def quiz_sessions(
     server: LoopbackDiscord,
     members: list[Member],
-    channel: object,
+    channel: Channel,
     questions: int,
     think: tuple[float, float],
     start_within: float = 0.0,
@@ -338,7 +338,7 @@ class AskCost:
 
 
 async def ask_in_turn(
-    server: LoopbackDiscord, members: list[Member], channel: object, questions: Sequence[str]
+    server: LoopbackDiscord, members: list[Member], channel: Channel, questions: Sequence[str]
 ) -> Latency:
     """Each member asks once the previous answer has arrived: nothing is shared between two ``/ask``."""
     samples: list[float] = []

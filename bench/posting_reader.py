@@ -70,7 +70,7 @@ class Outcome:
     def misses(self) -> list[tuple[str, str, str]]:
         """(field, expected, read) for every field read differently from its label."""
         expect = self.ad["expect"]
-        found = []
+        found: list[tuple[str, str, str]] = []
         for question in QUESTIONS:
             if self.reading.answers[question] != expect["answers"][question]:
                 found.append((question, expect["answers"][question], self.reading.answers[question]))

@@ -33,11 +33,13 @@ import yaml
 
 from bench._corpora import Corpus, generated, realistic, shipped_vocabulary
 from bench.search import ENTRY_KINDS
+from bot.ask.content import NotCoveredTopic
 from bot.ask.engine import answer_question
 from bot.ask.evaluation import SETS, parse_cases
 from bot.ask.search import SearchIndex
 from bot.ask.vocabulary import words
 from bot.knowledge.base import KnowledgeBase
+from bot.knowledge.entries import Entry
 from bot.knowledge.loader import load_knowledge, require_knowledge
 
 REPO = Path(__file__).resolve().parent.parent
@@ -82,7 +84,8 @@ def with_typo(question: str, rng: random.Random) -> str | None:
 def questions(knowledge: KnowledgeBase, index: SearchIndex) -> list[str]:
     """Every question the check asks on the shipped knowledge base (see the module docstring)."""
     asked: list[str] = []
-    for item in (*index.entries, *index.topics):
+    items: tuple[Entry | NotCoveredTopic, ...] = (*index.entries, *index.topics)
+    for item in items:
         asked += [*item.questions, item.title, *item.aliases]
     older = yaml.safe_load((REPO / "tests" / "eval" / "ask_eval.yaml").read_text(encoding="utf-8"))
     asked += [case["q"] for case in older["on_topic"]] + list(older["off_topic"])

@@ -279,7 +279,7 @@ def measure(corpus_name: str, size: int, runs: int) -> Row:
     accuracy: dict[str, float] = {}
     # rank-bm25 in a pass of its own after the runs: its sweeps over every document's word counts would evict
     # the others' data from the processor's caches if it took turns with them.
-    passes = [*([engines] * runs), [rank]]
+    passes: list[Sequence[Engine]] = [*([engines] * runs), [rank]]
     for run, timed_engines in enumerate(passes):
         samples, found = run_once(timed_engines, questions)
         for engine, sample in zip(timed_engines, samples, strict=True):
@@ -303,14 +303,14 @@ def measure(corpus_name: str, size: int, runs: int) -> Row:
     return Row(corpus_name, size, len(questions), times, accuracy, build)
 
 
-def ratio_range(ours: list[tuple[float, ...]], peer: list[tuple[float, ...]], column: int) -> str:
+def ratio_range(ours: Sequence[tuple[float, ...]], peer: Sequence[tuple[float, ...]], column: int) -> str:
     """ours / peer in ``column`` for each run, as "low–high" (one value when all runs agree to 2 decimals)."""
     ratios = [o[column] / p[column] for o, p in zip(ours, peer, strict=False)]
     low, high = f"{min(ratios):.2f}", f"{max(ratios):.2f}"
     return low if low == high else f"{low}–{high}"
 
 
-def ms_range(values: list[tuple[float, ...]], column: int) -> str:
+def ms_range(values: Sequence[tuple[float, ...]], column: int) -> str:
     found = [v[column] for v in values]
     low, high = f"{min(found):.3f}", f"{max(found):.3f}"
     return low if low == high else f"{low}–{high}"

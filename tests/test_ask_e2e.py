@@ -111,7 +111,9 @@ async def test_no_answer_is_said_plainly_recorded_without_the_member_and_shown_i
         assert "rather say so than guess" in embed(nothing)["description"]
         assert not any(cid.startswith("vote:") for cid in buttons(nothing))
         close = await ask(loopback, carol, general, "best crm for a business analyst")
-        close_id = (await harness.bot.services.db.fetchone("SELECT MAX(id) FROM unanswered_questions"))[0]
+        newest = await harness.bot.services.db.fetchone("SELECT MAX(id) FROM unanswered_questions")
+        assert newest is not None
+        close_id = newest[0]
         assert f"suggest:{close_id}:ba-to-po-to-pm" in buttons(close)  # up to three close entries, as buttons
         await ask(loopback, mod, general, "how long should i boil an egg")
 

@@ -105,7 +105,9 @@ async def test_a_stale_step_changes_nothing_and_shows_where_the_member_is(servic
     stale = await service.act(first.session.id, ALICE, 0, Action.ANSWER, "current")
     assert isinstance(stale, QuestionScreen) and stale.step == 1 and stale.notice == STALE
     assert stale.session.answers == {"subject": "posting"}
-    assert question_card(stale).body.startswith(f"*{STALE}*")
+    body = question_card(stale).body
+    assert isinstance(body, str)
+    assert body.startswith(f"*{STALE}*")
     stale_back = await service.act(first.session.id, ALICE, 0, Action.RESTART)
     assert isinstance(stale_back, QuestionScreen) and stale_back.session.answers == {"subject": "posting"}
 

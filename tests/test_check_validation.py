@@ -10,7 +10,7 @@ import pytest
 from bot.check.content import CheckContent
 from bot.check.kind import CheckKind
 from bot.cli import main
-from bot.knowledge.documents import load_document
+from bot.knowledge.documents import Problem, load_document
 from tests.check_support import SHIPPED_CHECK, check_folder, load_check
 
 FILE = "knowledge/check.yaml"
@@ -201,7 +201,7 @@ def test_the_shipped_file_validates_quickly() -> None:
     """The analysis runs on every load and reload, so it must stay far below anything a moderator notices."""
     document = load_document(SHIPPED_CHECK)
     started = time.perf_counter()
-    found: list[object] = []
+    found: list[Problem] = []
     CheckKind().add(CheckKind().new_part(), document, found)
     assert found == []
     assert time.perf_counter() - started < 0.05

@@ -14,9 +14,9 @@ from threadpoolctl import threadpool_info
 
 from bot.ask import evaluation
 from bot.ask.classifier import Classifier
-from bot.ask.content import NotCoveredList
+from bot.ask.content import NotCoveredList, NotCoveredTopic
 from bot.ask.semantic import Memo, SemanticIndex
-from bot.knowledge.entries import EntryLibrary
+from bot.knowledge.entries import Entry, EntryLibrary
 from bot.knowledge.loader import require_knowledge
 from tests.helpers import SHIPPED_KNOWLEDGE
 
@@ -100,7 +100,8 @@ def test_leave_one_out_never_trains_the_classifier_on_the_question_it_asks(monke
     entries = list(knowledge.part(EntryLibrary).entries.values())[:2]
     topics = list(knowledge.part(NotCoveredList).topics.values())[:1]
     evaluation.leave_one_out(entries, topics, embed=Memo(embed, "test"))
-    assert len(asked) == sum(len(item.questions) for item in [*entries, *topics])
+    items: list[Entry | NotCoveredTopic] = [*entries, *topics]
+    assert len(asked) == sum(len(item.questions) for item in items)
     for question, texts in asked:
         assert question not in texts
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import shutil
 import subprocess
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -18,7 +18,7 @@ from bot.cli import main
 from bot.curation.cards import history_card
 from bot.curation.engine import QUIET_WINDOW, Asked, EditRecord, Moderator, Signal, signal_kind, wordings
 from bot.curation.service import CurationService, EntryDraft, TopicDraft, entry_limits, topic_limits
-from bot.curation.yaml_edit import Block, EditError, Flow, Literal, Plain, append_item, append_mapping, slug
+from bot.curation.yaml_edit import Block, EditError, Flow, Literal, Plain, Value, append_item, append_mapping, slug
 from bot.errors import UserFacingError
 from bot.knowledge.entries import EntryLibrary
 from bot.services import Services
@@ -95,7 +95,7 @@ def test_append_item_refuses_what_is_not_there() -> None:
 
 def test_append_mapping_writes_a_block_after_a_blank_line_like_its_neighbours() -> None:
     two = DOC.replace("    questions: []\n", "    questions: [q]\n    answer: |-\n      B.\n")
-    item = {
+    item: dict[str, Value] = {
         "id": Plain("c"),
         "title": 'Say "hi"',
         "answer": Literal("Line one.\n\n- **two**"),
@@ -126,7 +126,7 @@ def knowledge(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-async def curated(tmp_path: Path, knowledge: Path, clock: FakeClock) -> Iterator[Services]:
+async def curated(tmp_path: Path, knowledge: Path, clock: FakeClock) -> AsyncIterator[Services]:
     config = make_config(tmp_path, knowledge={"path": str(knowledge)}, curation={"edit_servers": [MOD.guild_id]})
     services = await Services.open(config, clock=clock)
     yield services
@@ -363,8 +363,8 @@ async def test_opened_and_voted_helpful_or_left_quiet_makes_a_candidate(services
     quiet = await ask.ask("po pay after tax and pension?", 1, user_id=11)
     busy = await ask.ask("how much pay after taxes and pension does a product owner keep", 1, user_id=12)
     assert helpful.unanswered_id and quiet.unanswered_id and busy.unanswered_id
-    for answer, user in ((helpful, 10), (quiet, 11), (busy, 12)):
-        await ask.open_suggestion(unanswered_id=answer.unanswered_id, entry_id="salary-figures", user_id=user)
+    for unanswered_id, user in ((helpful.unanswered_id, 10), (quiet.unanswered_id, 11), (busy.unanswered_id, 12)):
+        await ask.open_suggestion(unanswered_id=unanswered_id, entry_id="salary-figures", user_id=user)
     await ask.vote(
         user_id=10,
         entry_id="salary-figures",

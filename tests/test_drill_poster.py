@@ -54,8 +54,8 @@ async def setup(services: Services, guild: int = GUILD, **kwargs: object) -> Non
     )
 
 
-def at(clock: FakeClock, *args: int) -> None:
-    clock.now = dt.datetime(*args, tzinfo=dt.UTC)
+def at(clock: FakeClock, year: int, month: int, day: int, hour: int, minute: int) -> None:
+    clock.now = dt.datetime(year, month, day, hour, minute, tzinfo=dt.UTC)
 
 
 async def statuses(services: Services) -> list[tuple[str, str]]:

@@ -17,8 +17,8 @@ GRACE = dt.timedelta(hours=6)
 LONG_AGO = dt.datetime(2020, 1, 1, tzinfo=dt.UTC)
 
 
-def utc(*args: int) -> dt.datetime:
-    return dt.datetime(*args, tzinfo=dt.UTC)
+def utc(year: int, month: int, day: int, hour: int, minute: int, second: int = 0) -> dt.datetime:
+    return dt.datetime(year, month, day, hour, minute, second, tzinfo=dt.UTC)
 
 
 def rule(at: str, zone: ZoneInfo, days: str = "daily") -> Rule:

@@ -12,6 +12,7 @@ import pytest
 from bot.drills.store import DrillStore
 from bot.knowledge.loader import require_knowledge
 from bot.quiz.content import QuestionBank
+from bot.storage.sqlite import SqliteDatabase
 from tests.helpers import SHIPPED_KNOWLEDGE, FakeClock, install_bot_clock, labels
 from tests.loopback import LoopbackDiscord
 from tests.loopback.harness import BotHarness
@@ -116,7 +117,9 @@ async def test_database_held_by_another_process_loses_no_answer(
     players = [loopback.add_member(guild, f"player{i}") for i in range(4)]
     async with BotHarness(loopback, tmp_path) as h:
         messages = [await start_in_dms(loopback, p, general, {"length": 5}) for p in players]
-        other = sqlite3.connect(h.bot.services.db.path, isolation_level=None)
+        db = h.bot.services.db
+        assert isinstance(db, SqliteDatabase)  # the harness always configures a SQLite file
+        other = sqlite3.connect(db.path, isolation_level=None)
         other.execute("BEGIN IMMEDIATE")
         clicks = [
             asyncio.create_task(click(loopback, p, m, option_id(m, BANK, right=True)))

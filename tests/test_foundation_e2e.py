@@ -230,7 +230,7 @@ async def test_member_commands_have_a_cooldown_with_a_specific_message(
         assert other.message is not None and other.message.embeds  # the cooldown is per member
 
 
-MODERATOR_COMMANDS = [
+MODERATOR_COMMANDS: list[tuple[str, dict[str, str]]] = [
     ("kb reload", {}),
     ("kb gaps", {}),
     ("drills status", {}),

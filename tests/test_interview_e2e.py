@@ -11,7 +11,7 @@ from bot.interview import engine
 from bot.knowledge.loader import require_knowledge
 from tests.helpers import SHIPPED_KNOWLEDGE, embed, labels
 from tests.loopback import CallbackType, LoopbackDiscord
-from tests.loopback.driver import Actor, InteractionHandle
+from tests.loopback.driver import Actor, InteractionHandle, OptionValue
 from tests.loopback.harness import BotHarness
 from tests.loopback.state import Channel, Guild, Message, walk_components
 
@@ -41,7 +41,7 @@ def at_the_limit(text: str) -> str:
 
 
 async def start_in_dms(
-    loopback: LoopbackDiscord, actor: Actor, channel: Channel, options: dict[str, object]
+    loopback: LoopbackDiscord, actor: Actor, channel: Channel, options: dict[str, OptionValue]
 ) -> Message:
     before = loopback.messages_in(actor)
     handle = await loopback.slash(actor, "interview start", options, channel=channel)
@@ -90,6 +90,7 @@ async def test_a_whole_mock_interview_in_dms_with_follow_ups_a_restart_and_an_an
             drill = drill_on(message)
             asked_main.append(drill.id)
             opened = await open_form(loopback, alice, message)
+            assert opened.modal is not None  # open_form checked it
             (answer_input,) = [c for c in walk_components(opened.modal["components"]) if c.get("custom_id") == "answer"]
             assert answer_input["max_length"] == LIMIT
             if number == 2:  # the form opened before a restart is submitted after it

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.knowledge.base import diff
+from bot.knowledge.base import KnowledgeBase, diff
 from bot.knowledge.documents import DocumentError, parse_document
 from bot.knowledge.entries import EntryLibrary
 from bot.knowledge.holder import KnowledgeHolder
@@ -89,7 +89,7 @@ async def test_reload_diff_and_refusal_keep_last_good(tmp_path: Path) -> None:
     first = load_knowledge(root).knowledge
     assert first is not None
     holder = KnowledgeHolder(first)
-    seen = []
+    seen: list[KnowledgeBase] = []
     holder.derive(seen.append)
 
     make_kb(root, entry("one", "what is one", "A changed answer."), entry("three", "what is three"))

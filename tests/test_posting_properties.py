@@ -42,8 +42,8 @@ def test_any_text_reads_within_the_contract(text: str) -> None:
     for quote in reading.context_evidence.values():
         assert text[quote.start : quote.end] == quote.text
     for key, value in reading.context.items():
-        question = CONTENT.question(key)
-        assert question is not None and question.choice(value) is not None
+        context_question = CONTENT.question(key)
+        assert context_question is not None and context_question.choice(value) is not None
     judged = judge(CONTENT, RULES, reading)
     assert (judged.verdict_id is None) == (reading.role_type != "product")
 

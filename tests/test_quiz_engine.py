@@ -73,7 +73,7 @@ def wrong_option(screen: QuestionScreen) -> int:
 
 
 async def play(
-    quiz: QuizService, screen: engine.Screen, user: int, *, right: set[int] | None = None
+    quiz: QuizService, screen: engine.Screen | OpenSession, user: int, *, right: set[int] | None = None
 ) -> engine.QuizSummary:
     """Answer every question (right at the positions in ``right``, else wrong) and return the summary."""
     while isinstance(screen, QuestionScreen):
@@ -195,8 +195,8 @@ async def test_the_next_quiz_brings_unseen_then_missed_questions_first(quiz: Qui
     screen: engine.Screen = first
     while isinstance(screen, QuestionScreen):
         order.append(screen.question.id)
-        missed = screen.position in (0, 1)
-        pick = wrong_option(screen) if missed else right_option(screen)
+        wrong = screen.position in (0, 1)
+        pick = wrong_option(screen) if wrong else right_option(screen)
         if screen.position == 4:
             screen = await quiz.skip(screen.session_id, ALICE, screen.position)
             continue

@@ -21,7 +21,12 @@ from tests.loopback.spec import load_spec
 ANYWHERE = {"ask", "topic", "topics", "compare", "check", "privacy", "about"}
 SERVER_ONLY = {"drills", "drill-streak", "drill-top", "kb", "moderators"}
 #: Commands only a server's install brings, with options that would otherwise be accepted.
-GUILD_INSTALL_ONLY = [("quiz leaderboard", {}), ("quiz start", {}), ("drill-top", {}), ("moderators list", {})]
+GUILD_INSTALL_ONLY: list[tuple[str, dict[str, str]]] = [
+    ("quiz leaderboard", {}),
+    ("quiz start", {}),
+    ("drill-top", {}),
+    ("moderators list", {}),
+]
 
 
 async def test_the_command_tree_says_where_each_command_can_be_used(loopback: LoopbackDiscord, tmp_path: Path) -> None:

@@ -15,7 +15,7 @@ and tables hanging off such rows reference them with ``ON DELETE CASCADE``.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractAsyncContextManager
 from typing import Any, Protocol
 
@@ -28,9 +28,12 @@ class StorageError(Exception):
 
 
 class Row(Protocol):
-    """A result row: by column name (``row["id"]``) or by position (``row[0]``)."""
+    """A result row: by column name (``row["id"]``) or by position (``row[0]``), or its values in column order
+    (``tuple(row)``), as both sqlite3's and asyncpg's rows give them."""
 
     def __getitem__(self, key: int | str, /) -> Any: ...
+
+    def __iter__(self) -> Iterator[Any]: ...
 
     def keys(self) -> Any: ...
 
