@@ -240,10 +240,9 @@ def _classify(
     """Per sentence: does it count for the three questions (``qualifications``: is it a qualification).
 
     A qualification in a sentence of several statements ("the roadmap is yours; we want someone who ...")
-    sets aside only its own statement, which :func:`_sentence_findings` skips. A heading that names a
-    cause and not this role ("Sustainability", "ESG and responsible business", "Driving sustainability
-    across the group") is over the company's pledge unless the role is about that cause (``cause``: the
-    title names it), where it heads this role's duties.
+    sets aside only its own statement, which :func:`_sentence_findings` skips. A heading that only names
+    a cause ("Sustainability", "ESG") is over the company's pledge unless the role is about that cause
+    (``cause``: the title names it), where it heads this role's duties.
     """
     assert rules.boilerplate is not None
     boilerplate = rules.boilerplate
@@ -257,7 +256,7 @@ def _classify(
                 in_boilerplate_section = False
             else:
                 in_boilerplate_section = boilerplate.headings.first(tokens) is not None or (
-                    not cause and _names_a_cause(boilerplate.cause_headings, tokens)
+                    not cause and _bare(boilerplate.cause_headings, tokens)
                 )
         if boilerplate.paragraphs.first(tokens):
             skipped_paragraph = sentence.paragraph
@@ -275,7 +274,7 @@ def _classify(
 
 
 def _about_a_cause(rules: PostingRules, ad: _Ad, sentences: Sequence[Sentence], title: _Title) -> bool:
-    """Is the role about the cause a heading names: "Sustainability Product Manager", "ESG Product
+    """Is the role about the cause a bare heading names: "Sustainability Product Manager", "ESG Product
     Owner" (the line that names the title names the cause too)?"""
     assert rules.boilerplate is not None
     return any(
@@ -284,11 +283,10 @@ def _about_a_cause(rules: PostingRules, ad: _Ad, sentences: Sequence[Sentence], 
     )
 
 
-def _names_a_cause(phrases: Phrases, tokens: Sequence[Token]) -> bool:
-    """Does the heading name a cause in the company's words, however long: "Sustainability", "ESG and
-    responsible business", "Driving sustainability across the group"? Not one that names this role
-    ("How you'll drive sustainability", "Your sustainability impact"): that heads its duties in any ad."""
-    return phrases.first(tokens) is not None and not any(t.stem == stem(SELF) or t.raw == "your" for t in tokens)
+def _bare(phrases: Phrases, tokens: Sequence[Token]) -> bool:
+    """Does one match cover every word: "Sustainability", "ESG and sustainability", not "Your
+    sustainability impact"?"""
+    return any(hit.first == 0 and hit.last == len(tokens) - 1 for hit in phrases.hits(tokens))
 
 
 def _qualifies(boilerplate: Boilerplate, tokens: Sequence[Token]) -> bool:

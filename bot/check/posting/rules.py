@@ -203,9 +203,8 @@ class Boilerplate:
 
     keep_headings: Phrases
     headings: Phrases
-    #: A heading with one of these that does not name this role ("Sustainability", "ESG and responsible
-    #: business") sets aside its section, unless the role is about that cause (its title names it): then
-    #: it heads the role's own duties.
+    #: A heading that is only one of these ("Sustainability", "ESG") sets aside its section, unless the
+    #: role is about that cause (its title names it): then it heads the role's own duties.
     cause_headings: Phrases
     paragraphs: Phrases
     #: Sentences starting with one of these end what ``paragraphs`` set aside ("In this role you ...").
