@@ -601,6 +601,9 @@ STATEMENTS = [
     ("metrics", "role", "Fix the KPIs for the roadmap."),
     ("metrics", "not_stated", "Work towards clearly defined KPIs."),
     ("roadmap", "not_stated", "Deliver against the agreed roadmap."),
+    # Opening its clause, a past participle is the duty's verb, said in the past ("Owned roadmap and KPIs").
+    ("roadmap", "role", "Owned roadmap and KPIs."),
+    ("metrics", "role", "Owned roadmap and KPIs."),
     # No match runs across ", but": what follows turns to something else.
     ("metrics", "not_stated", "Own the backlog, but the KPIs are clear."),
     ("metrics", "not_stated", "The roadmap is not fixed, but the KPIs are clear."),
@@ -682,6 +685,23 @@ SUSTAINABILITY_DUTIES = """Sustainability Product Manager
 def test_a_sustainability_roles_duties_count_under_a_heading_that_names_sustainability(heading: str) -> None:
     reading = read(RULES, SUSTAINABILITY_DUTIES.format(heading=heading))
     assert reading.answers == {"roadmap": "role", "customers": "role", "metrics": "role"}
+
+
+@pytest.mark.parametrize(
+    ("title", "heading"),
+    [
+        ("Product Owner, Payments", "Responsibilities (ESG data team)"),
+        ("Product Owner, Payments", "Time commitment and responsibilities"),
+        ("Product Owner, Reporting Platform", "ESG reporting platform"),
+        ("Product Owner, Carbon Accounting", "Sustainability data products"),
+        ("Product Manager, Climate Tech", "Building the sustainability platform"),
+    ],
+)
+def test_a_duties_heading_that_mentions_a_cause_still_heads_duties(title: str, heading: str) -> None:
+    """Only a bare cause heading ("Sustainability") is over the company's pledge: a longer one naming a
+    cause word may well head this role's duties, so it is left to the company-voice ``headings``."""
+    ad = f"{title}\n\n{heading}\nYou will own the product roadmap. You talk to customers every week. You set the KPIs."
+    assert read(RULES, ad).answers == {"roadmap": "role", "customers": "role", "metrics": "role"}
 
 
 #: A company's pledge under a heading of its own, then the role's one duty: only the duty may count.

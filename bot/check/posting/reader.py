@@ -818,10 +818,12 @@ def _participle_before_topic(passive: Phrases, tokens: Sequence[Token], hit: Hit
     """Does the match start with a participle, as written, right before a topic word ("no fixed roadmap",
     "clearly defined KPIs", "the agreed roadmap"): an adjective describing that topic, not this role's
     verb, so it neither reaches a later topic ("no fixed roadmap, but the KPIs are clear") nor says who
-    set the one it describes."""
+    set the one it describes. Opening its sentence, it is the duty's verb said in the past ("Owned roadmap
+    and KPIs.")."""
     after = hit.first + 1
     return (
-        after < len(tokens)
+        hit.first > 0
+        and after < len(tokens)
         and tokens[after].stem in every_topic
         and tokens[hit.first].raw.endswith("ed")
         and _is_participle(passive, tokens[hit.first])
