@@ -12,6 +12,7 @@ import yaml
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
+from bot.ask import foreign as foreign_words
 from bot.ask import search as search_module
 from bot.ask.search import CLASSIFIER_TRUST, CONFIDENCE_THRESHOLD, Hit, SearchIndex
 from bot.ask.semantic import Memo
@@ -357,9 +358,25 @@ def test_a_question_in_another_language_with_the_domain_terms_is_answered(index:
     assert index.search("¿cuál es la mejor receta de paella?").best is None  # no domain word: still refused
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "I've been a PO in SA, any good kanban jira figma tips",  # "ve" is Italian too; "sa" alone is not enough
+        "we'll hire a PO in EST, you're in?",
+        "what do POs earn, i'm in SA",
+    ],
+)
+def test_an_english_question_with_contractions_or_abbreviations_is_not_another_language(question: str) -> None:
+    """What the tokeniser leaves of "I've" is no other language's word: an English question keeps every word
+    it lacks counting against answering."""
+    assert not foreign_words.in_another_language(words(question))
+
+
 def test_an_ant_noun_does_not_fold_into_the_other_words_of_its_stem(index: SearchIndex) -> None:
     """Porter gives "accountants" the stem of "accountability": a person is not a quality, and the question is
-    off-topic; an -ant adjective still finds its -ance noun, and a word the index has keeps its stem."""
+    off-topic; an -ant word no entry uses still joins the stem of its -ancy/-ance noun ("consultants",
+    "consultancy"), and a word the index has keeps its stem ("accountable")."""
     assert index.search("jokes about accountants").best is None
     assert "accountants" not in {t.word for t in index._terms("accountants") if t.stem}
+    assert "consultants" not in index._stems and index._stem("consultants") == index._stem("consultancy") is not None
     assert answer_id(index, "is the PO accountable for the backlog") == "job-vs-accountability"

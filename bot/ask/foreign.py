@@ -34,6 +34,9 @@ TOP_WORDS = 300
 #: A question holding this many everyday words of another language (none English) is in that language: one
 #: alone may be a name or a typo.
 MIN_FOREIGN = 2
+#: What the tokeniser leaves of English contractions ("I've" gives "ve", which is also Italian): English, not
+#: another language's.
+_CONTRACTION_PIECES = frozenset(words("I've we'll you're he'd don't I'm"))
 
 
 @lru_cache(maxsize=1)
@@ -46,7 +49,7 @@ def everyday_words() -> frozenset[str]:
         counts: dict[str, int] = json.loads(gzip.decompress((folder / f"{language}.json.gz").read_bytes()))
         top = sorted(counts, key=lambda word: (-counts[word], word))[:TOP_WORDS]
         found.update(w for word in top for w in words(word) if not english.frequency(w))
-    return frozenset(found)
+    return frozenset(found - _CONTRACTION_PIECES)
 
 
 def in_another_language(question_words: Iterable[str]) -> bool:

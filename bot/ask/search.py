@@ -518,11 +518,12 @@ class SearchIndex:
                     continue  # "15 people", "40 hours": an unknown number is detail, not topic
                 everyday = word in self._common
                 weight = unseen_weight * (CONTEXT_WEIGHT if everyday else 1.0)
-                if foreign and not english.frequency(word):
-                    weight = 0.0  # the member's language, not a request the knowledge base lacks
+                spoken = foreign and not english.frequency(word)  # the member's language, not a request
+                if spoken:
+                    weight = 0.0
                 if asked is not None and word not in asked:
                     weight *= EARLIER_WEIGHT
-                terms.append(_Term(word, None, weight, informative=not everyday))
+                terms.append(_Term(word, None, weight, informative=not (everyday or spoken)))
                 continue
             weight = idf(len(self._items), self._bm25.df(stem))
             if word not in raw and word not in self._thesaurus.concepts:
