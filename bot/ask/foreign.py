@@ -14,6 +14,7 @@ known. The words are pyspellchecker's frequency lists, the ones ``bot.ask.englis
 from __future__ import annotations
 
 import gzip
+import heapq
 import json
 from collections.abc import Iterable
 from functools import lru_cache
@@ -47,7 +48,7 @@ def everyday_words() -> frozenset[str]:
     found: set[str] = set()
     for language in LANGUAGES:
         counts: dict[str, int] = json.loads(gzip.decompress((folder / f"{language}.json.gz").read_bytes()))
-        top = sorted(counts, key=lambda word: (-counts[word], word))[:TOP_WORDS]
+        top = heapq.nsmallest(TOP_WORDS, counts, key=lambda word: (-counts[word], word))  # sorted()[:n], unsorted rest
         found.update(w for word in top for w in words(word) if not english.frequency(w))
     return frozenset(found - _CONTRACTION_PIECES)
 
