@@ -625,12 +625,23 @@ def test_one_statement(question: str, expected: str, statement: str) -> None:
     assert reading.answers[question] == expected, [f for f in reading.findings if f.question == question]
 
 
-def test_every_answer_quotes_the_sentence_it_came_from() -> None:
-    ad = "Product Owner\n\nYou'll work with our CPO. The roadmap is set by the CPO; you write the stories."
+@pytest.mark.parametrize(
+    ("ad", "answer", "quoted"),
+    [
+        (
+            "Product Owner\n\nYou'll work with our CPO. The roadmap is set by the CPO; you write the stories.",
+            "pm",
+            "The roadmap is set by the CPO; you write the stories.",
+        ),
+        # A topic taken up in the next sentence ("it") quotes both sentences.
+        ("Product Owner\n\nNo fixed roadmap. You will shape it.", "role", "No fixed roadmap. You will shape it."),
+    ],
+)
+def test_every_answer_quotes_the_sentences_it_came_from(ad: str, answer: str, quoted: str) -> None:
     reading = read(RULES, ad)
-    assert reading.answers["roadmap"] == "pm"
+    assert reading.answers["roadmap"] == answer
     (quote,) = reading.evidence["roadmap"]
-    assert quote.text == "The roadmap is set by the CPO; you write the stories."
+    assert quote.text == quoted
     assert ad[quote.start : quote.end] == quote.text
     assert reading.evidence["customers"] == ()
 
@@ -1101,12 +1112,3 @@ def test_a_job_that_is_not_a_product_role_gets_no_verdict_but_the_closest_entry(
     assert judged.title == "A Scrum Master job, not a PM or PO role"
     assert judged.entries == ("job-vs-accountability",)
     assert judged.next_steps
-
-
-def test_a_topic_taken_up_in_the_next_sentence_quotes_both() -> None:
-    ad = "Product Owner\n\nNo fixed roadmap. You will shape it."
-    reading = read(RULES, ad)
-    assert reading.answers["roadmap"] == "role"
-    (quote,) = reading.evidence["roadmap"]
-    assert quote.text == "No fixed roadmap. You will shape it."
-    assert ad[quote.start : quote.end] == quote.text
